@@ -1,0 +1,42 @@
+# `make demo` and `make test` do every set-up step on a fresh machine and are cheap to repeat.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PYTHON ?= python3
+export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
+export PATH := $(BIN):$(PATH)
+
+.PHONY: setup build test demo clean
+
+setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# The eth-brownie wheel is compiled with mypyc and breaks here; build it from source.
+	BROWNIE_NOCOMPILE=1 $(BIN)/pip install -q --no-binary eth-brownie -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SOLCX_BINARY_PATH)/.installed: node_modules/.installed tools/solc-shim.js tools/install-solc-shim.sh
+	sh tools/install-solc-shim.sh
+	touch $@
+
+$(BIN)/anvil: node_modules/.installed $(VENV)/.installed
+	ln -sf "$$(node -p "require('path').dirname(require.resolve('@foundry-rs/anvil-' + {x64:'linux-amd64',arm64:'linux-arm64'}[process.arch] + '/package.json'))")/bin/anvil" $@
+	$@ --version | head -1
+
+build: setup
+	$(BIN)/brownie compile
+
+test: build
+	$(BIN)/pytest tests
+
+demo: build
+	bash demo/demo.sh
+
+clean:
+	rm -rf $(VENV) node_modules .solcx build .demo

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
+
+/// @title ConsortiumRegistry
+/// @notice Invariants:
+/// - membership and accreditations change only through `_execute`, reached only by a proposal
+///   whose yes votes passed the quorum of active members; no account has any other power here;
+/// - each active member brand votes at most once per proposal;
+/// - every collection was created here, as a clone of the one passport implementation, and
+///   belongs to exactly one brand; `isGenuineCollection` is true for those and nothing else;
+/// - a removed brand stays removed.
+contract ConsortiumRegistry is IConsortiumRegistry {
+    uint16 private constant _BPS = 10_000;
+
+    address private immutable _passportImplementation;
+    uint16 private immutable _quorumBps;
+    uint64 private immutable _votingPeriod;
+
+    Brand[] private _brands; // brand id = index + 1
+    mapping(address council => uint256) private _brandIdOfCouncil;
+    mapping(address collection => uint256) private _brandIdOfCollection;
+    mapping(bytes32 nameHash => bool) private _nameTaken;
+    uint256 private _activeMembers;
+
+    Proposal[] private _proposals; // proposal id = index + 1
+    mapping(uint256 proposalId => mapping(uint256 brandId => bool)) private _voted;
+    mapping(address account => mapping(Accreditation => bool)) private _accredited;
+
+    /// @param founders councils of the founding brands, with their `names` and `symbols`
+    /// @param quorumBps_ share of active members, in basis points, that yes votes must exceed
+    constructor(
+        address passportImplementation_,
+        string[] memory names,
+        string[] memory symbols,
+        address[] memory founders,
+        uint16 quorumBps_,
+        uint64 votingPeriod_
+    ) {
+        if (founders.length == 0 || names.length != founders.length || symbols.length != founders.length) {
+            revert RegistryInvalidFounders();
+        }
+        if (quorumBps_ == 0 || quorumBps_ >= _BPS) revert RegistryInvalidQuorum(quorumBps_);
+        if (votingPeriod_ == 0) revert RegistryInvalidVotingPeriod(votingPeriod_);
+        _passportImplementation = passportImplementation_;
+        _quorumBps = quorumBps_;
+        _votingPeriod = votingPeriod_;
+        for (uint256 i = 0; i < founders.length; i++) {
+            _checkNewBrand(names[i], symbols[i], founders[i]);
+            _admit(names[i], symbols[i], founders[i]);
+        }
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposeAdmission(string calldata name, string calldata symbol, address council)
+        external
+        returns (uint256)
+    {
+        _checkNewBrand(name, symbol, council);
+        return _propose(ProposalKind.AdmitBrand, 0, council, Accreditation.Reseller, name, symbol);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposeBrandStatus(uint256 brandId, ProposalKind kind) external returns (uint256) {
+        _checkStatusChange(brandId, kind);
+        return _propose(kind, brandId, address(0), Accreditation.Reseller, "", "");
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposeAccreditation(address account, Accreditation accreditation, bool grant)
+        external
+        returns (uint256)
+    {
+        if (account == address(0)) revert RegistryInvalidAccount(account);
+        if (_accredited[account][accreditation] == grant) {
+            revert RegistryAccreditationUnchanged(account, accreditation, grant);
+        }
+        ProposalKind kind = grant ? ProposalKind.Accredit : ProposalKind.RevokeAccreditation;
+        return _propose(kind, 0, account, accreditation, "", "");
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function vote(uint256 proposalId, bool support) external {
+        _vote(proposalId, _activeMemberOf(msg.sender), support);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposal(uint256 proposalId) external view returns (Proposal memory) {
+        return _proposal(proposalId);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposalState(uint256 proposalId) public view returns (ProposalState) {
+        if (proposalId == 0 || proposalId > _proposals.length) return ProposalState.None;
+        Proposal storage p = _proposals[proposalId - 1];
+        if (p.executed) return ProposalState.Executed;
+        if (block.timestamp > p.deadline) return ProposalState.Expired;
+        // Defeated once the members who have not voted no can no longer carry it.
+        uint256 possibleYes = _activeMembers > p.no ? _activeMembers - p.no : 0;
+        if (!_passes(possibleYes)) return ProposalState.Defeated;
+        return ProposalState.Open;
+    }
+
+    function proposalCount() external view returns (uint256) {
+        return _proposals.length;
+    }
+
+    function hasVoted(uint256 proposalId, uint256 brandId) external view returns (bool) {
+        return _voted[proposalId][brandId];
+    }
+
+    function brand(uint256 brandId) external view returns (Brand memory) {
+        return _brand(brandId);
+    }
+
+    function brandCount() external view returns (uint256) {
+        return _brands.length;
+    }
+
+    function brandStatus(uint256 brandId) external view returns (BrandStatus) {
+        if (brandId == 0 || brandId > _brands.length) return BrandStatus.None;
+        return _brands[brandId - 1].status;
+    }
+
+    function brandIdOfCouncil(address council) external view returns (uint256) {
+        return _brandIdOfCouncil[council];
+    }
+
+    function brandIdOfCollection(address collection) external view returns (uint256) {
+        return _brandIdOfCollection[collection];
+    }
+
+    function isGenuineCollection(address collection) external view returns (bool) {
+        return _brandIdOfCollection[collection] != 0;
+    }
+
+    function activeMemberCount() external view returns (uint256) {
+        return _activeMembers;
+    }
+
+    function isAccredited(address account, Accreditation accreditation) external view returns (bool) {
+        return _accredited[account][accreditation];
+    }
+
+    function quorumBps() external view returns (uint16) {
+        return _quorumBps;
+    }
+
+    function votingPeriod() external view returns (uint64) {
+        return _votingPeriod;
+    }
+
+    function passportImplementation() external view returns (address) {
+        return _passportImplementation;
+    }
+
+    function _propose(
+        ProposalKind kind,
+        uint256 brandId,
+        address account,
+        Accreditation accreditation,
+        string memory name,
+        string memory symbol
+    ) private returns (uint256 proposalId) {
+        uint256 proposer = _activeMemberOf(msg.sender);
+        _proposals.push(
+            Proposal({
+                kind: kind,
+                brandId: brandId,
+                account: account,
+                accreditation: accreditation,
+                name: name,
+                symbol: symbol,
+                proposerBrandId: proposer,
+                deadline: uint64(block.timestamp) + _votingPeriod,
+                yes: 0,
+                no: 0,
+                executed: false
+            })
+        );
+        proposalId = _proposals.length;
+        emit ProposalCreated(proposalId, kind, proposer, brandId, account);
+        _vote(proposalId, proposer, true);
+    }
+
+    function _vote(uint256 proposalId, uint256 voter, bool support) private {
+        ProposalState state = proposalState(proposalId);
+        if (state == ProposalState.None) revert RegistryUnknownProposal(proposalId);
+        if (state != ProposalState.Open) revert RegistryProposalClosed(proposalId, state);
+        if (_voted[proposalId][voter]) revert RegistryAlreadyVoted(proposalId, voter);
+        _voted[proposalId][voter] = true;
+        Proposal storage p = _proposals[proposalId - 1];
+        if (support) p.yes += 1;
+        else p.no += 1;
+        emit VoteCast(proposalId, voter, support);
+        if (support && _passes(p.yes)) {
+            p.executed = true;
+            _execute(p);
+            emit ProposalExecuted(proposalId);
+        }
+    }
+
+    function _execute(Proposal storage p) private {
+        ProposalKind kind = p.kind;
+        if (kind == ProposalKind.AdmitBrand) {
+            _checkNewBrand(p.name, p.symbol, p.account);
+            _admit(p.name, p.symbol, p.account);
+        } else if (kind == ProposalKind.Accredit || kind == ProposalKind.RevokeAccreditation) {
+            bool grant = kind == ProposalKind.Accredit;
+            if (_accredited[p.account][p.accreditation] == grant) {
+                revert RegistryAccreditationUnchanged(p.account, p.accreditation, grant);
+            }
+            _accredited[p.account][p.accreditation] = grant;
+            emit AccreditationChanged(p.account, p.accreditation, grant);
+        } else {
+            _checkStatusChange(p.brandId, kind);
+            BrandStatus next = kind == ProposalKind.SuspendBrand
+                ? BrandStatus.Suspended
+                : kind == ProposalKind.ReinstateBrand ? BrandStatus.Active : BrandStatus.Removed;
+            _setStatus(p.brandId, next);
+        }
+    }
+
+    function _admit(string memory name, string memory symbol, address council) private {
+        address collection = Clones.clone(_passportImplementation);
+        _brands.push(Brand({name: name, council: council, collection: collection, status: BrandStatus.Active}));
+        uint256 brandId = _brands.length;
+        _brandIdOfCouncil[council] = brandId;
+        _brandIdOfCollection[collection] = brandId;
+        _nameTaken[keccak256(bytes(name))] = true;
+        _activeMembers += 1;
+        IBrandPassport(collection).initialize(brandId, name, symbol, council);
+        emit BrandAdmitted(brandId, name, council, collection);
+    }
+
+    function _setStatus(uint256 brandId, BrandStatus next) private {
+        Brand storage b = _brands[brandId - 1];
+        BrandStatus previous = b.status;
+        if (previous == BrandStatus.Active) _activeMembers -= 1;
+        if (next == BrandStatus.Active) _activeMembers += 1;
+        b.status = next;
+        emit BrandStatusChanged(brandId, previous, next);
+    }
+
+    function _passes(uint256 yes) private view returns (bool) {
+        return yes * _BPS > _activeMembers * _quorumBps;
+    }
+
+    function _activeMemberOf(address account) private view returns (uint256 brandId) {
+        brandId = _brandIdOfCouncil[account];
+        if (brandId == 0 || _brands[brandId - 1].status != BrandStatus.Active) {
+            revert RegistryNotActiveMember(account);
+        }
+    }
+
+    function _checkNewBrand(string memory name, string memory symbol, address council) private view {
+        if (bytes(name).length == 0 || bytes(symbol).length == 0 || council == address(0)) {
+            revert RegistryInvalidBrand(name, symbol, council);
+        }
+        if (_nameTaken[keccak256(bytes(name))]) revert RegistryBrandNameTaken(name);
+        if (_brandIdOfCouncil[council] != 0) revert RegistryCouncilTaken(council);
+    }
+
+    function _checkStatusChange(uint256 brandId, ProposalKind kind) private view {
+        BrandStatus status = _brand(brandId).status;
+        bool valid = (kind == ProposalKind.SuspendBrand && status == BrandStatus.Active)
+            || (kind == ProposalKind.ReinstateBrand && status == BrandStatus.Suspended)
+            || (kind == ProposalKind.RemoveBrand && status != BrandStatus.Removed);
+        if (!valid) revert RegistryInvalidStatusChange(brandId, status, kind);
+    }
+
+    function _brand(uint256 brandId) private view returns (Brand storage) {
+        if (brandId == 0 || brandId > _brands.length) revert RegistryUnknownBrand(brandId);
+        return _brands[brandId - 1];
+    }
+
+    function _proposal(uint256 proposalId) private view returns (Proposal storage) {
+        if (proposalId == 0 || proposalId > _proposals.length) revert RegistryUnknownProposal(proposalId);
+        return _proposals[proposalId - 1];
+    }
+}

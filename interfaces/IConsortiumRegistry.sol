@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title The luxpass consortium registry: the root of trust.
+/// @notice Member brands govern the registry by vote. A passport is genuine only when its
+/// collection is one that this registry created for a member brand. No single key controls
+/// membership or accreditation: every change passes a vote of the active members.
+interface IConsortiumRegistry {
+    enum BrandStatus {
+        None,
+        Active,
+        Suspended,
+        Removed
+    }
+
+    /// @notice Roles that the council accredits outside the member brands.
+    enum Accreditation {
+        Reseller,
+        Marketplace,
+        Auditor
+    }
+
+    enum ProposalKind {
+        AdmitBrand,
+        SuspendBrand,
+        ReinstateBrand,
+        RemoveBrand,
+        Accredit,
+        RevokeAccreditation
+    }
+
+    enum ProposalState {
+        None,
+        Open,
+        Executed,
+        Defeated,
+        Expired
+    }
+
+    struct Brand {
+        string name;
+        address council;
+        address collection;
+        BrandStatus status;
+    }
+
+    /// @dev `brandId` is the target brand for status changes, `account` the council of a brand
+    /// to admit or the account to accredit; `name` and `symbol` are set for admissions only.
+    struct Proposal {
+        ProposalKind kind;
+        uint256 brandId;
+        address account;
+        Accreditation accreditation;
+        string name;
+        string symbol;
+        uint256 proposerBrandId;
+        uint64 deadline;
+        uint32 yes;
+        uint32 no;
+        bool executed;
+    }
+
+    event BrandAdmitted(uint256 indexed brandId, string name, address indexed council, address indexed collection);
+    event BrandStatusChanged(uint256 indexed brandId, BrandStatus previous, BrandStatus current);
+    event AccreditationChanged(address indexed account, Accreditation indexed accreditation, bool accredited);
+    event ProposalCreated(
+        uint256 indexed proposalId, ProposalKind kind, uint256 indexed proposerBrandId, uint256 brandId, address account
+    );
+    event VoteCast(uint256 indexed proposalId, uint256 indexed brandId, bool support);
+    event ProposalExecuted(uint256 indexed proposalId);
+
+    error RegistryNotActiveMember(address account);
+    error RegistryUnknownBrand(uint256 brandId);
+    error RegistryBrandNotActive(uint256 brandId);
+    error RegistryInvalidStatusChange(uint256 brandId, BrandStatus status, ProposalKind kind);
+    error RegistryBrandNameTaken(string name);
+    error RegistryCouncilTaken(address council);
+    error RegistryInvalidBrand(string name, string symbol, address council);
+    error RegistryInvalidAccount(address account);
+    error RegistryAccreditationUnchanged(address account, Accreditation accreditation, bool accredited);
+    error RegistryUnknownProposal(uint256 proposalId);
+    error RegistryProposalClosed(uint256 proposalId, ProposalState state);
+    error RegistryAlreadyVoted(uint256 proposalId, uint256 brandId);
+    error RegistryInvalidQuorum(uint16 quorumBps);
+    error RegistryInvalidVotingPeriod(uint64 votingPeriod);
+    error RegistryInvalidFounders();
+
+    /// @notice Propose to admit a brand whose council (its governance and admin key) is `council`.
+    /// The proposer's own vote counts as yes. On execution the registry creates the brand's
+    /// passport collection, a clone of `passportImplementation()`, with `council` as its admin.
+    function proposeAdmission(string calldata name, string calldata symbol, address council)
+        external
+        returns (uint256 proposalId);
+
+    /// @notice Propose to suspend, reinstate or remove a brand (`kind` is one of those three).
+    function proposeBrandStatus(uint256 brandId, ProposalKind kind) external returns (uint256 proposalId);
+
+    /// @notice Propose to accredit (`grant`) or revoke `accreditation` for `account`.
+    function proposeAccreditation(address account, Accreditation accreditation, bool grant)
+        external
+        returns (uint256 proposalId);
+
+    /// @notice Cast the caller's brand vote. Each active member votes once per proposal. A
+    /// proposal executes in the vote that carries it past the quorum: `yes * 10_000` greater than
+    /// `activeMemberCount() * quorumBps()`.
+    function vote(uint256 proposalId, bool support) external;
+
+    function proposal(uint256 proposalId) external view returns (Proposal memory);
+    function proposalState(uint256 proposalId) external view returns (ProposalState);
+    function proposalCount() external view returns (uint256);
+    function hasVoted(uint256 proposalId, uint256 brandId) external view returns (bool);
+
+    function brand(uint256 brandId) external view returns (Brand memory);
+    function brandCount() external view returns (uint256);
+    function brandStatus(uint256 brandId) external view returns (BrandStatus);
+    function brandIdOfCouncil(address council) external view returns (uint256);
+    /// @notice The brand whose collection `collection` is; 0 when it is not a genuine collection.
+    function brandIdOfCollection(address collection) external view returns (uint256);
+    /// @notice True only for collections this registry created. Look-alikes return false.
+    function isGenuineCollection(address collection) external view returns (bool);
+    function activeMemberCount() external view returns (uint256);
+    function isAccredited(address account, Accreditation accreditation) external view returns (bool);
+
+    function quorumBps() external view returns (uint16);
+    function votingPeriod() external view returns (uint64);
+    function passportImplementation() external view returns (address);
+}
