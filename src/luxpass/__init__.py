@@ -1,0 +1,1 @@
+"""luxpass: digital product passports for luxury goods."""

@@ -1,0 +1,168 @@
+"""Bulk minting from a product system's CSV export, safe to interrupt and run again.
+
+Before any transaction, the job file records each row's salt, so a second run recomputes the
+same commitments, asks the chain which passports exist, and mints only the rest: no row is
+minted twice and none is skipped."""
+import csv
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .commitment import Certificate, commitment, new_salt, normalize_record, passport_hex, read_json, write_json_atomic
+from .errors import InputError, LuxpassError
+from .passports import Collection
+
+JOB_FORMAT = "luxpass-mint-job/1"
+DEFAULT_BATCH_SIZE = 100
+IN_FLIGHT = 4
+
+
+@dataclass
+class BulkResult:
+    rows: int
+    minted_now: int
+    already_minted: int
+    transactions: int
+    gas_used: int
+    out_dir: str
+    result_file: str
+
+
+def read_products(path: Path) -> list[dict]:
+    """The rows of a product CSV, validated as a whole before anything is sent."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text", "export the CSV as UTF-8") from None
+    reader = csv.reader(text.splitlines())
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise InputError(f"{path} is empty", "the first line must name the columns, one of them `serial`")
+    header = [h.strip() for h in header]
+    if "serial" not in header:
+        raise InputError(f"{path} has no `serial` column", "name the serial number column `serial`")
+    if len(set(header)) != len(header) or "" in header:
+        raise InputError(f"{path} has empty or repeated column names", "give every column a distinct name")
+    rows, serials = [], {}
+    for line, values in enumerate(reader, start=2):
+        if not values or all(not v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise InputError(f"{path} line {line}: {len(values)} values for {len(header)} columns",
+                             "fix the row (quote values that contain commas)")
+        try:
+            record = normalize_record(dict(zip(header, values)))
+        except InputError as exc:
+            raise InputError(f"{path} line {line}: {exc.problem}", exc.fix) from None
+        if record["serial"] in serials:
+            raise InputError(f"{path} line {line}: serial {record['serial']!r} repeats line {serials[record['serial']]}",
+                             "each product needs its own serial")
+        serials[record["serial"]] = line
+        rows.append(record)
+    if not rows:
+        raise InputError(f"{path} has a header but no products", "add one product per line")
+    return rows
+
+
+def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | None = None,
+             batch_size: int = DEFAULT_BATCH_SIZE, progress: Callable[[int, int], None] | None = None) -> BulkResult:
+    chain = collection.chain
+    if batch_size < 1:
+        raise InputError(f"batch size {batch_size} is not positive", "pass --batch-size 1 or more")
+    csv_path, out_dir = Path(csv_path), Path(out_dir)
+    records = read_products(csv_path)
+    owner = to or chain.address
+    job = _load_or_create_job(out_dir / "job.json", csv_path, records, chain.chain_id, collection.address, owner)
+    salts = [bytes.fromhex(s[2:]) for s in job["salts"]]
+    ids = [int.from_bytes(commitment(r, s), "big") for r, s in zip(records, salts)]
+
+    _wait_until_idle(chain)
+    exists = collection.exists(ids)
+    already = sum(exists)
+    todo = [i for i, minted in enumerate(exists) if not minted]
+    if progress:
+        progress(already, len(ids))
+    transactions = gas_used = 0
+    in_flight: list[tuple[bytes, int]] = []
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start:start + batch_size]
+        call = collection.contract.functions.mintBatch(owner, [ids[i].to_bytes(32, "big") for i in batch])
+        tx_hash = chain.send(call, f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})")
+        in_flight.append((tx_hash, len(batch)))
+        if len(in_flight) >= IN_FLIGHT:
+            gas_used += _settle(chain, in_flight.pop(0), progress)
+        transactions += 1
+    while in_flight:
+        gas_used += _settle(chain, in_flight.pop(0), progress)
+
+    result_file = _write_results(out_dir, chain.chain_id, collection.address, records, salts, ids)
+    return BulkResult(len(records), len(todo), already, transactions, gas_used, str(out_dir), str(result_file))
+
+
+def _settle(chain, sent: tuple[bytes, int], progress) -> int:
+    tx_hash, count = sent
+    receipt = chain.wait(tx_hash)
+    if progress:
+        progress(count, 0)
+    return receipt["gasUsed"]
+
+
+def _wait_until_idle(chain, timeout: float = 120) -> None:
+    """A transaction sent by an interrupted run may still be pending: let it land first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        pending = chain.w3.eth.get_transaction_count(chain.address, "pending")
+        latest = chain.w3.eth.get_transaction_count(chain.address, "latest")
+        if pending == latest:
+            return
+        if time.monotonic() > deadline:
+            raise LuxpassError(f"{pending - latest} earlier transactions of {chain.address} are still pending",
+                               "wait for them to be mined, then run the same command again")
+        time.sleep(0.2)
+
+
+def _csv_digest(records: list[dict]) -> str:
+    return hashlib.sha256(repr(records).encode()).hexdigest()
+
+
+def _load_or_create_job(path: Path, csv_path: Path, records, chain_id: int, collection: str, owner: str) -> dict:
+    digest = _csv_digest(records)
+    if path.exists():
+        job = read_json(path, "mint job")
+        if job.get("format") != JOB_FORMAT:
+            raise InputError(f"{path} is not a luxpass mint job", "pass another --out folder")
+        if (job["chainId"], job["collection"]) != (chain_id, collection):
+            raise InputError(f"{path} belongs to collection {job['collection']} on chain {job['chainId']}",
+                             "pass another --out folder for this collection")
+        if job["products"] != digest:
+            raise InputError(f"{csv_path} changed since the job in {path.parent} started",
+                             "run it with the original file, or pass a new --out folder")
+        if job["owner"] != owner:
+            raise InputError(f"the job in {path.parent} mints to {job['owner']}, not {owner}",
+                             f"pass --to {job['owner']} or a new --out folder")
+        return job
+    job = {"format": JOB_FORMAT, "chainId": chain_id, "collection": collection, "owner": owner,
+           "csv": str(csv_path), "products": digest, "salts": ["0x" + new_salt().hex() for _ in records]}
+    write_json_atomic(path, job)
+    return job
+
+
+def _write_results(out_dir: Path, chain_id: int, collection: str, records, salts, ids) -> Path:
+    certificates = out_dir / "certificates"
+    certificates.mkdir(parents=True, exist_ok=True)
+    result = out_dir / "passports.csv"
+    tmp = result.with_suffix(".tmp")
+    with open(tmp, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["row", "serial", "passport_id", "certificate"])
+        for row, (record, salt, pid) in enumerate(zip(records, salts, ids), start=1):
+            name = f"{row:06d}-{re.sub(r'[^A-Za-z0-9._-]', '_', record['serial'])}.json"
+            Certificate(chain_id, collection, record, salt).save(certificates / name)
+            writer.writerow([row, record["serial"], passport_hex(pid), f"certificates/{name}"])
+    tmp.replace(result)
+    return result

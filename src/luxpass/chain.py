@@ -1,0 +1,148 @@
+"""A connection to one EVM JSON-RPC node and the account that signs on it."""
+import sys
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterable
+
+import requests
+from eth_account.signers.local import LocalAccount
+from web3 import HTTPProvider, Web3
+from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError, TimeExhausted
+
+from . import artifacts
+from .accounts import require_signer
+from .errors import LuxpassError
+
+DEFAULT_RPC_URL = "http://127.0.0.1:8545"
+DEV_CHAIN_IDS = {31337, 1337}
+MAX_TX_GAS = 16_777_216  # EIP-7825: the per-transaction gas cap of public chains
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+class Chain:
+    """The node at `rpc_url`, its chain id, and optionally the account that signs."""
+
+    def __init__(
+        self,
+        rpc_url: str = DEFAULT_RPC_URL,
+        account: LocalAccount | Callable[[int], LocalAccount] | None = None,
+        confirmations: int | None = None,
+        timeout: float = 120,
+        log: Callable[[str], None] = _stderr,
+    ):
+        self.rpc_url = rpc_url
+        self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 60}))
+        try:
+            self.chain_id = self.w3.eth.chain_id
+        except (requests.exceptions.RequestException, OSError, ValueError) as exc:
+            raise LuxpassError(
+                f"cannot reach a node at {rpc_url} ({type(exc).__name__})",
+                "start one with `luxpass node start` or pass --rpc-url",
+            ) from None
+        self.dev = self.chain_id in DEV_CHAIN_IDS
+        self.account = account(self.chain_id) if callable(account) else account
+        self.confirmations = confirmations if confirmations is not None else (1 if self.dev else 3)
+        self.timeout = timeout
+        self.log = log
+        self._next_nonce: int | None = None
+
+    @property
+    def address(self) -> str:
+        return require_signer(self.account).address
+
+    def contract(self, name: str, address: str):
+        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=artifacts.abi(name))
+
+    def deploy(self, name: str, *args) -> tuple[str, dict]:
+        art = artifacts.artifact(name)
+        factory = self.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+        receipt = self.transact(factory.constructor(*args), label=f"deploy {name}")
+        return receipt["contractAddress"], receipt
+
+    def transact(self, call, label: str = "", gas: int | None = None) -> dict:
+        """Send one transaction and wait for it; a refusal is raised decoded, before sending."""
+        return self.wait(self.send(call, label, gas))
+
+    def send(self, call, label: str = "", gas: int | None = None) -> bytes:
+        """Sign and send without waiting; the gas estimate decodes a refusal before sending."""
+        signer = require_signer(self.account)
+        tx = {"from": signer.address, "chainId": self.chain_id, **self._fees()}
+        with decoded_reverts():
+            if gas is None:
+                unsigned = {k: v for k, v in call.build_transaction({**tx, "gas": 1}).items() if k != "gas"}
+                estimate = self.w3.eth.estimate_gas(unsigned)
+                if estimate >= MAX_TX_GAS:
+                    raise LuxpassError(
+                        f"{label or 'the transaction'} needs {estimate} gas, above the per-transaction cap of public "
+                        f"chains ({MAX_TX_GAS}, EIP-7825)", "send less in one transaction (e.g. a smaller --batch-size)")
+                gas = min(int(estimate * 1.2) + 10_000, MAX_TX_GAS - 1)
+            built = call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()})
+        signed = signer.sign_transaction(built)
+        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        self._next_nonce += 1
+        self.log(f"{label or 'transaction'}: 0x{bytes(tx_hash).hex()}")
+        return tx_hash
+
+    def wait(self, tx_hash: bytes) -> dict:
+        try:
+            receipt = self.w3.eth.wait_for_transaction_receipt(
+                tx_hash, timeout=self.timeout, poll_latency=0.05 if self.dev else 1.0
+            )
+        except TimeExhausted:
+            raise LuxpassError(
+                f"transaction 0x{bytes(tx_hash).hex()} was not mined within {self.timeout:.0f} s",
+                "check the node; running the same command again is safe",
+            ) from None
+        if receipt["status"] != 1:
+            self._next_nonce = None
+            raise self._replay_failure(tx_hash, receipt)
+        while self.w3.eth.block_number - receipt["blockNumber"] + 1 < self.confirmations:
+            time.sleep(0.05 if self.dev else 2.0)
+        return receipt
+
+    def call(self, fn, block="latest"):
+        with decoded_reverts():
+            return fn.call(block_identifier=block)
+
+    def _nonce(self) -> int:
+        if self._next_nonce is None:
+            self._next_nonce = self.w3.eth.get_transaction_count(require_signer(self.account).address, "pending")
+        return self._next_nonce
+
+    def _fees(self) -> dict:
+        base = self.w3.eth.get_block("latest").get("baseFeePerGas")
+        if base is None:
+            return {"gasPrice": self.w3.eth.gas_price}
+        try:
+            tip = self.w3.eth.max_priority_fee
+        except (ValueError, requests.exceptions.RequestException):
+            tip = 10**9
+        return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+
+    def _replay_failure(self, tx_hash: bytes, receipt: dict) -> LuxpassError:
+        tx = self.w3.eth.get_transaction(tx_hash)
+        try:
+            self.w3.eth.call(
+                {"from": tx["from"], "to": tx["to"], "data": tx["input"], "gas": tx["gas"]},
+                receipt["blockNumber"] - 1,
+            )
+        except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+            return artifacts.decode_revert(getattr(exc, "data", None))
+        return LuxpassError(f"transaction 0x{bytes(tx_hash).hex()} failed on chain", "inspect it with the node's tracer")
+
+
+@contextmanager
+def decoded_reverts():
+    """Re-raise web3's revert exceptions as ContractRevert with the custom error decoded."""
+    try:
+        yield
+    except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+        raise artifacts.decode_revert(getattr(exc, "data", None)) from None
+
+
+def chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,571 @@
+"""The `luxpass` command line: parses, calls the library, prints. Results go to stdout,
+progress and transaction hashes to stderr; `--json` prints only JSON."""
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property, wraps
+from pathlib import Path
+
+import click
+import requests
+
+from . import accounts, bulk, node
+from .chain import DEFAULT_RPC_URL, Chain
+from .commitment import Certificate, parse_address, parse_passport_id, read_json
+from .consortium import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, Consortium, Founder, deploy
+from .errors import InputError, LuxpassError
+from .passports import Collection
+from .results import Accreditation, EventKind, ProposalKind, Status, cli_name, from_cli_name, to_jsonable
+from .verify import history, verify
+
+
+@dataclass
+class Settings:
+    """Options shared by the commands, collected once per invocation."""
+
+    rpc_url: str = DEFAULT_RPC_URL
+    json: bool = False
+    confirmations: int | None = None
+    account: str | None = None
+    keystore: str | None = None
+    password_file: str | None = None
+    dev_account: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @cached_property
+    def chain(self) -> Chain:
+        return Chain(self.rpc_url, account=self._signer, confirmations=self.confirmations)
+
+    @cached_property
+    def consortium(self) -> Consortium:
+        return Consortium.open(self.chain)
+
+    def collection(self, brand: str | None, collection: str | None) -> Collection:
+        if collection:
+            return Collection(self.chain, collection)
+        if not brand:
+            raise InputError("no collection given", "pass --brand NAME|ID or --collection ADDRESS")
+        return Collection(self.chain, self.consortium.brand(brand).collection)
+
+    def _signer(self, chain_id: int):
+        chosen = [o for o in (self.account, self.keystore, self.dev_account) if o is not None]
+        if len(chosen) > 1:
+            raise InputError("more than one account given", "pass only one of --account, --keystore, --dev-account")
+        if self.dev_account is not None:
+            return accounts.dev_account(self.dev_account, chain_id)
+        if self.account or self.keystore:
+            path = Path(self.keystore) if self.keystore else accounts.find_keystore(self.account)
+            prompt = (lambda: click.prompt(f"Password for {path.name}", hide_input=True, err=True)) \
+                if sys.stdin.isatty() else None
+            return accounts.load_keystore(path, accounts.read_password(self.password_file, prompt))
+        return None
+
+    def emit(self, result, text: str | None = None) -> None:
+        if self.json:
+            click.echo(json.dumps(to_jsonable(result), indent=2))
+        else:
+            click.echo(text if text is not None else _as_text(to_jsonable(result)))
+
+
+def _as_text(data, indent: str = "") -> str:
+    if isinstance(data, dict):
+        lines = []
+        for key, value in data.items():
+            if value is None:
+                continue
+            if isinstance(value, (dict, list)) and value:
+                lines.append(f"{indent}{key}:")
+                lines.append(_as_text(value, indent + "  "))
+            else:
+                lines.append(f"{indent}{key}: {value}")
+        return "\n".join(lines)
+    if isinstance(data, list):
+        return "\n".join(_as_text(item, indent) if not isinstance(item, dict) else
+                         _as_text(item, indent + "  ").replace(indent + "  ", indent + "- ", 1) for item in data)
+    return f"{indent}{data}"
+
+
+def _store(name):
+    def callback(ctx, _param, value):
+        settings = ctx.ensure_object(Settings)
+        if value is not None and value != ():
+            setattr(settings, name, value)
+        return value
+    return callback
+
+
+def rpc_options(fn):
+    fn = click.option("--rpc-url", envvar="ETH_RPC_URL", default=DEFAULT_RPC_URL, show_default=True,
+                      expose_value=False, callback=_store("rpc_url"), help="JSON-RPC endpoint of the chain.")(fn)
+    fn = click.option("--json", "json_", is_flag=True, default=None, expose_value=False, callback=_store("json"),
+                      help="Print the result as JSON only.")(fn)
+    fn = click.option("--confirmations", type=click.IntRange(0), expose_value=False, callback=_store("confirmations"),
+                      help="Blocks to wait for each transaction (default 1 on a development chain, 3 elsewhere).")(fn)
+    return fn
+
+
+def account_options(fn):
+    fn = click.option("--account", metavar="NAME", expose_value=False, callback=_store("account"),
+                      help="Keystore by name (luxpass, brownie and foundry keystore folders).")(fn)
+    fn = click.option("--keystore", type=click.Path(dir_okay=False), expose_value=False, callback=_store("keystore"),
+                      help="Keystore file (v3 JSON).")(fn)
+    fn = click.option("--password-file", type=click.Path(dir_okay=False), expose_value=False,
+                      callback=_store("password_file"),
+                      help=f"File holding the keystore password (or set {accounts.PASSWORD_ENV}).")(fn)
+    fn = click.option("--dev-account", type=int, metavar="N", expose_value=False, callback=_store("dev_account"),
+                      help="Anvil's public development key N (chain 31337 only).")(fn)
+    return fn
+
+
+def passport_options(fn):
+    @click.argument("certificate", required=False, type=click.Path(dir_okay=False))
+    @click.option("--brand", help="Brand name, id or collection address.")
+    @click.option("--collection", help="Collection address.")
+    @click.option("--id", "passport_id", help="Passport id (0x… or decimal).")
+    @wraps(fn)
+    def wrapper(*args, certificate, brand, collection, passport_id, **kwargs):
+        settings = click.get_current_context().ensure_object(Settings)
+        if certificate:
+            if passport_id or collection or brand:
+                raise click.UsageError("pass either a certificate file or --brand/--collection with --id, not both")
+            cert = Certificate.load(certificate)
+            ref = {"collection": cert.collection, "passport_id": cert.claimed_passport_id or cert.passport_id,
+                   "certificate": cert}
+        else:
+            if not passport_id:
+                raise click.UsageError("pass a certificate file, or --brand/--collection with --id")
+            if collection:
+                address = parse_address(collection, "collection")
+            elif brand:
+                address = settings.consortium.brand(brand).collection
+            else:
+                raise click.UsageError("pass --brand or --collection with --id")
+            ref = {"collection": address, "passport_id": parse_passport_id(passport_id), "certificate": None}
+        return fn(*args, ref=ref, **kwargs)
+    return wrapper
+
+
+pass_settings = click.make_pass_decorator(Settings, ensure=True)
+
+
+class CommandError(click.ClickException):
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+class LuxpassGroup(click.Group):
+    """Turns library errors into one line on stderr and their exit code, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LuxpassError as exc:
+            raise CommandError(str(exc), exc.exit_code) from None
+        except requests.exceptions.RequestException as exc:
+            raise CommandError(f"lost the connection to the node ({type(exc).__name__}); check it and run the "
+                               "same command again", 1) from None
+
+
+@click.group(cls=LuxpassGroup)
+@click.version_option(package_name="luxpass")
+def cli():
+    """Digital product passports for luxury goods, on a consortium chain."""
+
+
+# --- node -------------------------------------------------------------------------------
+
+@cli.group(cls=LuxpassGroup)
+def node_group():
+    """A local Anvil node whose chain survives restarts."""
+
+
+cli.add_command(node_group, "node")
+
+data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False),
+                               help="Folder of the node's state (default $LUXPASS_HOME/node).")
+
+
+@node_group.command("start")
+@data_dir_option
+@click.option("--port", type=click.IntRange(1, 65535), default=8545, show_default=True)
+@click.option("--block-time", type=float, help="Mine a block every N seconds instead of on each transaction.")
+@click.option("--json", "json_", is_flag=True)
+def node_start(data_dir, port, block_time, json_):
+    """Start the node (or report the one already running)."""
+    _emit_node(node.start(node.data_dir(data_dir), port, block_time), json_)
+
+
+@node_group.command("stop")
+@data_dir_option
+@click.option("--json", "json_", is_flag=True)
+def node_stop(data_dir, json_):
+    """Stop the node cleanly, writing its state."""
+    _emit_node(node.stop(node.data_dir(data_dir)), json_)
+
+
+@node_group.command("status")
+@data_dir_option
+@click.option("--json", "json_", is_flag=True)
+def node_status(data_dir, json_):
+    """Whether the node runs, its RPC URL, chain id and block."""
+    _emit_node(node.status(node.data_dir(data_dir)), json_)
+
+
+def _emit_node(status, json_):
+    Settings(json=json_).emit(status)
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+@cli.group(cls=LuxpassGroup)
+def account():
+    """Keystores (v3 JSON, readable by brownie, ape and cast)."""
+
+
+@account.command("new")
+@click.argument("name")
+@click.option("--password-file", type=click.Path(dir_okay=False))
+@click.option("--json", "json_", is_flag=True)
+def account_new(name, password_file, json_):
+    """Create a keystore with a new random key."""
+    prompt = (lambda: click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)) \
+        if sys.stdin.isatty() else None
+    address, path = accounts.create_keystore(name, accounts.read_password(password_file, prompt))
+    Settings(json=json_).emit({"name": name, "address": address, "keystore": str(path)})
+
+
+@account.command("list")
+@click.option("--json", "json_", is_flag=True)
+def account_list(json_):
+    """Keystores found in the luxpass, brownie and foundry folders."""
+    found = [{"name": n, "address": a, "keystore": str(p)} for n, a, p in accounts.list_keystores()]
+    Settings(json=json_).emit(found, "\n".join(f"{f['name']}  {f['address']}  {f['keystore']}" for f in found)
+                              or "no keystores")
+
+
+# --- consortium -------------------------------------------------------------------------
+
+@cli.command("deploy")
+@click.option("--founder", "founders", multiple=True, required=True, metavar="NAME:SYMBOL:COUNCIL",
+              help="A founding brand and its council address; repeat for each.")
+@click.option("--quorum-bps", type=int, default=DEFAULT_QUORUM_BPS, show_default=True,
+              help="Share of active members, in basis points, that yes votes must exceed.")
+@click.option("--voting-period", type=click.IntRange(1), default=DEFAULT_VOTING_PERIOD, show_default=True,
+              help="Seconds a proposal stays open.")
+@rpc_options
+@account_options
+@pass_settings
+def deploy_command(settings, founders, quorum_bps, voting_period):
+    """Deploy the registry with its founding brands and record it for this chain."""
+    parsed = []
+    for text in founders:
+        parts = text.rsplit(":", 2)
+        if len(parts) != 3 or not parts[0].strip() or not parts[1].strip():
+            raise InputError(f"--founder {text!r} is not NAME:SYMBOL:COUNCIL", "e.g. --founder 'Maison Aurel:AUR:0x…'")
+        parsed.append(Founder(parts[0].strip(), parts[1].strip(), parse_address(parts[2], "council")))
+    settings.emit(deploy(settings.chain, parsed, quorum_bps, voting_period))
+
+
+@cli.group(cls=LuxpassGroup)
+def brand():
+    """Member brands and the council's votes."""
+
+
+@brand.command("list")
+@rpc_options
+@pass_settings
+def brand_list(settings):
+    """Every brand with its status and collection."""
+    brands = settings.consortium.brands()
+    settings.emit(brands, "\n".join(f"{b.brand_id}  {b.name:<24} {cli_name(b.status):<10} {b.collection}  "
+                                    f"council {b.council}" for b in brands))
+
+
+@brand.command("show")
+@click.argument("brand_ref", metavar="BRAND")
+@rpc_options
+@pass_settings
+def brand_show(settings, brand_ref):
+    """One brand by name, id or collection address."""
+    settings.emit(settings.consortium.brand(brand_ref))
+
+
+@brand.command("propose")
+@click.argument("action", type=click.Choice(["admit", "suspend", "reinstate", "remove"]))
+@click.argument("target", metavar="NAME|BRAND")
+@click.option("--symbol", help="Token symbol of the brand to admit.")
+@click.option("--council", help="Council (governance and admin) address of the brand to admit.")
+@rpc_options
+@account_options
+@pass_settings
+def brand_propose(settings, action, target, symbol, council):
+    """Propose to admit a brand (NAME) or to suspend, reinstate or remove one (BRAND)."""
+    if action == "admit":
+        if not symbol or not council:
+            raise click.UsageError("admit needs --symbol and --council")
+        proposal = settings.consortium.propose_admission(target, symbol, council)
+    else:
+        if symbol or council:
+            raise click.UsageError(f"{action} takes no --symbol or --council")
+        proposal = settings.consortium.propose_brand_status(target, from_cli_name(ProposalKind, action))
+    settings.emit(proposal)
+
+
+@brand.command("vote")
+@click.argument("proposal_id", type=click.IntRange(1))
+@click.option("--yes/--no", "support", required=True, help="Vote for or against.")
+@rpc_options
+@account_options
+@pass_settings
+def brand_vote(settings, proposal_id, support):
+    """Cast your brand's vote; the proposal executes when it passes the quorum."""
+    settings.emit(settings.consortium.vote(proposal_id, support))
+
+
+@brand.command("proposals")
+@rpc_options
+@pass_settings
+def brand_proposals(settings):
+    """Every proposal with its state and votes."""
+    proposals = settings.consortium.proposals()
+    settings.emit(proposals, "\n".join(
+        f"{p.proposal_id}  {cli_name(p.kind):<10} {cli_name(p.state):<9} yes {p.yes} no {p.no}  "
+        f"{p.name or p.account or 'brand ' + str(p.brand_id)}" for p in proposals) or "no proposals")
+
+
+@cli.command("accredit")
+@click.argument("account_address", metavar="ACCOUNT")
+@click.option("--as", "as_", type=click.Choice(["reseller", "marketplace", "auditor"]), required=True)
+@click.option("--revoke", is_flag=True, help="Propose to revoke the accreditation instead.")
+@rpc_options
+@account_options
+@pass_settings
+def accredit(settings, account_address, as_, revoke):
+    """Propose to accredit (or revoke) a reseller, marketplace or auditor; members vote on it."""
+    settings.emit(settings.consortium.propose_accreditation(account_address, from_cli_name(Accreditation, as_),
+                                                             not revoke))
+
+
+# --- a brand's collection ---------------------------------------------------------------
+
+collection_options = [
+    click.option("--brand", "brand_ref", help="Brand name, id or collection address."),
+    click.option("--collection", help="Collection address."),
+]
+
+
+def with_collection(fn):
+    for option in reversed(collection_options):
+        fn = option(fn)
+    return fn
+
+
+@cli.group(cls=LuxpassGroup)
+def role():
+    """The brand admin grants and revokes its own roles."""
+
+
+@role.command("grant")
+@click.argument("role_name", metavar="ROLE", type=click.Choice(["minter", "retailer", "service", "admin"]))
+@click.argument("account_address", metavar="ACCOUNT")
+@with_collection
+@rpc_options
+@account_options
+@pass_settings
+def role_grant(settings, role_name, account_address, brand_ref, collection):
+    """Grant ROLE in your brand's collection to ACCOUNT."""
+    tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, True)
+    settings.emit({"role": role_name, "account": account_address, "granted": True, "tx": tx})
+
+
+@role.command("revoke")
+@click.argument("role_name", metavar="ROLE", type=click.Choice(["minter", "retailer", "service", "admin"]))
+@click.argument("account_address", metavar="ACCOUNT")
+@with_collection
+@rpc_options
+@account_options
+@pass_settings
+def role_revoke(settings, role_name, account_address, brand_ref, collection):
+    """Revoke ROLE in your brand's collection from ACCOUNT."""
+    tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, False)
+    settings.emit({"role": role_name, "account": account_address, "granted": False, "tx": tx})
+
+
+@cli.command("mint")
+@with_collection
+@click.option("--serial", help="Serial number of one product.")
+@click.option("--field", "fields", multiple=True, metavar="NAME=VALUE", help="A field of the product record.")
+@click.option("--record", type=click.Path(dir_okay=False), help="The product record as a JSON file.")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False), help="Mint in bulk from a product CSV.")
+@click.option("--out", type=click.Path(file_okay=False), help="Result folder of a bulk mint (default CSV.passports).")
+@click.option("--batch-size", type=click.IntRange(1), default=bulk.DEFAULT_BATCH_SIZE, show_default=True)
+@click.option("--to", "to", help="Brand custody account to hold the passports (default: the signer).")
+@click.option("--certificate", "certificate_out", type=click.Path(dir_okay=False),
+              help="Where to write the owner certificate of a single mint.")
+@rpc_options
+@account_options
+@pass_settings
+def mint(settings, brand_ref, collection, serial, fields, record, csv_file, out, batch_size, to, certificate_out):
+    """Mint one product's passport, or many from --csv (resumable: run it again after a stop)."""
+    target = settings.collection(brand_ref, collection)
+    if csv_file:
+        if serial or fields or record or certificate_out:
+            raise click.UsageError("--csv takes no --serial, --field, --record or --certificate")
+        out_dir = Path(out) if out else Path(csv_file).with_suffix(".passports")
+        with _progress(settings) as progress:
+            result = bulk.mint_csv(target, Path(csv_file), out_dir, to, batch_size, progress)
+        settings.emit(result)
+        return
+    if record and (serial or fields):
+        raise click.UsageError("pass either --record or --serial/--field")
+    if record:
+        product = read_json(record, "record")
+    else:
+        product = {"serial": serial} if serial else {}
+        for item in fields:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise InputError(f"--field {item!r} is not NAME=VALUE", "e.g. --field model=Tote")
+            product[name] = value
+    minted = target.mint(product, to)
+    if certificate_out:
+        Certificate.from_dict(minted.certificate).save(Path(certificate_out))
+        click.echo(f"owner certificate written to {certificate_out}", err=True)
+    settings.emit(minted)
+
+
+class _progress:
+    """A progress bar on stderr, silent with --json."""
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def __enter__(self):
+        from rich.progress import Progress
+
+        self.bar = Progress(console=_stderr_console(), disable=self.settings.json or not sys.stderr.isatty())
+        self.bar.start()
+        self.task = None
+        return self
+
+    def __call__(self, advance: int, total: int):
+        if self.task is None:
+            self.task = self.bar.add_task("minting", total=total)
+        self.bar.update(self.task, advance=advance)
+
+    def __exit__(self, *exc):
+        self.bar.stop()
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@cli.command("event")
+@passport_options
+@click.option("--kind", required=True, type=click.Choice([cli_name(k) for k in EventKind]))
+@click.option("--details", help="The event's off-chain details; only a salted hash goes on chain.")
+@click.option("--details-file", type=click.Path(dir_okay=False), help="Read the details from a file.")
+@rpc_options
+@account_options
+@pass_settings
+def event(settings, ref, kind, details, details_file):
+    """Record a lifecycle event of a passport."""
+    if (details is None) == (details_file is None):
+        raise click.UsageError("pass one of --details or --details-file")
+    if details_file:
+        try:
+            details = Path(details_file).read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read {details_file}: {exc}", "check the path") from None
+    target = Collection(settings.chain, ref["collection"])
+    settings.emit(target.record_event(ref["passport_id"], from_cli_name(EventKind, kind), details))
+
+
+@cli.command("transfer")
+@passport_options
+@click.option("--to", "to", required=True, help="The new owner's address.")
+@click.option("--first-sale", is_flag=True, help="A retailer's first sale out of brand custody.")
+@rpc_options
+@account_options
+@pass_settings
+def transfer(settings, ref, to, first_sale):
+    """Transfer a passport: a retailer's first sale, or the owner's private transfer."""
+    target = Collection(settings.chain, ref["collection"])
+    if first_sale:
+        settings.emit(target.first_sale(ref["passport_id"], to))
+    else:
+        settings.emit(target.transfer(ref["passport_id"], to))
+
+
+@cli.command("report")
+@click.argument("what", type=click.Choice(["lost", "stolen", "found", "destroyed"]))
+@passport_options
+@rpc_options
+@account_options
+@pass_settings
+def report(settings, what, ref):
+    """The owner reports a passport lost, stolen or found; owner or brand marks it destroyed."""
+    status = Status.ACTIVE if what == "found" else from_cli_name(Status, what)
+    settings.emit(Collection(settings.chain, ref["collection"]).report(ref["passport_id"], status))
+
+
+@cli.command("verify")
+@passport_options
+@rpc_options
+@pass_settings
+def verify_command(settings, ref):
+    """Check a passport by owner certificate or by collection and id. Exit 0 when authentic,
+    3 when not, with the reason."""
+    verdict = verify(settings.consortium, ref["collection"], ref["passport_id"], ref["certificate"])
+    if settings.json:
+        settings.emit(verdict)
+    else:
+        head = "AUTHENTIC" if verdict.authentic else "NOT AUTHENTIC"
+        lines = [f"{head}: {verdict.reason}", f"collection: {verdict.collection}",
+                 f"passport: {verdict.passport_id}"]
+        if verdict.brand:
+            lines.append(f"brand: {verdict.brand} ({verdict.brand_status})")
+        if verdict.exists:
+            lines += [f"status: {verdict.status}", f"owner: {verdict.owner}"]
+        lines += [f"warning: {w}" for w in verdict.warnings]
+        settings.emit(verdict, "\n".join(lines))
+    if not verdict.authentic:
+        click.get_current_context().exit(3)
+
+
+@cli.command("history")
+@passport_options
+@rpc_options
+@pass_settings
+def history_command(settings, ref):
+    """A passport's whole story, lifecycle and owners, read from the chain."""
+    story = history(settings.consortium, ref["collection"], ref["passport_id"])
+    if settings.json:
+        settings.emit(story)
+        return
+    from datetime import datetime, timezone
+
+    lines = [f"{story.brand} passport {story.passport_id}",
+             f"status {story.status}, owner {story.owner}, {story.owners} owner(s) after the brand",
+             f"history head {story.head} ({'verified against the logs' if story.head_verified else 'MISMATCH'})"]
+    for e in story.entries:
+        when = datetime.fromtimestamp(e.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        if e.record == "ownership":
+            what = f"{e.kind}: {e.from_} -> {e.to}"
+        elif e.record == "lifecycle":
+            what = f"{e.kind} (details {e.details_hash[:18]}…)"
+        else:
+            what = f"status {e.kind}"
+        lines.append(f"  {when}  block {e.block:<6} {what}  by {e.by}")
+    settings.emit(story, "\n".join(lines))
+
+
+def main() -> None:
+    cli(prog_name="luxpass")

@@ -1,0 +1,174 @@
+"""Salted commitments of product records, and the owner's certificate.
+
+The chain stores only the commitment, which is also the passport's token id. Each field of
+the record is committed on its own, so that a holder can later reveal chosen fields:
+
+    field_salt = keccak256(abi.encode(salt, name))
+    leaf       = keccak256(bytes.concat(keccak256(abi.encode(name, value, field_salt))))
+    commitment = the root of the leaves, sorted, hashed in sorted pairs (OpenZeppelin's
+                 MerkleProof convention); for a single field, the leaf itself.
+"""
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+
+from .errors import InputError
+
+CERTIFICATE_FORMAT = "luxpass-certificate/1"
+MAX_FIELD_BYTES = 1024
+
+
+def normalize_record(record) -> dict[str, str]:
+    """A product record: a flat mapping of field names to text values, with a serial."""
+    if not isinstance(record, dict) or not record:
+        raise InputError("a product record must be a non-empty JSON object of fields", "e.g. {\"serial\": \"AB123\", \"model\": \"Tote\"}")
+    out = {}
+    for name, value in record.items():
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"record field name {name!r} is empty or not text", "name every field")
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InputError(f"record field {name!r} must be text or a number, not {type(value).__name__}", "flatten the record")
+        text = str(value).strip()
+        if len(text.encode()) > MAX_FIELD_BYTES:
+            raise InputError(f"record field {name!r} is longer than {MAX_FIELD_BYTES} bytes", "shorten it")
+        out[name.strip()] = text
+    if not out.get("serial"):
+        raise InputError("the product record has no serial", "add a non-empty `serial` field")
+    return dict(sorted(out.items()))
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def field_salt(salt: bytes, name: str) -> bytes:
+    return keccak(encode(["bytes32", "string"], [salt, name]))
+
+
+def field_leaf(name: str, value: str, fsalt: bytes) -> bytes:
+    return keccak(keccak(encode(["string", "string", "bytes32"], [name, value, fsalt])))
+
+
+def _hash_pair(a: bytes, b: bytes) -> bytes:
+    return keccak(a + b) if a < b else keccak(b + a)
+
+
+def merkle_root(leaves: list[bytes]) -> bytes:
+    layer = sorted(leaves)
+    while len(layer) > 1:
+        nxt = [_hash_pair(layer[i], layer[i + 1]) for i in range(0, len(layer) - 1, 2)]
+        if len(layer) % 2:
+            nxt.append(layer[-1])
+        layer = nxt
+    return layer[0]
+
+
+def commitment(record: dict[str, str], salt: bytes) -> bytes:
+    leaves = [field_leaf(name, value, field_salt(salt, name)) for name, value in record.items()]
+    return merkle_root(leaves)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What the owner holds: enough to prove the product against the chain."""
+
+    chain_id: int
+    collection: str
+    record: dict
+    salt: bytes
+    claimed_passport_id: int | None = None  # the id written in a loaded certificate file
+
+    @property
+    def commitment(self) -> bytes:
+        return commitment(self.record, self.salt)
+
+    @property
+    def passport_id(self) -> int:
+        return int.from_bytes(self.commitment, "big")
+
+    def to_dict(self) -> dict:
+        return {
+            "format": CERTIFICATE_FORMAT,
+            "chainId": self.chain_id,
+            "collection": self.collection,
+            "passportId": passport_hex(self.passport_id),
+            "record": self.record,
+            "salt": "0x" + self.salt.hex(),
+        }
+
+    def save(self, path: Path) -> None:
+        write_json_atomic(Path(path), self.to_dict())
+
+    @classmethod
+    def from_dict(cls, data) -> "Certificate":
+        if not isinstance(data, dict) or data.get("format") != CERTIFICATE_FORMAT:
+            raise InputError("this is not a luxpass owner certificate", f"expected a JSON object with format {CERTIFICATE_FORMAT!r}")
+        try:
+            salt = bytes.fromhex(str(data["salt"]).removeprefix("0x"))
+            chain_id = int(data["chainId"])
+            collection = parse_address(str(data["collection"]), "certificate collection")
+            claimed = parse_passport_id(str(data["passportId"]))
+        except KeyError as exc:
+            raise InputError(f"the certificate has no {exc.args[0]!r}", "use the certificate file the brand issued") from None
+        except ValueError:
+            raise InputError("the certificate's salt is not hex", "use the certificate file the brand issued") from None
+        if len(salt) != 32:
+            raise InputError("the certificate's salt is not 32 bytes", "use the certificate file the brand issued")
+        return cls(chain_id, collection, normalize_record(data.get("record")), salt, claimed)
+
+    @classmethod
+    def load(cls, path) -> "Certificate":
+        return cls.from_dict(read_json(path, "certificate"))
+
+
+def passport_hex(passport_id: int) -> str:
+    return "0x" + passport_id.to_bytes(32, "big").hex()
+
+
+def parse_passport_id(text: str) -> int:
+    text = str(text).strip()
+    try:
+        value = int(text, 16) if text.lower().startswith("0x") else int(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a passport id", "pass the 0x-prefixed 64-digit id or its decimal value") from None
+    if not 0 < value < 2**256:
+        raise InputError(f"{text!r} is out of range for a passport id", "pass the 0x-prefixed 64-digit id")
+    return value
+
+
+def parse_address(text: str, what: str = "address") -> str:
+    text = str(text).strip()
+    body = text.removeprefix("0x")
+    if len(body) != 40 or not text.startswith("0x") or any(c not in "0123456789abcdefABCDEF" for c in body):
+        raise InputError(f"{what} {text!r} is not an address", "pass 0x followed by 40 hex digits")
+    checksummed = to_checksum_address(text)
+    if body != body.lower() and body != body.upper() and text != checksummed:  # EIP-55
+        raise InputError(f"{what} {text} has a bad checksum", "check it for a typo against where you copied it from")
+    return checksummed
+
+
+def read_json(path, what: str):
+    try:
+        text = Path(path).read_text()
+    except OSError as exc:
+        raise InputError(f"cannot read {what} file {path}: {exc.strerror}", "check the path") from None
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"{what} file {path} is not valid JSON (line {getattr(exc, 'lineno', '?')})", "fix or replace the file") from None
+
+
+def write_json_atomic(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w") as fh:
+        json.dump(data, fh, indent=2)
+        fh.write("\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)

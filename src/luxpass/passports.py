@@ -1,0 +1,120 @@
+"""A brand's passport collection: roles, minting, lifecycle events, transfers and status."""
+import secrets
+from dataclasses import dataclass
+
+from eth_abi import encode
+from eth_utils import keccak
+
+from .artifacts import ROLES
+from .chain import Chain
+from .commitment import Certificate, new_salt, normalize_record, parse_address, passport_hex
+from .errors import InputError
+from .results import EventKind, Status
+
+
+@dataclass
+class Minted:
+    passport_id: str
+    collection: str
+    owner: str
+    tx: str
+    certificate: dict
+
+
+@dataclass
+class Recorded:
+    passport_id: str
+    action: str
+    tx: str
+    details_hash: str | None = None
+    details_salt: str | None = None
+
+
+def tx_hex(receipt) -> str:
+    return "0x" + bytes(receipt["transactionHash"]).hex()
+
+
+class Collection:
+    """One brand's passport collection at `address`."""
+
+    def __init__(self, chain: Chain, address: str):
+        self.chain = chain
+        self.address = parse_address(address, "collection")
+        self.contract = chain.contract("BrandPassport", self.address)
+
+    def name(self) -> str:
+        return self.chain.call(self.contract.functions.name())
+
+    def has_role(self, role: str, account: str) -> bool:
+        return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
+
+    def set_role(self, role: str, account: str, grant: bool) -> str:
+        account = parse_address(account)
+        fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
+        verb = "grant" if grant else "revoke"
+        return tx_hex(self.chain.transact(fn(_role(role), account), f"{verb} {role} role to {account}"))
+
+    def set_base_uri(self, base_uri: str) -> str:
+        return tx_hex(self.chain.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
+
+    def mint(self, record: dict, to: str | None = None) -> Minted:
+        """Mint one product's passport; the certificate (record and salt) never leaves this machine."""
+        record = normalize_record(record)
+        owner = parse_address(to, "recipient") if to else self.chain.address
+        cert = Certificate(self.chain.chain_id, self.address, record, new_salt())
+        receipt = self.chain.transact(self.contract.functions.mint(owner, cert.commitment),
+                                      f"mint passport {passport_hex(cert.passport_id)[:12]}…")
+        return Minted(passport_hex(cert.passport_id), self.address, owner, tx_hex(receipt), cert.to_dict())
+
+    def record_event(self, passport_id: int, kind: EventKind, details: str) -> Recorded:
+        """Record a lifecycle event with a salted hash of its off-chain details."""
+        salt = secrets.token_bytes(32)
+        details_hash = keccak(encode(["bytes32", "string"], [salt, details]))
+        receipt = self.chain.transact(
+            self.contract.functions.recordEvent(passport_id, int(kind), details_hash),
+            f"record {kind.name.lower()} for {passport_hex(passport_id)[:12]}…")
+        return Recorded(passport_hex(passport_id), kind.name.lower(), tx_hex(receipt),
+                        "0x" + details_hash.hex(), "0x" + salt.hex())
+
+    def first_sale(self, passport_id: int, buyer: str) -> Recorded:
+        buyer = parse_address(buyer, "buyer")
+        receipt = self.chain.transact(self.contract.functions.firstSale(passport_id, buyer),
+                                      f"first sale of {passport_hex(passport_id)[:12]}… to {buyer}")
+        return Recorded(passport_hex(passport_id), "first-sale", tx_hex(receipt))
+
+    def transfer(self, passport_id: int, to: str) -> Recorded:
+        """The owner's (or an approved operator's) transfer, by safeTransferFrom."""
+        to = parse_address(to, "recipient")
+        owner = self.owner_of(passport_id)
+        fn = self.contract.functions.safeTransferFrom(owner, to, passport_id)
+        receipt = self.chain.transact(fn, f"transfer {passport_hex(passport_id)[:12]}… to {to}")
+        return Recorded(passport_hex(passport_id), "transfer", tx_hex(receipt))
+
+    def report(self, passport_id: int, status: Status) -> Recorded:
+        if status in (Status.LOST, Status.STOLEN):
+            fn = self.contract.functions.reportStatus(passport_id, int(status))
+        elif status == Status.ACTIVE:
+            fn = self.contract.functions.reportFound(passport_id)
+        else:
+            fn = self.contract.functions.markDestroyed(passport_id)
+        action = "found" if status == Status.ACTIVE else status.name.lower()
+        receipt = self.chain.transact(fn, f"report {passport_hex(passport_id)[:12]}… {action}")
+        return Recorded(passport_hex(passport_id), action, tx_hex(receipt))
+
+    def owner_of(self, passport_id: int) -> str:
+        return self.chain.call(self.contract.functions.ownerOf(passport_id))
+
+    def exists(self, passport_ids: list[int], chunk: int = 2000) -> list[bool]:
+        found = []
+        for start in range(0, len(passport_ids), chunk):
+            exists, _, _ = self.chain.call(self.contract.functions.passportsState(passport_ids[start:start + chunk]))
+            found.extend(exists)
+        return found
+
+
+def _role(name: str) -> bytes:
+    try:
+        return bytes.fromhex(ROLES[name.lower()][2:])
+    except KeyError:
+        raise InputError(f"unknown role {name!r}", f"use one of {', '.join(ROLES)}") from None
+

@@ -1,0 +1,148 @@
+"""Constants and pure helpers shared by the contract tests (fixtures live in conftest.py)."""
+import re
+
+from eth_abi import encode
+from eth_utils import keccak
+from hexbytes import HexBytes
+
+from brownie import ZERO_ADDRESS
+
+WEEK = 7 * 24 * 3600
+ZERO32 = b"\x00" * 32
+
+# IConsortiumRegistry enums
+NONE, ACTIVE, SUSPENDED, REMOVED = 0, 1, 2, 3  # BrandStatus
+RESELLER, MARKETPLACE, AUDITOR = 0, 1, 2  # Accreditation
+ADMIT, SUSPEND, REINSTATE, REMOVE, ACCREDIT, REVOKE = range(6)  # ProposalKind
+P_NONE, P_OPEN, P_EXECUTED, P_DEFEATED, P_EXPIRED = range(5)  # ProposalState
+
+# IBrandPassport enums
+S_ACTIVE, S_LOST, S_STOLEN, S_DESTROYED = range(4)  # Status
+(
+    MANUFACTURED,
+    QUALITY_CHECKED,
+    SHIPPED,
+    RECEIVED_IN_STORE,
+    SOLD,
+    SERVICED,
+    REPAIRED,
+    BRAND_DEFINED,
+) = range(8)  # EventKind
+T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE = range(4)  # TransferKind
+R_OWNERSHIP, R_LIFECYCLE, R_STATUS = range(3)  # RecordType
+
+DEFAULT_ADMIN_ROLE = "0x" + "00" * 32
+MINTER_ROLE = "0x" + keccak(text="MINTER_ROLE").hex()
+RETAILER_ROLE = "0x" + keccak(text="RETAILER_ROLE").hex()
+SERVICE_ROLE = "0x" + keccak(text="SERVICE_ROLE").hex()
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _err_arg(value):
+    """Render one custom-error argument the way brownie decodes it (str() of eth_abi's value)."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(int(value))
+    if hasattr(value, "address"):  # brownie Account / Contract
+        return value.address.lower()
+    if isinstance(value, (bytes, bytearray)):
+        return str(bytes(value))
+    if isinstance(value, str) and re.fullmatch(r"0x[0-9a-fA-F]{40}", value):
+        return value.lower()
+    if isinstance(value, str) and re.fullmatch(r"0x[0-9a-fA-F]{64}", value):
+        return str(bytes.fromhex(value[2:]))
+    return str(value)
+
+
+def error(name, *args):
+    """The revert message brownie reports for custom error `name(args...)`."""
+    return f"{name}: {', '.join(_err_arg(a) for a in args)}"
+
+
+def commitment(label):
+    """A salted product commitment, as bytes32 hex."""
+    return "0x" + keccak(text=f"luxpass-test-salt:{label}").hex()
+
+
+def token_of(commit):
+    return int(commit, 16)
+
+
+class History:
+    """Recompute a passport's head exactly as IBrandPassport describes it:
+    head = keccak256(abi.encodePacked(head, abi.encode(record))), from bytes32(0)."""
+
+    def __init__(self):
+        self.head = ZERO32
+        self.records = 0
+
+    def _fold(self, types, values):
+        self.head = keccak(self.head + encode(types, values))
+        self.records += 1
+        return self.head
+
+    def ownership(self, frm, to, kind, agent):
+        return self._fold(
+            ["uint8", "address", "address", "uint8", "address"],
+            [R_OWNERSHIP, _addr(frm), _addr(to), kind, _addr(agent)],
+        )
+
+    def lifecycle(self, kind, details_hash, by):
+        return self._fold(
+            ["uint8", "uint8", "bytes32", "address"],
+            [R_LIFECYCLE, kind, HexBytes(details_hash), _addr(by)],
+        )
+
+    def status(self, status, by):
+        return self._fold(["uint8", "uint8", "address"], [R_STATUS, status, _addr(by)])
+
+
+def _addr(value):
+    return value.address if hasattr(value, "address") else value
+
+
+def b32(value):
+    return bytes(HexBytes(value))
+
+
+class Governance:
+    """Carry proposals with the votes of the active founders (never the target brand)."""
+
+    def __init__(self, registry, councils):
+        self.registry = registry
+        self.councils = councils
+
+    def voters(self, exclude=0):
+        return [
+            council
+            for brand_id, council in enumerate(self.councils, start=1)
+            if brand_id != exclude and self.registry.brandStatus(brand_id) == ACTIVE
+        ]
+
+    def carry(self, propose, args, exclude=0):
+        voters = self.voters(exclude)
+        tx = propose(*args, {"from": voters[0]})
+        proposal_id = tx.events["ProposalCreated"]["proposalId"]
+        for voter in voters[1:]:
+            if self.registry.proposalState(proposal_id) != P_OPEN:
+                break
+            tx = self.registry.vote(proposal_id, True, {"from": voter})
+        assert self.registry.proposalState(proposal_id) == P_EXECUTED
+        return tx
+
+    def admit(self, name, symbol, council):
+        return self.carry(self.registry.proposeAdmission, (name, symbol, council))
+
+    def suspend(self, brand_id):
+        return self.carry(self.registry.proposeBrandStatus, (brand_id, SUSPEND), brand_id)
+
+    def reinstate(self, brand_id):
+        return self.carry(self.registry.proposeBrandStatus, (brand_id, REINSTATE), brand_id)
+
+    def remove(self, brand_id):
+        return self.carry(self.registry.proposeBrandStatus, (brand_id, REMOVE), brand_id)
+
+    def accredit(self, account, accreditation, grant=True):
+        return self.carry(self.registry.proposeAccreditation, (account, accreditation, grant))
