@@ -36,7 +36,7 @@ test: build
 	$(BIN)/pytest tests
 
 demo: build
-	bash demo/demo.sh
+	$(BIN)/python demo/demo.py
 
 clean:
 	rm -rf $(VENV) node_modules .solcx build .demo

@@ -94,6 +94,8 @@ def decode_revert(data: bytes | str | None) -> ContractRevert:
     if isinstance(data, str):
         data = bytes.fromhex(data.removeprefix("0x")) if data and data != "no data" else b""
     data = data or b""
+    if not data:
+        return ContractRevert("EmptyRevert", (), "the call reverted without a reason; check the contract address")
     selector, body = data[:4], data[4:]
     if selector == _ERROR_SELECTOR:
         return ContractRevert("Error", decode(["string"], body))

@@ -1,0 +1,148 @@
+"""`make demo`: the main job of luxpass, told step by step on a local chain that it starts.
+
+Every step runs the real `luxpass` command, as a brand, a retailer, an owner or the council
+would; only the counterfeiter uses the library directly, as a forger would use any tool."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from luxpass.accounts import dev_account, dev_address
+from luxpass.chain import Chain
+from luxpass.commitment import Certificate, new_salt
+
+ROOT = Path(__file__).resolve().parents[1]
+HOME = ROOT / ".demo"
+PORT = 8645
+RPC = f"http://127.0.0.1:{PORT}"
+ENV = {**os.environ, "LUXPASS_HOME": str(HOME), "ETH_RPC_URL": RPC}
+
+COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
+FACTORY, BOUTIQUE, ALICE, BOB, CAROL, FORGER = 5, 6, 7, 8, 9, 0
+
+
+def say(text: str) -> None:
+    print("\n" + "\n".join(textwrap.wrap(text, 96)))
+
+
+def run(*args: str, expect: int = 0, quiet: bool = False) -> str:
+    shown = " ".join(a if " " not in a else repr(a) for a in args)
+    print(f"  $ luxpass {shown}")
+    done = subprocess.run([sys.executable, "-m", "luxpass", *args], env=ENV, capture_output=True, text=True)
+    out = (done.stdout + done.stderr).strip()
+    if not quiet or done.returncode != expect:
+        print(textwrap.indent(out, "    "))
+    print(f"    (exit {done.returncode})")
+    if done.returncode != expect:
+        raise SystemExit(f"demo step failed: expected exit {expect}, got {done.returncode}")
+    return done.stdout
+
+
+def addr(index: int) -> str:
+    return dev_address(index)
+
+
+def main() -> None:
+    shutil.rmtree(HOME, ignore_errors=True)
+    say("A local Anvil chain, its state kept in .demo/node so that it survives a restart.")
+    run("node", "start", "--port", str(PORT))
+    try:
+        story()
+    finally:
+        say("Stop the node cleanly; its state is written to .demo/node/state.json.")
+        run("node", "stop")
+
+
+def story() -> None:
+    say("Three founding houses deploy the consortium registry. Each house's council key votes; "
+        "no single key controls membership.")
+    founders = [f"--founder={n}:{n[:3].upper()}:{addr(i)}" for n, i in list(COUNCIL.items())[:3]]
+    run("deploy", *founders, "--dev-account", "0", quiet=True)
+    run("brand", "list")
+
+    say("Maison Aurel proposes admitting an independent house, Atelier Nouveau; Casa Vellutti "
+        "votes yes, which makes a majority of the three: the registry itself creates its collection.")
+    run("brand", "propose", "admit", "Atelier Nouveau", "--symbol", "ATN", "--council", addr(4),
+        "--dev-account", "1")
+    run("brand", "vote", "1", "--yes", "--dev-account", "2")
+    run("brand", "vote", "1", "--yes", "--dev-account", "3", expect=1)
+    run("brand", "list")
+
+    say("Maison Aurel's admin grants its own roles: a factory that mints, a boutique that sells.")
+    run("role", "grant", "minter", addr(FACTORY), "--brand", "Maison Aurel", "--dev-account", "1")
+    run("role", "grant", "retailer", addr(BOUTIQUE), "--brand", "Maison Aurel", "--dev-account", "1")
+
+    say("Atelier Nouveau mints one product from a JSON record. The chain sees only a salted commitment; "
+        "the record and salt go into the owner certificate.")
+    run("role", "grant", "minter", addr(4), "--brand", "Atelier Nouveau", "--dev-account", "4", quiet=True)
+    record = HOME / "atelier-record.json"
+    record.write_text(json.dumps({"serial": "ATN-0001", "model": "Collier Lune", "material": "18k gold"}))
+    run("mint", "--brand", "Atelier Nouveau", "--record", str(record), "--certificate",
+        str(HOME / "atelier-0001.json"), "--dev-account", "4")
+
+    say("Maison Aurel's factory mints 1,000 products in bulk from its product system's CSV export, "
+        "in batches; the result folder holds each row's passport and owner certificate.")
+    out = HOME / "aurel-batch"
+    csv = str(ROOT / "data" / "sample-products.csv")
+    run("mint", "--brand", "Maison Aurel", "--csv", csv, "--out", str(out), "--dev-account", str(FACTORY))
+    say("Run again (as after an interruption): nothing is minted twice, nothing is skipped.")
+    run("mint", "--brand", "Maison Aurel", "--csv", csv, "--out", str(out), "--dev-account", str(FACTORY))
+
+    certs = sorted((out / "certificates").iterdir())
+    tote, stolen = str(certs[0]), str(certs[1])
+    say("The factory and the boutique record the product's story: only salted hashes of the details.")
+    for kind, who, details in [("manufactured", FACTORY, "workshop Scandicci, bench 4"),
+                               ("quality-checked", FACTORY, "QC passed, inspector 17"),
+                               ("shipped", FACTORY, "to Paris Saint-Honoré"),
+                               ("received-in-store", BOUTIQUE, "Paris Saint-Honoré")]:
+        run("event", tote, "--kind", kind, "--details", details, "--dev-account", str(who), quiet=True)
+
+    say("The first sale: the boutique sells to Alice. Then Alice sells privately to Bob.")
+    run("transfer", tote, "--first-sale", "--to", addr(ALICE), "--dev-account", str(BOUTIQUE))
+    run("transfer", tote, "--to", addr(BOB), "--dev-account", str(ALICE))
+    run("history", tote)
+    say("Anyone verifies Bob's bag with his owner certificate:")
+    run("verify", tote)
+
+    say("Carol buys another bag; it is stolen. She reports it, and from then on it cannot move.")
+    run("transfer", stolen, "--first-sale", "--to", addr(CAROL), "--dev-account", str(BOUTIQUE), quiet=True)
+    run("report", "stolen", stolen, "--dev-account", str(CAROL))
+    run("transfer", stolen, "--to", addr(BOB), "--dev-account", str(CAROL), expect=1)
+    run("verify", stolen, expect=3)
+
+    say("A counterfeiter deploys the very same code as a registry of their own, with a collection "
+        "named 'Maison Aurel', and mints a passport for a fake. Verification rejects it.")
+    fake = counterfeit()
+    run("verify", fake, expect=3)
+
+    say("A forged certificate: a genuine one with the model changed to a dearer one.")
+    forged = json.loads(Path(tote).read_text())
+    forged["record"]["model"] = "Tote Grande Crocodile"
+    forged_path = HOME / "forged.json"
+    forged_path.write_text(json.dumps(forged))
+    run("verify", str(forged_path), expect=3)
+
+
+def counterfeit() -> str:
+    """The forger deploys the same, audited code: a registry of their own whose only founder
+    is called 'Maison Aurel', and mints from its collection."""
+    chain = Chain(RPC, dev_account(FORGER, 31337), log=lambda _: None)
+    implementation, _ = chain.deploy("BrandPassport")
+    registry, _ = chain.deploy("ConsortiumRegistry", implementation, ["Maison Aurel"], ["AUR"], [chain.address],
+                               5000, 3600)
+    address = chain.contract("ConsortiumRegistry", registry).functions.brand(1).call()[2]
+    fake = chain.contract("BrandPassport", address)
+    chain.transact(fake.functions.grantRole(fake.functions.MINTER_ROLE().call(), chain.address))
+    cert = Certificate(31337, address, {"serial": "AUR-2026-00001-FAKE", "model": "Tote Grande"}, new_salt())
+    chain.transact(fake.functions.mint(chain.address, cert.commitment))
+    path = HOME / "counterfeit.json"
+    cert.save(path)
+    print(f"  (look-alike collection {address}, named {fake.functions.name().call()!r})")
+    return str(path)
+
+
+if __name__ == "__main__":
+    main()
