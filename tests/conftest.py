@@ -39,3 +39,57 @@ def collections(registry, BrandPassport):
 @pytest.fixture(autouse=True)
 def isolation(fn_isolation):
     pass
+
+
+# --- the library, the CLI and the scripts, on the same chain -----------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def luxpass_home(tmp_path_factory):
+    """Deployment records, keystores and node folders of the tests live in a temporary home."""
+    import os
+
+    home = tmp_path_factory.mktemp("luxpass-home")
+    previous = os.environ.get("LUXPASS_HOME")
+    os.environ["LUXPASS_HOME"] = str(home)
+    yield home
+    if previous is None:
+        os.environ.pop("LUXPASS_HOME", None)
+    else:
+        os.environ["LUXPASS_HOME"] = previous
+
+
+@pytest.fixture(scope="session")
+def rpc_url(web3):
+    return web3.provider.endpoint_uri
+
+
+@pytest.fixture(scope="session")
+def signer(rpc_url):
+    """A luxpass Chain signing with Anvil's development key N: signer(N)."""
+    from luxpass.accounts import dev_account
+    from luxpass.chain import Chain
+
+    return lambda index: Chain(rpc_url, dev_account(index, 31337), log=lambda _: None)
+
+
+@pytest.fixture(scope="module")
+def consortium(signer):
+    """A consortium deployed through the library: brands 1-3 with Anvil accounts 1-3 as
+    councils; brand 1 ("Maison Aurel") has account 5 as minter and 6 as retailer."""
+    from luxpass.consortium import Consortium, Founder, deploy
+    from luxpass.passports import Collection
+
+    founders = [Founder(name, symbol, signer(i + 1).address) for i, (name, symbol) in enumerate(FOUNDERS)]
+    deploy(signer(0), founders)
+    admin = Collection(signer(1), Consortium.open(signer(1)).brand(1).collection)
+    admin.set_role("minter", signer(5).address, True)
+    admin.set_role("retailer", signer(6).address, True)
+    return Consortium.open(signer(0))
+
+
+@pytest.fixture
+def as_account(consortium, signer):
+    """Brand 1's collection as seen by Anvil account N: as_account(N)."""
+    from luxpass.passports import Collection
+
+    return lambda index: Collection(signer(index), consortium.brand(1).collection)

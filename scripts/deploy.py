@@ -1,0 +1,14 @@
+"""brownie run scripts/deploy.py: the registry with three founding houses (Anvil accounts 1-3 as councils)."""
+from brownie import accounts
+
+from luxpass.consortium import Founder, deploy
+from luxpass.from_brownie import chain_for
+
+FOUNDERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL"), ("Horlogerie Brandt", "HBR")]
+
+
+def main():
+    founders = [Founder(name, symbol, accounts[i + 1].address) for i, (name, symbol) in enumerate(FOUNDERS)]
+    deployment = deploy(chain_for(accounts[0]), founders)
+    print(f"registry {deployment.registry} on chain {deployment.chain_id}")
+    return deployment

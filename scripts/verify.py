@@ -1,0 +1,15 @@
+"""brownie run scripts/verify.py main CERTIFICATE: verify an owner certificate against the registry."""
+from brownie import accounts
+
+from luxpass.commitment import Certificate
+from luxpass.consortium import Consortium
+from luxpass.from_brownie import chain_for
+from luxpass.verify import verify
+
+
+def main(certificate):
+    cert = Certificate.load(certificate)
+    chain = chain_for(accounts[0])
+    verdict = verify(Consortium.open(chain), cert.collection, cert.passport_id, cert)
+    print(("AUTHENTIC: " if verdict.authentic else "NOT AUTHENTIC: ") + verdict.reason)
+    return verdict
