@@ -26,7 +26,7 @@ $(SOLCX_BINARY_PATH)/.installed: node_modules/.installed tools/solc-shim.js tool
 	touch $@
 
 $(BIN)/anvil: node_modules/.installed $(VENV)/.installed
-	ln -sf "$$(node -p "require('path').dirname(require.resolve('@foundry-rs/anvil-' + {x64:'linux-amd64',arm64:'linux-arm64'}[process.arch] + '/package.json'))")/bin/anvil" $@
+	ln -sf "$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil" $@
 	$@ --version | head -1
 
 build: setup
