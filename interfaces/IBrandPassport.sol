@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IERC4494} from "./IERC4494.sol";
+
 /// @title A brand's passport collection: one ERC-721 token per physical product.
 /// @notice The token id of a passport is its commitment: a salted hash of the product's
 /// private record, so that neither ids nor anything else on chain reveal a serial number,
@@ -13,7 +15,7 @@ pragma solidity ^0.8.24;
 /// - lifecycle: `(RecordType.Lifecycle, uint8(EventKind), detailsHash, by)`
 /// - status:    `(RecordType.Status, uint8(Status), by)`
 /// Each record's event carries the head after it, so anyone can re-derive it from the logs.
-interface IBrandPassport {
+interface IBrandPassport is IERC4494 {
     enum Status {
         Active,
         Lost,
@@ -36,7 +38,40 @@ interface IBrandPassport {
         Mint,
         Custody,
         FirstSale,
-        PrivateTransfer
+        PrivateTransfer,
+        Resale,
+        Recovery,
+        ChipClaim
+    }
+
+    /// @notice Verdict codes of `screen`, one byte per listing.
+    enum Screening {
+        Authentic,
+        NoSuchPassport,
+        Lost,
+        Stolen,
+        Destroyed,
+        SellerNotOwner
+    }
+
+    /// @notice A seller's consent to a resale through an accredited reseller, signed as EIP-712
+    /// typed data in this collection's domain (`eip712Domain()`). `buyer` 0 means any buyer.
+    /// `nonce` is `nonces(tokenId)`, which advances on every transfer, so a consent dies when the
+    /// passport moves. `chainId` and `collection` repeat the domain so that a replay elsewhere is
+    /// refused by name.
+    struct ResaleConsent {
+        uint256 chainId;
+        address collection;
+        uint256 tokenId;
+        address buyer;
+        bytes32 termsHash;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    struct Recovery {
+        address newOwner;
+        uint64 readyAt;
     }
 
     enum RecordType {
@@ -63,6 +98,13 @@ interface IBrandPassport {
     );
     event StatusChanged(uint256 indexed tokenId, Status previous, Status current, address indexed by, bytes32 head);
     event BaseURIChanged(string baseURI);
+    event ResaleRecorded(uint256 indexed tokenId, address indexed reseller, bytes32 termsHash, bytes32 consentDigest);
+    event PermitUsed(uint256 indexed tokenId, address indexed spender, bytes32 digest);
+    event RecoveryRequested(uint256 indexed tokenId, address indexed newOwner, uint64 readyAt, address indexed by);
+    event RecoveryCancelled(uint256 indexed tokenId, address indexed by);
+    event ChipBound(uint256 indexed tokenId, address indexed chip, address indexed by);
+    event ChipClaimOpened(uint256 indexed tokenId, bool open);
+    event BatchCommitted(bytes32 indexed root, address indexed by);
 
     error PassportInvalidCommitment();
     error PassportNotTransferable(uint256 tokenId, Status status);
@@ -76,6 +118,29 @@ interface IBrandPassport {
     error PassportMissingRole(address account, EventKind kind);
     error PassportEmptyBatch();
     error PassportAlreadyInitialized();
+    error PassportResellerNotAccredited(address reseller);
+    error PassportConsentWrongChain(uint256 chainId);
+    error PassportConsentWrongCollection(address collection);
+    error PassportConsentExpired(uint256 deadline);
+    error PassportConsentUsed(bytes32 digest);
+    error PassportConsentStale(uint256 tokenId, uint256 nonce, uint256 currentNonce);
+    error PassportConsentWrongBuyer(address buyer);
+    error PassportConsentNotOwner(uint256 tokenId);
+    error PassportPermitExpired(uint256 deadline);
+    error PassportPermitUsed(bytes32 digest);
+    error PassportPermitNotOwner(uint256 tokenId);
+    error PassportNotSold(uint256 tokenId);
+    error PassportNoRecovery(uint256 tokenId);
+    error PassportRecoveryNotReady(uint256 tokenId, uint64 readyAt);
+    error PassportRequestExpired(uint256 deadline);
+    error PassportNoChip(uint256 tokenId);
+    error PassportChipClaimClosed(uint256 tokenId);
+    error PassportChipChallengeInvalid(uint256 tokenId);
+    error PassportChipChallengeUsed(uint256 tokenId, bytes32 nonce);
+    error PassportUnknownBatch(bytes32 root);
+    error PassportBatchAlreadyCommitted(bytes32 root);
+    error PassportLengthMismatch(uint256 tokenIds, uint256 sellers);
+    error PassportInvalidProof(bytes32 root, bytes32 commitment);
 
     /// @notice Set once by the registry, right after it cloned this collection.
     function initialize(uint256 brandId, string calldata name, string calldata symbol, address admin) external;
@@ -107,6 +172,58 @@ interface IBrandPassport {
     function markDestroyed(uint256 tokenId) external;
 
     function setBaseURI(string calldata baseURI) external;
+
+    /// @notice An accredited reseller records a resale with the seller's signed consent. The
+    /// signature is checked with SignatureChecker, so contract wallets (ERC-1271) can consent.
+    function resell(ResaleConsent calldata consent, address buyer, bytes calldata signature) external;
+
+    function isConsentUsed(bytes32 digest) external view returns (bool);
+    function consentDigest(ResaleConsent calldata consent) external view returns (bytes32);
+
+    /// @notice The brand admin, on the request of an owner who lost their wallet, starts moving a
+    /// sold passport to `newOwner`; it completes after `RECOVERY_DELAY` unless the old address
+    /// cancels it first.
+    function requestRecovery(uint256 tokenId, address newOwner) external;
+    function cancelRecovery(uint256 tokenId) external;
+    function completeRecovery(uint256 tokenId) external;
+    function recoveryOf(uint256 tokenId) external view returns (Recovery memory);
+
+    /// @notice The brand clears a lost or stolen report on the reporting owner's request: their
+    /// signature of `ClearReport(uint256 tokenId,uint256 nonce,uint256 deadline)`.
+    function clearReportFor(uint256 tokenId, uint256 deadline, bytes calldata signature) external;
+
+    /// @notice Bind the product's chip (its public address); MINTER_ROLE or SERVICE_ROLE.
+    function bindChip(uint256 tokenId, address chip) external;
+    function chipOf(uint256 tokenId) external view returns (address);
+
+    /// @notice True when the bound chip signed `ChipChallenge(uint256 tokenId,bytes32 blockHash,bytes32 nonce)`
+    /// with `blockHash = blockhash(blockNumber)` of one of the last 256 blocks.
+    function verifyChip(uint256 tokenId, uint256 blockNumber, bytes32 nonce, bytes calldata signature)
+        external
+        view
+        returns (bool);
+
+    /// @notice The owner allows (or forbids) a holder of the item to claim the passport with the chip.
+    function setChipClaim(uint256 tokenId, bool open) external;
+
+    /// @notice Move the passport to `to` with a fresh chip signature, if the owner allowed it.
+    function claimWithChip(uint256 tokenId, address to, uint256 blockNumber, bytes32 nonce, bytes calldata signature)
+        external;
+
+    /// @notice Commit a production batch: the Merkle root of its products' commitments (leaves
+    /// `keccak256(bytes.concat(keccak256(abi.encode(commitment))))`, sorted pairs). MINTER_ROLE.
+    function commitBatch(bytes32 root) external;
+
+    /// @notice At the first sale, a retailer claims the passport of a committed product for its buyer.
+    function claim(bytes32 root, bytes32 commitment, bytes32[] calldata proof, address buyer)
+        external
+        returns (uint256 tokenId);
+
+    function batchCommittedAt(bytes32 root) external view returns (uint256);
+
+    /// @notice One verdict byte (`Screening`) per listing: does the passport exist, its status,
+    /// and whether `sellers[i]` owns it (skipped when `sellers` is empty).
+    function screen(uint256[] calldata tokenIds, address[] calldata sellers) external view returns (bytes memory);
 
     function passport(uint256 tokenId) external view returns (Passport memory);
     /// @notice The passport with this commitment; reverts with ERC721NonexistentToken if none.

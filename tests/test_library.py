@@ -168,3 +168,12 @@ def test_record_commitments_never_reach_the_chain_in_clear(as_account, web3):
     logs = b"".join(bytes(log["data"]) + b"".join(bytes(t) for t in log["topics"]) for log in tx["logs"])
     for secret in (b"SECRET-SERIAL-42", b"Secret Model"):
         assert secret not in raw and secret not in logs
+
+
+def test_fees_are_eip1559_with_a_base_fee_and_legacy_without(signer, monkeypatch):
+    chain = signer(0)
+    assert set(chain._fees()) == {"maxFeePerGas", "maxPriorityFeePerGas"}
+    real_get_block = chain.w3.eth.get_block
+    monkeypatch.setattr(chain.w3.eth, "get_block",
+                        lambda *a, **k: {k2: v for k2, v in real_get_block(*a, **k).items() if k2 != "baseFeePerGas"})
+    assert set(chain._fees()) == {"gasPrice"}

@@ -103,6 +103,15 @@ class Chain:
             time.sleep(0.05 if self.dev else 2.0)
         return receipt
 
+    def logs(self, address: str, topics: list, from_block: int, chunk: int = 50_000) -> list:
+        """Raw logs of `address` matching `topics`, fetched in block ranges of `chunk`."""
+        latest = self.w3.eth.block_number
+        found = []
+        for start in range(from_block, latest + 1, chunk):
+            found += self.w3.eth.get_logs({"address": address, "fromBlock": start,
+                                          "toBlock": min(start + chunk - 1, latest), "topics": topics})
+        return found
+
     def call(self, fn, block="latest"):
         with decoded_reverts():
             return fn.call(block_identifier=block)

@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 import requests
 
-from . import accounts, bulk, node
+from . import accounts, bulk, consent, node
 from .chain import DEFAULT_RPC_URL, Chain
-from .commitment import Certificate, parse_address, parse_passport_id, read_json
+from .commitment import Certificate, parse_address, parse_passport_id, read_json, write_json_atomic
 from .consortium import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, Consortium, Founder, deploy
 from .errors import InputError, LuxpassError
 from .passports import Collection
+from .resales import PERIODS, resale_figures
 from .results import Accreditation, EventKind, ProposalKind, Status, cli_name, from_cli_name, to_jsonable
 from .verify import history, verify
 
@@ -125,24 +126,27 @@ def passport_options(fn):
     @wraps(fn)
     def wrapper(*args, certificate, brand, collection, passport_id, **kwargs):
         settings = click.get_current_context().ensure_object(Settings)
-        if certificate:
-            if passport_id or collection or brand:
-                raise click.UsageError("pass either a certificate file or --brand/--collection with --id, not both")
-            cert = Certificate.load(certificate)
-            ref = {"collection": cert.collection, "passport_id": cert.claimed_passport_id or cert.passport_id,
-                   "certificate": cert}
-        else:
-            if not passport_id:
-                raise click.UsageError("pass a certificate file, or --brand/--collection with --id")
-            if collection:
-                address = parse_address(collection, "collection")
-            elif brand:
-                address = settings.consortium.brand(brand).collection
-            else:
-                raise click.UsageError("pass --brand or --collection with --id")
-            ref = {"collection": address, "passport_id": parse_passport_id(passport_id), "certificate": None}
-        return fn(*args, ref=ref, **kwargs)
+        return fn(*args, ref=_passport_ref(settings, certificate, brand, collection, passport_id), **kwargs)
     return wrapper
+
+
+def _passport_ref(settings, certificate, brand, collection, passport_id) -> dict:
+    """A passport named by an owner certificate, or by --brand/--collection with --id."""
+    if certificate:
+        if passport_id or collection or brand:
+            raise click.UsageError("pass either a certificate file or --brand/--collection with --id, not both")
+        cert = Certificate.load(certificate)
+        return {"collection": cert.collection, "passport_id": cert.claimed_passport_id or cert.passport_id,
+                "certificate": cert}
+    if not passport_id:
+        raise click.UsageError("pass a certificate file, or --brand/--collection with --id")
+    if collection:
+        address = parse_address(collection, "collection")
+    elif brand:
+        address = settings.consortium.brand(brand).collection
+    else:
+        raise click.UsageError("pass --brand or --collection with --id")
+    return {"collection": address, "passport_id": parse_passport_id(passport_id), "certificate": None}
 
 
 pass_settings = click.make_pass_decorator(Settings, ensure=True)
@@ -489,14 +493,40 @@ def event(settings, ref, kind, details, details_file):
 
 
 @cli.command("transfer")
-@passport_options
-@click.option("--to", "to", required=True, help="The new owner's address.")
+@click.argument("certificate", required=False, type=click.Path(dir_okay=False))
+@click.option("--brand", help="Brand name, id or collection address.")
+@click.option("--collection", help="Collection address.")
+@click.option("--id", "passport_id", help="Passport id (0x… or decimal).")
+@click.option("--to", "to", help="The new owner's address (optional with a consent that names the buyer).")
 @click.option("--first-sale", is_flag=True, help="A retailer's first sale out of brand custody.")
+@click.option("--consent", "consent_file", type=click.Path(dir_okay=False),
+              help="An accredited reseller records a resale with the seller's signed consent.")
+@click.option("--permit", "permit_file", type=click.Path(dir_okay=False),
+              help="The spender uses the owner's ERC-4494 permit and moves the passport.")
 @rpc_options
 @account_options
 @pass_settings
-def transfer(settings, ref, to, first_sale):
-    """Transfer a passport: a retailer's first sale, or the owner's private transfer."""
+def transfer(settings, certificate, brand, collection, passport_id, to, first_sale, consent_file, permit_file):
+    """Transfer a passport: a retailer's first sale, the owner's private transfer, a resale
+    with the seller's consent, or a move under a permit."""
+    if sum(map(bool, (first_sale, consent_file, permit_file))) > 1:
+        raise click.UsageError("pass only one of --first-sale, --consent, --permit")
+    if consent_file or permit_file:
+        if certificate or brand or passport_id:
+            raise click.UsageError("the signed file names the passport; pass no certificate, --brand or --id")
+        signed = consent.Signed.load(consent_file or permit_file)
+        target = Collection(settings.chain, collection or signed.message.get("collection")
+                            or signed.typed_data["domain"]["verifyingContract"])
+        if consent_file:
+            settings.emit(consent.submit_resale(target, signed, to))
+        else:
+            if not to:
+                raise click.UsageError("--permit needs --to BUYER")
+            settings.emit(consent.submit_permit(target, signed, to))
+        return
+    if not to:
+        raise click.UsageError("pass --to NEW_OWNER")
+    ref = _passport_ref(settings, certificate, brand, collection, passport_id)
     target = Collection(settings.chain, ref["collection"])
     if first_sale:
         settings.emit(target.first_sale(ref["passport_id"], to))
@@ -504,16 +534,164 @@ def transfer(settings, ref, to, first_sale):
         settings.emit(target.transfer(ref["passport_id"], to))
 
 
-@cli.command("report")
-@click.argument("what", type=click.Choice(["lost", "stolen", "found", "destroyed"]))
+@cli.group(cls=LuxpassGroup, invoke_without_command=False)
+def report():
+    """Lost, stolen, found, destroyed: the passport's status."""
+
+
+def _report_command(what: str, help_text: str):
+    @report.command(what, help=help_text)
+    @passport_options
+    @rpc_options
+    @account_options
+    @pass_settings
+    def command(settings, ref):
+        status = Status.ACTIVE if what == "found" else from_cli_name(Status, what)
+        settings.emit(Collection(settings.chain, ref["collection"]).report(ref["passport_id"], status))
+    return command
+
+
+_report_command("lost", "The owner reports the passport lost; it cannot move until found.")
+_report_command("stolen", "The owner reports the passport stolen; it cannot move until found.")
+_report_command("found", "The owner who reported it reports it found.")
+_report_command("destroyed", "Final: the owner, or the brand admin while it is in brand custody.")
+
+
+@report.command("request-clear")
+@passport_options
+@click.option("--deadline", default="7d", show_default=True, help="How long the request stays valid.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Where to write the signed request.")
+@rpc_options
+@account_options
+@pass_settings
+def report_request_clear(settings, ref, deadline, out):
+    """The reporting owner signs a request that the brand clear the report (no gas)."""
+    target = Collection(settings.chain, ref["collection"])
+    signed = consent.sign_clear_request(target, ref["passport_id"], consent.parse_deadline(deadline))
+    write_json_atomic(Path(out), signed.to_dict())
+    settings.emit({"request": out, "signer": signed.signer})
+
+
+@report.command("clear")
+@click.argument("request", type=click.Path(dir_okay=False))
+@rpc_options
+@account_options
+@pass_settings
+def report_clear(settings, request):
+    """The brand admin clears a lost or stolen report with the reporting owner's signed request."""
+    signed = consent.Signed.load(request)
+    target = Collection(settings.chain, signed.typed_data["domain"]["verifyingContract"])
+    settings.emit(consent.submit_clear_request(target, signed))
+
+
+@cli.group(cls=LuxpassGroup)
+def consent_group():
+    """Sign a resale consent or a permit with the owner's key, and check one."""
+
+
+cli.add_command(consent_group, "consent")
+
+
+@consent_group.command("sign")
+@passport_options
+@click.option("--buyer", help="The buyer's address (default: any buyer the reseller names).")
+@click.option("--terms", required=True, help="The sale terms (price, currency…); only a salted hash is signed.")
+@click.option("--deadline", default="7d", show_default=True, help="How long the consent stays valid.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Where to write the signed consent.")
+@rpc_options
+@account_options
+@pass_settings
+def consent_sign(settings, ref, buyer, terms, deadline, out):
+    """The seller consents to a resale through an accredited reseller (no gas)."""
+    target = Collection(settings.chain, ref["collection"])
+    signed = consent.sign_resale_consent(target, ref["passport_id"], buyer, terms, consent.parse_deadline(deadline))
+    write_json_atomic(Path(out), signed.to_dict())
+    settings.emit({"consent": out, "signer": signed.signer, "digest": "0x" + signed.digest.hex()})
+
+
+@consent_group.command("permit")
+@passport_options
+@click.option("--spender", required=True, help="Who may move the passport (e.g. a marketplace).")
+@click.option("--deadline", default="7d", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@rpc_options
+@account_options
+@pass_settings
+def consent_permit(settings, ref, spender, deadline, out):
+    """The owner signs an ERC-4494 permit: list on a marketplace without handing over custody."""
+    target = Collection(settings.chain, ref["collection"])
+    signed = consent.sign_permit(target, ref["passport_id"], spender, consent.parse_deadline(deadline))
+    write_json_atomic(Path(out), signed.to_dict())
+    settings.emit({"permit": out, "signer": signed.signer, "digest": "0x" + signed.digest.hex()})
+
+
+@consent_group.command("check")
+@click.argument("consent_file", metavar="CONSENT", type=click.Path(dir_okay=False))
+@rpc_options
+@pass_settings
+def consent_check(settings, consent_file):
+    """Check a resale consent against the chain exactly as the contract would."""
+    signed = consent.Signed.load(consent_file)
+    target = Collection(settings.chain, signed.typed_data["domain"]["verifyingContract"])
+    verdict, reason = consent.check_consent(target, signed)
+    settings.emit({"valid": verdict == "ok", "error": None if verdict == "ok" else verdict, "reason": reason})
+    if verdict != "ok":
+        click.get_current_context().exit(3)
+
+
+@cli.group(cls=LuxpassGroup)
+def recovery():
+    """Move a passport to a new address for an owner who lost their wallet (with a delay)."""
+
+
+@recovery.command("request")
+@passport_options
+@click.option("--to", "to", required=True, help="The owner's new address.")
+@rpc_options
+@account_options
+@pass_settings
+def recovery_request(settings, ref, to):
+    """The brand admin starts a recovery; the old address can cancel it during the delay."""
+    settings.emit(Collection(settings.chain, ref["collection"]).request_recovery(ref["passport_id"], to))
+
+
+@recovery.command("cancel")
 @passport_options
 @rpc_options
 @account_options
 @pass_settings
-def report(settings, what, ref):
-    """The owner reports a passport lost, stolen or found; owner or brand marks it destroyed."""
-    status = Status.ACTIVE if what == "found" else from_cli_name(Status, what)
-    settings.emit(Collection(settings.chain, ref["collection"]).report(ref["passport_id"], status))
+def recovery_cancel(settings, ref):
+    """The current owner (or the brand admin) cancels a pending recovery."""
+    settings.emit(Collection(settings.chain, ref["collection"]).cancel_recovery(ref["passport_id"]))
+
+
+@recovery.command("complete")
+@passport_options
+@rpc_options
+@account_options
+@pass_settings
+def recovery_complete(settings, ref):
+    """Anyone completes a recovery once its delay has passed."""
+    settings.emit(Collection(settings.chain, ref["collection"]).complete_recovery(ref["passport_id"]))
+
+
+@recovery.command("show")
+@passport_options
+@rpc_options
+@pass_settings
+def recovery_show(settings, ref):
+    """The pending recovery of a passport, if any."""
+    settings.emit(Collection(settings.chain, ref["collection"]).recovery_of(ref["passport_id"]))
+
+
+@cli.command("resales")
+@click.option("--brand", "brand_ref", required=True, help="Your brand: name, id or collection address.")
+@click.option("--period", type=click.Choice(list(PERIODS)), default="month", show_default=True)
+@rpc_options
+@pass_settings
+def resales(settings, brand_ref, period):
+    """Your collection's second-hand market: resales per period and reseller, time to resale."""
+    settings.emit(resale_figures(settings.consortium, brand_ref, period))
 
 
 @cli.command("verify")
@@ -569,3 +747,9 @@ def history_command(settings, ref):
 
 def main() -> None:
     cli(prog_name="luxpass")
+
+
+from .cli_web import certificate, serve  # noqa: E402 (they import this module)
+
+cli.add_command(certificate)
+cli.add_command(serve)

@@ -82,10 +82,10 @@ class Collection:
                                       f"first sale of {passport_hex(passport_id)[:12]}… to {buyer}")
         return Recorded(passport_hex(passport_id), "first-sale", tx_hex(receipt))
 
-    def transfer(self, passport_id: int, to: str) -> Recorded:
+    def transfer(self, passport_id: int, to: str, owner: str | None = None) -> Recorded:
         """The owner's (or an approved operator's) transfer, by safeTransferFrom."""
         to = parse_address(to, "recipient")
-        owner = self.owner_of(passport_id)
+        owner = owner or self.owner_of(passport_id)
         fn = self.contract.functions.safeTransferFrom(owner, to, passport_id)
         receipt = self.chain.transact(fn, f"transfer {passport_hex(passport_id)[:12]}… to {to}")
         return Recorded(passport_hex(passport_id), "transfer", tx_hex(receipt))
@@ -100,6 +100,28 @@ class Collection:
         action = "found" if status == Status.ACTIVE else status.name.lower()
         receipt = self.chain.transact(fn, f"report {passport_hex(passport_id)[:12]}… {action}")
         return Recorded(passport_hex(passport_id), action, tx_hex(receipt))
+
+    def request_recovery(self, passport_id: int, new_owner: str) -> Recorded:
+        """The brand admin, on the request of an owner who lost their wallet."""
+        new_owner = parse_address(new_owner, "new owner")
+        receipt = self.chain.transact(self.contract.functions.requestRecovery(passport_id, new_owner),
+                                      f"request recovery of {passport_hex(passport_id)[:12]}… to {new_owner}")
+        return Recorded(passport_hex(passport_id), "recovery-requested", tx_hex(receipt))
+
+    def cancel_recovery(self, passport_id: int) -> Recorded:
+        receipt = self.chain.transact(self.contract.functions.cancelRecovery(passport_id),
+                                      f"cancel recovery of {passport_hex(passport_id)[:12]}…")
+        return Recorded(passport_hex(passport_id), "recovery-cancelled", tx_hex(receipt))
+
+    def complete_recovery(self, passport_id: int) -> Recorded:
+        receipt = self.chain.transact(self.contract.functions.completeRecovery(passport_id),
+                                      f"complete recovery of {passport_hex(passport_id)[:12]}…")
+        return Recorded(passport_hex(passport_id), "recovered", tx_hex(receipt))
+
+    def recovery_of(self, passport_id: int) -> dict:
+        new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id))
+        return {"passport_id": passport_hex(passport_id), "pending": ready_at != 0,
+                "new_owner": new_owner if ready_at else None, "ready_at": ready_at or None}
 
     def owner_of(self, passport_id: int) -> str:
         return self.chain.call(self.contract.functions.ownerOf(passport_id))

@@ -70,6 +70,9 @@ class TransferKind(enum.IntEnum):
     CUSTODY = 1
     FIRST_SALE = 2
     PRIVATE_TRANSFER = 3
+    RESALE = 4
+    RECOVERY = 5
+    CHIP_CLAIM = 6
 
 
 def cli_name(member: enum.Enum) -> str:

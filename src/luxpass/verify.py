@@ -11,7 +11,6 @@ from .errors import InputError
 from .results import BrandStatus, EventKind, Status, TransferKind, cli_name
 
 _RECORD_OWNERSHIP, _RECORD_LIFECYCLE, _RECORD_STATUS = 0, 1, 2
-LOG_CHUNK_BLOCKS = 50_000
 
 
 @dataclass
@@ -101,6 +100,7 @@ class History:
     owner: str
     status: str
     owners: int
+    resales: int
     head: str
     head_verified: bool
     entries: list
@@ -117,36 +117,29 @@ def history(consortium: Consortium, collection: str, passport_id: int) -> Histor
     passport = chain.call(contract.functions.passport(passport_id))
     owner = chain.call(contract.functions.ownerOf(passport_id))
     logs = _passport_logs(consortium, contract, passport_id)
-    entries, head, owners, timestamps = [], b"\x00" * 32, 0, {}
+    entries, head, owners, resales, timestamps = [], b"\x00" * 32, 0, 0, {}
     for log in logs:
         block = log["blockNumber"]
         if block not in timestamps:
             timestamps[block] = chain.w3.eth.get_block(block)["timestamp"]
         entry, record = _entry(log, timestamps[block])
         head = keccak(head + record)
-        if entry.record == "ownership" and entry.kind != "custody":
-            owners += entry.kind != "mint"
+        if entry.record == "ownership" and entry.kind not in ("mint", "custody"):
+            owners += 1
+            resales += entry.kind == "resale"
         entries.append(entry)
     stored_head = passport[5]
     return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
-                   cli_name(Status(passport[1])), owners, "0x" + bytes(stored_head).hex(),
+                   cli_name(Status(passport[1])), owners, resales, "0x" + bytes(stored_head).hex(),
                    head == bytes(stored_head) and len(entries) == passport[3], entries)
 
 
 def _passport_logs(consortium: Consortium, contract, passport_id: int) -> list:
-    chain = consortium.chain
     topic_id = "0x" + passport_id.to_bytes(32, "big").hex()
     events = [contract.events.OwnershipRecorded, contract.events.LifecycleRecorded, contract.events.StatusChanged]
     topics = {e.topic: e for e in events}
-    latest = chain.w3.eth.block_number
-    logs = []
-    for start in range(consortium.deployment.block, latest + 1, LOG_CHUNK_BLOCKS):
-        raw = chain.w3.eth.get_logs({
-            "address": contract.address, "fromBlock": start, "toBlock": min(start + LOG_CHUNK_BLOCKS - 1, latest),
-            "topics": [list(topics), topic_id],
-        })
-        for log in raw:
-            logs.append(topics[Web3.to_hex(log["topics"][0])]().process_log(log))
+    raw = consortium.chain.logs(contract.address, [list(topics), topic_id], consortium.deployment.block)
+    logs = [topics[Web3.to_hex(log["topics"][0])]().process_log(log) for log in raw]
     logs.sort(key=lambda log: (log["blockNumber"], log["logIndex"]))
     return logs
 

@@ -1,6 +1,11 @@
 """Minting passports: roles, custody, commitments, metadata."""
+import json
+from pathlib import Path
+
 import brownie
 from brownie import ZERO_ADDRESS
+from eth_utils import function_signature_to_4byte_selector
+from eth_utils.abi import collapse_if_tuple
 
 from contract_helpers import (
     DEFAULT_ADMIN_ROLE,
@@ -14,6 +19,8 @@ from contract_helpers import (
     error,
     token_of,
 )
+
+BUILD = Path(__file__).resolve().parents[2] / "build" / "interfaces"
 
 # --- roles ---------------------------------------------------------------------------------
 
@@ -270,16 +277,35 @@ def test_token_uri_of_unknown_token(brand):
         brand.tokenURI(7)
 
 
-def test_supports_interfaces(brand, interface):
-    selectors = [
-        int.from_bytes(bytes.fromhex(sig[2:]), "big")
-        for sig in interface.IBrandPassport.selectors
-    ]
-    brand_passport_id = 0
-    for selector in selectors:
-        brand_passport_id ^= selector
-    for interface_id in ("0x01ffc9a7", "0x80ac58cd", "0x5b5e139f", "0x7965db0b", f"0x{brand_passport_id:08x}"):
-        assert brand.supportsInterface(interface_id), interface_id
+def interface_id(name):
+    """`type(name).interfaceId`: the XOR of the selectors the interface itself declares."""
+    build = json.loads((BUILD / f"{name}.json").read_text())
+    own = function_selectors(build["abi"])
+    for parent in build["dependencies"]:
+        own -= function_selectors(json.loads((BUILD / f"{parent}.json").read_text())["abi"])
+    value = 0
+    for selector in own:
+        value ^= selector
+    return f"0x{value:08x}"
+
+
+def function_selectors(abi):
+    return {
+        int.from_bytes(function_signature_to_4byte_selector(
+            f"{item['name']}({','.join(collapse_if_tuple(i) for i in item['inputs'])})"
+        ), "big")
+        for item in abi
+        if item["type"] == "function"
+    }
+
+
+def test_brand_passport_interface_id_is_not_trivial():
+    assert interface_id("IBrandPassport") not in ("0x00000000", "0xffffffff")
+
+
+def test_supports_interfaces(brand):
+    for iid in ("0x01ffc9a7", "0x80ac58cd", "0x5b5e139f", "0x7965db0b", interface_id("IBrandPassport")):
+        assert brand.supportsInterface(iid), iid
 
 
 def test_does_not_support_other_interfaces(brand):

@@ -487,3 +487,13 @@ def test_one_council_cannot_accredit_alone(registry, councils, stranger):
 def test_one_council_cannot_suspend_itself_alone(registry, councils):
     registry.proposeBrandStatus(1, SUSPEND, {"from": councils[0]})
     assert registry.brandStatus(1) == ACTIVE
+
+
+def test_suspended_members_yes_no_longer_counts(registry, governance, councils, stranger):
+    """Changes pass only on the yes votes of active members (ConsortiumRegistry invariant)."""
+    tx = registry.proposeAccreditation(stranger, RESELLER, True, {"from": councils[0]})
+    pid = tx.events["ProposalCreated"]["proposalId"]
+    governance.suspend(1)
+    registry.vote(pid, True, {"from": councils[1]})  # 1 active yes of 2 active members
+    assert not registry.isAccredited(stranger, RESELLER)
+    assert registry.proposalState(pid) == P_OPEN

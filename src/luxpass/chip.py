@@ -1,0 +1,125 @@
+"""The chip in a product: binding it to the passport, challenging it, checking its answer.
+
+The chip holds a private key. It proves the physical item is present by signing the EIP-712
+typed data `ChipChallenge(uint256 tokenId,bytes32 blockHash,bytes32 nonce)` in the collection's
+domain (read from the contract, ERC-5267), over the hash of a recent block and a verifier's
+random nonce: a signature cannot be made in advance, and it is stale after 256 blocks.
+"""
+import secrets
+from dataclasses import dataclass
+
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_utils import to_checksum_address
+
+from .chain import Chain
+from .commitment import parse_address, passport_hex
+from .errors import InputError
+from .passports import Collection, Recorded, tx_hex
+
+FRESH_BLOCKS = 256  # blockhash() reaches back this far
+_ZERO = "0x" + "00" * 20
+_HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0  # OZ ECDSA's upper bound on s
+_DOMAIN_FIELDS = [("name", "string"), ("version", "string"), ("chainId", "uint256"),
+                  ("verifyingContract", "address"), ("salt", "bytes32")]
+CHIP_CHALLENGE_TYPE = [{"name": "tokenId", "type": "uint256"}, {"name": "blockHash", "type": "bytes32"},
+                       {"name": "nonce", "type": "bytes32"}]
+
+
+def bind_chip(collection: Collection, passport_id: int, chip: str) -> Recorded:
+    """Bind the chip with address `chip` to a passport (the brand's minter or service centre)."""
+    chip = parse_address(chip, "chip")
+    receipt = collection.chain.transact(collection.contract.functions.bindChip(passport_id, chip),
+                                        f"bind chip {chip} to {passport_hex(passport_id)[:12]}…")
+    return Recorded(passport_hex(passport_id), "chip-bound", tx_hex(receipt))
+
+
+def chip_of(chain: Chain, collection: str, passport_id: int) -> str | None:
+    chip = chain.call(chain.contract("BrandPassport", collection).functions.chipOf(passport_id))
+    return None if chip == _ZERO else chip
+
+
+@dataclass(frozen=True)
+class Challenge:
+    collection: str
+    passport_id: int
+    block_number: int
+    block_hash: bytes
+    nonce: bytes
+    domain: dict
+
+    def typed_data(self) -> dict:
+        """The whole EIP-712 message a chip signs, as JSON-ready values."""
+        domain_type = [{"name": n, "type": t} for n, t in _DOMAIN_FIELDS if n in self.domain]
+        return {
+            "types": {"EIP712Domain": domain_type, "ChipChallenge": CHIP_CHALLENGE_TYPE},
+            "primaryType": "ChipChallenge",
+            "domain": self.domain,
+            "message": {"tokenId": str(self.passport_id), "blockHash": "0x" + self.block_hash.hex(),
+                        "nonce": "0x" + self.nonce.hex()},
+        }
+
+
+def eip712_domain(chain: Chain, collection: str) -> dict:
+    """The collection's EIP-712 domain as its `eip712Domain()` declares it."""
+    fields, name, version, chain_id, contract, salt, _ = chain.call(
+        chain.contract("BrandPassport", collection).functions.eip712Domain())
+    values = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract,
+              "salt": "0x" + bytes(salt).hex()}
+    return {n: values[n] for i, (n, _) in enumerate(_DOMAIN_FIELDS) if fields[0] >> i & 1}
+
+
+def challenge(chain: Chain, collection: str, passport_id: int, block_number: int | None = None,
+              nonce: bytes | None = None) -> Challenge:
+    """A fresh challenge: by default over the block before the latest, whose hash every
+    `eth_call` can read (the latest block's own hash is not yet in `blockhash` on every node)."""
+    collection = parse_address(collection, "collection")
+    if block_number is None:
+        block_number = max(chain.w3.eth.block_number - 1, 0)
+    block = chain.w3.eth.get_block(block_number)
+    return Challenge(collection, passport_id, block_number, bytes(block["hash"]),
+                     nonce if nonce is not None else secrets.token_bytes(32), eip712_domain(chain, collection))
+
+
+def sign_challenge(challenge: Challenge, chip_key) -> bytes:
+    """The chip's answer; an eth-account key stands in for the chip's secure element."""
+    return bytes(Account.sign_typed_data(chip_key, full_message=challenge.typed_data()).signature)
+
+
+def verify_chip_offchain(chain: Chain, collection: str, passport_id: int, block_number: int, nonce: bytes,
+                         signature: bytes) -> bool:
+    """The contract's `verifyChip`, computed here from the same inputs: a bound chip, a block
+    among the 256 before the one a call runs in, and an ECDSA signature by the chip over the
+    challenge in the contract's domain, with OpenZeppelin's rules (65 bytes, low s, v 27 or 28).
+    The contract would also accept an ERC-1271 contract as the chip; chips are keys."""
+    chip = chip_of(chain, collection, passport_id)
+    if chip is None or not 0 < chain.w3.eth.block_number - block_number <= FRESH_BLOCKS:
+        return False
+    if len(signature) != 65:
+        return False
+    r, s, v = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big"), signature[64]
+    if s > _HALF_ORDER or v not in (27, 28):
+        return False
+    expected = challenge(chain, collection, passport_id, block_number, nonce)
+    try:
+        signer = Account.recover_message(encode_typed_data(full_message=expected.typed_data()), vrs=(v, r, s))
+    except (ValueError, TypeError):
+        return False
+    return to_checksum_address(signer) == chip
+
+
+def verify_chip(chain: Chain, collection: str, passport_id: int, block_number: int, nonce: bytes,
+                signature: bytes) -> bool:
+    """The contract's own answer, from its `verifyChip` view."""
+    contract = chain.contract("BrandPassport", collection)
+    return chain.call(contract.functions.verifyChip(passport_id, block_number, nonce, signature))
+
+
+def parse_signature(text: str) -> bytes:
+    try:
+        signature = bytes.fromhex(str(text).removeprefix("0x"))
+    except ValueError:
+        raise InputError("the chip's signature is not hex", "pass the 65-byte signature as 0x…") from None
+    if len(signature) != 65:
+        raise InputError(f"the chip's signature is {len(signature)} bytes, not 65", "pass the whole signature")
+    return signature

@@ -1,0 +1,100 @@
+"""The chip: bound by the brand, challenged over a recent block, checked off chain exactly as
+the contract's `verifyChip` view checks it."""
+import pytest
+from eth_account import Account
+
+from luxpass.chip import (FRESH_BLOCKS, bind_chip, challenge, chip_of, eip712_domain, sign_challenge,
+                          verify_chip, verify_chip_offchain)
+from luxpass.errors import ContractRevert
+
+CHIP_KEY = "0x" + "c1" * 32
+OTHER_KEY = "0x" + "c2" * 32
+_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
+@pytest.fixture
+def chipped(as_account):
+    """A passport of brand 1 with the chip CHIP_KEY bound by the factory (account 5)."""
+    minted = as_account(5).mint({"serial": "AUR-CHIP-1", "model": "Montre"})
+    pid = int(minted.passport_id, 16)
+    bind_chip(as_account(5), pid, Account.from_key(CHIP_KEY).address)
+    return as_account(5).chain, minted.collection, pid
+
+
+def both(chain, collection, pid, block, nonce, signature):
+    onchain = verify_chip(chain, collection, pid, block, nonce, signature)
+    offchain = verify_chip_offchain(chain, collection, pid, block, nonce, signature)
+    assert onchain == offchain, f"contract says {onchain}, library says {offchain}"
+    return onchain
+
+
+def test_bound_chip_is_read_back(chipped, as_account):
+    chain, collection, pid = chipped
+    assert chip_of(chain, collection, pid) == Account.from_key(CHIP_KEY).address
+    other = int(as_account(5).mint({"serial": "AUR-CHIP-2"}).passport_id, 16)
+    assert chip_of(chain, collection, other) is None
+
+
+def test_domain_is_the_collections_own(chipped):
+    chain, collection, _ = chipped
+    domain = eip712_domain(chain, collection)
+    assert domain["verifyingContract"] == collection and domain["chainId"] == chain.chain_id
+    assert set(domain) == {"name", "version", "chainId", "verifyingContract"}
+
+
+def test_chip_signature_verifies_on_and_off_chain(chipped):
+    chain, collection, pid = chipped
+    c = challenge(chain, collection, pid)
+    assert both(chain, collection, pid, c.block_number, c.nonce, sign_challenge(c, CHIP_KEY))
+
+
+def test_other_key_wrong_nonce_or_other_passport_fail(chipped, as_account):
+    chain, collection, pid = chipped
+    c = challenge(chain, collection, pid)
+    assert not both(chain, collection, pid, c.block_number, c.nonce, sign_challenge(c, OTHER_KEY))
+    signature = sign_challenge(c, CHIP_KEY)
+    assert not both(chain, collection, pid, c.block_number, b"\x01" * 32, signature)
+    other = int(as_account(5).mint({"serial": "AUR-CHIP-3"}).passport_id, 16)
+    bind_chip(as_account(5), other, Account.from_key(CHIP_KEY).address)
+    assert not both(chain, collection, other, c.block_number, c.nonce, signature)
+
+
+def test_unbound_passport_never_verifies(as_account):
+    minted = as_account(5).mint({"serial": "AUR-CHIP-4"})
+    chain, pid = as_account(5).chain, int(minted.passport_id, 16)
+    c = challenge(chain, minted.collection, pid)
+    assert not both(chain, minted.collection, pid, c.block_number, c.nonce, sign_challenge(c, CHIP_KEY))
+
+
+def test_challenge_is_fresh_for_256_blocks_only(chipped, web3):
+    chain, collection, pid = chipped
+    c = challenge(chain, collection, pid)
+    signature = sign_challenge(c, CHIP_KEY)
+    web3.provider.make_request("anvil_mine", [hex(c.block_number + FRESH_BLOCKS - web3.eth.block_number)])
+    assert both(chain, collection, pid, c.block_number, c.nonce, signature)
+    web3.provider.make_request("anvil_mine", ["0x1"])
+    assert not both(chain, collection, pid, c.block_number, c.nonce, signature)
+
+
+def test_current_block_cannot_be_challenged(chipped):
+    chain, collection, pid = chipped
+    c = challenge(chain, collection, pid, block_number=chain.w3.eth.block_number)
+    assert not both(chain, collection, pid, c.block_number, c.nonce, sign_challenge(c, CHIP_KEY))
+
+
+def test_malleable_and_malformed_signatures_fail_as_on_chain(chipped):
+    chain, collection, pid = chipped
+    c = challenge(chain, collection, pid)
+    signature = sign_challenge(c, CHIP_KEY)
+    r, s, v = signature[:32], int.from_bytes(signature[32:64], "big"), signature[64]
+    high_s = r + (_ORDER - s).to_bytes(32, "big") + bytes([55 - v])  # the same point, the other s
+    assert not both(chain, collection, pid, c.block_number, c.nonce, high_s)
+    assert not both(chain, collection, pid, c.block_number, c.nonce, signature[:64] + bytes([v - 27]))
+    assert not both(chain, collection, pid, c.block_number, c.nonce, signature[:64])
+
+
+def test_only_minter_or_service_binds(chipped, as_account, signer):
+    _, _, pid = chipped
+    with pytest.raises(ContractRevert) as refused:
+        bind_chip(as_account(6), pid, Account.from_key(OTHER_KEY).address)
+    assert refused.value.name == "AccessControlUnauthorizedAccount"
