@@ -6,7 +6,7 @@ PYTHON ?= python3
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup build test demo clean
+.PHONY: setup build browser test demo clean
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -32,7 +32,12 @@ $(BIN)/anvil: node_modules/.installed $(VENV)/.installed
 build: setup
 	$(BIN)/brownie compile
 
-test: build
+# Debian's Chromium and its driver, for the browser tests (tests/test_browser.py).
+browser:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver)
+
+test: build browser
 	$(BIN)/pytest tests
 
 demo: build

@@ -197,6 +197,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (p.status == Status.Destroyed) revert PassportInvalidStatusChange(tokenId, p.status, Status.Destroyed);
         bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, msg.sender) && isBrandCustodian(owner);
         if (msg.sender != owner && !brandCustody) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
+        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Destroyed);
     }
 

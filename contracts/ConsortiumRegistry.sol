@@ -9,7 +9,8 @@ import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
 /// @notice Invariants:
 /// - membership and accreditations change only through `_execute`, reached only by a proposal
 ///   whose yes votes passed the quorum of active members; no account has any other power here;
-/// - each active member brand votes at most once per proposal;
+/// - each active member brand votes at most once per proposal, and only the votes of members
+///   active now decide; a defeated proposal stays defeated;
 /// - every collection was created here, as a clone of the one passport implementation, and
 ///   belongs to exactly one brand; `isGenuineCollection` is true for those and nothing else;
 /// - a removed brand stays removed.
@@ -28,6 +29,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     Proposal[] private _proposals; // proposal id = index + 1
     mapping(uint256 proposalId => mapping(uint256 brandId => bool)) private _voted;
+    mapping(uint256 proposalId => uint256[] brandIds) private _yesVoters;
+    mapping(uint256 proposalId => uint256[] brandIds) private _noVoters;
     mapping(address account => mapping(Accreditation => bool)) private _accredited;
 
     /// @param founders councils of the founding brands, with their `names` and `symbols`
@@ -45,6 +48,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
         if (quorumBps_ == 0 || quorumBps_ >= _BPS) revert RegistryInvalidQuorum(quorumBps_);
         if (votingPeriod_ == 0) revert RegistryInvalidVotingPeriod(votingPeriod_);
+        if (passportImplementation_.code.length == 0) revert RegistryInvalidImplementation(passportImplementation_);
         _passportImplementation = passportImplementation_;
         _quorumBps = quorumBps_;
         _votingPeriod = votingPeriod_;
@@ -97,11 +101,16 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (proposalId == 0 || proposalId > _proposals.length) return ProposalState.None;
         Proposal storage p = _proposals[proposalId - 1];
         if (p.executed) return ProposalState.Executed;
+        if (p.defeated) return ProposalState.Defeated;
         if (block.timestamp > p.deadline) return ProposalState.Expired;
-        // Defeated once the members who have not voted no can no longer carry it.
-        uint256 possibleYes = _activeMembers > p.no ? _activeMembers - p.no : 0;
-        if (!_passes(possibleYes)) return ProposalState.Defeated;
+        if (_cannotPass(proposalId)) return ProposalState.Defeated;
         return ProposalState.Open;
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function tally(uint256 proposalId) public view returns (uint256 yes, uint256 no) {
+        _proposal(proposalId);
+        return (_activeAmong(_yesVoters[proposalId]), _activeAmong(_noVoters[proposalId]));
     }
 
     function proposalCount() external view returns (uint256) {
@@ -178,7 +187,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
                 deadline: uint64(block.timestamp) + _votingPeriod,
                 yes: 0,
                 no: 0,
-                executed: false
+                executed: false,
+                defeated: false
             })
         );
         proposalId = _proposals.length;
@@ -193,13 +203,20 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (_voted[proposalId][voter]) revert RegistryAlreadyVoted(proposalId, voter);
         _voted[proposalId][voter] = true;
         Proposal storage p = _proposals[proposalId - 1];
-        if (support) p.yes += 1;
-        else p.no += 1;
+        if (support) {
+            p.yes += 1;
+            _yesVoters[proposalId].push(voter);
+        } else {
+            p.no += 1;
+            _noVoters[proposalId].push(voter);
+        }
         emit VoteCast(proposalId, voter, support);
-        if (support && _passes(p.yes)) {
+        if (support && _passes(_activeAmong(_yesVoters[proposalId]))) {
             p.executed = true;
             _execute(p);
             emit ProposalExecuted(proposalId);
+        } else if (!support && _cannotPass(proposalId)) {
+            p.defeated = true;
         }
     }
 
@@ -230,7 +247,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         uint256 brandId = _brands.length;
         _brandIdOfCouncil[council] = brandId;
         _brandIdOfCollection[collection] = brandId;
-        _nameTaken[keccak256(bytes(name))] = true;
+        _nameTaken[_nameKey(name)] = true;
         _activeMembers += 1;
         IBrandPassport(collection).initialize(brandId, name, symbol, council);
         emit BrandAdmitted(brandId, name, council, collection);
@@ -243,6 +260,18 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (next == BrandStatus.Active) _activeMembers += 1;
         b.status = next;
         emit BrandStatusChanged(brandId, previous, next);
+    }
+
+    /// @dev The members who have not voted no can no longer carry it.
+    function _cannotPass(uint256 proposalId) private view returns (bool) {
+        uint256 no = _activeAmong(_noVoters[proposalId]);
+        return !_passes(_activeMembers > no ? _activeMembers - no : 0);
+    }
+
+    function _activeAmong(uint256[] storage brandIds) private view returns (uint256 count) {
+        for (uint256 i = 0; i < brandIds.length; i++) {
+            if (_brands[brandIds[i] - 1].status == BrandStatus.Active) count += 1;
+        }
     }
 
     function _passes(uint256 yes) private view returns (bool) {
@@ -260,8 +289,17 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (bytes(name).length == 0 || bytes(symbol).length == 0 || council == address(0)) {
             revert RegistryInvalidBrand(name, symbol, council);
         }
-        if (_nameTaken[keccak256(bytes(name))]) revert RegistryBrandNameTaken(name);
+        if (_nameTaken[_nameKey(name)]) revert RegistryBrandNameTaken(name);
         if (_brandIdOfCouncil[council] != 0) revert RegistryCouncilTaken(council);
+    }
+
+    function _nameKey(string memory name) private pure returns (bytes32) {
+        bytes memory lower = bytes(name);
+        lower = abi.encodePacked(lower); // a copy, so that `name` stays as given
+        for (uint256 i = 0; i < lower.length; i++) {
+            if (lower[i] >= "A" && lower[i] <= "Z") lower[i] = bytes1(uint8(lower[i]) + 32);
+        }
+        return keccak256(lower);
     }
 
     function _checkStatusChange(uint256 brandId, ProposalKind kind) private view {

@@ -21,7 +21,7 @@ RPC = f"http://127.0.0.1:{PORT}"
 ENV = {**os.environ, "LUXPASS_HOME": str(HOME), "ETH_RPC_URL": RPC}
 
 COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
-FACTORY, BOUTIQUE, ALICE, BOB, CAROL, FORGER = 5, 6, 7, 8, 9, 0
+FACTORY, BOUTIQUE, ALICE, BOB, CAROL, FORGER, RESELLER, DAVE = 5, 6, 7, 8, 9, 0, 10, 11
 
 
 def say(text: str) -> None:
@@ -107,6 +107,28 @@ def story() -> None:
     say("Anyone verifies Bob's bag with his owner certificate:")
     run("verify", tote)
 
+    say("Bob resells the bag through Maison Seconde, a reseller the council accredits by vote: three "
+        "of the four members now, since a majority must exceed half.")
+    run("accredit", addr(RESELLER), "--as", "reseller", "--dev-account", "1", quiet=True)
+    run("brand", "vote", "2", "--yes", "--dev-account", "2", quiet=True)
+    run("brand", "vote", "2", "--yes", "--dev-account", "4")
+    say("Bob signs his consent offline with his key alone, no gas: EIP-712 typed data in the collection's "
+        "own domain, with a salted hash of the terms, the passport's nonce and a deadline. He had also "
+        "signed one for another platform earlier.")
+    consent, earlier = HOME / "consent-bob.json", HOME / "consent-bob-earlier.json"
+    run("consent", "sign", tote, "--terms", "EUR 2,900 via another platform", "--out", str(earlier),
+        "--dev-account", str(BOB), quiet=True)
+    run("consent", "sign", tote, "--buyer", addr(DAVE), "--terms", "EUR 3,900, escrow 4471", "--out", str(consent),
+        "--dev-account", str(BOB))
+    run("consent", "check", str(consent))
+    say("The reseller records the resale to Dave; submitting it again is reported as already done.")
+    run("transfer", "--consent", str(consent), "--dev-account", str(RESELLER))
+    run("transfer", "--consent", str(consent), "--dev-account", str(RESELLER))
+    say("The earlier consent is replayed: the passport has moved since, and the contract refuses it.")
+    run("transfer", "--consent", str(earlier), "--to", addr(CAROL), "--dev-account", str(RESELLER), expect=1)
+    run("history", tote)
+    run("resales", "--brand", "Maison Aurel")
+
     say("Carol buys another bag; it is stolen. She reports it, and from then on it cannot move.")
     run("transfer", stolen, "--first-sale", "--to", addr(CAROL), "--dev-account", str(BOUTIQUE), quiet=True)
     run("report", "stolen", stolen, "--dev-account", str(CAROL))
@@ -124,6 +146,48 @@ def story() -> None:
     forged_path = HOME / "forged.json"
     forged_path.write_text(json.dumps(forged))
     run("verify", str(forged_path), expect=3)
+    consumer_check()
+
+
+def consumer_check() -> None:
+    """The consumer's check: the QR code on a product leads to its verification page."""
+    serve_url = "http://127.0.0.1:8646"
+    say("The consumer's check. The factory mints a watch with its GTIN; the boutique sells it. Its QR code "
+        "carries the GS1 Digital Link of the item with a proof of its serial and GTIN, never the salt.")
+    watch = str(HOME / "watch.json")
+    run("mint", "--brand", "Maison Aurel", "--serial", "AUR-2026-W0001", "--field", "gtin=03760123450003",
+        "--field", "model=Montre Lune", "--certificate", watch, "--dev-account", str(FACTORY), quiet=True)
+    run("transfer", watch, "--first-sale", "--to", addr(ALICE), "--dev-account", str(BOUTIQUE), quiet=True)
+    genuine = run("certificate", "qr", watch, "--resolver", serve_url).strip()
+    forged = genuine.replace("/21/AUR-2026-W0001", "/21/AUR-2026-W0666")
+    say("A counterfeiter copies that code onto a fake watch with a serial of its own.")
+    print(f"  genuine product: {genuine}\n  forged product:  {forged}")
+    say("`luxpass serve` answers both for a moment, as a phone scanning them would see it:")
+    server = subprocess.Popen([sys.executable, "-m", "luxpass", "serve", "--port", serve_url.rsplit(":", 1)[1]],
+                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for name, uri in (("genuine", genuine), ("forged", forged)):
+            check = _fetch_json(uri.replace(serve_url, serve_url + "/api/v1"))
+            print(f"  {name}: {check['state'].replace('-', ' ').upper()}: {check['reason']}")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _fetch_json(url: str, attempts: int = 50) -> dict:
+    import time
+    import urllib.error
+    import urllib.request
+
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            return json.load(exc)
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"demo step failed: {url} did not answer")
 
 
 def counterfeit() -> str:

@@ -46,6 +46,8 @@ interface IConsortiumRegistry {
 
     /// @dev `brandId` is the target brand for status changes, `account` the council of a brand
     /// to admit or the account to accredit; `name` and `symbol` are set for admissions only.
+    /// `yes` and `no` count the votes cast; `tally` counts those of members still active, which
+    /// are the ones that decide. `defeated` is set by the no vote that defeats it, and is final.
     struct Proposal {
         ProposalKind kind;
         uint256 brandId;
@@ -58,6 +60,7 @@ interface IConsortiumRegistry {
         uint32 yes;
         uint32 no;
         bool executed;
+        bool defeated;
     }
 
     event BrandAdmitted(uint256 indexed brandId, string name, address indexed council, address indexed collection);
@@ -73,6 +76,7 @@ interface IConsortiumRegistry {
     error RegistryUnknownBrand(uint256 brandId);
     error RegistryBrandNotActive(uint256 brandId);
     error RegistryInvalidStatusChange(uint256 brandId, BrandStatus status, ProposalKind kind);
+    /// @dev Names are compared without regard to ASCII case.
     error RegistryBrandNameTaken(string name);
     error RegistryCouncilTaken(address council);
     error RegistryInvalidBrand(string name, string symbol, address council);
@@ -84,6 +88,7 @@ interface IConsortiumRegistry {
     error RegistryInvalidQuorum(uint16 quorumBps);
     error RegistryInvalidVotingPeriod(uint64 votingPeriod);
     error RegistryInvalidFounders();
+    error RegistryInvalidImplementation(address implementation);
 
     /// @notice Propose to admit a brand whose council (its governance and admin key) is `council`.
     /// The proposer's own vote counts as yes. On execution the registry creates the brand's
@@ -101,9 +106,14 @@ interface IConsortiumRegistry {
         returns (uint256 proposalId);
 
     /// @notice Cast the caller's brand vote. Each active member votes once per proposal. A
-    /// proposal executes in the vote that carries it past the quorum: `yes * 10_000` greater than
-    /// `activeMemberCount() * quorumBps()`.
+    /// proposal executes in the vote that carries it past the quorum: the yes votes of members
+    /// still active, times 10_000, greater than `activeMemberCount() * quorumBps()`. It is
+    /// defeated, for good, by the no vote after which the other active members can no longer
+    /// carry it.
     function vote(uint256 proposalId, bool support) external;
+
+    /// @notice Yes and no votes of the members that are active now.
+    function tally(uint256 proposalId) external view returns (uint256 yes, uint256 no);
 
     function proposal(uint256 proposalId) external view returns (Proposal memory);
     function proposalState(uint256 proposalId) external view returns (ProposalState);

@@ -94,7 +94,10 @@ def test_malleable_and_malformed_signatures_fail_as_on_chain(chipped):
 
 
 def test_only_minter_or_service_binds(chipped, as_account, signer):
-    _, _, pid = chipped
+    chain, collection, pid = chipped
     with pytest.raises(ContractRevert) as refused:
         bind_chip(as_account(6), pid, Account.from_key(OTHER_KEY).address)
     assert refused.value.name == "AccessControlUnauthorizedAccount"
+    as_account(1).set_role("service", signer(4).address, True)
+    bind_chip(as_account(4), pid, Account.from_key(OTHER_KEY).address)  # a service centre replaces the chip
+    assert chip_of(chain, collection, pid) == Account.from_key(OTHER_KEY).address

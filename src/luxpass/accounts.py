@@ -13,6 +13,7 @@ from .errors import InputError, LuxpassError
 DEV_CHAIN_ID = 31337
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 PASSWORD_ENV = "LUXPASS_PASSWORD"
+DEV_ACCOUNTS = 20  # funded by `luxpass node start`
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -32,8 +33,8 @@ def dev_account(index: int, chain_id: int) -> LocalAccount:
             f"--dev-account uses Anvil's public keys and is refused on chain {chain_id}",
             "use --account or --keystore with your own keystore",
         )
-    if not 0 <= index < 10:
-        raise InputError(f"--dev-account {index} is out of range", "choose 0 to 9")
+    if not 0 <= index < DEV_ACCOUNTS:
+        raise InputError(f"--dev-account {index} is out of range", f"choose 0 to {DEV_ACCOUNTS - 1}")
     return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}")
 
 

@@ -731,12 +731,13 @@ def history_command(settings, ref):
     from datetime import datetime, timezone
 
     lines = [f"{story.brand} passport {story.passport_id}",
-             f"status {story.status}, owner {story.owner}, {story.owners} owner(s) after the brand",
+             f"status {story.status}, owner {story.owner}, {story.owners} owner(s) after the brand, "
+             f"{story.resales} resale(s)",
              f"history head {story.head} ({'verified against the logs' if story.head_verified else 'MISMATCH'})"]
     for e in story.entries:
         when = datetime.fromtimestamp(e.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
         if e.record == "ownership":
-            what = f"{e.kind}: {e.from_} -> {e.to}"
+            what = f"{e.kind}: {e.from_} -> {e.to}" + (" via reseller" if e.kind == "resale" else "")
         elif e.record == "lifecycle":
             what = f"{e.kind} (details {e.details_hash[:18]}…)"
         else:

@@ -123,6 +123,9 @@ def _sign(collection: Collection, kind: str, message: dict, **extra) -> Signed:
     signer = collection.chain.account
     if signer is None:
         raise InputError("signing needs the owner's account", "pass --account, --keystore or --dev-account")
+    # uint256 values as decimal strings: JSON readers such as JavaScript's lose precision above 2**53
+    uints = {field["name"] for field in TYPES[kind] if field["type"] == "uint256"}
+    message = {key: str(value) if key in uints else value for key, value in message.items()}
     typed = typed_data(collection, kind, message)
     signature = Account.sign_message(encode_typed_data(full_message=typed), signer.key).signature
     return Signed(kind, typed, "0x" + bytes(signature).hex(), signer.address, **extra)
@@ -233,11 +236,20 @@ def submit_resale(collection: Collection, signed: Signed, buyer: str | None) -> 
 
 
 def submit_permit(collection: Collection, signed: Signed, to: str) -> Recorded:
-    """The spender (e.g. a marketplace) uses the permit and moves the passport to the buyer."""
+    """The spender (e.g. a marketplace) uses the permit and moves the passport to the buyer.
+    ERC-4494 permits carry no chain id or collection of their own and the contract sees a
+    stale one only as a bad signature, so those cases are named here, before sending."""
     message = signed.message
     if signed.kind != "Permit":
         raise InputError(f"the file holds a {signed.kind}, not a permit", "pass a permit file")
     token, spender = int(message["tokenId"]), parse_address(message["spender"])
+    chain = collection.chain
+    if chain.call(collection.contract.functions.isConsentUsed(signed.digest)):
+        raise LuxpassError(f"this permit for {passport_hex(token)} was already used", "ask the owner for a new one")
+    nonce = chain.call(collection.contract.functions.nonces(token))
+    if int(message["nonce"]) != nonce:
+        raise LuxpassError(f"the permit was signed before passport {passport_hex(token)} last moved "
+                           f"(nonce {message['nonce']}, now {nonce})", "ask the owner for a new one")
     if collection.chain.address != spender:
         raise InputError(f"the permit is for spender {spender}, not {collection.chain.address}",
                          "submit it from the spender's account")

@@ -193,7 +193,8 @@ class Consortium:
     def proposal(self, proposal_id: int) -> Proposal:
         raw = self.chain.call(self.registry.functions.proposal(proposal_id))
         state = ProposalState(self.chain.call(self.registry.functions.proposalState(proposal_id)))
-        kind, brand_id, account, accreditation, name, symbol, proposer, deadline, yes, no, _ = raw
+        kind, brand_id, account, accreditation, name, symbol, proposer, deadline, _, _, _, _ = raw
+        yes, no = self.chain.call(self.registry.functions.tally(proposal_id))
         kind = ProposalKind(kind)
         is_accreditation = kind in (ProposalKind.ACCREDIT, ProposalKind.REVOKE)
         return Proposal(

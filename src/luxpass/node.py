@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from .accounts import home
+from .accounts import DEV_ACCOUNTS, home
 from .errors import InputError, LuxpassError
 
 STATE_INTERVAL = 10
@@ -59,7 +59,8 @@ def start(folder: Path, port: int = 8545, block_time: float | None = None, timeo
     rpc_url = f"http://127.0.0.1:{port}"
     if _answers(rpc_url):
         raise LuxpassError(f"another node already answers on port {port}", "stop it or pass --port")
-    cmd = [anvil_binary(), "--port", str(port), "--state", str(state), "--state-interval", str(STATE_INTERVAL)]
+    cmd = [anvil_binary(), "--port", str(port), "--accounts", str(DEV_ACCOUNTS), "--state", str(state),
+           "--state-interval", str(STATE_INTERVAL)]
     if block_time:
         cmd += ["--block-time", str(block_time)]
     log = open(folder / "anvil.log", "ab")

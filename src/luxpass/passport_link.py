@@ -98,7 +98,7 @@ def read_link(link: DigitalLink) -> ProvenLink:
 
 def _decode_proof(text: str) -> bytes:
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise InputError("the link's proof (k) is not base64url", "scan the code on the product again") from None
 

@@ -226,3 +226,13 @@ def test_collection_cannot_be_initialized_twice(collections, stranger):
 def test_collection_cannot_be_reinitialized_by_its_admin(collections, councils):
     with brownie.reverts(error("PassportAlreadyInitialized")):
         collections[0].initialize(2, "Casa Vellutti", "VEL", councils[0], {"from": councils[0]})
+
+
+def test_implementation_must_be_a_contract(ConsortiumRegistry, deployer, accounts):
+    with brownie.reverts(error("RegistryInvalidImplementation", ZERO_ADDRESS)):
+        ConsortiumRegistry.deploy(ZERO_ADDRESS, ["A"], ["A"], [accounts[1]], 5000, WEEK, {"from": deployer})
+
+
+def test_founder_names_differ_in_more_than_case(deploy, accounts):
+    with brownie.reverts(error("RegistryBrandNameTaken", "MAISON aurel")):
+        deploy(names=["Maison Aurel", "MAISON aurel"], symbols=["A", "B"], councils=[accounts[1], accounts[2]])

@@ -497,3 +497,29 @@ def test_suspended_members_yes_no_longer_counts(registry, governance, councils, 
     registry.vote(pid, True, {"from": councils[1]})  # 1 active yes of 2 active members
     assert not registry.isAccredited(stranger, RESELLER)
     assert registry.proposalState(pid) == P_OPEN
+
+
+def test_look_alike_name_in_another_case_is_refused(registry, councils, newcomer):
+    with brownie.reverts(error("RegistryBrandNameTaken", "maison AUREL")):
+        registry.proposeAdmission("maison AUREL", "AUR2", newcomer, {"from": councils[0]})
+
+
+def test_a_defeated_proposal_stays_defeated_when_members_join(registry, councils, governance, accounts, newcomer):
+    tx = registry.proposeAccreditation(accounts[9], RESELLER, True, {"from": councils[0]})
+    pid = tx.events["ProposalCreated"]["proposalId"]
+    registry.vote(pid, False, {"from": councils[1]})
+    registry.vote(pid, False, {"from": councils[2]})
+    assert registry.proposalState(pid) == P_DEFEATED
+    governance.admit("Atelier Nouveau", "ATN", newcomer)
+    governance.admit("Atelier Second", "ATS", accounts[8])
+    assert registry.proposalState(pid) == P_DEFEATED
+    with brownie.reverts(error("RegistryProposalClosed", pid, P_DEFEATED)):
+        registry.vote(pid, True, {"from": newcomer})
+
+
+def test_tally_counts_only_active_members(registry, councils, governance, accounts):
+    tx = registry.proposeAccreditation(accounts[9], RESELLER, True, {"from": councils[0]})
+    pid = tx.events["ProposalCreated"]["proposalId"]
+    assert registry.tally(pid) == (1, 0)
+    governance.suspend(1)
+    assert registry.tally(pid) == (0, 0) and registry.proposal(pid).dict()["yes"] == 1
