@@ -357,6 +357,16 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         }
     }
 
+    /// @inheritdoc IBrandPassport
+    function heads(uint256[] calldata tokenIds) external view returns (bytes32[] memory head, uint32[] memory records) {
+        head = new bytes32[](tokenIds.length);
+        records = new uint32[](tokenIds.length);
+        for (uint256 i = 0; i < tokenIds.length; i++) {
+            Passport storage p = _passports[tokenIds[i]];
+            (head[i], records[i]) = (p.head, p.records);
+        }
+    }
+
     /// @inheritdoc IERC4494
     function nonces(uint256 tokenId) external view returns (uint256) {
         return _nonces[tokenId];

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
+import {CounterfeitCases} from "./CounterfeitCases.sol";
 
 /// @title ConsortiumRegistry
 /// @notice Invariants:
@@ -13,13 +14,16 @@ import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
 ///   active now decide; a defeated proposal stays defeated;
 /// - every collection was created here, as a clone of the one passport implementation, and
 ///   belongs to exactly one brand; `isGenuineCollection` is true for those and nothing else;
-/// - a removed brand stays removed.
+/// - a removed brand stays removed;
+/// - only an accredited auditor attests a report digest, once per digest; attestations are
+///   never removed.
 contract ConsortiumRegistry is IConsortiumRegistry {
     uint16 private constant _BPS = 10_000;
 
     address private immutable _passportImplementation;
     uint16 private immutable _quorumBps;
     uint64 private immutable _votingPeriod;
+    address private immutable _cases;
 
     Brand[] private _brands; // brand id = index + 1
     mapping(address council => uint256) private _brandIdOfCouncil;
@@ -32,6 +36,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(uint256 proposalId => uint256[] brandIds) private _yesVoters;
     mapping(uint256 proposalId => uint256[] brandIds) private _noVoters;
     mapping(address account => mapping(Accreditation => bool)) private _accredited;
+    mapping(bytes32 digest => address) private _attestedBy;
+    mapping(bytes32 digest => uint64) private _attestedAt;
 
     /// @param founders councils of the founding brands, with their `names` and `symbols`
     /// @param quorumBps_ share of active members, in basis points, that yes votes must exceed
@@ -52,6 +58,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         _passportImplementation = passportImplementation_;
         _quorumBps = quorumBps_;
         _votingPeriod = votingPeriod_;
+        _cases = address(new CounterfeitCases(this));
         for (uint256 i = 0; i < founders.length; i++) {
             _checkNewBrand(names[i], symbols[i], founders[i]);
             _admit(names[i], symbols[i], founders[i]);
@@ -84,6 +91,24 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
         ProposalKind kind = grant ? ProposalKind.Accredit : ProposalKind.RevokeAccreditation;
         return _propose(kind, 0, account, accreditation, "", "");
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function attest(bytes32 digest, uint256 chainBlock) external {
+        if (!_accredited[msg.sender][Accreditation.Auditor]) revert RegistryNotAccreditedAuditor(msg.sender);
+        if (_attestedBy[digest] != address(0)) revert RegistryAlreadyAttested(digest);
+        _attestedBy[digest] = msg.sender;
+        _attestedAt[digest] = uint64(block.timestamp);
+        emit AuditAttested(msg.sender, digest, chainBlock);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function attestation(bytes32 digest) external view returns (address auditor, uint64 attestedAt) {
+        return (_attestedBy[digest], _attestedAt[digest]);
+    }
+
+    function cases() external view returns (address) {
+        return _cases;
     }
 
     /// @inheritdoc IConsortiumRegistry

@@ -233,6 +233,9 @@ interface IBrandPassport is IERC4494 {
         external
         view
         returns (bool[] memory exists, address[] memory owners, Status[] memory statuses);
+    /// @notice Each passport's history head and record count (0 and 0 for none), in one call.
+    function heads(uint256[] calldata tokenIds) external view returns (bytes32[] memory head, uint32[] memory records);
+
     function brandId() external view returns (uint256);
     function registry() external view returns (address);
     function isBrandCustodian(address account) external view returns (bool);

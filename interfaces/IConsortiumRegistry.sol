@@ -71,6 +71,7 @@ interface IConsortiumRegistry {
     );
     event VoteCast(uint256 indexed proposalId, uint256 indexed brandId, bool support);
     event ProposalExecuted(uint256 indexed proposalId);
+    event AuditAttested(address indexed auditor, bytes32 indexed digest, uint256 chainBlock);
 
     error RegistryNotActiveMember(address account);
     error RegistryUnknownBrand(uint256 brandId);
@@ -89,6 +90,8 @@ interface IConsortiumRegistry {
     error RegistryInvalidVotingPeriod(uint64 votingPeriod);
     error RegistryInvalidFounders();
     error RegistryInvalidImplementation(address implementation);
+    error RegistryNotAccreditedAuditor(address account);
+    error RegistryAlreadyAttested(bytes32 digest);
 
     /// @notice Propose to admit a brand whose council (its governance and admin key) is `council`.
     /// The proposer's own vote counts as yes. On execution the registry creates the brand's
@@ -130,6 +133,15 @@ interface IConsortiumRegistry {
     function isGenuineCollection(address collection) external view returns (bool);
     function activeMemberCount() external view returns (uint256);
     function isAccredited(address account, Accreditation accreditation) external view returns (bool);
+
+    /// @notice An accredited auditor anchors the digest of an audit report made at `chainBlock`.
+    function attest(bytes32 digest, uint256 chainBlock) external;
+
+    /// @notice Who attested `digest`, and when; zero if nobody did.
+    function attestation(bytes32 digest) external view returns (address auditor, uint64 attestedAt);
+
+    /// @notice The counterfeit case book this registry created.
+    function cases() external view returns (address);
 
     function quorumBps() external view returns (uint16);
     function votingPeriod() external view returns (uint64);
