@@ -6,7 +6,7 @@ PYTHON ?= python3
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup build browser test demo clean
+.PHONY: setup build browser slither test fuzz demo clean
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -37,8 +37,16 @@ browser:
 	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver)
 
-test: build browser
+# Every Slither detector on contracts/; fails on high/medium and on anything slither.triage.md does not justify.
+slither: setup
+	$(BIN)/python tools/slither_gate.py
+
+test: build browser slither
 	$(BIN)/pytest tests
+
+# The invariant state machine with many thousands of steps; prints its figures.
+fuzz: build
+	LUXPASS_FUZZ_STEPS=$${LUXPASS_FUZZ_STEPS:-5000} $(BIN)/pytest -s tests/contracts/test_invariants.py
 
 demo: build
 	$(BIN)/python demo/demo.py

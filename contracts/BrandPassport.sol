@@ -286,7 +286,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// @inheritdoc IBrandPassport
     function completeRecovery(uint256 tokenId) external {
         Recovery memory r = _recoveries[tokenId];
-        if (r.readyAt == 0) revert PassportNoRecovery(tokenId);
+        if (r.newOwner == address(0)) revert PassportNoRecovery(tokenId);
         if (block.timestamp < r.readyAt) revert PassportRecoveryNotReady(tokenId, r.readyAt);
         delete _recoveries[tokenId];
         _moveAs(TransferKind.Recovery, r.newOwner, tokenId);
@@ -348,7 +348,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         verdicts = new bytes(tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            Screening verdict;
+            Screening verdict = Screening.Authentic;
             if (owner == address(0)) verdict = Screening.NoSuchPassport;
             else if (_passports[tokenIds[i]].status != Status.Active) {
                 verdict = Screening(uint8(_passports[tokenIds[i]].status) + 1);
@@ -447,7 +447,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = _ownerOf(tokenId);
         Passport storage p = _passports[tokenId];
-        TransferKind kind;
+        TransferKind kind = TransferKind.Mint;
         if (from == address(0)) {
             kind = _pendingKind == uint8(TransferKind.FirstSale) + 1 ? TransferKind.FirstSale : TransferKind.Mint;
             p.mintedAt = uint40(block.timestamp);

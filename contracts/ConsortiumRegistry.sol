@@ -123,6 +123,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function proposalState(uint256 proposalId) public view returns (ProposalState) {
+        // slither-disable-next-line incorrect-equality (an id check; slither taints `_proposals` by its deadlines)
         if (proposalId == 0 || proposalId > _proposals.length) return ProposalState.None;
         Proposal storage p = _proposals[proposalId - 1];
         if (p.executed) return ProposalState.Executed;

@@ -168,10 +168,11 @@ def test_serve_on_a_busy_port_is_one_line(rpc_url, consortium):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        result = CliRunner().invoke(cli, ["serve", "--port", str(busy.getsockname()[1]), "--rpc-url", rpc_url])
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port), "--rpc-url", rpc_url])
     assert result.exit_code == 1, result.output
     assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
-        f"error: cannot listen on 127.0.0.1:{busy.getsockname()[1]} (Address already in use); pass another --port, "
+        f"error: cannot listen on 127.0.0.1:{port} (Address already in use); pass another --port, "
         "or stop what is using it"]
 
 
@@ -259,6 +260,15 @@ def test_another_chip_fails_the_challenge(client, chipped):
     answer = client.post("/api/v1/chip/check", json={"nonce": challenge["nonce"], "signature": "0x" + signature})
     assert answer.status_code == 200 and answer.json()["valid"] is False
     assert "may not be the original" in answer.json()["reason"]
+
+
+def test_late_chip_answer_is_told_apart(client, chipped, web3):
+    challenge = challenge_for(client, chipped)
+    signature = Account.sign_typed_data(CHIP_KEY, full_message=challenge["typedData"]).signature.hex()
+    web3.provider.make_request("anvil_mine", [hex(300)])
+    answer = client.post("/api/v1/chip/check", json={"nonce": challenge["nonce"], "signature": "0x" + signature})
+    assert answer.json() == {"valid": False, "reason": "the chip answered too late for this challenge: start the "
+                                                       "chip check again"}
 
 
 def test_chip_api_refuses_what_it_cannot_check(client, sold, consortium):

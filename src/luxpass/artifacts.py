@@ -42,7 +42,10 @@ FIXES = {
     "PassportNotStatusReporter": "only the owner who reported it lost or stolen can report it found",
     "PassportInvalidStatusChange": "check the passport's status with `luxpass verify`",
     "ERC721NonexistentToken": "check the passport id and collection with `luxpass verify`",
-    "ERC721InvalidSender": "a passport with that commitment already exists",
+    "ERC721InvalidSender": "a passport with that commitment already exists (minted, or claimed at its first sale)",
+    "PassportUnknownBatch": "the batch root is not committed in this collection; check the certificate's collection",
+    "PassportInvalidProof": "the proof does not lead from this product to the batch root; use the certificate as issued",
+    "PassportBatchAlreadyCommitted": "this batch is committed already; re-run `luxpass issue` with the same --out",
     "ERC721IncorrectOwner": "only the passport's owner can do that",
     "ERC721InsufficientApproval": "only the owner, or an account the owner approved, can move the passport",
 }

@@ -77,11 +77,15 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     csv_path, out_dir = Path(csv_path), Path(out_dir)
     records = read_products(csv_path)
     owner = to or chain.address
-    job = _load_or_create_job(out_dir / "job.json", csv_path, records, chain.chain_id, collection.address, owner)
-    salts = [bytes.fromhex(s[2:]) for s in job["salts"]]
+    job = open_job(out_dir / "job.json", JOB_FORMAT, csv_path, records, chain.chain_id, collection.address,
+                   {"owner": owner})
+    if job["owner"] != owner:
+        raise InputError(f"the job in {out_dir} mints to {job['owner']}, not {owner}",
+                         f"pass --to {job['owner']} or a new --out folder")
+    salts = job_salts(job)
     ids = [int.from_bytes(commitment(r, s), "big") for r, s in zip(records, salts)]
 
-    _wait_until_idle(chain)
+    wait_until_idle(chain)
     exists = collection.exists(ids)
     already = sum(exists)
     todo = [i for i, minted in enumerate(exists) if not minted]
@@ -100,7 +104,8 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     while in_flight:
         gas_used += _settle(chain, in_flight.pop(0), progress)
 
-    result_file = _write_results(out_dir, chain.chain_id, collection.address, records, salts, ids)
+    result_file = write_certificates(out_dir, [Certificate(chain.chain_id, collection.address, record, salt)
+                                               for record, salt in zip(records, salts)])
     return BulkResult(len(records), len(todo), already, transactions, gas_used, str(out_dir), str(result_file))
 
 
@@ -112,7 +117,7 @@ def _settle(chain, sent: tuple[bytes, int], progress) -> int:
     return receipt["gasUsed"]
 
 
-def _wait_until_idle(chain, timeout: float = 120) -> None:
+def wait_until_idle(chain, timeout: float = 120) -> None:
     """A transaction sent by an interrupted run may still be pending: let it land first."""
     deadline = time.monotonic() + timeout
     while True:
@@ -130,39 +135,45 @@ def _csv_digest(records: list[dict]) -> str:
     return hashlib.sha256(repr(records).encode()).hexdigest()
 
 
-def _load_or_create_job(path: Path, csv_path: Path, records, chain_id: int, collection: str, owner: str) -> dict:
+def open_job(path: Path, job_format: str, csv_path: Path, records, chain_id: int, collection: str,
+             new_fields: dict) -> dict:
+    """The job at `path` if it is this one (format, chain, collection and products), else a new job
+    with a fresh salt per row and `new_fields`, written before anything is sent."""
     digest = _csv_digest(records)
     if path.exists():
-        job = read_json(path, "mint job")
-        if job.get("format") != JOB_FORMAT:
-            raise InputError(f"{path} is not a luxpass mint job", "pass another --out folder")
+        job = read_json(path, "job")
+        if job.get("format") != job_format:
+            raise InputError(f"{path} is not a job of this command ({job_format})", "pass another --out folder")
         if (job["chainId"], job["collection"]) != (chain_id, collection):
             raise InputError(f"{path} belongs to collection {job['collection']} on chain {job['chainId']}",
                              "pass another --out folder for this collection")
         if job["products"] != digest:
             raise InputError(f"{csv_path} changed since the job in {path.parent} started",
                              "run it with the original file, or pass a new --out folder")
-        if job["owner"] != owner:
-            raise InputError(f"the job in {path.parent} mints to {job['owner']}, not {owner}",
-                             f"pass --to {job['owner']} or a new --out folder")
         return job
-    job = {"format": JOB_FORMAT, "chainId": chain_id, "collection": collection, "owner": owner,
+    job = {"format": job_format, "chainId": chain_id, "collection": collection, **new_fields,
            "csv": str(csv_path), "products": digest, "salts": ["0x" + new_salt().hex() for _ in records]}
     write_json_atomic(path, job)
     return job
 
 
-def _write_results(out_dir: Path, chain_id: int, collection: str, records, salts, ids) -> Path:
-    certificates = out_dir / "certificates"
-    certificates.mkdir(parents=True, exist_ok=True)
+def job_salts(job: dict) -> list[bytes]:
+    return [bytes.fromhex(s[2:]) for s in job["salts"]]
+
+
+def write_certificates(out_dir: Path, certificates: list[Certificate]) -> Path:
+    """One owner certificate per product in `out_dir/certificates`, and `out_dir/passports.csv`
+    (row, serial, passport id, certificate file)."""
+    folder = out_dir / "certificates"
+    folder.mkdir(parents=True, exist_ok=True)
     result = out_dir / "passports.csv"
     tmp = result.with_suffix(".tmp")
     with open(tmp, "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["row", "serial", "passport_id", "certificate"])
-        for row, (record, salt, pid) in enumerate(zip(records, salts, ids), start=1):
-            name = f"{row:06d}-{re.sub(r'[^A-Za-z0-9._-]', '_', record['serial'])}.json"
-            Certificate(chain_id, collection, record, salt).save(certificates / name)
-            writer.writerow([row, record["serial"], passport_hex(pid), f"certificates/{name}"])
+        for row, cert in enumerate(certificates, start=1):
+            name = f"{row:06d}-{re.sub(r'[^A-Za-z0-9._-]', '_', cert.record['serial'])}.json"
+            cert.save(folder / name)
+            writer.writerow([row, cert.record["serial"], passport_hex(cert.passport_id), f"certificates/{name}"])
     tmp.replace(result)
     return result

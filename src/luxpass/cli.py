@@ -10,12 +10,18 @@ import click
 import requests
 
 from . import accounts, bulk, consent, node
+from .batch_issue import issue_csv
+from .batches import DEFAULT_DEPTH, MAX_DEPTH
 from .chain import DEFAULT_RPC_URL, Chain
 from .commitment import Certificate, parse_address, parse_passport_id, read_json, write_json_atomic
 from .consortium import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, Consortium, Founder, deploy
+from .disclosure_file import Disclosure, check_disclosure, disclose, is_disclosure, save as save_disclosure
 from .errors import InputError, LuxpassError
 from .passports import Collection
 from .resales import PERIODS, resale_figures
+from .index import Index
+from . import audit as audits, chip, screen as screening
+from .cases import RULINGS, CaseBook
 from .results import Accreditation, EventKind, ProposalKind, Status, cli_name, from_cli_name, to_jsonable
 from .verify import history, verify
 
@@ -135,7 +141,12 @@ def _passport_ref(settings, certificate, brand, collection, passport_id) -> dict
     if certificate:
         if passport_id or collection or brand:
             raise click.UsageError("pass either a certificate file or --brand/--collection with --id, not both")
-        cert = Certificate.load(certificate)
+        data = read_json(certificate, "certificate")
+        if is_disclosure(data):
+            shown = Disclosure.from_dict(data)
+            return {"collection": shown.collection, "passport_id": shown.passport_id, "certificate": None,
+                    "disclosure": shown}
+        cert = Certificate.from_dict(data)
         return {"collection": cert.collection, "passport_id": cert.claimed_passport_id or cert.passport_id,
                 "certificate": cert}
     if not passport_id:
@@ -442,6 +453,24 @@ def mint(settings, brand_ref, collection, serial, fields, record, csv_file, out,
     settings.emit(minted)
 
 
+@cli.command("issue")
+@with_collection
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False), required=True, help="The batch's product CSV.")
+@click.option("--out", type=click.Path(file_okay=False), help="Result folder (default CSV.batch).")
+@click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=DEFAULT_DEPTH, show_default=True,
+              help="Pad the batch to 2**DEPTH products, so that no proof tells its size.")
+@rpc_options
+@account_options
+@pass_settings
+def issue(settings, brand_ref, collection, csv_file, out, depth):
+    """Commit a whole production batch from --csv with one transaction, its Merkle root, and write
+    each product's certificate with its proof; a retailer claims the passport at the first sale
+    (`transfer --first-sale`). Resumable: run it again after a stop."""
+    target = settings.collection(brand_ref, collection)
+    out_dir = Path(out) if out else Path(csv_file).with_suffix(".batch")
+    settings.emit(issue_csv(target, Path(csv_file), out_dir, depth))
+
+
 class _progress:
     """A progress bar on stderr, silent with --json."""
 
@@ -498,7 +527,8 @@ def event(settings, ref, kind, details, details_file):
 @click.option("--collection", help="Collection address.")
 @click.option("--id", "passport_id", help="Passport id (0x… or decimal).")
 @click.option("--to", "to", help="The new owner's address (optional with a consent that names the buyer).")
-@click.option("--first-sale", is_flag=True, help="A retailer's first sale out of brand custody.")
+@click.option("--first-sale", is_flag=True,
+              help="A retailer's first sale out of brand custody; with a batch certificate, claims the passport.")
 @click.option("--consent", "consent_file", type=click.Path(dir_okay=False),
               help="An accredited reseller records a resale with the seller's signed consent.")
 @click.option("--permit", "permit_file", type=click.Path(dir_okay=False),
@@ -528,7 +558,9 @@ def transfer(settings, certificate, brand, collection, passport_id, to, first_sa
         raise click.UsageError("pass --to NEW_OWNER")
     ref = _passport_ref(settings, certificate, brand, collection, passport_id)
     target = Collection(settings.chain, ref["collection"])
-    if first_sale:
+    if first_sale and ref["certificate"] is not None and ref["certificate"].batch is not None:
+        settings.emit(target.claim(ref["certificate"], to))
+    elif first_sale:
         settings.emit(target.first_sale(ref["passport_id"], to))
     else:
         settings.emit(target.transfer(ref["passport_id"], to))
@@ -699,8 +731,11 @@ def resales(settings, brand_ref, period):
 @rpc_options
 @pass_settings
 def verify_command(settings, ref):
-    """Check a passport by owner certificate or by collection and id. Exit 0 when authentic,
-    3 when not, with the reason."""
+    """Check a passport by owner certificate, by collection and id, or a holder's disclosure of
+    chosen fields (showing only those). Exit 0 when authentic, 3 when not, with the reason."""
+    if "disclosure" in ref:
+        _verify_disclosure(settings, ref["disclosure"])
+        return
     verdict = verify(settings.consortium, ref["collection"], ref["passport_id"], ref["certificate"])
     if settings.json:
         settings.emit(verdict)
@@ -712,10 +747,37 @@ def verify_command(settings, ref):
             lines.append(f"brand: {verdict.brand} ({verdict.brand_status})")
         if verdict.exists:
             lines += [f"status: {verdict.status}", f"owner: {verdict.owner}"]
+        if verdict.batch_root:
+            lines.append(f"batch: {verdict.batch_root}")
         lines += [f"warning: {w}" for w in verdict.warnings]
         settings.emit(verdict, "\n".join(lines))
     if not verdict.authentic:
         click.get_current_context().exit(3)
+
+
+def _verify_disclosure(settings, disclosure: Disclosure) -> None:
+    check = check_disclosure(settings.consortium, disclosure)
+    lines = [f"{'AUTHENTIC' if check.authentic else 'NOT AUTHENTIC'}: {check.reason}"]
+    if check.verdict and check.verdict.brand:
+        lines.append(f"brand: {check.verdict.brand} ({check.verdict.brand_status})")
+    lines += [f"{name}: {value}" for name, value in check.fields.items()]
+    settings.emit(check, "\n".join(lines))
+    if not check.authentic:
+        click.get_current_context().exit(3)
+
+
+@cli.command("disclose")
+@click.argument("certificate", type=click.Path(dir_okay=False))
+@click.option("--field", "fields", multiple=True, required=True, metavar="NAME",
+              help="A field of the record to disclose; repeat for each. Every other field stays hidden.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Where to write the disclosure.")
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
+def disclose_command(certificate, fields, out, json_):
+    """Prove chosen fields of your product ("made in Italy, calfskin") without revealing the
+    rest; anyone checks the file with `luxpass verify`."""
+    disclosure = disclose(Certificate.load(certificate), list(fields))
+    save_disclosure(disclosure, Path(out), Path(certificate))
+    Settings(json=json_).emit({"disclosure": out, "fields": list(disclosure.fields)})
 
 
 @cli.command("history")
@@ -724,7 +786,7 @@ def verify_command(settings, ref):
 @pass_settings
 def history_command(settings, ref):
     """A passport's whole story, lifecycle and owners, read from the chain."""
-    story = history(settings.consortium, ref["collection"], ref["passport_id"])
+    story = history(settings.consortium, ref["collection"], ref["passport_id"], Index(settings.consortium))
     if settings.json:
         settings.emit(story)
         return
@@ -744,6 +806,157 @@ def history_command(settings, ref):
             what = f"status {e.kind}"
         lines.append(f"  {when}  block {e.block:<6} {what}  by {e.by}")
     settings.emit(story, "\n".join(lines))
+
+
+@cli.command("screen")
+@click.argument("listings", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the verdicts as CSV (default: stdout).")
+@click.option("--chunk", type=click.IntRange(1), default=screening.CHUNK, show_default=True,
+              help="Passports per call, to stay under the node's call gas limit.")
+@rpc_options
+@pass_settings
+def screen_command(settings, listings, out, chunk):
+    """Screen a marketplace's listings (CSV) against the registry, one verdict per row."""
+    results = screening.screen(settings.consortium, screening.read_listings(Path(listings)), chunk)
+    bad = sum(not r.authentic for r in results)
+    click.echo(f"{len(results)} listings screened: {len(results) - bad} authentic, {bad} not", err=True)
+    if settings.json:
+        settings.emit(results)
+    elif out:
+        screening.write_results(results, Path(out))
+        click.echo(f"verdicts written to {out}", err=True)
+    else:
+        click.echo("listing,collection,passport_id,seller,verdict,reason")
+        for r in results:
+            click.echo(f"{r.listing},{r.collection},{r.passport_id},{r.seller or ''},"
+                       f"{'authentic' if r.authentic else 'not-authentic'},{r.reason}")
+
+
+@cli.group(cls=LuxpassGroup)
+def cases():
+    """Counterfeit cases: marketplaces file, brands rule."""
+
+
+@cases.command("file")
+@click.option("--brand", "brand_ref", required=True, help="The brand the listing claims to be.")
+@click.option("--listing", required=True, help="The listing's reference (only its hash goes on chain).")
+@click.option("--evidence", required=True, help="The evidence, or a reference to it (only its hash goes on chain).")
+@click.option("--collection", help="The collection of the passport the listing claims, if any.")
+@click.option("--id", "passport_id", help="The passport the listing claims, if any.")
+@rpc_options
+@account_options
+@pass_settings
+def cases_file(settings, brand_ref, listing, evidence, collection, passport_id):
+    """An accredited marketplace files a case against a listing."""
+    pid = parse_passport_id(passport_id) if passport_id else None
+    settings.emit(CaseBook(settings.consortium).file(brand_ref, listing, evidence, collection, pid))
+
+
+@cases.command("list")
+@click.option("--brand", "brand_ref", help="Only this brand's cases.")
+@click.option("--marketplace", help="Only the cases this marketplace filed.")
+@rpc_options
+@pass_settings
+def cases_list(settings, brand_ref, marketplace):
+    """Cases with their rulings."""
+    found = CaseBook(settings.consortium).cases(brand_ref, marketplace)
+    settings.emit(found, "\n".join(f"{c.case_id}  brand {c.brand_id}  {c.ruling:<11} listing {c.listing_ref[:18]}…  "
+                                   f"by {c.marketplace}" for c in found) or "no cases")
+
+
+@cases.command("rule")
+@click.argument("case_id", type=click.IntRange(1))
+@click.argument("ruling", type=click.Choice(RULINGS[1:]))
+@click.option("--reason", required=True, help="The reason (only its hash goes on chain).")
+@rpc_options
+@account_options
+@pass_settings
+def cases_rule(settings, case_id, ruling, reason):
+    """The brand's council rules on a case, once."""
+    settings.emit(CaseBook(settings.consortium).rule(case_id, ruling, reason))
+
+
+@cli.group(cls=LuxpassGroup, invoke_without_command=True)
+@click.option("--collection", "brand_refs", multiple=True, help="A brand (name, id or collection); repeat.")
+@click.option("--all", "all_", is_flag=True, help="Every collection of the consortium.")
+@click.option("--out", type=click.Path(dir_okay=False), help="Report path without extension (writes .json and .csv).")
+@rpc_options
+@account_options
+@click.pass_context
+def audit(ctx, brand_refs, all_, out):
+    """Re-derive every passport's history head from the logs and compare it with the chain;
+    write a signed report (JSON and CSV)."""
+    if ctx.invoked_subcommand:
+        return
+    settings = ctx.ensure_object(Settings)
+    if bool(brand_refs) == all_:
+        raise click.UsageError("pass --collection BRAND (repeatable) or --all")
+    index = Index(settings.consortium)
+    with _progress(settings) as progress:
+        index.sync(progress=progress)
+    result = audits.audit(settings.consortium, index, list(brand_refs) or None)
+    report = result.report
+    if settings.chain.account is not None:
+        report = result.report = audits.sign_report(report, settings.chain.account)
+    stem = Path(out) if out else Path(f"audit-{settings.chain.chain_id}-{report['block']['number']}")
+    json_path, csv_path = audits.write_report(result, stem)
+    summary = {"report": str(json_path), "csv": str(csv_path), "block": report["block"]["number"],
+               "passports": report["totals"]["passports"], "discrepancies": report["totals"]["discrepancies"],
+               "signed_by": report.get("auditor")}
+    settings.emit(summary)
+    if report["discrepancies"]:
+        for d in report["discrepancies"][:20]:
+            click.echo(f"discrepancy: passport {d['passport_id']} record {d['record']}: {d['problem']}", err=True)
+        ctx.exit(3)
+
+
+@audit.command("check")
+@click.argument("report", type=click.Path(dir_okay=False))
+@click.option("--offline", is_flag=True, help="Check digest and signature only, without a node.")
+@rpc_options
+@pass_settings
+def audit_check(settings, report, offline):
+    """Verify a report's digest and signature (and, online, the auditor's accreditation and anchor)."""
+    check = audits.check_report(Path(report), None if offline else settings.consortium)
+    settings.emit(check)
+    if not check.valid:
+        click.get_current_context().exit(3)
+
+
+@audit.command("attest")
+@click.argument("report", type=click.Path(dir_okay=False))
+@rpc_options
+@account_options
+@pass_settings
+def audit_attest(settings, report):
+    """An accredited auditor anchors the report's digest on chain."""
+    settings.emit({"report": report, "tx": audits.attest(settings.consortium, Path(report))})
+
+
+@cli.command("index")
+@rpc_options
+@pass_settings
+def index_command(settings):
+    """Bring the local index of every collection's records up to date."""
+    index = Index(settings.consortium)
+    with _progress(settings) as progress:
+        settings.emit(index.sync(progress=progress))
+
+
+@cli.group(cls=LuxpassGroup, name="chip")
+def chip_group():
+    """The NFC chip set in a product."""
+
+
+@chip_group.command("bind")
+@passport_options
+@click.option("--chip", "chip_address", required=True, help="The chip's public address.")
+@rpc_options
+@account_options
+@pass_settings
+def chip_bind(settings, ref, chip_address):
+    """Bind a passport to its product's chip (brand minter or service centre)."""
+    settings.emit(chip.bind_chip(Collection(settings.chain, ref["collection"]), ref["passport_id"], chip_address))
 
 
 def main() -> None:

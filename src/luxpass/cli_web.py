@@ -43,7 +43,7 @@ def certificate_qr(certificate_file, resolver, out, json_):
 @click.option("--rpc-url", envvar="ETH_RPC_URL", default=DEFAULT_RPC_URL, show_default=True,
               help="JSON-RPC endpoint of the chain.")
 @click.option("--chip-reader-script", metavar="URL",
-              help="Script of the chip reader that defines window.luxpassChipSigner, added to pages of chipped products.")
+              help="Script of the chip reader, defining window.luxpassChipSigner, for pages of chipped products.")
 def serve(host, port, rpc_url, chip_reader_script):
     """Run the verification page that product QR codes lead to, with its JSON API."""
     import uvicorn

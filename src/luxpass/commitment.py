@@ -7,6 +7,9 @@ the record is committed on its own, so that a holder can later reveal chosen fie
     leaf       = keccak256(bytes.concat(keccak256(abi.encode(name, value, field_salt))))
     commitment = the root of the leaves, sorted, hashed in sorted pairs (OpenZeppelin's
                  MerkleProof convention); for a single field, the leaf itself.
+
+A certificate of a product issued in a batch (`luxpass.batch_issue`) also holds the batch's
+Merkle root and the product's proof to it, until the passport is claimed at the first sale.
 """
 import json
 import os
@@ -14,8 +17,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_abi import encode
-from eth_utils import keccak, to_checksum_address
+from eth_hash.auto import keccak
+from eth_utils import to_checksum_address
 
 from .errors import InputError
 
@@ -47,11 +50,24 @@ def new_salt() -> bytes:
 
 
 def field_salt(salt: bytes, name: str) -> bytes:
-    return keccak(encode(["bytes32", "string"], [salt, name]))
+    """keccak256(abi.encode(salt, name)), encoded by hand: it runs for every field of every product."""
+    return keccak(salt + _WORD_64 + abi_string(name))
 
 
 def field_leaf(name: str, value: str, fsalt: bytes) -> bytes:
-    return keccak(keccak(encode(["string", "string", "bytes32"], [name, value, fsalt])))
+    """keccak256(bytes.concat(keccak256(abi.encode(name, value, fsalt)))), encoded by hand."""
+    encoded_name = abi_string(name)
+    head = _WORD_96 + (96 + len(encoded_name)).to_bytes(32, "big") + fsalt
+    return keccak(keccak(head + encoded_name + abi_string(value)))
+
+
+_WORD_64, _WORD_96 = (64).to_bytes(32, "big"), (96).to_bytes(32, "big")
+
+
+def abi_string(text: str) -> bytes:
+    """The tail of a string in `abi.encode`: its length, then its UTF-8 bytes padded to 32."""
+    data = text.encode()
+    return len(data).to_bytes(32, "big") + data + bytes(-len(data) % 32)
 
 
 def _hash_pair(a: bytes, b: bytes) -> bytes:
@@ -74,6 +90,35 @@ def commitment(record: dict[str, str], salt: bytes) -> bytes:
 
 
 @dataclass(frozen=True)
+class BatchProof:
+    """A product's membership of a committed batch: the batch's root and the sibling hashes from
+    the product's leaf to it."""
+
+    root: bytes
+    proof: tuple[bytes, ...]
+
+    def to_dict(self) -> dict:
+        return {"root": "0x" + self.root.hex(), "proof": ["0x" + node.hex() for node in self.proof]}
+
+    @classmethod
+    def from_dict(cls, data, what: str) -> "BatchProof":
+        try:
+            root = hash32_from_hex(data["root"])
+            proof = tuple(hash32_from_hex(node) for node in data["proof"])
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"the {what}'s batch proof is malformed (a root and a list of 32-byte hex hashes)",
+                             f"use the {what} file as it was issued") from None
+        return cls(root, proof)
+
+
+def hash32_from_hex(text) -> bytes:
+    value = bytes.fromhex(str(text).removeprefix("0x"))
+    if len(value) != 32:
+        raise ValueError(text)
+    return value
+
+
+@dataclass(frozen=True)
 class Certificate:
     """What the owner holds: enough to prove the product against the chain."""
 
@@ -82,6 +127,7 @@ class Certificate:
     record: dict
     salt: bytes
     claimed_passport_id: int | None = None  # the id written in a loaded certificate file
+    batch: BatchProof | None = None  # a product of a committed batch, claimed at its first sale
 
     @property
     def commitment(self) -> bytes:
@@ -92,7 +138,7 @@ class Certificate:
         return int.from_bytes(self.commitment, "big")
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "format": CERTIFICATE_FORMAT,
             "chainId": self.chain_id,
             "collection": self.collection,
@@ -100,6 +146,9 @@ class Certificate:
             "record": self.record,
             "salt": "0x" + self.salt.hex(),
         }
+        if self.batch is not None:
+            data["batch"] = self.batch.to_dict()
+        return data
 
     def save(self, path: Path) -> None:
         write_json_atomic(Path(path), self.to_dict())
@@ -119,7 +168,8 @@ class Certificate:
             raise InputError("the certificate's salt is not hex", "use the certificate file the brand issued") from None
         if len(salt) != 32:
             raise InputError("the certificate's salt is not 32 bytes", "use the certificate file the brand issued")
-        return cls(chain_id, collection, normalize_record(data.get("record")), salt, claimed)
+        batch = BatchProof.from_dict(data["batch"], "certificate") if "batch" in data else None
+        return cls(chain_id, collection, normalize_record(data.get("record")), salt, claimed, batch)
 
     @classmethod
     def load(cls, path) -> "Certificate":

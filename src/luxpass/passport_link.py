@@ -103,8 +103,7 @@ def _decode_proof(text: str) -> bytes:
         raise InputError("the link's proof (k) is not base64url", "scan the code on the product again") from None
 
 
-# What a consumer is told, in order of precedence.
-AUTHENTIC, NOT_AUTHENTIC, LOST, STOLEN, DESTROYED = "authentic", "not-authentic", "lost", "stolen", "destroyed"
+AUTHENTIC, NOT_AUTHENTIC = "authentic", "not-authentic"  # a genuine passport's other states: its status
 
 
 @dataclass
@@ -155,6 +154,6 @@ def write_qr(uri: str, stem: Path) -> tuple[Path, Path]:
         code.save(svg, scale=4, border=4, title="Product passport: " + uri)
         code.save(png, scale=8, border=4)
     except OSError as exc:
-        raise InputError(f"cannot write the QR code to {stem.parent}: {exc.strerror}", "pass --out in a writable folder") \
-            from None
+        raise InputError(f"cannot write the QR code to {stem.parent}: {exc.strerror}",
+                         "pass --out in a writable folder") from None
     return svg, png

@@ -82,6 +82,25 @@ class Collection:
                                       f"first sale of {passport_hex(passport_id)[:12]}… to {buyer}")
         return Recorded(passport_hex(passport_id), "first-sale", tx_hex(receipt))
 
+    def commit_batch(self, root: bytes) -> dict:
+        """Commit a production batch by its Merkle root (`luxpass.batches`); returns the receipt."""
+        return self.chain.transact(self.contract.functions.commitBatch(root), f"commit batch 0x{root.hex()[:10]}…")
+
+    def batch_committed_at(self, root: bytes) -> int:
+        """When the batch with this root was committed (a Unix time), 0 if never."""
+        return self.chain.call(self.contract.functions.batchCommittedAt(root))
+
+    def claim(self, certificate: Certificate, buyer: str) -> Recorded:
+        """The first sale of a product of a committed batch: its passport is minted to the buyer."""
+        buyer = parse_address(buyer, "buyer")
+        if certificate.batch is None:
+            raise InputError("this certificate is not of a product issued in a batch", "sell it with its passport id")
+        pid = certificate.passport_id
+        call = self.contract.functions.claim(certificate.batch.root, certificate.commitment,
+                                             list(certificate.batch.proof), buyer)
+        receipt = self.chain.transact(call, f"claim {passport_hex(pid)[:12]}… at its first sale to {buyer}")
+        return Recorded(passport_hex(pid), "first-sale", tx_hex(receipt))
+
     def transfer(self, passport_id: int, to: str, owner: str | None = None) -> Recorded:
         """The owner's (or an approved operator's) transfer, by safeTransferFrom."""
         to = parse_address(to, "recipient")

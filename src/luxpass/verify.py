@@ -1,16 +1,12 @@
 """Verification of a passport against the registry, and its whole story from the chain."""
 from dataclasses import dataclass, field
 
-from eth_abi import encode
-from eth_utils import keccak
-from web3 import Web3
-
-from .commitment import Certificate, passport_hex
+from .batches import proves
+from .commitment import BatchProof, Certificate, passport_hex
 from .consortium import Consortium
 from .errors import InputError
+from .records import LIFECYCLE, OWNERSHIP, ZERO32, Record, decode_log, fetch_logs, fold
 from .results import BrandStatus, EventKind, Status, TransferKind, cli_name
-
-_RECORD_OWNERSHIP, _RECORD_LIFECYCLE, _RECORD_STATUS = 0, 1, 2
 
 
 @dataclass
@@ -28,10 +24,11 @@ class Verdict:
     status: str | None = None
     owner: str | None = None
     warnings: list = field(default_factory=list)
+    batch_root: str | None = None  # set for a product of a committed batch not claimed yet
 
 
 def verify(consortium: Consortium, collection: str, passport_id: int | None,
-           certificate: Certificate | None = None) -> Verdict:
+           certificate: Certificate | None = None, batch: BatchProof | None = None) -> Verdict:
     """Check a passport: genuine collection of a member brand, passport exists, certificate
     matches its commitment, status, owner and brand status."""
     chain = consortium.chain
@@ -58,6 +55,9 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
     contract = chain.contract("BrandPassport", collection)
     exists, owners, statuses = chain.call(contract.functions.passportsState([passport_id]))
     if not exists[0]:
+        batch = batch or (certificate.batch if certificate else None)
+        if batch is not None:
+            return verify_unclaimed(contract, verdict, brand, passport_id, batch, certificate)
         verdict.reason = "no such passport in this collection"
         return verdict
     verdict.exists, verdict.owner = True, owners[0]
@@ -75,6 +75,30 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
         verdict.warnings.append(f"{brand.name} is suspended by the consortium: it cannot issue new passports")
     verdict.authentic = True
     verdict.reason = "genuine passport of a member brand" + (" (certificate matches)" if certificate else "")
+    return verdict
+
+
+def verify_unclaimed(contract, verdict: Verdict, brand, passport_id: int, batch: BatchProof,
+                     certificate: Certificate | None) -> Verdict:
+    """A product of a batch whose passport is claimed at its first sale: genuine when the batch's
+    root is committed in this collection and the proof leads from its commitment to that root."""
+    verdict.batch_root = "0x" + batch.root.hex()
+    if certificate is not None:
+        verdict.certificate_matches = certificate.passport_id == passport_id
+        if not verdict.certificate_matches:
+            verdict.reason = "the certificate's record and salt do not match its commitment (forged or altered)"
+            return verdict
+    if contract.functions.batchCommittedAt(batch.root).call() == 0:
+        verdict.reason = f"no batch with root {verdict.batch_root} was committed in this collection"
+        return verdict
+    if not proves(batch, passport_id.to_bytes(32, "big")):
+        verdict.reason = "the batch proof does not lead from this product to the committed root (forged or altered)"
+        return verdict
+    if brand.status == BrandStatus.SUSPENDED:
+        verdict.warnings.append(f"{brand.name} is suspended by the consortium: its passports cannot be claimed "
+                                "at a first sale until it is reinstated")
+    verdict.authentic = True
+    verdict.reason = "genuine product of a committed batch, not sold yet: its passport is claimed at the first sale"
     return verdict
 
 
@@ -106,9 +130,10 @@ class History:
     entries: list
 
 
-def history(consortium: Consortium, collection: str, passport_id: int) -> History:
+def history(consortium: Consortium, collection: str, passport_id: int, index=None) -> History:
     """Every ownership change, lifecycle event and status change of one passport, in order,
-    read from the logs, with the head re-derived and checked against the chain."""
+    with the head re-derived and checked against the chain. From the local index when one is
+    given (synced first), else straight from the node's logs."""
     chain = consortium.chain
     brand_id = chain.call(consortium.registry.functions.brandIdOfCollection(collection))
     if brand_id == 0:
@@ -116,51 +141,46 @@ def history(consortium: Consortium, collection: str, passport_id: int) -> Histor
     contract = chain.contract("BrandPassport", collection)
     passport = chain.call(contract.functions.passport(passport_id))
     owner = chain.call(contract.functions.ownerOf(passport_id))
-    logs = _passport_logs(consortium, contract, passport_id)
-    entries, head, owners, resales, timestamps = [], b"\x00" * 32, 0, 0, {}
-    for log in logs:
-        block = log["blockNumber"]
-        if block not in timestamps:
-            timestamps[block] = chain.w3.eth.get_block(block)["timestamp"]
-        entry, record = _entry(log, timestamps[block])
-        head = keccak(head + record)
+    if index is not None:
+        index.sync()
+        records, timestamp = index.records(collection, passport_id), index.timestamp
+    else:
+        topic_id = "0x%064x" % passport_id
+        raw = fetch_logs(chain, [collection], consortium.deployment.block, chain.w3.eth.block_number, topic_id,
+                         chunk=100_000)
+        records = sorted((decode_log(log) for log in raw), key=lambda r: (r.block, r.log_index))
+        timestamp = _block_timestamps(chain)
+    entries, head, owners, resales = [], ZERO32, 0, 0
+    for record in records:
+        head = fold(head, record)
+        entry = _entry(record, timestamp(record.block))
         if entry.record == "ownership" and entry.kind not in ("mint", "custody"):
             owners += 1
             resales += entry.kind == "resale"
         entries.append(entry)
-    stored_head = passport[5]
+    stored_head = bytes(passport[5])
     return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
-                   cli_name(Status(passport[1])), owners, resales, "0x" + bytes(stored_head).hex(),
-                   head == bytes(stored_head) and len(entries) == passport[3], entries)
+                   cli_name(Status(passport[1])), owners, resales, "0x" + stored_head.hex(),
+                   head == stored_head and len(entries) == passport[3], entries)
 
 
-def _passport_logs(consortium: Consortium, contract, passport_id: int) -> list:
-    topic_id = "0x" + passport_id.to_bytes(32, "big").hex()
-    events = [contract.events.OwnershipRecorded, contract.events.LifecycleRecorded, contract.events.StatusChanged]
-    topics = {e.topic: e for e in events}
-    raw = consortium.chain.logs(contract.address, [list(topics), topic_id], consortium.deployment.block)
-    logs = [topics[Web3.to_hex(log["topics"][0])]().process_log(log) for log in raw]
-    logs.sort(key=lambda log: (log["blockNumber"], log["logIndex"]))
-    return logs
+def _block_timestamps(chain):
+    seen: dict[int, int] = {}
+
+    def timestamp(block: int) -> int:
+        if block not in seen:
+            seen[block] = chain.w3.eth.get_block(block)["timestamp"]
+        return seen[block]
+    return timestamp
 
 
-def _entry(log, timestamp: int) -> tuple[HistoryEntry, bytes]:
-    args, name = log["args"], log["event"]
-    common = dict(block=log["blockNumber"], timestamp=timestamp, tx=Web3.to_hex(log["transactionHash"]),
-                  head=Web3.to_hex(args["head"]))
-    if name == "OwnershipRecorded":
-        kind = TransferKind(args["kind"])
-        record = encode(["uint8", "address", "address", "uint8", "address"],
-                        [_RECORD_OWNERSHIP, args["from"], args["to"], int(kind), args["agent"]])
-        return HistoryEntry(record="ownership", kind=cli_name(kind), by=args["agent"], from_=args["from"],
-                            to=args["to"], **common), record
-    if name == "LifecycleRecorded":
-        kind = EventKind(args["kind"])
-        record = encode(["uint8", "uint8", "bytes32", "address"],
-                        [_RECORD_LIFECYCLE, int(kind), args["detailsHash"], args["by"]])
-        return HistoryEntry(record="lifecycle", kind=cli_name(kind), by=args["by"],
-                            details_hash=Web3.to_hex(args["detailsHash"]), **common), record
-    status = Status(args["current"])
-    record = encode(["uint8", "uint8", "address"], [_RECORD_STATUS, int(status), args["by"]])
-    return HistoryEntry(record="status", kind=cli_name(status), by=args["by"], **common), record
-
+def _entry(record: Record, timestamp: int) -> HistoryEntry:
+    common = dict(block=record.block, timestamp=timestamp, tx=record.tx, head="0x" + record.head.hex(),
+                  by=record.actor)
+    if record.type == OWNERSHIP:
+        return HistoryEntry(record="ownership", kind=cli_name(TransferKind(record.kind)), from_=record.source,
+                            to=record.target, **common)
+    if record.type == LIFECYCLE:
+        return HistoryEntry(record="lifecycle", kind=cli_name(EventKind(record.kind)),
+                            details_hash="0x" + record.details.hex(), **common)
+    return HistoryEntry(record="status", kind=cli_name(Status(record.kind)), **common)

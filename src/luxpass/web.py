@@ -10,7 +10,6 @@ wallet is needed. A node that cannot be reached gets a 503 page, anything unfore
 the details go to the server's log, never to the visitor.
 """
 import logging
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -189,10 +188,19 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
             return JSONResponse({"valid": False, "reason": "this challenge is unknown, expired or already "
                                  "answered: start the chip check again"}, status_code=409)
         collection, passport_id, block_number = issued
-        valid = await run_in_threadpool(on_chain, lambda consortium: chip.verify_chip(
-            consortium.chain, collection, passport_id, block_number, nonce, signature))
-        reason = ("the chip in this item is the one bound to its passport" if valid else
-                  "the chip did not answer as the chip bound to this passport: this item may not be the original")
+
+        def answer(consortium: Consortium) -> tuple[bool, bool]:
+            chain = consortium.chain
+            valid = chip.verify_chip(chain, collection, passport_id, block_number, nonce, signature)
+            return valid, chain.w3.eth.block_number - block_number > chip.FRESH_BLOCKS
+
+        valid, stale = await run_in_threadpool(on_chain, answer)
+        if valid:
+            reason = "the chip in this item is the one bound to its passport"
+        elif stale:
+            reason = "the chip answered too late for this challenge: start the chip check again"
+        else:
+            reason = "the chip did not answer as the chip bound to this passport: this item may not be the original"
         return JSONResponse({"valid": valid, "reason": reason})
 
     def home(request: Request) -> Response:

@@ -1,0 +1,56 @@
+"""Issuing a whole production batch from a product CSV with one transaction: its Merkle root.
+
+No passport exists until a product's first sale, when a retailer claims it with the product's
+proof. Like `luxpass.bulk`, the job file records each row's salt, and here the padding seed,
+before anything is sent; a second run rebuilds the same root, asks the chain whether it is
+committed, and commits it only if not."""
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from .batches import DEFAULT_DEPTH, BatchTree
+from .bulk import job_salts, open_job, read_products, wait_until_idle, write_certificates
+from .commitment import Certificate, commitment
+from .errors import InputError
+from .passports import Collection, tx_hex
+
+JOB_FORMAT = "luxpass-issue-job/1"
+
+
+@dataclass
+class IssueResult:
+    products: int
+    root: str
+    depth: int  # every proof of the batch has this many hashes, whatever its size
+    committed_now: bool
+    tx: str | None
+    gas_used: int | None
+    out_dir: str
+    result_file: str
+
+
+def issue_csv(collection: Collection, csv_path: Path, out_dir: Path, depth: int = DEFAULT_DEPTH) -> IssueResult:
+    chain = collection.chain
+    csv_path, out_dir = Path(csv_path), Path(out_dir)
+    records = read_products(csv_path)
+    job = open_job(out_dir / "job.json", JOB_FORMAT, csv_path, records, chain.chain_id, collection.address,
+                   {"depth": depth, "paddingSeed": "0x" + secrets.token_bytes(32).hex()})
+    if job["depth"] != depth:
+        raise InputError(f"the job in {out_dir} pads to depth {job['depth']}, not {depth}",
+                         f"pass --depth {job['depth']} or a new --out folder")
+    salts = job_salts(job)
+    commitments = [commitment(record, salt) for record, salt in zip(records, salts)]
+    tree = BatchTree(commitments, bytes.fromhex(job["paddingSeed"][2:]), depth)
+
+    wait_until_idle(chain)
+    tx = gas_used = None
+    committed_now = collection.batch_committed_at(tree.root) == 0
+    if committed_now:
+        receipt = collection.commit_batch(tree.root)
+        tx, gas_used = tx_hex(receipt), receipt["gasUsed"]
+
+    result_file = write_certificates(out_dir, [
+        Certificate(chain.chain_id, collection.address, record, salt, batch=tree.proof(c))
+        for record, salt, c in zip(records, salts, commitments)])
+    return IssueResult(len(records), "0x" + tree.root.hex(), tree.depth, committed_now, tx, gas_used,
+                       str(out_dir), str(result_file))

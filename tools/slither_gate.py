@@ -1,0 +1,97 @@
+"""Run Slither on the project's own contracts and fail unless every finding is dealt with.
+
+Fails when it analysed no contract of contracts/, on any high or medium finding, and on any
+lower finding that slither.triage.md does not justify by detector and file:line. Contracts come
+from one standard-JSON compilation through the solc shim; OpenZeppelin (node_modules) and the
+test doubles (contracts/test) are compiled but not reported on.
+
+    python tools/slither_gate.py [--triage slither.triage.md]
+"""
+import argparse
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLC_VERSION = "0.8.28"
+BLOCKING = {"High", "Medium"}
+# `| detector | path/File.sol:LINE | why |`
+TRIAGE_ROW = re.compile(r"^\|\s*`?([a-z0-9-]+)`?\s*\|\s*`?([\w./-]+\.sol):(\d+)`?\s*\|\s*(.+?)\s*\|\s*$")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triage", default=str(ROOT / "slither.triage.md"))
+    args = parser.parse_args()
+    os.chdir(ROOT)
+
+    from crytic_compile import compile_all
+    from slither import Slither
+    from slither.detectors import all_detectors
+    from slither.detectors.abstract_detector import AbstractDetector
+
+    solc = Path(os.environ.get("SOLCX_BINARY_PATH", ROOT / ".solcx")) / f"solc-v{SOLC_VERSION}"
+    [compilation] = compile_all("contracts", solc=str(solc), solc_standard_json=True,
+                                solc_remaps="@openzeppelin/contracts=node_modules/@openzeppelin/contracts",
+                                solc_args="--optimize --optimize-runs 200 --evm-version cancun")
+    slither = Slither(compilation, filter_paths=["node_modules", "contracts/test"])
+    own = sorted({c.name for c in slither.contracts
+                  if c.source_mapping.filename.relative.startswith("contracts/")
+                  and not c.source_mapping.filename.relative.startswith("contracts/test/")})
+    if not own:
+        print("slither: analysed no contract of contracts/; is the compilation empty?", file=sys.stderr)
+        return 1
+    detectors = [d for d in vars(all_detectors).values()
+                 if isinstance(d, type) and issubclass(d, AbstractDetector)]
+    for detector in detectors:
+        slither.register_detector(detector)
+    findings = [f for results in slither.run_detectors() for f in results]
+
+    triaged = read_triage(Path(args.triage))
+    blocking, untriaged, justified = [], [], set()
+    for finding in findings:
+        key = finding_key(finding)
+        if finding["impact"] in BLOCKING:
+            blocking.append(finding)
+        elif key in triaged:
+            justified.add(key)
+        else:
+            untriaged.append(finding)
+    stale = sorted(set(triaged) - justified)
+
+    print(f"slither: {len(own)} contracts analysed ({', '.join(own)}) with {len(detectors)} detectors; "
+          f"{len(findings)} findings: {len(blocking)} high/medium, {len(justified)} justified in "
+          f"{Path(args.triage).name}, {len(untriaged)} not triaged")
+    for finding in blocking + untriaged:
+        detector, where = finding_key(finding)
+        print(f"  [{finding['impact'].lower()}] {detector} at {where}: "
+              f"{finding['description'].strip().splitlines()[0]}", file=sys.stderr)
+    for detector, where in stale:
+        print(f"  note: triage entry {detector} at {where} matches no finding any more; remove it", file=sys.stderr)
+    if blocking:
+        print("slither: fix every high and medium finding", file=sys.stderr)
+    if untriaged:
+        print(f"slither: fix each finding above, or justify it in {args.triage} as "
+              "| detector | file:line | why |", file=sys.stderr)
+    return 1 if blocking or untriaged else 0
+
+
+def finding_key(finding: dict) -> tuple[str, str]:
+    """The detector and where the finding starts: its first element's file and first line."""
+    mapping = finding["elements"][0]["source_mapping"] if finding["elements"] else {}
+    lines = mapping.get("lines") or [0]
+    return finding["check"], f"{mapping.get('filename_relative', '?')}:{lines[0]}"
+
+
+def read_triage(path: Path) -> dict[tuple[str, str], str]:
+    try:
+        text = path.read_text()
+    except OSError:
+        return {}
+    rows = (TRIAGE_ROW.match(line) for line in text.splitlines())
+    return {(m[1], f"{m[2]}:{m[3]}"): m[4] for m in rows if m}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
