@@ -2,6 +2,7 @@
 
 Every step runs the real `luxpass` command, as a brand, a retailer, an owner or the council
 would; only the counterfeiter uses the library directly, as a forger would use any tool."""
+import csv
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ ENV = {**os.environ, "LUXPASS_HOME": str(HOME), "ETH_RPC_URL": RPC}
 
 COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
 FACTORY, BOUTIQUE, ALICE, BOB, CAROL, FORGER, RESELLER, DAVE = 5, 6, 7, 8, 9, 0, 10, 11
+MARKETPLACE, AUDITOR = 14, 15
 
 
 def say(text: str) -> None:
@@ -39,6 +41,13 @@ def run(*args: str, expect: int = 0, quiet: bool = False) -> str:
     if done.returncode != expect:
         raise SystemExit(f"demo step failed: expected exit {expect}, got {done.returncode}")
     return done.stdout
+
+
+def accredit(index: int, role: str, show: bool = False) -> None:
+    """Maison Aurel proposes; Casa Vellutti and Atelier Nouveau vote yes: three of four members."""
+    proposal = json.loads(run("accredit", addr(index), "--as", role, "--dev-account", "1", "--json", quiet=True))
+    run("brand", "vote", str(proposal["proposal_id"]), "--yes", "--dev-account", "2", quiet=True)
+    run("brand", "vote", str(proposal["proposal_id"]), "--yes", "--dev-account", "4", quiet=not show)
 
 
 def addr(index: int) -> str:
@@ -109,9 +118,7 @@ def story() -> None:
 
     say("Bob resells the bag through Maison Seconde, a reseller the council accredits by vote: three "
         "of the four members now, since a majority must exceed half.")
-    run("accredit", addr(RESELLER), "--as", "reseller", "--dev-account", "1", quiet=True)
-    run("brand", "vote", "2", "--yes", "--dev-account", "2", quiet=True)
-    run("brand", "vote", "2", "--yes", "--dev-account", "4")
+    accredit(RESELLER, "reseller", show=True)
     say("Bob signs his consent offline with his key alone, no gas: EIP-712 typed data in the collection's "
         "own domain, with a salted hash of the terms, the passport's nonce and a deadline. He had also "
         "signed one for another platform earlier.")
@@ -147,6 +154,40 @@ def story() -> None:
     forged_path.write_text(json.dumps(forged))
     run("verify", str(forged_path), expect=3)
     consumer_check()
+    screening_and_audit(out, tote, stolen, fake, forged_path)
+
+
+def screening_and_audit(batch: Path, tote: str, stolen: str, fake: str, forged: Path) -> None:
+    say("A marketplace, accredited by the council, screens 1,002 listings at once: 998 bags of the batch "
+        "listed by collection and id, plus Bob's bag (now Dave's), the stolen one, the counterfeit and the "
+        "forged certificate as sellers uploaded them.")
+    accredit(MARKETPLACE, "marketplace")
+    listings = HOME / "listings.csv"
+    rows = ["listing,collection,passport_id,seller,certificate"]
+    for row in list(csv.DictReader(open(batch / "passports.csv")))[2:]:
+        rows.append(f"L-{row['row']},{json.loads((batch / row['certificate']).read_text())['collection']},"
+                    f"{row['passport_id']},{addr(FACTORY)},")
+    for name, path, seller in (("bob-bag", tote, DAVE), ("carol-bag", stolen, CAROL), ("fake", fake, FORGER),
+                               ("forged", str(forged), BOB)):
+        rows.append(f"{name},,,{addr(seller)},{path}")
+    listings.write_text("\n".join(rows) + "\n")
+    run("screen", str(listings), "--out", str(HOME / "verdicts.csv"))
+    verdicts = list(csv.DictReader(open(HOME / "verdicts.csv")))
+    print(f"  {sum(v['verdict'] == 'authentic' for v in verdicts)} authentic; not authentic: " + ", ".join(
+        f"{v['listing']} ({v['reason']})" for v in verdicts if v["verdict"] != "authentic"))
+    say("It files a case against the counterfeit listing; Maison Aurel's council rules it a counterfeit. "
+        "Only hashes of the listing and the evidence go on chain.")
+    run("cases", "file", "--brand", "Maison Aurel", "--listing", "market.example/item/991",
+        "--evidence", "photos 991-1..6", "--dev-account", str(MARKETPLACE), quiet=True)
+    run("cases", "rule", "1", "counterfeit", "--reason", "stitching, logo", "--dev-account", "1", quiet=True)
+    run("cases", "list")
+    say("An accredited auditor indexes every collection's logs, re-derives every passport's history head, "
+        "compares it with the chain, signs the report and anchors its digest on chain.")
+    accredit(AUDITOR, "auditor")
+    report = HOME / "audit"
+    run("audit", "--all", "--out", str(report), "--dev-account", str(AUDITOR))
+    run("audit", "attest", f"{report}.json", "--dev-account", str(AUDITOR), quiet=True)
+    run("audit", "check", f"{report}.json")
 
 
 def consumer_check() -> None:
