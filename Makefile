@@ -6,7 +6,7 @@ PYTHON ?= python3
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup build browser slither test fuzz demo clean
+.PHONY: setup build browser slither test fuzz bench demo clean
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -50,6 +50,11 @@ fuzz: build
 
 demo: build
 	$(BIN)/python demo/demo.py
+
+# Gas and throughput beside the reference implementations; writes bench/results.json and the
+# README's performance section.
+bench: build
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules .solcx build .demo

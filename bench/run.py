@@ -1,0 +1,227 @@
+"""`make bench`: gas and throughput of luxpass side by side with the reference implementations
+(an OpenZeppelin ERC-721 keeping a bytes32 commitment per token, and ERC721A minting in
+batches), on one local Anvil, in one run. Prints one table, writes bench/results.json and the
+README's performance section. Targets are measured and reported, never asserted."""
+import csv
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PORT = 8657
+RPC = f"http://127.0.0.1:{PORT}"
+WORK = Path(tempfile.mkdtemp(prefix="luxpass-bench-"))
+os.environ["LUXPASS_HOME"] = str(WORK / "home")
+
+from luxpass import node  # noqa: E402 (LUXPASS_HOME first)
+from luxpass.accounts import dev_account  # noqa: E402
+from luxpass.artifacts import artifact  # noqa: E402
+from luxpass.audit import audit  # noqa: E402
+from luxpass.batch_issue import issue_csv  # noqa: E402
+from luxpass.bulk import mint_csv  # noqa: E402
+from luxpass.chain import MAX_TX_GAS, Chain  # noqa: E402
+from luxpass.commitment import Certificate  # noqa: E402
+from luxpass.consent import sign_resale_consent, submit_resale  # noqa: E402
+from luxpass.consortium import Consortium, Founder, deploy  # noqa: E402
+from luxpass.index import Index  # noqa: E402
+from luxpass.passports import Collection  # noqa: E402
+from luxpass.results import Accreditation, EventKind  # noqa: E402
+from luxpass.screen import Listing, screen  # noqa: E402
+from luxpass.verify import history  # noqa: E402
+
+ADMIN, MINTER, RETAILER, ALICE, BOB, RESELLER = 1, 5, 6, 7, 8, 9
+HISTORY_PASSPORTS = int(os.environ.get("LUXPASS_BENCH_PASSPORTS", "100000"))
+results: list[dict] = []
+
+
+def figure(name, value, unit, target=None, met=None, baseline=None, note=""):
+    ratio = round(value / baseline, 3) if baseline else None
+    results.append({"name": name, "value": round(value, 2), "unit": unit, "target": target,
+                    "target_met": met, "baseline": baseline and round(baseline, 2), "ratio": ratio, "note": note})
+    shown = f"{value:,.1f} {unit}"
+    print(f"  {name:<52} {shown:>22}" + (f"   baseline {baseline:,.1f}" if baseline else "")
+          + (f"   target {target}: {'met' if met else 'MISSED'}" if target else ""), flush=True)
+
+
+def signer(index: int) -> Chain:
+    return Chain(RPC, dev_account(index, 31337), log=lambda _: None, confirmations=0)
+
+
+def gas(chain: Chain, call) -> int:
+    return chain.transact(call)["gasUsed"]
+
+
+def products_csv(path: Path, count: int, prefix: str) -> Path:
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["serial", "model", "material", "made_in", "price_eur"])
+        for n in range(count):
+            writer.writerow([f"{prefix}-{n:06d}", "Tote Grande", "calfskin", "Italy", 4800])
+    return path
+
+
+def commitments(count: int, tag: str) -> list[bytes]:
+    from eth_utils import keccak
+
+    return [keccak(text=f"bench:{tag}:{n}") for n in range(count)]
+
+
+def main() -> None:
+    folder = WORK / "node"
+    node.start(folder, PORT)
+    try:
+        run()
+    finally:
+        node.stop(folder)
+        shutil.rmtree(WORK, ignore_errors=True)
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    update_readme()
+    print(f"\nresults written to bench/results.json ({len(results)} figures)")
+
+
+def run() -> None:
+    deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(ADMIN).address),
+                       Founder("Casa Vellutti", "VEL", signer(2).address)])
+    consortium = Consortium.open(signer(0))
+    address = consortium.brand(1).collection
+    admin = Collection(signer(ADMIN), address)
+    for role, who in (("minter", MINTER), ("retailer", RETAILER)):
+        admin.set_role(role, signer(who).address, True)
+    proposal = Consortium.open(signer(ADMIN)).propose_accreditation(signer(RESELLER).address,
+                                                                      Accreditation.RESELLER, True)
+    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    minter, retailer = Collection(signer(MINTER), address), Collection(signer(RETAILER), address)
+    me = signer(MINTER).address
+    baseline = minter.chain.deploy("CommitmentERC721")[0]
+    base = minter.chain.contract("CommitmentERC721", baseline)
+    batch_a = minter.chain.contract("BatchERC721A", minter.chain.deploy("BatchERC721A")[0])
+
+    print("\ngas per passport")
+    ids = commitments(21, "single")
+    lux = [gas(minter.chain, minter.contract.functions.mint(me, c)) for c in ids]
+    oz = [gas(minter.chain, base.functions.mint(me, c)) for c in ids]
+    lux_single, oz_single = sum(lux[1:]) / 20, sum(oz[1:]) / 20
+    figure("single mint", lux_single, "gas", "within 5% of the OZ baseline", lux_single <= oz_single * 1.05, oz_single)
+
+    hundred = gas(minter.chain, minter.contract.functions.mintBatch(me, commitments(100, "b100"))) / 100
+    a100 = gas(minter.chain, batch_a.functions.mintBatch(me, 100)) / 100
+    figure("batch mint of 100", hundred, "gas", "<= 26,000", hundred <= 26_000, a100)
+    per_tx = 150
+    thousand = commitments(1000, "b1000")
+    total = sum(gas(minter.chain, minter.contract.functions.mintBatch(me, thousand[i:i + per_tx]))
+                for i in range(0, 1000, per_tx))
+    a1000 = gas(minter.chain, batch_a.functions.mintBatch(me, 1000)) / 1000
+    figure("batch mint of 1,000", total / 1000, "gas", "<= 26,000", total / 1000 <= 26_000, a1000,
+           note=f"{-(-1000 // per_tx)} transactions of <= {per_tx}, each under the EIP-7825 cap")
+
+    issued = issue_csv(minter, products_csv(WORK / "issue.csv", 10_000, "MRK"), WORK / "issue")
+    per_product = issued.gas_used / issued.products
+    figure("batch issuance by Merkle root, per product", per_product, "gas", "<= 10", per_product <= 10,
+           note=f"10,000 products, one transaction of {issued.gas_used:,} gas")
+
+    certs = sorted((WORK / "issue" / "certificates").iterdir())
+    claimed = Certificate.load(certs[0])
+    claim_tx = retailer.claim(claimed, signer(ALICE).address).tx
+    claim_gas = retailer.chain.w3.eth.get_transaction_receipt(claim_tx)["gasUsed"]
+    figure("first-sale claim", claim_gas, "gas", "<= 70,000", claim_gas <= 70_000)
+
+    sold = int(minter.mint({"serial": "BENCH-T1"}).passport_id, 16)
+    retailer.first_sale(sold, signer(ALICE).address)
+    alice = Collection(signer(ALICE), address)
+    transfer_gas = gas(alice.chain, alice.contract.functions.transferFrom(signer(ALICE).address,
+                                                                          signer(BOB).address, sold))
+    minter.chain.transact(base.functions.mint(signer(ALICE).address, ids[0]))  # baseline token 22
+    as_alice = signer(ALICE)
+    oz_transfer = gas(as_alice, as_alice.contract("CommitmentERC721", baseline).functions.transferFrom(
+        signer(ALICE).address, signer(BOB).address, 22))
+    figure("private transfer", transfer_gas, "gas", baseline=oz_transfer)
+
+    bob = Collection(signer(BOB), address)
+    consent = sign_resale_consent(bob, sold, None, "EUR 3,900", 2**40)
+    resale = submit_resale(Collection(signer(RESELLER), address), consent, signer(ALICE).address)
+    resale_gas = minter.chain.w3.eth.get_transaction_receipt(resale.tx)["gasUsed"]
+    figure("resale with consent", resale_gas, "gas", "<= 80,000", resale_gas <= 80_000)
+    event_gas = gas(minter.chain, minter.contract.functions.recordEvent(sold, int(EventKind.SHIPPED), b"\x11" * 32))
+    figure("lifecycle event", event_gas, "gas")
+
+    print("\nthroughput on this machine")
+    start = time.perf_counter()
+    bulk = mint_csv(minter, products_csv(WORK / "mint.csv", 10_000, "CSV"), WORK / "mint", batch_size=150)
+    rate = bulk.rows / (time.perf_counter() - start)
+    figure("passports minted a second from a 10,000-row CSV", rate, "/s", ">= 1,000", rate >= 1000)
+
+    start = time.perf_counter()
+    issue_csv(minter, products_csv(WORK / "issue2.csv", 10_000, "MRK2"), WORK / "issue2")
+    rate = 10_000 / (time.perf_counter() - start)
+    figure("products issued a second by Merkle batch", rate, "/s")
+
+    minted_ids = [int(row["passport_id"], 16) for row in csv.DictReader(open(WORK / "mint" / "passports.csv"))]
+    listings = [Listing(n, str(n), address, minted_ids[n % len(minted_ids)], me) for n in range(50_000)]
+    start = time.perf_counter()
+    verdicts = screen(consortium, listings)
+    batched = len(listings) / (time.perf_counter() - start)
+    assert all(v.authentic for v in verdicts)
+    contract = consortium.chain.contract("BrandPassport", address)
+    sample = minted_ids[:300]
+    start = time.perf_counter()
+    for pid in sample:
+        contract.functions.passportsState([pid]).call()
+    single = len(sample) / (time.perf_counter() - start)
+    figure("listings screened a second, batched view", batched, "/s", ">= 50,000", batched >= 50_000)
+    figure("listings screened a second, one web3.py call each", single, "/s")
+    figure("batched screening speed-up over one call each", batched / single, "x", ">= 200", batched / single >= 200)
+
+    index = Index(consortium)
+    start = time.perf_counter()
+    index.sync()
+    report = audit(consortium, index, [1]).report
+    elapsed = time.perf_counter() - start
+    figure(f"audit of {report['totals']['passports']:,} passports (index sync included)", elapsed, "s",
+           note=f"{report['totals']['discrepancies']} discrepancies")
+
+    print(f"\nminting up to {HISTORY_PASSPORTS:,} passports for the history lookup …", flush=True)
+    on_chain = report["totals"]["passports"]
+    more = commitments(max(HISTORY_PASSPORTS - on_chain, 0), "many")
+    for i in range(0, len(more), 1200):
+        sent = [minter.chain.send(minter.contract.functions.mintBatch(me, more[j:j + 150]), gas=MAX_TX_GAS - 1)
+                for j in range(i, min(i + 1200, len(more)), 150)]
+        for tx_hash in sent:
+            minter.chain.wait(tx_hash)
+    index.sync()
+    start = time.perf_counter()
+    story = history(consortium, address, sold, index)
+    elapsed = (time.perf_counter() - start) * 1000
+    figure(f"history of one passport with {on_chain + len(more):,} on chain", elapsed, "ms",
+           note=f"{len(story.entries)} records, from the local index")
+
+    print("\ncontract size")
+    for name in ("ConsortiumRegistry", "BrandPassport", "CounterfeitCases"):
+        size = len(artifact(name)["deployedBytecode"].removeprefix("0x")) // 2
+        figure(f"{name} deployed size", size, "bytes", "<= 24,576", size <= 24_576)
+
+
+def update_readme() -> None:
+    readme = ROOT / "README.md"
+    lines = ["| figure | value | target | baseline |", "| --- | --- | --- | --- |"]
+    for r in results:
+        target = "" if r["target"] is None else f"{r['target']} ({'met' if r['target_met'] else 'missed'})"
+        base = "" if r["baseline"] is None else f"{r['baseline']:,} (×{r['ratio']})"
+        lines.append(f"| {r['name']} | {r['value']:,} {r['unit']} | {target} | {base} |")
+    section = "\n".join(["<!-- bench:start -->", "Generated by `make bench` on this project's machines "
+                         "(2 cores); gas from receipts, rates from wall-clock time.", "", *lines,
+                         "<!-- bench:end -->"])
+    text = readme.read_text()
+    if "<!-- bench:start -->" in text:
+        text = re.sub(r"<!-- bench:start -->.*<!-- bench:end -->", lambda _: section, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n## Performance\n\n" + section + "\n"
+    readme.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
