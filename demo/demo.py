@@ -24,6 +24,7 @@ ENV = {**os.environ, "LUXPASS_HOME": str(HOME), "ETH_RPC_URL": RPC}
 COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
 FACTORY, BOUTIQUE, ALICE, BOB, CAROL, FORGER, RESELLER, DAVE = 5, 6, 7, 8, 9, 0, 10, 11
 MARKETPLACE, AUDITOR = 14, 15
+VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE = 12, 13
 
 
 def say(text: str) -> None:
@@ -154,7 +155,49 @@ def story() -> None:
     forged_path.write_text(json.dumps(forged))
     run("verify", str(forged_path), expect=3)
     consumer_check()
+    vellutti_batch()
     screening_and_audit(out, tote, stolen, fake, forged_path)
+
+
+def vellutti_batch() -> None:
+    """Casa Vellutti issues a production batch by its Merkle root; passports come at the first sale."""
+    say("Casa Vellutti issues a whole production batch of 10,000 bags with one transaction: the Merkle root "
+        "of their commitments, padded to 65,536 leaves so that nothing on chain tells the batch's size. No "
+        "passport exists until a bag's first sale.")
+    run("role", "grant", "minter", addr(VELLUTTI_FACTORY), "--brand", "Casa Vellutti", "--dev-account", "2", quiet=True)
+    run("role", "grant", "retailer", addr(VELLUTTI_BOUTIQUE), "--brand", "Casa Vellutti", "--dev-account", "2",
+        quiet=True)
+    out = HOME / "vellutti-batch"
+    issued = json.loads(run("issue", "--brand", "Casa Vellutti", "--csv", str(vellutti_products(10_000)), "--out",
+                            str(out), "--dev-account", str(VELLUTTI_FACTORY), "--json", quiet=True))
+    print(f"  root {issued['root']}: {issued['products']:,} products in one transaction of {issued['gas_used']:,} "
+          f"gas; every proof has {issued['depth']} hashes")
+    certs = [str(path) for path in sorted((out / "certificates").iterdir())[:3]]
+    say("In the boutique, before the sale, the buyer checks the bag by its certificate: its proof leads to the "
+        "committed root.")
+    run("verify", certs[0])
+    say("The boutique sells three bags: each sale claims the passport with the bag's proof, minted to the buyer.")
+    for cert, buyer in zip(certs, (ALICE, BOB, CAROL)):
+        run("transfer", cert, "--first-sale", "--to", addr(buyer), "--dev-account", str(VELLUTTI_BOUTIQUE),
+            quiet=cert != certs[0])
+    run("transfer", certs[0], "--first-sale", "--to", addr(DAVE), "--dev-account", str(VELLUTTI_BOUTIQUE), expect=1)
+    run("verify", certs[0])
+    say("Alice proves that her bag is made in Italy of calfskin, and keeps its serial and the rest to herself.")
+    disclosure = str(HOME / "made-in-italy.json")
+    run("disclose", certs[0], "--field", "made_in", "--field", "material", "--out", disclosure)
+    run("verify", disclosure)
+
+
+def vellutti_products(count: int) -> Path:
+    """Casa Vellutti's product system export, the same on every run."""
+    path = HOME / "vellutti-products.csv"
+    models, materials = ("Borsa Luna", "Secchiello Arno", "Clutch Vela"), ("calfskin", "lambskin", "suede")
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["serial", "model", "material", "colour", "made_in", "price"])
+        writer.writerows((f"VEL-2026-{n:05d}", models[n % 3], materials[n % 3], ("nero", "cuoio", "avorio")[n // 3 % 3],
+                          "Italy", f"EUR {1_900 + 100 * (n % 7):,}") for n in range(count))
+    return path
 
 
 def screening_and_audit(batch: Path, tote: str, stolen: str, fake: str, forged: Path) -> None:

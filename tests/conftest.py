@@ -3,6 +3,20 @@ import pytest
 
 WEEK = 7 * 24 * 3600
 FOUNDERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL"), ("Horlogerie Brandt", "HBR")]
+FIGURES: list[str] = []  # what the assurance tests counted, printed at the end of the run
+
+
+@pytest.fixture(scope="session")
+def report_figure():
+    """report_figure("…"): one line for the figures section at the end of the test output."""
+    return FIGURES.append
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("assurance figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="module")

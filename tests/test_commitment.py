@@ -95,3 +95,15 @@ def test_bad_certificates_are_refused(change, problem):
     data = {**Certificate(31337, "0x" + "ab" * 20, normalize_record(RECORD), SALT).to_dict(), **change}
     with pytest.raises(InputError, match=problem):
         Certificate.from_dict(data)
+
+
+@pytest.mark.parametrize("name, value", [
+    ("serial", "AUR-1"), ("", ""), ("made_in", "Italia — Firenze ☂"), ("x" * 32, "y" * 64), ("n" * 33, "v" * 1024),
+])
+def test_hand_encoded_field_hashes_equal_eth_abi(name, value):
+    from eth_abi import encode
+    from eth_utils import keccak
+
+    fsalt = field_salt(SALT, name)
+    assert fsalt == keccak(encode(["bytes32", "string"], [SALT, name]))
+    assert field_leaf(name, value, fsalt) == keccak(keccak(encode(["string", "string", "bytes32"], [name, value, fsalt])))

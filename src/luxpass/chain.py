@@ -1,4 +1,5 @@
 """A connection to one EVM JSON-RPC node and the account that signs on it."""
+import os
 import sys
 import time
 from contextlib import contextmanager
@@ -8,7 +9,14 @@ from typing import Callable, Iterable
 import requests
 from eth_account.signers.local import LocalAccount
 from web3 import HTTPProvider, Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError, TimeExhausted
+from web3.exceptions import (
+    ContractCustomError,
+    ContractLogicError,
+    ContractPanicError,
+    TimeExhausted,
+    TransactionNotFound,
+    Web3RPCError,
+)
 
 from . import artifacts
 from .accounts import require_signer
@@ -17,6 +25,12 @@ from .errors import LuxpassError
 DEFAULT_RPC_URL = "http://127.0.0.1:8545"
 DEV_CHAIN_IDS = {31337, 1337}
 MAX_TX_GAS = 16_777_216  # EIP-7825: the per-transaction gas cap of public chains
+RPC_ATTEMPTS = 5  # per JSON-RPC request, for transient failures
+RPC_BACKOFF = 0.25  # seconds before the first retry, doubled at each one
+TRANSIENT_HTTP = {429, 500, 502, 503, 504}
+NONCE_ATTEMPTS = 3
+ALREADY_KNOWN = ("already known", "already imported", "known transaction")
+NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced")
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,49 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+class NodeUnavailable(LuxpassError):
+    def __init__(self, rpc_url: str, method: str, attempts: int, reason: str):
+        self.reason = reason
+        super().__init__(f"the node at {rpc_url} failed {method} {attempts} time(s) ({reason})",
+                         "check the node, then run the same command again: nothing already sent is sent twice")
+
+
+class RetryingProvider(HTTPProvider):
+    """Retries transient failures (connection lost, no answer in time, HTTP 429 and 5xx) with
+    backoff, a bounded number of times. Resending eth_sendRawTransaction is safe: the same signed
+    bytes carry the same nonce, so the node executes them at most once."""
+
+    def __init__(self, rpc_url: str, log: Callable[[str], None], attempts: int = RPC_ATTEMPTS):
+        timeout = float(os.environ.get("LUXPASS_RPC_TIMEOUT", "30"))
+        super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+        self.log, self.attempts, self.timeout = log, attempts, timeout
+
+    def make_request(self, method, params):
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return super().make_request(method, params)
+            except (requests.ConnectionError, requests.Timeout, requests.HTTPError) as exc:
+                reason = self._transient(exc)
+                if reason is None:
+                    raise
+                if attempt == self.attempts:
+                    raise NodeUnavailable(self.endpoint_uri, method, attempt, reason) from None
+                self.log(f"node: {reason} on {method}; retry {attempt} of {self.attempts - 1}")
+                time.sleep(RPC_BACKOFF * 2 ** (attempt - 1))
+
+    def _transient(self, exc: Exception) -> str | None:
+        if isinstance(exc, requests.Timeout):
+            return f"no answer within {self.timeout:g} s"
+        if isinstance(exc, requests.HTTPError):
+            status = exc.response.status_code if exc.response is not None else None
+            return f"HTTP {status}" if status in TRANSIENT_HTTP else None
+        return "connection failed"
+
+
+class NonceConflict(Exception):
+    """The nonce of a signed transaction was taken by another one; it was never executed."""
+
+
 class Chain:
     """The node at `rpc_url`, its chain id, and optionally the account that signs."""
 
@@ -43,14 +100,16 @@ class Chain:
         log: Callable[[str], None] = _stderr,
     ):
         self.rpc_url = rpc_url
-        self.w3 = Web3(HTTPProvider(rpc_url, request_kwargs={"timeout": 60}))
+        provider = RetryingProvider(rpc_url, log, attempts=1)  # no node at first contact: say so at once
+        self.w3 = Web3(provider)
         try:
             self.chain_id = self.w3.eth.chain_id
-        except (requests.exceptions.RequestException, OSError, ValueError) as exc:
+        except (requests.exceptions.RequestException, OSError, ValueError, NodeUnavailable) as exc:
             raise LuxpassError(
-                f"cannot reach a node at {rpc_url} ({type(exc).__name__})",
+                f"cannot reach a node at {rpc_url} ({getattr(exc, 'reason', type(exc).__name__)})",
                 "start one with `luxpass node start` or pass --rpc-url",
             ) from None
+        provider.attempts = RPC_ATTEMPTS
         self.dev = self.chain_id in DEV_CHAIN_IDS
         self.account = account(self.chain_id) if callable(account) else account
         self.confirmations = confirmations if confirmations is not None else (1 if self.dev else 3)
@@ -76,7 +135,26 @@ class Chain:
         return self.wait(self.send(call, label, gas))
 
     def send(self, call, label: str = "", gas: int | None = None) -> bytes:
-        """Sign and send without waiting; the gas estimate decodes a refusal before sending."""
+        """Sign and send without waiting; the gas estimate decodes a refusal before sending.
+        When another sender took the nonce, the action is estimated, signed and sent again with
+        a fresh one, unless this very transaction landed: an action is never sent twice."""
+        for attempt in range(1, NONCE_ATTEMPTS + 1):
+            signed = self._signed(call, label, gas)
+            try:
+                tx_hash = self._send_raw(signed)
+                break
+            except NonceConflict as exc:
+                self._next_nonce = None
+                if attempt == NONCE_ATTEMPTS:
+                    raise LuxpassError(f"the account's nonce was taken {attempt} times in a row ({exc})",
+                                       "is another program sending with the same key? let it finish, then run "
+                                       "the same command again") from None
+                self.log(f"{label or 'transaction'}: nonce taken ({exc}); signing again with a fresh nonce")
+        self._next_nonce += 1
+        self.log(f"{label or 'transaction'}: 0x{bytes(tx_hash).hex()}")
+        return tx_hash
+
+    def _signed(self, call, label: str, gas: int | None):
         signer = require_signer(self.account)
         tx = {"from": signer.address, "chainId": self.chain_id, **self._fees()}
         with decoded_reverts():
@@ -91,11 +169,22 @@ class Chain:
                 gas = min(int(estimate * 1.2) + 10_000, MAX_TX_GAS - 1)
             built = ({**tx, "to": call.to, "data": call.data, "gas": gas, "nonce": self._nonce()}
                      if isinstance(call, RawCall) else call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()}))
-        signed = signer.sign_transaction(built)
-        tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-        self._next_nonce += 1
-        self.log(f"{label or 'transaction'}: 0x{bytes(tx_hash).hex()}")
-        return tx_hash
+        return signer.sign_transaction(built)
+
+    def _send_raw(self, signed) -> bytes:
+        try:
+            return self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Web3RPCError as exc:
+            message = str(exc).lower()
+            if any(known in message for known in ALREADY_KNOWN):
+                return signed.hash  # the node has this very transaction: an earlier answer was lost
+            if not any(taken in message for taken in NONCE_TAKEN):
+                raise
+            try:
+                self.w3.eth.get_transaction(signed.hash)
+                return signed.hash  # it landed (or waits in the pool): an earlier answer was lost
+            except TransactionNotFound:
+                raise NonceConflict(message.strip("{}")) from None
 
     def wait(self, tx_hash: bytes, light: bool = False) -> dict:
         """The receipt once mined (and confirmed). `light` skips web3's formatting of the logs
@@ -160,7 +249,7 @@ class Chain:
             return {"gasPrice": self.w3.eth.gas_price}
         try:
             tip = self.w3.eth.max_priority_fee
-        except (ValueError, requests.exceptions.RequestException):
+        except (ValueError, Web3RPCError, requests.exceptions.RequestException):
             tip = 10**9
         return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
 

@@ -213,12 +213,18 @@ def read_json(path, what: str):
         raise InputError(f"{what} file {path} is not valid JSON (line {getattr(exc, 'lineno', '?')})", "fix or replace the file") from None
 
 
-def write_json_atomic(path: Path, data) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write_json_atomic(path: Path, data, durable: bool = True) -> None:
+    """Write whole or not at all; `durable` also waits until it is on disk (files that a job can
+    write again after a crash need not)."""
     tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w") as fh:
-        json.dump(data, fh, indent=2)
-        fh.write("\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "w") as fh:
+            json.dump(data, fh, indent=2)
+            fh.write("\n")
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        tmp.replace(path)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}", "pass a path in a writable folder") from None

@@ -56,7 +56,8 @@ class Disclosure:
     @classmethod
     def from_dict(cls, data) -> "Disclosure":
         if not is_disclosure(data):
-            raise InputError("this is not a luxpass disclosure", f"expected a JSON object with format {DISCLOSURE_FORMAT!r}")
+            raise InputError("this is not a luxpass disclosure",
+                             f"expected a JSON object with format {DISCLOSURE_FORMAT!r}")
         try:
             fields = {str(name): DisclosedField(str(f["value"]), hash32_from_hex(f["salt"]),
                                                 tuple(hash32_from_hex(n) for n in f["proof"]))

@@ -1,0 +1,348 @@
+"""A Python model of the registry and the brand collections, for the invariant state machine.
+
+Each `check_*` returns None when the contract must accept the action and a short reason when
+it must refuse it; each `apply_*` makes the accepted action's change. Nothing here reads the
+chain: the state machine compares the two after every step."""
+from dataclasses import dataclass, field
+
+from contract_helpers import (
+    ACCREDIT,
+    ACTIVE,
+    ADMIT,
+    NONE,
+    P_DEFEATED,
+    P_EXECUTED,
+    P_EXPIRED,
+    P_NONE,
+    P_OPEN,
+    REINSTATE,
+    REMOVE,
+    REMOVED,
+    REVOKE,
+    S_ACTIVE,
+    S_DESTROYED,
+    S_LOST,
+    S_STOLEN,
+    SUSPEND,
+    SUSPENDED,
+    History,
+)
+
+BPS = 10_000
+ADMIN, MINTER, RETAILER, SERVICE = "admin", "minter", "retailer", "service"
+BRAND_ROLES = (ADMIN, MINTER, RETAILER, SERVICE)
+T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE, T_RESALE, T_RECOVERY = range(6)
+EVENT_ROLES = {0: {MINTER}, 1: {MINTER}, 2: {MINTER}, 3: {RETAILER}, 4: {RETAILER}, 5: {SERVICE}, 6: {SERVICE},
+               7: {MINTER, RETAILER, SERVICE}}  # EventKind -> roles that may record it
+
+
+def name_key(name: str) -> str:
+    """The registry compares names with ASCII letters folded to lower case, nothing else."""
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in name)
+
+
+@dataclass
+class Proposal:
+    kind: int
+    brand_id: int
+    account: str | None
+    name: str
+    accreditation: int
+    epoch: int
+    yes: list = field(default_factory=list)
+    no: list = field(default_factory=list)
+    executed: bool = False
+    defeated: bool = False
+
+
+@dataclass
+class Passport:
+    collection: int
+    owner: str
+    sold: bool = False
+    status: int = S_ACTIVE
+    reporter: str | None = None
+    approved: str | None = None
+    nonce: int = 0
+    recovery: tuple | None = None  # (new owner, epoch requested)
+    history: History = field(default_factory=History)
+
+
+class Registry:
+    """Members, votes and accreditations, as IConsortiumRegistry specifies them."""
+
+    def __init__(self, councils: list[str], names: list[str], quorum_bps: int):
+        self.quorum_bps = quorum_bps
+        self.status = {i: ACTIVE for i in range(1, len(councils) + 1)}
+        self.council = dict(zip(self.status, councils))
+        self.names = {name_key(n) for n in names}
+        self.accredited: set[tuple[str, int]] = set()
+        self.proposals: dict[int, Proposal] = {}
+        self.epoch = 0  # voting periods gone by; a proposal of an earlier epoch has expired
+
+    def brand_of(self, council: str) -> int:
+        return next((b for b, c in self.council.items() if c == council), 0)
+
+    def active_member(self, account: str) -> int:
+        brand = self.brand_of(account)
+        return brand if brand and self.status[brand] == ACTIVE else 0
+
+    def active_count(self) -> int:
+        return sum(s == ACTIVE for s in self.status.values())
+
+    def active_among(self, brands: list[int]) -> int:
+        return sum(self.status[b] == ACTIVE for b in brands)
+
+    def passes(self, yes: int) -> bool:
+        return yes * BPS > self.active_count() * self.quorum_bps
+
+    def cannot_pass(self, p: Proposal) -> bool:
+        return not self.passes(max(self.active_count() - self.active_among(p.no), 0))
+
+    def state(self, proposal_id: int) -> int:
+        p = self.proposals.get(proposal_id)
+        if p is None:
+            return P_NONE
+        if p.executed:
+            return P_EXECUTED
+        if p.defeated:
+            return P_DEFEATED
+        if p.epoch < self.epoch:
+            return P_EXPIRED
+        return P_DEFEATED if self.cannot_pass(p) else P_OPEN
+
+    def tally(self, proposal_id: int) -> tuple[int, int]:
+        p = self.proposals[proposal_id]
+        return self.active_among(p.yes), self.active_among(p.no)
+
+    # --- proposals and votes: check, then apply ----------------------------------------
+
+    def check_new_brand(self, name: str, council: str) -> str | None:
+        if name_key(name) in self.names:
+            return "name taken"
+        if self.brand_of(council):
+            return "council taken"
+        return None
+
+    def check_status_change(self, brand_id: int, kind: int) -> str | None:
+        status = self.status.get(brand_id, NONE)
+        if status == NONE:
+            return "unknown brand"
+        valid = (kind == SUSPEND and status == ACTIVE) or (kind == REINSTATE and status == SUSPENDED) \
+            or (kind == REMOVE and status != REMOVED)
+        return None if valid else "invalid status change"
+
+    def check_proposal(self, proposer: str, p: Proposal) -> str | None:
+        if p.kind == ADMIT:
+            refused = self.check_new_brand(p.name, p.account)
+        elif p.kind in (ACCREDIT, REVOKE):
+            refused = "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
+        else:
+            refused = self.check_status_change(p.brand_id, p.kind)
+        if refused:
+            return refused
+        if not self.active_member(proposer):
+            return "not an active member"
+        return self.check_execution(p, [self.active_member(proposer)])
+
+    def apply_proposal(self, proposer: str, p: Proposal) -> int:
+        proposal_id = len(self.proposals) + 1
+        self.proposals[proposal_id] = p
+        self.apply_vote(proposal_id, self.active_member(proposer), True)
+        return proposal_id
+
+    def check_vote(self, voter: str, proposal_id: int, support: bool) -> str | None:
+        brand = self.active_member(voter)
+        if not brand:
+            return "not an active member"
+        state = self.state(proposal_id)
+        if state != P_OPEN:
+            return "unknown proposal" if state == P_NONE else "closed"
+        p = self.proposals[proposal_id]
+        if brand in p.yes or brand in p.no:
+            return "already voted"
+        return self.check_execution(p, p.yes + [brand]) if support else None
+
+    def check_execution(self, p: Proposal, yes: list[int]) -> str | None:
+        """A vote that carries a proposal executes it, and reverts whole if the execution does."""
+        if not self.passes(self.active_among(yes)):
+            return None
+        if p.kind == ADMIT:
+            return self.check_new_brand(p.name, p.account)
+        if p.kind in (ACCREDIT, REVOKE):
+            return "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
+        return self.check_status_change(p.brand_id, p.kind)
+
+    def apply_vote(self, proposal_id: int, brand: int, support: bool) -> bool:
+        """Record the vote; True when it executed the proposal."""
+        p = self.proposals[proposal_id]
+        (p.yes if support else p.no).append(brand)
+        if support and self.passes(self.active_among(p.yes)):
+            p.executed = True
+            self._execute(p)
+            return True
+        if not support and self.cannot_pass(p):
+            p.defeated = True
+        return False
+
+    def _execute(self, p: Proposal) -> None:
+        if p.kind == ADMIT:
+            brand_id = len(self.status) + 1
+            self.status[brand_id] = ACTIVE
+            self.council[brand_id] = p.account
+            self.names.add(name_key(p.name))
+        elif p.kind == ACCREDIT:
+            self.accredited.add((p.account, p.accreditation))
+        elif p.kind == REVOKE:
+            self.accredited.discard((p.account, p.accreditation))
+        else:
+            self.status[p.brand_id] = {SUSPEND: SUSPENDED, REINSTATE: ACTIVE, REMOVE: REMOVED}[p.kind]
+
+
+class Collections:
+    """The passports and roles of the brand collections under test, as IBrandPassport specifies them."""
+
+    def __init__(self, registry: Registry, brand_ids: list[int], roles: list[dict[str, set]]):
+        self.registry = registry
+        self.brand_ids = brand_ids  # collection index -> brand id
+        self.roles = roles  # collection index -> role -> holders
+        self.passports: dict[int, Passport] = {}
+
+    def has(self, collection: int, role: str, account: str) -> bool:
+        return account in self.roles[collection][role]
+
+    def custodian(self, collection: int, account: str) -> bool:
+        return any(self.has(collection, role, account) for role in BRAND_ROLES)
+
+    def brand_active(self, collection: int) -> bool:
+        return self.registry.status[self.brand_ids[collection]] == ACTIVE
+
+    def owned_by(self, collection: int, account: str) -> int:
+        return sum(p.collection == collection and p.owner == account for p in self.passports.values())
+
+    # --- brand records -----------------------------------------------------------------
+
+    def check_role_change(self, collection: int, sender: str) -> str | None:
+        return None if self.has(collection, ADMIN, sender) else "not the brand admin"
+
+    def apply_role_change(self, collection: int, role: str, account: str, grant: bool) -> None:
+        holders = self.roles[collection][role]
+        holders.add(account) if grant else holders.discard(account)
+
+    def check_mint(self, collection: int, sender: str, to: str) -> str | None:
+        if not self.has(collection, MINTER, sender):
+            return "not a minter"
+        if not self.brand_active(collection):
+            return "brand not active"
+        return None if self.custodian(collection, to) else "recipient not a custodian"
+
+    def apply_mint(self, collection: int, sender: str, to: str, token: int) -> None:
+        passport = Passport(collection, to)
+        passport.history.ownership("0x" + "00" * 20, to, T_MINT, sender)
+        self.passports[token] = passport
+
+    def check_event(self, token: int, sender: str, kind: int) -> str | None:
+        p = self.passports[token]
+        if not any(self.has(p.collection, role, sender) for role in EVENT_ROLES[kind]):
+            return "missing role"
+        return None if self.brand_active(p.collection) else "brand not active"
+
+    def check_first_sale(self, token: int, sender: str) -> str | None:
+        p = self.passports[token]
+        if not self.has(p.collection, RETAILER, sender):
+            return "not a retailer"
+        if not self.brand_active(p.collection):
+            return "brand not active"
+        if p.sold:
+            return "already sold"
+        if not self.custodian(p.collection, p.owner):
+            return "not in brand custody"
+        return self.check_move(token, T_FIRST_SALE)
+
+    # --- moves: every one passes the contract's `_update` ------------------------------
+
+    def move_kind(self, token: int, to: str) -> int | None:
+        """The kind `_update` derives for a plain transfer, or None when it refuses it."""
+        p = self.passports[token]
+        if p.sold:
+            return T_PRIVATE
+        return T_CUSTODY if self.custodian(p.collection, to) else None
+
+    def check_move(self, token: int, kind: int | None) -> str | None:
+        p = self.passports[token]
+        if p.status != S_ACTIVE:
+            return "not transferable"
+        if kind is None:
+            return "first sale only by a retailer"
+        if not p.sold and kind not in (T_FIRST_SALE, T_CUSTODY):
+            return "not sold"
+        return None
+
+    def check_transfer(self, token: int, sender: str, to: str) -> str | None:
+        p = self.passports[token]
+        refused = self.check_move(token, self.move_kind(token, to))
+        if refused:
+            return refused
+        return None if sender in (p.owner, p.approved) else "not owner nor approved"
+
+    def apply_move(self, token: int, to: str, kind: int, agent: str) -> None:
+        p = self.passports[token]
+        p.history.ownership(p.owner, to, kind, agent)
+        p.owner, p.approved, p.nonce = to, None, p.nonce + 1
+        if kind == T_FIRST_SALE:
+            p.sold = True
+
+    def check_approve(self, token: int, sender: str) -> str | None:
+        return None if sender == self.passports[token].owner else "not the owner"
+
+    # --- status ------------------------------------------------------------------------
+
+    def check_report(self, token: int, sender: str, status: int) -> str | None:
+        p = self.passports[token]
+        if status in (S_LOST, S_STOLEN):
+            return None if sender == p.owner and p.status == S_ACTIVE else "not owner or not active"
+        if status == S_ACTIVE:
+            return None if p.status in (S_LOST, S_STOLEN) and sender == p.reporter else "not the reporter"
+        if p.status == S_DESTROYED:
+            return "already destroyed"
+        brand_custody = not p.sold and self.has(p.collection, ADMIN, sender) and self.custodian(p.collection, p.owner)
+        return None if sender == p.owner or brand_custody else "not the owner"
+
+    def apply_report(self, token: int, sender: str, status: int) -> None:
+        p = self.passports[token]
+        p.reporter = sender if status in (S_LOST, S_STOLEN) else None
+        p.status = status
+        p.history.status(status, sender)
+
+    # --- resale and recovery -------------------------------------------------------------
+
+    def check_resale(self, token: int, reseller: str, signer: str, named_buyer: str | None, buyer: str,
+                     reseller_kind: int) -> str | None:
+        p = self.passports[token]
+        if (reseller, reseller_kind) not in self.registry.accredited:
+            return "reseller not accredited"
+        if named_buyer is not None and named_buyer != buyer:
+            return "wrong buyer"
+        if signer != p.owner:
+            return "not signed by the owner"
+        return self.check_move(token, T_RESALE)
+
+    def check_request_recovery(self, token: int, sender: str) -> str | None:
+        p = self.passports[token]
+        if not self.has(p.collection, ADMIN, sender):
+            return "not the brand admin"
+        return None if p.sold else "not sold"
+
+    def check_cancel_recovery(self, token: int, sender: str) -> str | None:
+        p = self.passports[token]
+        if p.recovery is None:
+            return "no recovery"
+        return None if sender == p.owner or self.has(p.collection, ADMIN, sender) else "not owner nor admin"
+
+    def check_complete_recovery(self, token: int) -> str | None:
+        p = self.passports[token]
+        if p.recovery is None:
+            return "no recovery"
+        if p.recovery[1] >= self.registry.epoch:
+            return "not ready"
+        return self.check_move(token, T_RECOVERY)

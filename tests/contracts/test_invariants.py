@@ -1,0 +1,511 @@
+"""The contracts' invariants as one stateful property: random sequences of votes, admissions,
+suspensions, role grants, mints, lifecycle events, transfers, consented resales, status
+reports and recoveries by many actors, against the Python model in invariant_model.py.
+
+Every step must be accepted by the contract exactly when the model accepts it; after every
+step the chain must equal the model, and:
+- each passport has exactly one owner and the balances add up;
+- a lost, stolen or destroyed passport did not move;
+- no account wrote a brand record (mint, first sale, lifecycle event, role, recovery request)
+  in a collection of a brand in which it held no role for it;
+- every passport's history head is the fold of its records (model each step; logs each run);
+- a member's vote counted once;
+- membership and accreditations changed only in the vote that carried a proposal.
+
+LUXPASS_FUZZ_STEPS sets how many steps run in all (default 240; `make fuzz` runs thousands)."""
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+import brownie
+from brownie.exceptions import VirtualMachineError
+from eth_account import Account
+from eth_utils import keccak
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+from web3 import HTTPProvider, Web3
+
+from contract_helpers import (
+    ACCREDIT,
+    ADMIT,
+    MINTER_ROLE,
+    REINSTATE,
+    REMOVE,
+    RESELLER,
+    RETAILER_ROLE,
+    REVOKE,
+    S_ACTIVE,
+    S_DESTROYED,
+    S_LOST,
+    S_STOLEN,
+    SERVICE_ROLE,
+    SUSPEND,
+    WEEK,
+    History,
+    commitment,
+)
+from invariant_model import (
+    ADMIN,
+    MINTER,
+    RETAILER,
+    SERVICE,
+    T_FIRST_SALE,
+    T_MINT,
+    T_RECOVERY,
+    T_RESALE,
+    Collections,
+    Proposal,
+    Registry,
+)
+from luxpass.accounts import dev_account
+from test_passport_resale import CONSENT_TYPES, ZERO, sign
+
+STEPS = int(os.environ.get("LUXPASS_FUZZ_STEPS", "240"))
+STEPS_PER_RUN = 40
+SHORT_RUNS = 10
+FOCUS_PICKS = 16  # of the 64 values of a passport pick
+ROLE_IDS = {MINTER: MINTER_ROLE, RETAILER: RETAILER_ROLE, SERVICE: SERVICE_ROLE}
+STATUS = {"lost": S_LOST, "stolen": S_STOLEN, "found": S_ACTIVE, "destroyed": S_DESTROYED}
+
+# Who may try each kind of action; role holders are listed more than once so that most
+# attempts of a brand action come from someone who may make it.
+EVERYONE = ["council1", "council2", "council3", "minter", "retailer", "servicer", "rival_staff", "alice", "bob",
+            "stranger", "newcomer"]
+VOTERS = ["council1", "council2", "council3"] * 2 + ["newcomer", "stranger"]
+MINTERS = [("minter", 0)] * 4 + [("rival_staff", 1)] * 3 + [("rival_staff", 0), ("minter", 1), ("retailer", 0),
+                                                             ("council1", 0), ("stranger", 1)]  # (sender, collection)
+CUSTODIANS = ["self"] * 4 + ["minter", "retailer", "servicer", "rival_staff", "council1", "council2", "alice"]
+RECORDERS = ["minter", "retailer", "servicer", "rival_staff", "council1", "alice"]
+RETAILERS = ["retailer", "retailer", "rival_staff", "minter", "bob"]
+BUYERS = ["alice", "bob", "stranger", "retailer", "newcomer"]
+ADMINS = ["council1", "council2", "council1", "council2", "minter", "stranger"]
+RESELLERS = ["stranger", "bob"]
+SENDERS = ["owner"] * 8 + ["approved"] + EVERYONE  # "owner": whoever owns the passport now
+NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti"]
+NEW_COUNCILS = ["newcomer", "stranger", "council1"]
+
+WRITES = {  # brand record events, the role they need, and the argument naming who wrote them
+    "LifecycleRecorded": ((MINTER, RETAILER, SERVICE), "by"),
+    "RoleGranted": ((ADMIN,), "sender"),
+    "RoleRevoked": ((ADMIN,), "sender"),
+    "RecoveryRequested": ((ADMIN,), "by"),
+}
+MEMBERSHIP_EVENTS = ("BrandAdmitted", "BrandStatusChanged", "AccreditationChanged")
+
+
+@dataclass
+class Figures:
+    runs: int = 0
+    steps: int = 0
+    accepted: int = 0
+    refused: int = 0
+    invariant_checks: int = 0
+    passports_minted: int = 0
+    passport_checks: int = 0
+    proposals: int = 0
+    by_rule: dict = field(default_factory=dict)
+
+
+FIGURES = Figures()
+
+
+class Consortium(RuleBasedStateMachine):
+    """Founders 1-3 with brand 1's collection (minter, retailer, servicer) and brand 2's (rival_staff)."""
+
+    env: dict = {}  # accounts and contracts, set by the test before running
+
+    def __init__(self):
+        super().__init__()
+        brownie.chain.revert()
+        env = self.env
+        self.a = env["actors"]
+        self.name_of = {account.address: name for name, account in self.a.items()}
+        self.registry, self.collections = env["registry"], env["collections"]
+        self.w3 = Web3(HTTPProvider(brownie.web3.provider.endpoint_uri))
+        self.reads = [self.w3.eth.contract(address=c.address, abi=c.abi) for c in self.collections]
+        self.read_registry = self.w3.eth.contract(address=self.registry.address, abi=self.registry.abi)
+        self.index_of = {c.address: i for i, c in enumerate(self.collections)}
+        self.start_block = brownie.web3.eth.block_number + 1
+        councils = [self.a[f"council{i}"].address for i in (1, 2, 3)]
+        self.model = Registry(councils, env["founder_names"], self.registry.quorumBps())
+        roles = [{ADMIN: {councils[0]}, MINTER: {self.a["minter"].address}, RETAILER: {self.a["retailer"].address},
+                  SERVICE: {self.a["servicer"].address}},
+                 {ADMIN: {councils[1]}, **{r: {self.a["rival_staff"].address} for r in (MINTER, RETAILER, SERVICE)}}]
+        self.passports = Collections(self.model, [1, 2], roles)
+        self.tokens: list[int] = []
+        self.frozen: dict[int, str] = {}
+        self.touched_proposal = 0
+        self.last_consent = None
+        self.focus = None
+        FIGURES.runs += 1
+        self._seed()
+
+    def _seed(self):
+        """Each run starts with passports in both collections, one of them sold to alice, an
+        accredited reseller, and an open proposal to suspend brand 3."""
+        self.mint(("minter", 0), "self", 2)
+        self.mint(("rival_staff", 1), "self", 1)
+        self.first_sale("retailer", 0, "alice")
+        self.propose("council1", "accreditation", 0, 0, "", "stranger", True)
+        self.vote("council2", 0, True)
+        self.propose("council1", "status", 3, SUSPEND, "", "stranger", False)
+
+    # --- governance ------------------------------------------------------------------------
+
+    @rule(proposer=st.sampled_from(VOTERS), what=st.sampled_from(["status", "status", "admission", "accreditation"]),
+          brand_id=st.integers(1, 4), kind=st.sampled_from([SUSPEND, SUSPEND, REINSTATE, REINSTATE, REMOVE]),
+          name=st.sampled_from(NAMES), account=st.sampled_from(NEW_COUNCILS + RESELLERS), grant=st.booleans())
+    def propose(self, proposer, what, brand_id, kind, name, account, grant):
+        """A brand status change, an admission or an accreditation; the proposer's yes counts."""
+        sender, target, epoch = self._from(proposer), self.a[account], self.model.epoch
+        if what == "status":
+            p = Proposal(kind, brand_id, None, "", 0, epoch)
+            send = lambda: self.registry.proposeBrandStatus(brand_id, kind, sender)  # noqa: E731
+        elif what == "admission":
+            p = Proposal(ADMIT, 0, target.address, name, 0, epoch)
+            send = lambda: self.registry.proposeAdmission(name, "NEW", target, sender)  # noqa: E731
+        else:
+            p = Proposal(ACCREDIT if grant else REVOKE, 0, target.address, "", RESELLER, epoch)
+            send = lambda: self.registry.proposeAccreditation(target, RESELLER, grant, sender)  # noqa: E731
+        address = self.a[proposer].address
+        refused = self.model.check_proposal(address, p)
+        tx = self._act("propose", refused, send)
+        if tx:
+            self._check_membership_events(tx, self.model.passes(1))
+            self.touched_proposal = self.model.apply_proposal(address, p)
+            FIGURES.proposals += 1
+
+    @precondition(lambda self: self.model.proposals)
+    @rule(voter=st.sampled_from(VOTERS), pick=st.integers(0, 63), support=st.booleans())
+    def vote(self, voter, pick, support):
+        proposal_id = pick % (len(self.model.proposals) + 1) + 1  # one past the last: an unknown proposal
+        brand = self.model.active_member(self.a[voter].address)
+        refused = self.model.check_vote(self.a[voter].address, proposal_id, support)
+        carries = not refused and support and self.model.passes(
+            self.model.active_among(self.model.proposals[proposal_id].yes + [brand]))
+        tx = self._act("vote", refused, lambda: self.registry.vote(proposal_id, support, self._from(voter)))
+        if tx:
+            self._check_membership_events(tx, carries)
+            self.model.apply_vote(proposal_id, brand, support)
+            self.touched_proposal = proposal_id
+
+    # --- brand roles and records -----------------------------------------------------------
+
+    @rule(sender=st.sampled_from(ADMINS), collection=st.integers(0, 1),
+          role=st.sampled_from([MINTER, RETAILER, SERVICE]), account=st.sampled_from(EVERYONE), grant=st.booleans())
+    def set_role(self, sender, collection, role, account, grant):
+        c = self.collections[collection]
+        fn = c.grantRole if grant else c.revokeRole
+        if self._act("set_role", self.passports.check_role_change(collection, self.a[sender].address),
+                     lambda: fn(ROLE_IDS[role], self.a[account], self._from(sender))):
+            self.passports.apply_role_change(collection, role, self.a[account].address, grant)
+
+    @rule(minter=st.sampled_from(MINTERS), to=st.sampled_from(CUSTODIANS), batch=st.integers(1, 2))
+    def mint(self, minter, to, batch):
+        (sender, collection), to = minter, minter[0] if to == "self" else to
+        c, minter, owner = self.collections[collection], self.a[sender].address, self.a[to].address
+        commits = [commitment(f"invariant-{FIGURES.passports_minted}-{i}") for i in range(batch)]
+        send = (lambda: c.mint(owner, commits[0], self._from(sender))) if batch == 1 else \
+            (lambda: c.mintBatch(owner, commits, self._from(sender)))
+        if self._act("mint", self.passports.check_mint(collection, minter, owner), send):
+            for commit in commits:
+                token = int(commit, 16)
+                self.passports.apply_mint(collection, minter, owner, token)
+                self.tokens.append(token)
+                FIGURES.passports_minted += 1
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(RECORDERS), pick=st.integers(0, 63), kind=st.integers(0, 7))
+    def record_event(self, sender, pick, kind):
+        token, c, p = self._passport(pick)
+        details = keccak(text=f"details {FIGURES.steps}")
+        by = self.a[sender].address
+        if self._act("record_event", self.passports.check_event(token, by, kind),
+                     lambda: c.recordEvent(token, kind, details, self._from(sender))):
+            p.history.lifecycle(kind, details, by)
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(RETAILERS), pick=st.integers(0, 63), buyer=st.sampled_from(BUYERS))
+    def first_sale(self, sender, pick, buyer):
+        token, c, _ = self._passport(pick)
+        if self._act("first_sale", self.passports.check_first_sale(token, self.a[sender].address),
+                     lambda: c.firstSale(token, self.a[buyer], self._from(sender))):
+            self.passports.apply_move(token, self.a[buyer].address, T_FIRST_SALE, self.a[sender].address)
+
+    # --- owners ------------------------------------------------------------------------------
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(SENDERS), pick=st.integers(0, 63), to=st.sampled_from(EVERYONE),
+          safe=st.booleans())
+    def transfer(self, sender, pick, to, safe):
+        token, c, p = self._passport(pick)
+        account = self._who(sender, p)
+        target = self.a[to].address
+        fn = c.safeTransferFrom if safe else c.transferFrom
+        kind = self.passports.move_kind(token, target)
+        if self._act("transfer", self.passports.check_transfer(token, account.address, target),
+                     lambda: fn(p.owner, target, token, {"from": account})):
+            self.passports.apply_move(token, target, kind, account.address)
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(SENDERS), pick=st.integers(0, 63), operator=st.sampled_from(EVERYONE))
+    def approve(self, sender, pick, operator):
+        token, c, p = self._passport(pick)
+        account = self._who(sender, p)
+        if self._act("approve", self.passports.check_approve(token, account.address),
+                     lambda: c.approve(self.a[operator], token, {"from": account})):
+            p.approved = self.a[operator].address
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(SENDERS + ["council1", "council2"]), pick=st.integers(0, 63),
+          what=st.sampled_from(list(STATUS)))
+    def report(self, sender, pick, what):
+        token, c, p = self._passport(pick)
+        account = self._who(sender, p)
+        status = STATUS[what]
+        send = {"found": lambda: c.reportFound(token, {"from": account}),
+                "destroyed": lambda: c.markDestroyed(token, {"from": account})}.get(
+            what, lambda: c.reportStatus(token, status, {"from": account}))
+        if self._act("report", self.passports.check_report(token, account.address, status), send):
+            self.passports.apply_report(token, account.address, status)
+
+    @precondition(lambda self: self.tokens)
+    @rule(reseller=st.sampled_from(RESELLERS), pick=st.integers(0, 63), buyer=st.sampled_from(BUYERS),
+          signer=st.sampled_from(["owner", "owner", "owner", "alice", "bob"]),
+          named=st.sampled_from(["anyone", "buyer", "buyer", "alice"]))
+    def resell(self, reseller, pick, buyer, signer, named):
+        token, c, p = self._passport(pick)
+        signing = self._who(signer, p)
+        named_buyer = None if named == "anyone" else self.a[buyer if named == "buyer" else named].address
+        message = {"chainId": brownie.chain.id, "collection": c.address, "tokenId": token,
+                   "buyer": named_buyer or ZERO, "termsHash": keccak(text="EUR 4,800"), "nonce": p.nonce,
+                   "deadline": brownie.chain.time() + 3600}
+        consent = tuple(message[n] for n, _ in CONSENT_TYPES)
+        signature = sign(c, "ResaleConsent", CONSENT_TYPES, message, self.env["keys"][signing.address])
+        refused = self.passports.check_resale(token, self.a[reseller].address, signing.address, named_buyer,
+                                              self.a[buyer].address, RESELLER)
+        if self._act("resell", refused, lambda: c.resell(consent, self.a[buyer], signature, self._from(reseller))):
+            self.passports.apply_move(token, self.a[buyer].address, T_RESALE, self.a[reseller].address)
+            self.last_consent = (c, consent, buyer, signature, reseller)
+
+    @precondition(lambda self: self.last_consent)
+    @rule()
+    def replay_consent(self):
+        c, consent, buyer, signature, reseller = self.last_consent
+        self._act("replay_consent", "a consent works once",
+                  lambda: c.resell(consent, self.a[buyer], signature, self._from(reseller)))
+
+    # --- recovery and time -----------------------------------------------------------------
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(ADMINS), pick=st.integers(0, 63), new_owner=st.sampled_from(EVERYONE))
+    def request_recovery(self, sender, pick, new_owner):
+        token, c, p = self._passport(pick)
+        if self._act("request_recovery", self.passports.check_request_recovery(token, self.a[sender].address),
+                     lambda: c.requestRecovery(token, self.a[new_owner], self._from(sender))):
+            p.recovery = (self.a[new_owner].address, self.model.epoch)
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(SENDERS + ADMINS), pick=st.integers(0, 63))
+    def cancel_recovery(self, sender, pick):
+        token, c, p = self._passport(pick)
+        account = self._who(sender, p)
+        if self._act("cancel_recovery", self.passports.check_cancel_recovery(token, account.address),
+                     lambda: c.cancelRecovery(token, {"from": account})):
+            p.recovery = None
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(EVERYONE), pick=st.integers(0, 63))
+    def complete_recovery(self, sender, pick):
+        token, c, p = self._passport(pick)
+        if self._act("complete_recovery", self.passports.check_complete_recovery(token),
+                     lambda: c.completeRecovery(token, self._from(sender))):
+            self.passports.apply_move(token, p.recovery[0], T_RECOVERY, self.a[sender].address)
+            p.recovery = None
+
+    @rule()
+    def time_passes(self):
+        """Open proposals expire; recoveries requested before become ready."""
+        FIGURES.steps += 1
+        FIGURES.by_rule["time_passes"] = FIGURES.by_rule.get("time_passes", 0) + 1
+        self.frozen = {}
+        brownie.chain.sleep(WEEK + 3600)
+        brownie.chain.mine()
+        self.model.epoch += 1
+
+    # --- invariants --------------------------------------------------------------------------
+
+    @invariant()
+    def chain_equals_model(self):
+        FIGURES.invariant_checks += 1
+        registry, m = self.read_registry, self.model
+        calls = [registry.functions.brandCount(), registry.functions.activeMemberCount(),
+                 registry.functions.proposalCount()]
+        calls += [registry.functions.brandStatus(b) for b in m.status]
+        calls += [registry.functions.isAccredited(self.a[n].address, RESELLER) for n in RESELLERS]
+        calls += [registry.functions.proposal(i) for i in m.proposals]
+        calls += [registry.functions.proposalState(i) for i in m.proposals]
+        ids = [[t for t in self.tokens if self.passports.passports[t].collection == i] for i in range(2)]
+        for read, tokens in zip(self.reads, ids):
+            calls += [read.functions.passportsState(tokens), read.functions.heads(tokens)]
+            calls += [read.functions.balanceOf(account.address) for account in self.a.values()]
+        results = iter(self._read(calls))
+
+        assert [next(results) for _ in range(3)] == [len(m.status), m.active_count(), len(m.proposals)]
+        assert [next(results) for _ in m.status] == list(m.status.values()), "brand statuses"
+        for name in RESELLERS:
+            assert next(results) == ((self.a[name].address, RESELLER) in m.accredited), f"accreditation of {name}"
+        for proposal_id, p in m.proposals.items():
+            chain_p = next(results)
+            assert (chain_p[8], chain_p[9]) == (len(p.yes), len(p.no)), f"votes of proposal {proposal_id}"
+            assert (chain_p[10], chain_p[11]) == (p.executed, p.defeated), f"flags of proposal {proposal_id}"
+        for proposal_id in m.proposals:
+            assert next(results) == m.state(proposal_id), f"state of proposal {proposal_id}"
+        for index, tokens in enumerate(ids):
+            self._check_passports(index, tokens, next(results), next(results), [next(results) for _ in self.a])
+        if self.touched_proposal:
+            self._check_votes_of(self.touched_proposal)
+
+    def teardown(self):
+        self._check_every_vote()
+        self._check_heads_against_logs()
+
+    def _check_passports(self, collection, tokens, state, heads, balances):
+        for token, there, owner, status, head, count in zip(tokens, *state, *heads):
+            p = self.passports.passports[token]
+            assert there and owner == p.owner, f"passport {token:#x}: owner {owner}, model {p.owner}"
+            assert status == p.status, f"passport {token:#x}: status {status}, model {p.status}"
+            assert (head, count) == (p.history.head, p.history.records), f"passport {token:#x}: history head"
+            if token in self.frozen:
+                assert owner == self.frozen[token], f"passport {token:#x} moved while lost, stolen or destroyed"
+        FIGURES.passport_checks += len(tokens)
+        for (name, account), balance in zip(self.a.items(), balances):
+            assert balance == self.passports.owned_by(collection, account.address), f"balance of {name}"
+        assert sum(balances) == len(tokens), "passports held outside the known accounts"
+
+    def _check_votes_of(self, proposal_id):
+        p = self.model.proposals[proposal_id]
+        registry = self.read_registry.functions
+        results = self._read([registry.hasVoted(proposal_id, b) for b in self.model.status]
+                             + [registry.tally(proposal_id)])
+        voted = [b for b, has in zip(self.model.status, results) if has]
+        assert sorted(voted) == sorted(p.yes + p.no), f"voters of proposal {proposal_id}"
+        assert len(set(p.yes + p.no)) == len(p.yes + p.no), f"a member voted twice on proposal {proposal_id}"
+        assert tuple(results[-1]) == self.model.tally(proposal_id), f"tally of proposal {proposal_id}"
+
+    def _read(self, calls):
+        """Every call in one JSON-RPC batch."""
+        with self.w3.batch_requests() as batch:
+            for call in calls:
+                batch.add(call)
+            return batch.execute()
+
+    def _check_every_vote(self):
+        for proposal_id in self.model.proposals:
+            self._check_votes_of(proposal_id)
+
+    def _check_heads_against_logs(self):
+        """Re-derive every head from the logs alone, and check each logged head on the way."""
+        folds: dict[int, History] = {}
+        for read in self.reads:
+            logs = []
+            for event in (read.events.OwnershipRecorded, read.events.LifecycleRecorded, read.events.StatusChanged):
+                logs += event().get_logs(from_block=self.start_block)
+            for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
+                args, fold = log["args"], folds.setdefault(log["args"]["tokenId"], History())
+                if log["event"] == "OwnershipRecorded":
+                    fold.ownership(args["from"], args["to"], args["kind"], args["agent"])
+                elif log["event"] == "LifecycleRecorded":
+                    fold.lifecycle(args["kind"], args["detailsHash"], args["by"])
+                else:
+                    fold.status(args["current"], args["by"])
+                assert fold.head == args["head"], f"logged head of {args['tokenId']:#x} is not the fold"
+        for index, read in enumerate(self.reads):
+            ids = [t for t in self.tokens if self.passports.passports[t].collection == index]
+            heads, _ = read.functions.heads(ids).call()
+            assert [folds[t].head for t in ids] == list(heads), "a head differs from the fold of its logs"
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _act(self, what, refused, send):
+        """Send one action; the contract must accept it exactly when the model does."""
+        FIGURES.steps += 1
+        FIGURES.by_rule[what] = FIGURES.by_rule.get(what, 0) + 1
+        self.frozen = {t: p.owner for t, p in self.passports.passports.items() if p.status != S_ACTIVE}
+        self.touched_proposal = 0
+        try:
+            tx = send()
+        except VirtualMachineError as exc:
+            assert refused, f"{what}: the contract refused ({exc.revert_msg}) what the model accepts"
+            FIGURES.refused += 1
+            return None
+        assert not refused, f"{what}: the contract accepted what the model refuses ({refused})"
+        FIGURES.accepted += 1
+        self._check_writers(tx)
+        return tx
+
+    def _check_writers(self, tx):
+        """Brand records come only from holders of the brand's role, as held before this step."""
+        for name, (roles, actor) in {**WRITES, "OwnershipRecorded": (None, "agent")}.items():
+            for event in tx.events[name] if name in tx.events else []:
+                collection = self.index_of.get(event.address)
+                if collection is None:
+                    continue
+                if name == "OwnershipRecorded":
+                    roles = {T_MINT: (MINTER,), T_FIRST_SALE: (RETAILER,)}.get(event["kind"])
+                    if roles is None:
+                        continue
+                writer = event[actor]
+                assert any(self.passports.has(collection, role, writer) for role in roles), \
+                    f"{self.name_of.get(writer, writer)} wrote {name} in collection {collection} without a role"
+
+    def _check_membership_events(self, tx, carries):
+        changed = any(name in tx.events for name in MEMBERSHIP_EVENTS)
+        assert changed == carries, "membership or accreditation changed outside a carried vote"
+        assert ("ProposalExecuted" in tx.events) == carries
+
+    def _passport(self, pick):
+        """A quarter of the picks return to the passport of the last passport action, so that
+        sequences (sell, report stolen, try to move it) happen on one passport."""
+        token = self.focus if pick < FOCUS_PICKS and self.focus else self.tokens[pick % len(self.tokens)]
+        self.focus = token
+        p = self.passports.passports[token]
+        return token, self.collections[p.collection], p
+
+    def _who(self, name, passport):
+        if name == "owner":
+            return self.a[self.name_of[passport.owner]]
+        if name == "approved" and passport.approved:
+            return self.a[self.name_of[passport.approved]]
+        return self.a["stranger" if name == "approved" else name]
+
+    def _from(self, name):
+        return {"from": self.a[name]}
+
+
+def test_invariants_hold_under_random_sequences(registry, brand, rival, accounts, councils, newcomer, rival_staff,
+                                                report_figure):
+    actors = {"council1": councils[0], "council2": councils[1], "council3": councils[2], "minter": accounts[4],
+              "retailer": accounts[5], "servicer": accounts[6], "rival_staff": rival_staff, "alice": accounts[7],
+              "bob": accounts[8], "stranger": accounts[9], "newcomer": newcomer}
+    keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(10)}
+    keys.update({a.address: Account.from_key(a.private_key).key for a in (newcomer, rival_staff)})
+    Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, rival], "keys": keys,
+                      "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
+    brownie.chain.snapshot()
+    started = time.monotonic()
+    while FIGURES.steps < STEPS:  # hypothesis starts each search with about ten short runs
+        runs = SHORT_RUNS + math.ceil((STEPS - FIGURES.steps) / STEPS_PER_RUN)
+        run_state_machine_as_test(Consortium, settings=settings(
+            max_examples=runs, stateful_step_count=STEPS_PER_RUN, deadline=None, database=None,
+            suppress_health_check=list(HealthCheck)))
+    figures = (f"invariants: {FIGURES.steps} steps in {FIGURES.runs} runs ({FIGURES.accepted} accepted, "
+               f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
+               f"{FIGURES.passports_minted} passports minted, {FIGURES.passport_checks} passport checks, "
+               f"{FIGURES.proposals} proposals, {time.monotonic() - started:.0f} s")
+    print(figures)
+    print("invariants: steps by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_rule.items())))
+    report_figure(figures)
+    assert FIGURES.steps >= STEPS and FIGURES.passports_minted > 0 and FIGURES.accepted > FIGURES.steps // 4
