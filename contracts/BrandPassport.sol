@@ -15,9 +15,11 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 /// one implementation. Invariants:
 /// - every mint and transfer passes `_update`, which refuses to move a lost, stolen or
 ///   destroyed passport, advances the passport's nonce and appends the ownership record;
-///   there is no burn;
+///   there is no burn, so each passport has exactly one owner and the balances add up to the
+///   passports minted;
 /// - records are append-only: `head` only ever folds in a new record, and nothing recorded
-///   can be edited or deleted, by anyone;
+///   can be edited or deleted, by anyone; each passport's `head` is the fold of its records in
+///   order (IBrandPassport), which anyone re-derives from the logs;
 /// - only this brand's role holders write brand records (mints, batches, lifecycle events,
 ///   first sales, chip bindings), and only while the registry lists the brand as active;
 /// - before its first sale a passport moves only between brand custodians; the first sale is
@@ -31,6 +33,7 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 ///   and permits die when the passport moves;
 /// - a status reported by an owner is cleared only by that owner, or by the brand with that
 ///   owner's signed request; destroyed is final.
+/// tests/contracts/test_invariants.py checks these after every step of random sequences.
 contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     bytes32 public constant RETAILER_ROLE = keccak256("RETAILER_ROLE");
@@ -52,7 +55,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     string private _baseTokenURI;
 
     mapping(uint256 tokenId => Passport) private _passports;
-    mapping(uint256 tokenId => uint256) private _nonces;
     mapping(bytes32 digest => bool) private _usedDigests;
     mapping(uint256 tokenId => Recovery) private _recoveries;
     mapping(uint256 tokenId => address) private _chips;
@@ -122,11 +124,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function recordEvent(uint256 tokenId, EventKind kind, bytes32 detailsHash) external {
-        _requireOwned(tokenId);
+        address owner = _requireOwned(tokenId);
         if (!_mayRecord(msg.sender, kind)) revert PassportMissingRole(msg.sender, kind);
         _requireBrandActive();
         Passport storage p = _passports[tokenId];
-        bytes32 head = _fold(p, abi.encode(RecordType.Lifecycle, uint8(kind), detailsHash, msg.sender));
+        bytes32 head = _fold(p, owner, abi.encode(RecordType.Lifecycle, uint8(kind), detailsHash, msg.sender));
         emit LifecycleRecorded(tokenId, kind, detailsHash, msg.sender, head);
     }
 
@@ -180,7 +182,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     {
         Passport storage p = _reported(tokenId);
         if (block.timestamp > deadline) revert PassportRequestExpired(deadline);
-        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, _nonces[tokenId], deadline)));
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, p.nonce, deadline)));
         if (_usedDigests[digest]) revert PassportConsentUsed(digest);
         if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
             revert PassportNotStatusReporter(tokenId, msg.sender);
@@ -214,7 +216,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (_usedDigests[digest]) revert PassportConsentUsed(digest);
         uint256 tokenId = consent.tokenId;
         address owner = _requireOwned(tokenId);
-        if (consent.nonce != _nonces[tokenId]) revert PassportConsentStale(tokenId, consent.nonce, _nonces[tokenId]);
+        uint256 nonce = _passports[tokenId].nonce;
+        if (consent.nonce != nonce) revert PassportConsentStale(tokenId, consent.nonce, nonce);
         if (consent.buyer != address(0) && consent.buyer != buyer) revert PassportConsentWrongBuyer(buyer);
         if (!SignatureChecker.isValidSignatureNow(owner, digest, signature)) revert PassportConsentNotOwner(tokenId);
         _usedDigests[digest] = true;
@@ -229,7 +232,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         Status status = _passports[tokenId].status;
         if (status != Status.Active) revert PassportNotTransferable(tokenId, status);
         bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(_PERMIT_TYPEHASH, spender, tokenId, _nonces[tokenId], deadline)));
+            _hashTypedDataV4(keccak256(abi.encode(_PERMIT_TYPEHASH, spender, tokenId, _passports[tokenId].nonce, deadline)));
         if (_usedDigests[digest]) revert PassportPermitUsed(digest);
         if (!SignatureChecker.isValidSignatureNow(owner, digest, signature)) revert PassportPermitNotOwner(tokenId);
         _usedDigests[digest] = true;
@@ -311,9 +314,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function passport(uint256 tokenId) external view returns (Passport memory) {
-        _requireOwned(tokenId);
-        return _passports[tokenId];
+    function passport(uint256 tokenId) external view returns (Passport memory p) {
+        address owner = _requireOwned(tokenId);
+        p = _passports[tokenId];
+        (p.head, p.records) = _latest(_passports[tokenId], owner);
     }
 
     /// @inheritdoc IBrandPassport
@@ -362,14 +366,14 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         head = new bytes32[](tokenIds.length);
         records = new uint32[](tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
-            Passport storage p = _passports[tokenIds[i]];
-            (head[i], records[i]) = (p.head, p.records);
+            address owner = _ownerOf(tokenIds[i]);
+            if (owner != address(0)) (head[i], records[i]) = _latest(_passports[tokenIds[i]], owner);
         }
     }
 
     /// @inheritdoc IERC4494
     function nonces(uint256 tokenId) external view returns (uint256) {
-        return _nonces[tokenId];
+        return _passports[tokenId].nonce;
     }
 
     /// @inheritdoc IERC4494
@@ -443,33 +447,38 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     // ---- internals --------------------------------------------------------------------------
 
-    /// @dev The one choke point of every mint and transfer.
+    /// @dev The one choke point of every mint and transfer. A plain mint stores only the owner
+    /// (its record's head is implied, see IBrandPassport); a claim at first sale records itself.
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = _ownerOf(tokenId);
         Passport storage p = _passports[tokenId];
-        TransferKind kind = TransferKind.Mint;
         if (from == address(0)) {
-            kind = _pendingKind == uint8(TransferKind.FirstSale) + 1 ? TransferKind.FirstSale : TransferKind.Mint;
-            p.mintedAt = uint40(block.timestamp);
-            if (kind == TransferKind.FirstSale) p.sold = true;
-        } else {
-            if (p.status != Status.Active) revert PassportNotTransferable(tokenId, p.status);
-            if (to == address(0)) revert ERC721InvalidReceiver(to);
-            if (_pendingKind != 0) {
-                kind = TransferKind(_pendingKind - 1);
-            } else if (p.sold) {
-                kind = TransferKind.PrivateTransfer;
-            } else if (isBrandCustodian(to)) {
-                kind = TransferKind.Custody;
-            } else {
-                revert PassportFirstSaleByRetailer(tokenId);
+            super._update(to, tokenId, auth);
+            if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
+                p.sold = true;
+                bytes32 claimed = _append(p, bytes32(0), 0,
+                    abi.encode(RecordType.Ownership, from, to, uint8(TransferKind.FirstSale), msg.sender));
+                emit OwnershipRecorded(tokenId, from, to, TransferKind.FirstSale, msg.sender, claimed);
             }
-            if (kind == TransferKind.FirstSale) p.sold = true;
-            else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
-            _nonces[tokenId] += 1;
+            return from;
         }
+        if (p.status != Status.Active) revert PassportNotTransferable(tokenId, p.status);
+        if (to == address(0)) revert ERC721InvalidReceiver(to);
+        TransferKind kind;
+        if (_pendingKind != 0) {
+            kind = TransferKind(_pendingKind - 1);
+        } else if (p.sold) {
+            kind = TransferKind.PrivateTransfer;
+        } else if (isBrandCustodian(to)) {
+            kind = TransferKind.Custody;
+        } else {
+            revert PassportFirstSaleByRetailer(tokenId);
+        }
+        if (kind == TransferKind.FirstSale) p.sold = true;
+        else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
+        p.nonce += 1;
+        bytes32 head = _fold(p, from, abi.encode(RecordType.Ownership, from, to, uint8(kind), msg.sender));
         super._update(to, tokenId, auth);
-        bytes32 head = _fold(p, abi.encode(RecordType.Ownership, from, to, uint8(kind), msg.sender));
         emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
     }
 
@@ -503,14 +512,37 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function _setStatus(uint256 tokenId, Passport storage p, Status status) private {
         Status previous = p.status;
         p.status = status;
-        bytes32 head = _fold(p, abi.encode(RecordType.Status, uint8(status), msg.sender));
+        bytes32 head = _fold(p, _ownerOf(tokenId), abi.encode(RecordType.Status, uint8(status), msg.sender));
         emit StatusChanged(tokenId, previous, status, msg.sender, head);
     }
 
-    function _fold(Passport storage p, bytes memory record) private returns (bytes32 head) {
-        head = keccak256(abi.encodePacked(p.head, record));
-        p.head = head;
-        p.records += 1;
+    /// @dev Fold `record` into the head of a passport owned by `owner`.
+    function _fold(Passport storage p, address owner, bytes memory record) private returns (bytes32) {
+        (bytes32 head, uint32 records) = _latest(p, owner);
+        return _append(p, head, records, record);
+    }
+
+    function _append(Passport storage p, bytes32 head, uint32 records, bytes memory record)
+        private
+        returns (bytes32 next)
+    {
+        next = keccak256(abi.encodePacked(head, record));
+        p.head = next;
+        p.records = records + 1;
+    }
+
+    /// @dev The head and record count, with a plain mint's implied record resolved: while it is
+    /// a passport's only record, its owner is the one it was minted to.
+    function _latest(Passport storage p, address owner) private view returns (bytes32 head, uint32 records) {
+        head = p.head;
+        if (head != bytes32(0)) return (head, p.records);
+        head = keccak256(
+            abi.encodePacked(
+                bytes32(0),
+                abi.encode(RecordType.Ownership, address(0), owner, uint8(TransferKind.Mint), address(0))
+            )
+        );
+        return (head, 1);
     }
 
     function _mayRecord(address account, EventKind kind) private view returns (bool) {

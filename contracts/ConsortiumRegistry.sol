@@ -17,6 +17,7 @@ import {CounterfeitCases} from "./CounterfeitCases.sol";
 /// - a removed brand stays removed;
 /// - only an accredited auditor attests a report digest, once per digest; attestations are
 ///   never removed.
+/// tests/contracts/test_invariants.py checks the first two after every step of random sequences.
 contract ConsortiumRegistry is IConsortiumRegistry {
     uint16 private constant _BPS = 10_000;
 

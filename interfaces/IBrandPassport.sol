@@ -14,7 +14,12 @@ import {IERC4494} from "./IERC4494.sol";
 /// - ownership: `(RecordType.Ownership, from, to, uint8(TransferKind), agent)`
 /// - lifecycle: `(RecordType.Lifecycle, uint8(EventKind), detailsHash, by)`
 /// - status:    `(RecordType.Status, uint8(Status), by)`
-/// Each record's event carries the head after it, so anyone can re-derive it from the logs.
+/// A plain mint's record is `(Ownership, address(0), to, Mint, address(0))`: who minted is the
+/// transaction's sender, a MINTER_ROLE holder, and not part of the record. So that a mint stores
+/// nothing but the token's owner, that record is logged only by ERC-721's Transfer event and its
+/// head is implied until the passport's next record; `passport` and `heads` report it. Every
+/// other record's event (OwnershipRecorded, LifecycleRecorded, StatusChanged) carries the head
+/// after it, so anyone can re-derive the head from the logs.
 interface IBrandPassport is IERC4494 {
     enum Status {
         Active,
@@ -80,11 +85,12 @@ interface IBrandPassport is IERC4494 {
         Status
     }
 
-    /// @dev `mintedAt`, `status`, `sold`, `records` and `statusReporter` share one slot.
+    /// @dev `status`, `sold`, `nonce`, `records` and `statusReporter` share one slot. `nonce`
+    /// advances on every transfer (ERC-4494); `records` counts the records folded into `head`.
     struct Passport {
-        uint40 mintedAt;
         Status status;
         bool sold;
+        uint32 nonce;
         uint32 records;
         address statusReporter;
         bytes32 head;

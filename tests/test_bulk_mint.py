@@ -32,8 +32,8 @@ def products(tmp_path):
 
 
 def minted_ids(collection, web3, since):
-    logs = collection.contract.events.OwnershipRecorded().get_logs(from_block=since)
-    return [log["args"]["tokenId"] for log in logs if log["args"]["kind"] == 0]
+    logs = collection.contract.events.Transfer().get_logs(from_block=since)
+    return [log["args"]["tokenId"] for log in logs if int(log["args"]["from"], 16) == 0]
 
 
 def test_bulk_mint_writes_verifiable_certificates(as_account, consortium, products, tmp_path):

@@ -68,8 +68,8 @@ def test_history_notices_a_head_that_does_not_match(as_account, signer, monkeypa
     as_account(5).record_event(pid, EventKind.MANUFACTURED, "workshop 4")
     from luxpass import verify as verify_module
 
-    real = verify_module.fetch_logs
-    monkeypatch.setattr(verify_module, "fetch_logs", lambda *a, **k: real(*a, **k)[:-1])  # a dropped log
+    real = verify_module.fetch_records
+    monkeypatch.setattr(verify_module, "fetch_records", lambda *a, **k: real(*a, **k)[:-1])  # a dropped log
     assert not history(Consortium.open(signer(0)), minted.collection, pid).head_verified
 
 

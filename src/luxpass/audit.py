@@ -58,7 +58,7 @@ def check_passport(collection: str, token_id: int, records: list[Record], chain_
     head = ZERO32
     for position, record in enumerate(records, start=1):
         head = fold(head, record)
-        if head != record.head:
+        if record.head and head != record.head:
             return head, Discrepancy(collection, passport_hex(token_id), position, record.block, record.tx,
                                      "the record does not follow from the ones before it (dropped, reordered or "
                                      "altered)")

@@ -8,7 +8,7 @@ from typing import Callable
 
 from .accounts import home
 from .consortium import Consortium
-from .records import Record, decode_log, fetch_logs
+from .records import Record, fetch_records
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -76,13 +76,13 @@ class Index:
         added = 0
         for lo in range(start, latest + 1, chunk):
             hi = min(lo + chunk - 1, latest)
-            records = [decode_log(log) for log in fetch_logs(chain, collections, lo, hi)]
-            end_hash = chain.w3.eth.get_block(hi)["hash"].hex()
+            records = fetch_records(chain, collections, lo, hi)
+            end_hash = chain.w3.eth.get_block(hi)["hash"].hex().removeprefix("0x")  # as _hash_at compares
             with self.db:
                 self.db.executemany(f"INSERT OR REPLACE INTO records ({COLUMNS}) VALUES "
                                     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [_row(r) for r in records])
                 self.db.executemany("INSERT OR IGNORE INTO blocks (number, hash) VALUES (?, ?)",
-                                    {(r.block, r.block_hash) for r in records} | {(hi, end_hash)})
+                                    {(r.block, r.block_hash.removeprefix("0x")) for r in records} | {(hi, end_hash)})
                 self._set_meta("synced_to", hi)
             added += len(records)
             if progress:
@@ -132,8 +132,8 @@ class Index:
             return row[0]
         found = self.consortium.chain.w3.eth.get_block(block)
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)", (block, found["hash"].hex(),
-                                                                               found["timestamp"]))
+            self.db.execute("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)",
+                            (block, found["hash"].hex().removeprefix("0x"), found["timestamp"]))
         return found["timestamp"]
 
 

@@ -11,7 +11,10 @@ TOPICS = {
     keccak(text="StatusChanged(uint256,uint8,uint8,address,bytes32)"): STATUS,
 }
 TOPIC_HEXES = ["0x" + topic.hex() for topic in TOPICS]
+TRANSFER = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
 ZERO32 = bytes(32)
+ZERO_TOPIC = "0x" + "00" * 32
+MINT = 0
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Record:
     type: int
     kind: int
     actor: str
-    head: bytes
+    head: bytes  # the head after this record, as its event logged it; b"" for a plain mint (implied)
     source: str = ""  # from (ownership)
     target: str = ""  # to (ownership)
     details: bytes = ZERO32  # details hash (lifecycle)
@@ -50,9 +53,14 @@ def fold(head: bytes, record: Record) -> bytes:
 
 
 def decode_log(log: dict) -> Record:
-    """A raw `eth_getLogs` entry (hex strings, as the node sends it) of one of the three events."""
+    """A raw `eth_getLogs` entry (hex strings, as the node sends it) of one of the three record
+    events, or the Transfer of a plain mint, whose record is implied (see IBrandPassport)."""
     topics = [bytes.fromhex(t[2:]) for t in log["topics"]]
     data = bytes.fromhex(log["data"][2:])
+    if log["topics"][0] == TRANSFER:
+        return Record(_checksum_cache(log["address"]), int.from_bytes(topics[3], "big"), int(log["blockNumber"], 16),
+                      int(log["logIndex"], 16), log["transactionHash"], log["blockHash"], OWNERSHIP, MINT,
+                      _ZERO_ADDRESS, b"", _ZERO_ADDRESS, _addr(topics[2]))
     kind_of = TOPICS[topics[0]]
     common = dict(collection=_checksum_cache(log["address"]), token_id=int.from_bytes(topics[1], "big"),
                   block=int(log["blockNumber"], 16), log_index=int(log["logIndex"], 16), tx=log["transactionHash"],
@@ -65,22 +73,35 @@ def decode_log(log: dict) -> Record:
     return Record(**common, kind=data[63], actor=_addr(topics[2]), head=data[64:96], previous=data[31])
 
 
-def fetch_logs(chain, addresses: list[str], from_block: int, to_block: int, topic_id: str | None = None,
-               chunk: int = 10_000) -> list[dict]:
-    """Raw logs of the three record events, in block ranges of `chunk`, straight from the node."""
-    found = []
-    topics = [TOPIC_HEXES] + ([topic_id] if topic_id else [])
+def fetch_records(chain, addresses: list[str], from_block: int, to_block: int, token_id: int | None = None,
+                  chunk: int = 10_000) -> list[Record]:
+    """The records of `addresses` (of one passport if `token_id`), in order, from the node's logs:
+    the three record events, and the Transfer of each plain mint."""
+    one = None if token_id is None else "0x%064x" % token_id
+    queries = [[TOPIC_HEXES + [TRANSFER]]] if one is None else [[TOPIC_HEXES, one], [TRANSFER, ZERO_TOPIC, None, one]]
+    raw = []
     for start in range(from_block, to_block + 1, chunk):
-        reply = chain.w3.provider.make_request("eth_getLogs", [{
-            "address": addresses, "fromBlock": hex(start), "toBlock": hex(min(start + chunk - 1, to_block)),
-            "topics": topics}])
-        if "error" in reply:
-            from .errors import LuxpassError
+        for topics in queries:
+            raw += _get_logs(chain, {"address": addresses, "fromBlock": hex(start),
+                                     "toBlock": hex(min(start + chunk - 1, to_block)), "topics": topics})
+    records = [decode_log(log) for log in raw
+               if log["topics"][0] != TRANSFER or log["topics"][1] == ZERO_TOPIC]
+    claims = {(r.tx, r.token_id) for r in records if r.type == OWNERSHIP and r.head and r.source == _ZERO_ADDRESS}
+    records = [r for r in records if r.head or (r.tx, r.token_id) not in claims]
+    return sorted(records, key=lambda r: (r.block, r.log_index))
 
-            raise LuxpassError(f"the node refused eth_getLogs: {reply['error'].get('message')}",
-                               "try again, or point --rpc-url at a node that serves logs")
-        found += reply["result"]
-    return found
+
+def _get_logs(chain, query: dict) -> list[dict]:
+    reply = chain.w3.provider.make_request("eth_getLogs", [query])
+    if "error" in reply:
+        from .errors import LuxpassError
+
+        raise LuxpassError(f"the node refused eth_getLogs: {reply['error'].get('message')}",
+                           "try again, or point --rpc-url at a node that serves logs")
+    return reply["result"]
+
+
+_ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def _addr(word: bytes) -> str:

@@ -5,7 +5,7 @@ from .batches import proves
 from .commitment import BatchProof, Certificate, passport_hex
 from .consortium import Consortium
 from .errors import InputError
-from .records import LIFECYCLE, OWNERSHIP, ZERO32, Record, decode_log, fetch_logs, fold
+from .records import LIFECYCLE, OWNERSHIP, ZERO32, Record, fetch_records, fold
 from .results import BrandStatus, EventKind, Status, TransferKind, cli_name
 
 
@@ -145,22 +145,20 @@ def history(consortium: Consortium, collection: str, passport_id: int, index=Non
         index.sync()
         records, timestamp = index.records(collection, passport_id), index.timestamp
     else:
-        topic_id = "0x%064x" % passport_id
-        raw = fetch_logs(chain, [collection], consortium.deployment.block, chain.w3.eth.block_number, topic_id,
-                         chunk=100_000)
-        records = sorted((decode_log(log) for log in raw), key=lambda r: (r.block, r.log_index))
+        records = fetch_records(chain, [collection], consortium.deployment.block, chain.w3.eth.block_number,
+                                passport_id, chunk=100_000)
         timestamp = _block_timestamps(chain)
     entries, head, owners, resales = [], ZERO32, 0, 0
     for record in records:
         head = fold(head, record)
-        entry = _entry(record, timestamp(record.block))
+        entry = _entry(record, timestamp(record.block), head)
         if entry.record == "ownership" and entry.kind not in ("mint", "custody"):
             owners += 1
             resales += entry.kind == "resale"
         entries.append(entry)
     stored_head = bytes(passport[5])
     return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
-                   cli_name(Status(passport[1])), owners, resales, "0x" + stored_head.hex(),
+                   cli_name(Status(passport[0])), owners, resales, "0x" + stored_head.hex(),
                    head == stored_head and len(entries) == passport[3], entries)
 
 
@@ -174,9 +172,9 @@ def _block_timestamps(chain):
     return timestamp
 
 
-def _entry(record: Record, timestamp: int) -> HistoryEntry:
-    common = dict(block=record.block, timestamp=timestamp, tx=record.tx, head="0x" + record.head.hex(),
-                  by=record.actor)
+def _entry(record: Record, timestamp: int, head: bytes) -> HistoryEntry:
+    """`head`: the head after this record, as re-derived."""
+    common = dict(block=record.block, timestamp=timestamp, tx=record.tx, head="0x" + head.hex(), by=record.actor)
     if record.type == OWNERSHIP:
         return HistoryEntry(record="ownership", kind=cli_name(TransferKind(record.kind)), from_=record.source,
                             to=record.target, **common)
