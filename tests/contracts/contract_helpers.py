@@ -83,6 +83,10 @@ class History:
         self.records += 1
         return self.head
 
+    def mint(self, to):
+        """A plain mint's record: who minted is not part of it (see IBrandPassport)."""
+        return self.ownership(ZERO_ADDRESS, to, T_MINT, ZERO_ADDRESS)
+
     def ownership(self, frm, to, kind, agent):
         return self._fold(
             ["uint8", "address", "address", "uint8", "address"],

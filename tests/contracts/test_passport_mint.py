@@ -6,6 +6,7 @@ import brownie
 from brownie import ZERO_ADDRESS
 from eth_utils import function_signature_to_4byte_selector
 from eth_utils.abi import collapse_if_tuple
+from hexbytes import HexBytes
 
 from contract_helpers import (
     DEFAULT_ADMIN_ROLE,
@@ -14,7 +15,7 @@ from contract_helpers import (
     S_ACTIVE,
     S_LOST,
     SERVICE_ROLE,
-    T_MINT,
+    History,
     commitment,
     error,
     token_of,
@@ -79,20 +80,19 @@ def test_mint(brand, minter, commit):
     assert brand.balanceOf(minter) == 1
 
 
-def test_mint_records_ownership(brand, minter, retailer, commit):
+def test_mint_is_logged_by_its_transfer_alone(brand, minter, retailer, commit):
     tx = brand.mint(retailer, commit, {"from": minter})
-    event = tx.events["OwnershipRecorded"]
-    assert event["tokenId"] == token_of(commit)
-    assert (event["from"], event["to"], event["kind"], event["agent"]) == (ZERO_ADDRESS, retailer, T_MINT, minter)
     assert tx.events["Transfer"].values() == [ZERO_ADDRESS, retailer, token_of(commit)]
+    assert "OwnershipRecorded" not in tx.events
+    assert tx.sender == minter
 
 
 def test_minted_passport(brand, minter, commit):
-    tx = brand.mint(minter, commit, {"from": minter})
+    brand.mint(minter, commit, {"from": minter})
     p = brand.passport(token_of(commit)).dict()
-    assert p["mintedAt"] == tx.timestamp
-    assert (p["status"], p["sold"], p["records"], p["statusReporter"]) == (S_ACTIVE, False, 1, ZERO_ADDRESS)
-    assert p["head"] == tx.events["OwnershipRecorded"]["head"]
+    assert (p["status"], p["sold"], p["nonce"], p["records"], p["statusReporter"]) == (
+        S_ACTIVE, False, 0, 1, ZERO_ADDRESS)
+    assert bytes(HexBytes(p["head"])) == History().mint(minter)
 
 
 def test_mint_to_any_custodian(brand, minter, admin, retailer, servicer):
@@ -169,8 +169,8 @@ def test_same_commitment_in_two_collections(brand, rival, minter, rival_staff, m
 def test_mint_batch(brand, minter, retailer):
     commits = [commitment(f"batch-{i}") for i in range(5)]
     tx = brand.mintBatch(retailer, commits, {"from": minter})
-    assert [e["tokenId"] for e in tx.events["OwnershipRecorded"]] == [token_of(c) for c in commits]
-    assert all(e["kind"] == T_MINT and e["agent"] == minter for e in tx.events["OwnershipRecorded"])
+    assert [e["tokenId"] for e in tx.events["Transfer"]] == [token_of(c) for c in commits]
+    assert all(e["from"] == ZERO_ADDRESS and e["to"] == retailer for e in tx.events["Transfer"])
     assert brand.balanceOf(retailer) == 5
     assert [brand.passportOf(c) for c in commits] == [token_of(c) for c in commits]
 

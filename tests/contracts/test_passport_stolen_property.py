@@ -32,7 +32,7 @@ def _run(brand, token, alice, bob, accounts, admin, retailer, reseller, minter, 
     for action, who in steps:
         owner = brand.ownerOf(token)
         holder = brownie.accounts.at(owner, force=True)
-        status = brand.passport(token)[1]
+        status = brand.passport(token).dict()["status"]
         others = [a for a in (alice, bob, operator) if a != owner]
         target = others[who % len(others)]
         try:
