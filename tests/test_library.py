@@ -5,7 +5,6 @@ from luxpass.accounts import create_keystore, dev_account, load_keystore
 from luxpass.commitment import Certificate, new_salt, normalize_record
 from luxpass.consortium import Consortium, Deployment
 from luxpass.errors import ContractRevert, InputError, LuxpassError
-from luxpass.passports import Collection
 from luxpass.results import BrandStatus, EventKind, ProposalKind, ProposalState, Status
 from luxpass.verify import history, verify
 

@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 
 from luxpass.cli import cli
-from luxpass.commitment import Certificate
 from luxpass.consortium import Consortium
 from luxpass.errors import InputError
 from luxpass.results import ProposalKind, Status

@@ -8,7 +8,7 @@ from typing import Callable
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
-from .errors import InputError, LuxpassError
+from .errors import InputError
 
 DEV_CHAIN_ID = 31337
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"

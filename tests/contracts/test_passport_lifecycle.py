@@ -1,7 +1,6 @@
 """Lifecycle events, and the history head folded over every record of a passport."""
 import brownie
 import pytest
-from brownie import ZERO_ADDRESS
 from eth_utils import keccak
 
 from contract_helpers import (
@@ -19,7 +18,6 @@ from contract_helpers import (
     SOLD,
     T_CUSTODY,
     T_FIRST_SALE,
-    T_MINT,
     T_PRIVATE,
     History,
     b32,

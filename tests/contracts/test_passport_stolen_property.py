@@ -16,7 +16,7 @@ ACTIONS = ["transfer", "safe_transfer", "safe_transfer_data", "operator", "resal
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 2)), min_size=1, max_size=12))
-def test_a_stolen_passport_never_moves(brand, sold, alice, bob, accounts, admin, retailer, reseller, minter, steps):
+def test_a_stolen_passport_never_moves(brand, sold, alice, bob, accounts, admin, retailer, reseller, minter, steps):  # noqa: F811
     brownie.chain.snapshot()
     try:
         _run(brand, sold, alice, bob, accounts, admin, retailer, reseller, minter, steps)
@@ -24,7 +24,7 @@ def test_a_stolen_passport_never_moves(brand, sold, alice, bob, accounts, admin,
         brownie.chain.revert()
 
 
-def _run(brand, token, alice, bob, accounts, admin, retailer, reseller, minter, steps):
+def _run(brand, token, alice, bob, accounts, admin, retailer, reseller, minter, steps):  # noqa: F811
     operator, chip = accounts[3], accounts[6]
     brand.bindChip(token, chip, {"from": minter})
     brand.reportStatus(token, S_STOLEN, {"from": alice})
