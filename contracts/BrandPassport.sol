@@ -464,7 +464,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         }
         if (p.status != Status.Active) revert PassportNotTransferable(tokenId, p.status);
         if (to == address(0)) revert ERC721InvalidReceiver(to);
-        TransferKind kind;
+        TransferKind kind = TransferKind.PrivateTransfer;
         if (_pendingKind != 0) {
             kind = TransferKind(_pendingKind - 1);
         } else if (p.sold) {

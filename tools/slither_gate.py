@@ -1,9 +1,12 @@
 """Run Slither on the project's own contracts and fail unless every finding is dealt with.
 
 Fails when it analysed no contract of contracts/, on any high or medium finding, and on any
-lower finding that slither.triage.md does not justify by detector and file:line. Contracts come
-from one standard-JSON compilation through the solc shim; OpenZeppelin (node_modules) and the
-test doubles (contracts/test) are compiled but not reported on.
+lower finding that slither.triage.md does not justify. A triage row names the detector, where the
+finding starts (file:line) and what it is about (contract.function or contract.function.variable):
+rows match on detector, file and that element, so that an edit elsewhere in the file, which moves
+the line, does not reopen them; the gate then prints the new line to write. Contracts come from
+one standard-JSON compilation through the solc shim; OpenZeppelin (node_modules) and the test
+doubles (contracts/test) are compiled but not reported on.
 
     python tools/slither_gate.py [--triage slither.triage.md]
 """
@@ -16,8 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOLC_VERSION = "0.8.28"
 BLOCKING = {"High", "Medium"}
-# `| detector | path/File.sol:LINE | why |`
-TRIAGE_ROW = re.compile(r"^\|\s*`?([a-z0-9-]+)`?\s*\|\s*`?([\w./-]+\.sol):(\d+)`?\s*\|\s*(.+?)\s*\|\s*$")
+# `| detector | path/File.sol:LINE | Contract.element | why |`
+TRIAGE_ROW = re.compile(r"^\|\s*`?([a-z0-9-]+)`?\s*\|\s*`?([\w./-]+\.sol):(\d+)`?\s*\|\s*`?([^|`]+?)`?\s*\|"
+                        r"\s*(.+?)\s*\|\s*$")
 
 
 def main() -> int:
@@ -49,13 +53,15 @@ def main() -> int:
     findings = [f for results in slither.run_detectors() for f in results]
 
     triaged = read_triage(Path(args.triage))
-    blocking, untriaged, justified = [], [], set()
+    blocking, untriaged, justified, moved = [], [], set(), []
     for finding in findings:
-        key = finding_key(finding)
+        key, where = finding_key(finding)
         if finding["impact"] in BLOCKING:
             blocking.append(finding)
         elif key in triaged:
             justified.add(key)
+            if triaged[key] != where:
+                moved.append((key, where))
         else:
             untriaged.append(finding)
     stale = sorted(set(triaged) - justified)
@@ -64,33 +70,45 @@ def main() -> int:
           f"{len(findings)} findings: {len(blocking)} high/medium, {len(justified)} justified in "
           f"{Path(args.triage).name}, {len(untriaged)} not triaged")
     for finding in blocking + untriaged:
-        detector, where = finding_key(finding)
-        print(f"  [{finding['impact'].lower()}] {detector} at {where}: "
+        (detector, _, element), where = finding_key(finding)
+        print(f"  [{finding['impact'].lower()}] | {detector} | {where} | {element} |: "
               f"{finding['description'].strip().splitlines()[0]}", file=sys.stderr)
-    for detector, where in stale:
-        print(f"  note: triage entry {detector} at {where} matches no finding any more; remove it", file=sys.stderr)
+    for (detector, _, element), where in moved:
+        print(f"  note: the {detector} finding in {element} now starts at {where}; update its row", file=sys.stderr)
+    for detector, _, element in stale:
+        print(f"  note: the triage row {detector} {element} matches no finding any more; remove it", file=sys.stderr)
     if blocking:
         print("slither: fix every high and medium finding", file=sys.stderr)
     if untriaged:
         print(f"slither: fix each finding above, or justify it in {args.triage} as "
-              "| detector | file:line | why |", file=sys.stderr)
+              "| detector | file:line | element | why |", file=sys.stderr)
     return 1 if blocking or untriaged else 0
 
 
-def finding_key(finding: dict) -> tuple[str, str]:
-    """The detector and where the finding starts: its first element's file and first line."""
-    mapping = finding["elements"][0]["source_mapping"] if finding["elements"] else {}
-    lines = mapping.get("lines") or [0]
-    return finding["check"], f"{mapping.get('filename_relative', '?')}:{lines[0]}"
+def finding_key(finding: dict) -> tuple[tuple[str, str, str], str]:
+    """(detector, file, element) and where the finding starts: its first element's file:line."""
+    first = finding["elements"][0] if finding["elements"] else {}
+    mapping = first.get("source_mapping", {})
+    path = mapping.get("filename_relative", "?")
+    return (finding["check"], path, element_name(first)), f"{path}:{(mapping.get('lines') or [0])[0]}"
 
 
-def read_triage(path: Path) -> dict[tuple[str, str], str]:
+def element_name(element: dict) -> str:
+    """Contract.function(signature) or Contract.function(signature).variable."""
+    fields = element.get("type_specific_fields", {})
+    own = fields.get("signature") or element.get("name", "?")
+    parent = fields.get("parent")
+    return f"{element_name(parent)}.{own}" if parent else own
+
+
+def read_triage(path: Path) -> dict[tuple[str, str, str], str]:
+    """(detector, file, element) -> file:line, for each row."""
     try:
         text = path.read_text()
     except OSError:
         return {}
     rows = (TRIAGE_ROW.match(line) for line in text.splitlines())
-    return {(m[1], f"{m[2]}:{m[3]}"): m[4] for m in rows if m}
+    return {(m[1], m[2], m[4]): f"{m[2]}:{m[3]}" for m in rows if m}
 
 
 if __name__ == "__main__":

@@ -15,7 +15,15 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from .chain import RawCall
-from .commitment import Certificate, commitment, new_salt, normalize_record, read_json, write_json_atomic
+from .commitment import (
+    Certificate,
+    commitment,
+    new_salt,
+    normalize_record,
+    parse_address,
+    read_json,
+    write_json_atomic,
+)
 from .errors import InputError, LuxpassError
 from .passports import Collection
 
@@ -81,7 +89,7 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
         raise InputError(f"batch size {batch_size} is not positive", "pass --batch-size 1 or more")
     csv_path, out_dir = Path(csv_path), Path(out_dir)
     records = read_products(csv_path)
-    owner = to or chain.address
+    owner = parse_address(to, "recipient") if to is not None else chain.address
     job = open_job(out_dir / "job.json", JOB_FORMAT, csv_path, records, chain.chain_id, collection.address,
                    {"owner": owner})
     if job["owner"] != owner:

@@ -72,7 +72,7 @@ class CaseBook:
         if brand_ref is not None:
             brand_id = self.consortium.resolve_brand_id(brand_ref)
             found = [c for c in found if c.brand_id == brand_id]
-        if marketplace:
+        if marketplace is not None:
             marketplace = parse_address(marketplace, "marketplace")
             found = [c for c in found if c.marketplace == marketplace]
         return found

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 import requests
+from web3.exceptions import MismatchedABI, Web3ValidationError
 
 from . import accounts, bulk, consent, node
 from .batch_issue import issue_csv
@@ -183,6 +184,9 @@ class LuxpassGroup(click.Group):
         except requests.exceptions.RequestException as exc:
             raise CommandError(f"lost the connection to the node ({type(exc).__name__}); check it and run the "
                                "same command again", 1) from None
+        except (MismatchedABI, Web3ValidationError):
+            raise CommandError("a value does not fit the contract's argument types (a number above 2**256 - 1?); "
+                               "check the values given", 2) from None
 
 
 @click.group(cls=LuxpassGroup)

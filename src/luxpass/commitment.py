@@ -164,8 +164,9 @@ class Certificate:
             claimed = parse_passport_id(str(data["passportId"]))
         except KeyError as exc:
             raise InputError(f"the certificate has no {exc.args[0]!r}", "use the certificate file the brand issued") from None
-        except ValueError:
-            raise InputError("the certificate's salt is not hex", "use the certificate file the brand issued") from None
+        except (ValueError, TypeError, OverflowError):
+            raise InputError("the certificate's salt is not hex, or its chain id not a number",
+                             "use the certificate file the brand issued") from None
         if len(salt) != 32:
             raise InputError("the certificate's salt is not 32 bytes", "use the certificate file the brand issued")
         batch = BatchProof.from_dict(data["batch"], "certificate") if "batch" in data else None
@@ -207,9 +208,11 @@ def read_json(path, what: str):
         text = Path(path).read_text()
     except OSError as exc:
         raise InputError(f"cannot read {what} file {path}: {exc.strerror}", "check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{what} file {path} is not UTF-8 text", "fix or replace the file") from None
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep to be one of ours
         raise InputError(f"{what} file {path} is not valid JSON (line {getattr(exc, 'lineno', '?')})", "fix or replace the file") from None
 
 

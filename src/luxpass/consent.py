@@ -68,9 +68,19 @@ class Signed:
             if kind not in TYPES or data["kind"] != kind:
                 raise KeyError("primaryType")
             bytes.fromhex(signature.removeprefix("0x"))
+            if not all(isinstance(typed.get(part), dict) for part in ("types", "domain", "message")):
+                raise KeyError("types, domain and message")
+            parse_address(typed["domain"].get("verifyingContract", ""), f"{path}: verifyingContract")
+            terms = data.get("terms") or {}
+            if not isinstance(terms, dict):
+                raise TypeError("terms is not an object")
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise InputError(f"{path} is malformed ({exc})", "pass the file `luxpass consent sign` wrote") from None
-        terms = data.get("terms") or {}
+        try:
+            typed_data_digest(typed)
+        except Exception as exc:  # eth-account and eth-abi raise many kinds of error on hostile typed data
+            raise InputError(f"{path}: its typed data does not encode as EIP-712 ({type(exc).__name__})",
+                             "pass the file `luxpass consent sign` wrote") from None
         return cls(kind, typed, signature, data.get("signer", ""), terms.get("text"), terms.get("salt"))
 
     @property

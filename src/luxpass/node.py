@@ -2,12 +2,14 @@
 
 Anvil writes its state file when it stops on SIGTERM or SIGINT (and every `--state-interval`
 seconds); the file is not written atomically, so each start first keeps a rotated copy of the
-last good one."""
+last good one, and a watcher keeps one every minute while the node runs (node_backup.py). A
+missing or damaged state file with a backup beside it stops the start with the way back."""
 import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +18,10 @@ import requests
 
 from .accounts import DEV_ACCOUNTS, home
 from .errors import InputError, LuxpassError
+from . import node_backup
+from .node_backup import alive, good_backups, is_good, rotate
 
 STATE_INTERVAL = 10
-BACKUPS = 3
 
 
 @dataclass
@@ -73,6 +76,7 @@ def start(folder: Path, port: int = 8545, block_time: float | None = None, timeo
             (folder / "node.json").unlink(missing_ok=True)
             raise LuxpassError(f"anvil exited at start (code {process.returncode})", f"see {folder / 'anvil.log'}")
         if _answers(rpc_url):
+            _watch_backups(folder, process.pid, log)
             return status(folder)
         time.sleep(0.1)
     stop(folder)
@@ -82,13 +86,15 @@ def start(folder: Path, port: int = 8545, block_time: float | None = None, timeo
 def stop(folder: Path, timeout: float = 30) -> NodeStatus:
     """SIGTERM, so that Anvil writes its state, then wait for it to exit."""
     info = _info(folder)
-    if info and _alive(info["pid"]):
+    if info and alive(info["pid"]):
         os.kill(info["pid"], signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while _alive(info["pid"]) and time.monotonic() < deadline:
+        while alive(info["pid"]) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if _alive(info["pid"]):
+        if alive(info["pid"]):
             raise LuxpassError(f"anvil (pid {info['pid']}) did not stop within {timeout:.0f} s", "stop it by hand")
+    if info:
+        _stop_watcher(info)
     (folder / "node.json").unlink(missing_ok=True)
     return status(folder)
 
@@ -96,7 +102,7 @@ def stop(folder: Path, timeout: float = 30) -> NodeStatus:
 def status(folder: Path) -> NodeStatus:
     info = _info(folder)
     state = str(folder / "state.json")
-    if not info or not _alive(info["pid"]):
+    if not info or not alive(info["pid"]):
         return NodeStatus(False, None, None, None, None, str(folder), state)
     rpc_url = f"http://127.0.0.1:{info['port']}"
     chain_id = block = None
@@ -109,19 +115,39 @@ def status(folder: Path) -> NodeStatus:
 
 
 def _check_and_rotate(state: Path) -> None:
+    """Never a silent empty chain: a missing or damaged state file with a good backup beside it
+    stops the start and names the backup to restore."""
+    backups = good_backups(state)
+    restore = f"restore the newest good backup: cp {backups[0]} {state}" if backups else None
     if not state.exists():
+        if restore:
+            raise InputError(f"the node's state file {state} is missing, but backups of it exist",
+                             f"{restore} (or move the backups away to start an empty chain)")
         return
+    if not is_good(state):
+        raise InputError(f"the node's state file {state} is truncated or corrupt",
+                         restore or f"remove {state} to start an empty chain")
+    rotate(state)
+
+
+def _watch_backups(folder: Path, pid: int, log) -> None:
+    watcher = subprocess.Popen([sys.executable, "-m", "luxpass.node_backup", str(folder), str(pid),
+                                str(node_backup.BACKUP_INTERVAL)], stdout=log, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL, start_new_session=True)
+    (folder / "node.json").write_text(json.dumps({**_info(folder), "backup_pid": watcher.pid}))
+
+
+def _stop_watcher(info: dict) -> None:
+    pid = info.get("backup_pid")
     try:
-        json.loads(state.read_text())
-    except ValueError:
-        backups = [b for b in (state.with_name(f"state.json.{i}") for i in range(1, BACKUPS + 1)) if b.exists()]
-        fix = f"restore the newest good backup: cp {backups[0]} {state}" if backups else f"remove {state} to start an empty chain"
-        raise InputError(f"the node's state file {state} is truncated or corrupt", fix) from None
-    for i in range(BACKUPS, 1, -1):
-        older = state.with_name(f"state.json.{i - 1}")
-        if older.exists():
-            older.replace(state.with_name(f"state.json.{i}"))
-    shutil.copy2(state, state.with_name("state.json.1"))
+        mine = pid and b"luxpass.node_backup" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        mine = False
+    if mine and alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 5
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def _info(folder: Path) -> dict | None:
@@ -129,20 +155,6 @@ def _info(folder: Path) -> dict | None:
         return json.loads((folder / "node.json").read_text())
     except (OSError, ValueError):
         return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie child of ours counts as gone
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ")[-1][:1] != "Z"
-    except OSError:
-        return True
 
 
 def _answers(rpc_url: str) -> bool:

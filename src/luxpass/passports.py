@@ -60,7 +60,7 @@ class Collection:
     def mint(self, record: dict, to: str | None = None) -> Minted:
         """Mint one product's passport; the certificate (record and salt) never leaves this machine."""
         record = normalize_record(record)
-        owner = parse_address(to, "recipient") if to else self.chain.address
+        owner = parse_address(to, "recipient") if to is not None else self.chain.address
         cert = Certificate(self.chain.chain_id, self.address, record, new_salt())
         receipt = self.chain.transact(self.contract.functions.mint(owner, cert.commitment),
                                       f"mint passport {passport_hex(cert.passport_id)[:12]}…")

@@ -26,7 +26,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import chip
-from .chain import Chain
+from .chain import Chain, NodeUnavailable
 from .commitment import parse_address, parse_passport_id
 from .consortium import Consortium
 from .errors import InputError, LuxpassError
@@ -133,9 +133,9 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
         consortium = registry.consortium()
         try:
             return work(consortium)
-        except requests.exceptions.RequestException as exc:
+        except (requests.exceptions.RequestException, NodeUnavailable) as exc:
             registry.forget()
-            raise Unavailable(f"lost the node at {rpc_url} ({type(exc).__name__})") from None
+            raise Unavailable(f"lost the node at {rpc_url} ({getattr(exc, 'reason', type(exc).__name__)})") from None
 
     def link_of(request: Request) -> DigitalLink:
         params = request.path_params

@@ -29,6 +29,7 @@ from contract_helpers import (
 )
 
 BPS = 10_000
+ZERO = "0x" + "00" * 20
 ADMIN, MINTER, RETAILER, SERVICE = "admin", "minter", "retailer", "service"
 BRAND_ROLES = (ADMIN, MINTER, RETAILER, SERVICE)
 T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE, T_RESALE, T_RECOVERY = range(6)
@@ -236,9 +237,10 @@ class Collections:
             return "brand not active"
         return None if self.custodian(collection, to) else "recipient not a custodian"
 
-    def apply_mint(self, collection: int, sender: str, to: str, token: int) -> None:
+    def apply_mint(self, collection: int, to: str, token: int) -> None:
+        """A plain mint's record names no agent (IBrandPassport): (Ownership, 0, to, Mint, 0)."""
         passport = Passport(collection, to)
-        passport.history.ownership("0x" + "00" * 20, to, T_MINT, sender)
+        passport.history.ownership(ZERO, to, T_MINT, ZERO)
         self.passports[token] = passport
 
     def check_event(self, token: int, sender: str, kind: int) -> str | None:

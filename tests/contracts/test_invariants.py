@@ -20,13 +20,6 @@ from dataclasses import dataclass, field
 
 import brownie
 from brownie.exceptions import VirtualMachineError
-from eth_account import Account
-from eth_utils import keccak
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
-from web3 import HTTPProvider, Web3
-
 from contract_helpers import (
     ACCREDIT,
     ADMIT,
@@ -46,6 +39,16 @@ from contract_helpers import (
     History,
     commitment,
 )
+from eth_utils import keccak
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from invariant_model import (
     ADMIN,
     MINTER,
@@ -55,12 +58,15 @@ from invariant_model import (
     T_MINT,
     T_RECOVERY,
     T_RESALE,
+    ZERO,
     Collections,
     Proposal,
     Registry,
 )
+from test_passport_resale import CONSENT_TYPES, sign
+from web3 import HTTPProvider, Web3
+
 from luxpass.accounts import dev_account
-from test_passport_resale import CONSENT_TYPES, ZERO, sign
 
 STEPS = int(os.environ.get("LUXPASS_FUZZ_STEPS", "240"))
 STEPS_PER_RUN = 40
@@ -98,7 +104,8 @@ MEMBERSHIP_EVENTS = ("BrandAdmitted", "BrandStatusChanged", "AccreditationChange
 @dataclass
 class Figures:
     runs: int = 0
-    steps: int = 0
+    steps: int = 0  # random steps; the few that seed each run are `seeded`
+    seeded: int = 0
     accepted: int = 0
     refused: int = 0
     invariant_checks: int = 0
@@ -140,14 +147,19 @@ class Consortium(RuleBasedStateMachine):
         self.last_consent = None
         self.focus = None
         FIGURES.runs += 1
+        steps = FIGURES.steps
         self._seed()
+        FIGURES.seeded += FIGURES.steps - steps
+        FIGURES.steps = steps
 
     def _seed(self):
-        """Each run starts with passports in both collections, one of them sold to alice, an
-        accredited reseller, and an open proposal to suspend brand 3."""
+        """Each run starts with passports in both collections, one of them sold to alice and one
+        reported lost, an accredited reseller, and an open proposal to suspend brand 3."""
         self.mint(("minter", 0), "self", 2)
         self.mint(("rival_staff", 1), "self", 1)
         self.first_sale("retailer", 0, "alice")
+        self.focus = self.tokens[1]
+        self.report("owner", 0, "lost")
         self.propose("council1", "accreditation", 0, 0, "", "stranger", True)
         self.vote("council2", 0, True)
         self.propose("council1", "status", 3, SUSPEND, "", "stranger", False)
@@ -180,7 +192,8 @@ class Consortium(RuleBasedStateMachine):
     @precondition(lambda self: self.model.proposals)
     @rule(voter=st.sampled_from(VOTERS), pick=st.integers(0, 63), support=st.booleans())
     def vote(self, voter, pick, support):
-        proposal_id = pick % (len(self.model.proposals) + 1) + 1  # one past the last: an unknown proposal
+        count = len(self.model.proposals)  # half the votes go to the newest proposal; count + 1 is unknown
+        proposal_id = count if pick < 32 else pick % (count + 1) + 1
         brand = self.model.active_member(self.a[voter].address)
         refused = self.model.check_vote(self.a[voter].address, proposal_id, support)
         carries = not refused and support and self.model.passes(
@@ -212,7 +225,7 @@ class Consortium(RuleBasedStateMachine):
         if self._act("mint", self.passports.check_mint(collection, minter, owner), send):
             for commit in commits:
                 token = int(commit, 16)
-                self.passports.apply_mint(collection, minter, owner, token)
+                self.passports.apply_mint(collection, owner, token)
                 self.tokens.append(token)
                 FIGURES.passports_minted += 1
 
@@ -296,6 +309,21 @@ class Consortium(RuleBasedStateMachine):
         c, consent, buyer, signature, reseller = self.last_consent
         self._act("replay_consent", "a consent works once",
                   lambda: c.resell(consent, self.a[buyer], signature, self._from(reseller)))
+
+    @precondition(lambda self: any(p.status != S_ACTIVE for p in self.passports.passports.values()))
+    @rule(pick=st.integers(0, 63), path=st.sampled_from(["transfer", "first_sale", "resell"]),
+          to=st.sampled_from(BUYERS))
+    def move_a_reported_passport(self, pick, path, to):
+        """The ways a passport moves, tried by whoever could move it, on one reported lost, stolen
+        or destroyed."""
+        reported = [t for t, p in self.passports.passports.items() if p.status != S_ACTIVE]
+        self.focus = reported[pick % len(reported)]
+        if path == "transfer":
+            self.transfer("owner", 0, to, False)
+        elif path == "first_sale":
+            self.first_sale("retailer", 0, to)
+        else:
+            self.resell("stranger", 0, to, "owner", "buyer")
 
     # --- recovery and time -----------------------------------------------------------------
 
@@ -407,14 +435,19 @@ class Consortium(RuleBasedStateMachine):
             self._check_votes_of(proposal_id)
 
     def _check_heads_against_logs(self):
-        """Re-derive every head from the logs alone, and check each logged head on the way."""
+        """Re-derive every head from the logs alone, and check each logged head on the way; a plain
+        mint is logged by ERC-721's Transfer alone, its record (Ownership, 0, to, Mint, 0)."""
         folds: dict[int, History] = {}
         for read in self.reads:
-            logs = []
+            logs = [log for log in read.events.Transfer().get_logs(from_block=self.start_block)
+                    if log["args"]["from"] == ZERO]
             for event in (read.events.OwnershipRecorded, read.events.LifecycleRecorded, read.events.StatusChanged):
                 logs += event().get_logs(from_block=self.start_block)
             for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
                 args, fold = log["args"], folds.setdefault(log["args"]["tokenId"], History())
+                if log["event"] == "Transfer":
+                    fold.ownership(ZERO, args["to"], T_MINT, ZERO)
+                    continue
                 if log["event"] == "OwnershipRecorded":
                     fold.ownership(args["from"], args["to"], args["kind"], args["agent"])
                 elif log["event"] == "LifecycleRecorded":
@@ -447,17 +480,20 @@ class Consortium(RuleBasedStateMachine):
         return tx
 
     def _check_writers(self, tx):
-        """Brand records come only from holders of the brand's role, as held before this step."""
-        for name, (roles, actor) in {**WRITES, "OwnershipRecorded": (None, "agent")}.items():
+        """Brand records come only from holders of the brand's role, as held before this step; a
+        mint (a Transfer from 0) from a minter, who sent the transaction."""
+        for name, (roles, actor) in {**WRITES, "OwnershipRecorded": (None, "agent"), "Transfer": (None, None)}.items():
             for event in tx.events[name] if name in tx.events else []:
                 collection = self.index_of.get(event.address)
                 if collection is None:
                     continue
                 if name == "OwnershipRecorded":
-                    roles = {T_MINT: (MINTER,), T_FIRST_SALE: (RETAILER,)}.get(event["kind"])
-                    if roles is None:
-                        continue
-                writer = event[actor]
+                    roles = {T_FIRST_SALE: (RETAILER,)}.get(event["kind"])
+                elif name == "Transfer":
+                    roles = (MINTER,) if event["from"] == ZERO else None
+                if roles is None:
+                    continue
+                writer = tx.sender.address if name == "Transfer" else event[actor]
                 assert any(self.passports.has(collection, role, writer) for role in roles), \
                     f"{self.name_of.get(writer, writer)} wrote {name} in collection {collection} without a role"
 
@@ -485,14 +521,16 @@ class Consortium(RuleBasedStateMachine):
         return {"from": self.a[name]}
 
 
-def test_invariants_hold_under_random_sequences(registry, brand, rival, accounts, councils, newcomer, rival_staff,
+def test_invariants_hold_under_random_sequences(registry, brand, collections, accounts, councils, deployer,
                                                 report_figure):
+    newcomer, rival_staff = (_unlocked_dev_account(index, deployer) for index in (10, 11))
+    for role in (MINTER_ROLE, RETAILER_ROLE, SERVICE_ROLE):
+        collections[1].grantRole(role, rival_staff, {"from": councils[1]})
     actors = {"council1": councils[0], "council2": councils[1], "council3": councils[2], "minter": accounts[4],
               "retailer": accounts[5], "servicer": accounts[6], "rival_staff": rival_staff, "alice": accounts[7],
               "bob": accounts[8], "stranger": accounts[9], "newcomer": newcomer}
-    keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(10)}
-    keys.update({a.address: Account.from_key(a.private_key).key for a in (newcomer, rival_staff)})
-    Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, rival], "keys": keys,
+    keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(12)}
+    Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, collections[1]], "keys": keys,
                       "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
     brownie.chain.snapshot()
     started = time.monotonic()
@@ -501,7 +539,8 @@ def test_invariants_hold_under_random_sequences(registry, brand, rival, accounts
         run_state_machine_as_test(Consortium, settings=settings(
             max_examples=runs, stateful_step_count=STEPS_PER_RUN, deadline=None, database=None,
             suppress_health_check=list(HealthCheck)))
-    figures = (f"invariants: {FIGURES.steps} steps in {FIGURES.runs} runs ({FIGURES.accepted} accepted, "
+    figures = (f"invariants: {FIGURES.steps} random steps (and {FIGURES.seeded} seeding) in {FIGURES.runs} runs "
+               f"({FIGURES.accepted} accepted, "
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
                f"{FIGURES.passports_minted} passports minted, {FIGURES.passport_checks} passport checks, "
                f"{FIGURES.proposals} proposals, {time.monotonic() - started:.0f} s")
@@ -509,3 +548,11 @@ def test_invariants_hold_under_random_sequences(registry, brand, rival, accounts
     print("invariants: steps by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_rule.items())))
     report_figure(figures)
     assert FIGURES.steps >= STEPS and FIGURES.passports_minted > 0 and FIGURES.accepted > FIGURES.steps // 4
+
+
+def _unlocked_dev_account(index, funder):
+    """Anvil's development key `index` beyond the ten brownie starts with, unlocked on the node
+    (brownie's local signing loses track of nonces across the snapshots each run reverts to)."""
+    account = brownie.accounts.at(dev_account(index, 31337).address, force=True)
+    funder.transfer(account, "10 ether")
+    return account
