@@ -9,7 +9,6 @@ from eth_utils import keccak
 
 from .errors import ContractRevert, LuxpassError
 
-CONTRACTS = ("ConsortiumRegistry", "BrandPassport")
 _PANIC_SELECTOR = bytes.fromhex("4e487b71")
 _ERROR_SELECTOR = bytes.fromhex("08c379a0")
 

@@ -4,7 +4,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable
 
 import requests
 from eth_account.signers.local import LocalAccount
@@ -272,8 +272,3 @@ def decoded_reverts():
         yield
     except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
         raise artifacts.decode_revert(getattr(exc, "data", None)) from None
-
-
-def chunks(items: list, size: int) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
