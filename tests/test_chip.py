@@ -101,3 +101,18 @@ def test_only_minter_or_service_binds(chipped, as_account, signer):
     as_account(1).set_role("service", signer(4).address, True)
     bind_chip(as_account(4), pid, Account.from_key(OTHER_KEY).address)  # a service centre replaces the chip
     assert chip_of(chain, collection, pid) == Account.from_key(OTHER_KEY).address
+
+
+def test_cli_binds_a_chip_for_the_brand_only(as_account, rpc_url):
+    from click.testing import CliRunner
+
+    from luxpass.cli import cli
+
+    minted = as_account(5).mint({"serial": "AUR-CHIP-CLI"})
+    chip = Account.from_key(CHIP_KEY).address
+    args = ["chip", "bind", "--collection", minted.collection, "--id", minted.passport_id, "--chip", chip]
+    refused = CliRunner().invoke(cli, args + ["--dev-account", "7"], env={"ETH_RPC_URL": rpc_url})
+    assert refused.exit_code == 1 and "AccessControlUnauthorizedAccount" in refused.stderr
+    bound = CliRunner().invoke(cli, args + ["--dev-account", "5"], env={"ETH_RPC_URL": rpc_url})
+    assert bound.exit_code == 0, bound.output
+    assert chip_of(as_account(5).chain, minted.collection, int(minted.passport_id, 16)) == chip
