@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .batches import DEFAULT_DEPTH, BatchTree
-from .bulk import job_salts, open_job, read_products, wait_until_idle, write_certificates
+from .bulk import (
+    job_salts,
+    open_job,
+    read_products,
+    wait_until_idle,
+    write_certificates,
+)
 from .commitment import Certificate, commitment
 from .errors import InputError
 from .passports import Collection, tx_hex

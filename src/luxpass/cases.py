@@ -8,7 +8,6 @@ from .commitment import parse_address, passport_hex
 from .consortium import Consortium
 from .errors import InputError
 
-
 RULINGS = ["pending", "counterfeit", "genuine", "dismissed"]
 
 

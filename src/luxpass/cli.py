@@ -10,20 +10,42 @@ import click
 import requests
 from web3.exceptions import MismatchedABI, Web3ValidationError
 
-from . import accounts, bulk, consent, node
+from . import accounts, bulk, chip, consent, node
+from . import audit as audits
+from . import screen as screening
 from .batch_issue import issue_csv
 from .batches import DEFAULT_DEPTH, MAX_DEPTH
+from .cases import RULINGS, CaseBook
 from .chain import DEFAULT_RPC_URL, Chain
-from .commitment import Certificate, parse_address, parse_passport_id, read_json, write_json_atomic
-from .consortium import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, Consortium, Founder, deploy
-from .disclosure_file import Disclosure, check_disclosure, disclose, is_disclosure, save as save_disclosure
+from .commitment import (
+    Certificate,
+    parse_address,
+    parse_passport_id,
+    read_json,
+    write_json_atomic,
+)
+from .consortium import (
+    DEFAULT_QUORUM_BPS,
+    DEFAULT_VOTING_PERIOD,
+    Consortium,
+    Founder,
+    deploy,
+)
+from .disclosure_file import Disclosure, check_disclosure, disclose, is_disclosure
+from .disclosure_file import save as save_disclosure
 from .errors import InputError, LuxpassError
+from .index import Index
 from .passports import Collection
 from .resales import PERIODS, resale_figures
-from .index import Index
-from . import audit as audits, chip, screen as screening
-from .cases import RULINGS, CaseBook
-from .results import Accreditation, EventKind, ProposalKind, Status, cli_name, from_cli_name, to_jsonable
+from .results import (
+    Accreditation,
+    EventKind,
+    ProposalKind,
+    Status,
+    cli_name,
+    from_cli_name,
+    to_jsonable,
+)
 from .verify import history, verify
 
 

@@ -8,8 +8,18 @@ for a product issued in a batch its batch proof, so that it checks before and af
 from dataclasses import dataclass
 from pathlib import Path
 
-from .commitment import (BatchProof, Certificate, field_leaf, field_salt, hash32_from_hex, parse_address,
-                         parse_passport_id, passport_hex, read_json, write_json_atomic)
+from .commitment import (
+    BatchProof,
+    Certificate,
+    field_leaf,
+    field_salt,
+    hash32_from_hex,
+    parse_address,
+    parse_passport_id,
+    passport_hex,
+    read_json,
+    write_json_atomic,
+)
 from .consortium import Consortium
 from .disclosure import fold, leaf_path, record_leaves
 from .errors import InputError

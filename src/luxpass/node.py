@@ -16,9 +16,9 @@ from pathlib import Path
 
 import requests
 
+from . import node_backup
 from .accounts import DEV_ACCOUNTS, home
 from .errors import InputError, LuxpassError
-from . import node_backup
 from .node_backup import alive, good_backups, is_good, rotate
 
 STATE_INTERVAL = 10

@@ -7,7 +7,13 @@ from eth_utils import keccak
 
 from .artifacts import ROLES
 from .chain import Chain
-from .commitment import Certificate, new_salt, normalize_record, parse_address, passport_hex
+from .commitment import (
+    Certificate,
+    new_salt,
+    normalize_record,
+    parse_address,
+    passport_hex,
+)
 from .errors import InputError
 from .results import EventKind, Status
 
