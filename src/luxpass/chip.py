@@ -14,14 +14,13 @@ from eth_utils import to_checksum_address
 
 from .chain import Chain
 from .commitment import parse_address, passport_hex
+from .consent import DOMAIN_FIELDS, domain_of
 from .errors import InputError
 from .passports import Collection, Recorded, tx_hex
 
 FRESH_BLOCKS = 256  # blockhash() reaches back this far
 _ZERO = "0x" + "00" * 20
 _HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0  # OZ ECDSA's upper bound on s
-_DOMAIN_FIELDS = [("name", "string"), ("version", "string"), ("chainId", "uint256"),
-                  ("verifyingContract", "address"), ("salt", "bytes32")]
 CHIP_CHALLENGE_TYPE = [{"name": "tokenId", "type": "uint256"}, {"name": "blockHash", "type": "bytes32"},
                        {"name": "nonce", "type": "bytes32"}]
 
@@ -50,7 +49,7 @@ class Challenge:
 
     def typed_data(self) -> dict:
         """The whole EIP-712 message a chip signs, as JSON-ready values."""
-        domain_type = [{"name": n, "type": t} for n, t in _DOMAIN_FIELDS if n in self.domain]
+        domain_type = [{"name": n, "type": t} for n, t in DOMAIN_FIELDS if n in self.domain]
         return {
             "types": {"EIP712Domain": domain_type, "ChipChallenge": CHIP_CHALLENGE_TYPE},
             "primaryType": "ChipChallenge",
@@ -62,11 +61,7 @@ class Challenge:
 
 def eip712_domain(chain: Chain, collection: str) -> dict:
     """The collection's EIP-712 domain as its `eip712Domain()` declares it."""
-    fields, name, version, chain_id, contract, salt, _ = chain.call(
-        chain.contract("BrandPassport", collection).functions.eip712Domain())
-    values = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": contract,
-              "salt": "0x" + bytes(salt).hex()}
-    return {n: values[n] for i, (n, _) in enumerate(_DOMAIN_FIELDS) if fields[0] >> i & 1}
+    return domain_of(Collection(chain, collection))["domain"]
 
 
 def challenge(chain: Chain, collection: str, passport_id: int, block_number: int | None = None,

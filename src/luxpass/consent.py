@@ -35,7 +35,7 @@ TYPES = {
         {"name": "deadline", "type": "uint256"},
     ],
 }
-_DOMAIN_FIELDS = [("name", "string"), ("version", "string"), ("chainId", "uint256"),
+DOMAIN_FIELDS = [("name", "string"), ("version", "string"), ("chainId", "uint256"),
                   ("verifyingContract", "address"), ("salt", "bytes32")]
 
 
@@ -98,8 +98,8 @@ def domain_of(collection: Collection) -> dict:
         collection.contract.functions.eip712Domain())
     values = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying,
               "salt": "0x" + bytes(salt).hex()}
-    domain = {key: values[key] for i, (key, _t) in enumerate(_DOMAIN_FIELDS) if fields[0] >> i & 1}
-    types = [{"name": key, "type": t} for i, (key, t) in enumerate(_DOMAIN_FIELDS) if fields[0] >> i & 1]
+    domain = {key: values[key] for i, (key, _t) in enumerate(DOMAIN_FIELDS) if fields[0] >> i & 1}
+    types = [{"name": key, "type": t} for i, (key, t) in enumerate(DOMAIN_FIELDS) if fields[0] >> i & 1]
     return {"domain": domain, "types": types}
 
 
