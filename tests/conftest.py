@@ -107,3 +107,22 @@ def as_account(consortium, signer):
     from luxpass.passports import Collection
 
     return lambda index: Collection(signer(index), consortium.brand(1).collection)
+
+
+@pytest.fixture
+def lux(rpc_url, consortium):
+    """Run `luxpass ARGS` in process against the test chain; checks the exit code and that no
+    traceback escaped."""
+    from click.testing import CliRunner
+
+    from luxpass.cli import cli
+
+    runner = CliRunner()
+
+    def invoke(*args, expect=0, input=None):
+        result = runner.invoke(cli, [str(a) for a in args], env={"ETH_RPC_URL": rpc_url}, input=input)
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+            f"traceback from {args}: {result.exception!r}"
+        assert result.exit_code == expect, f"{args} exited {result.exit_code}: {result.output}"
+        return result
+    return invoke

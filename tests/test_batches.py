@@ -5,13 +5,12 @@ import json
 import secrets
 
 import pytest
-from click.testing import CliRunner
 
+from cli_helpers import error_line
 from luxpass import batch_issue
 from luxpass.accounts import dev_address
 from luxpass.batch_issue import issue_csv
 from luxpass.batches import BatchTree, batch_leaf, proves
-from luxpass.cli import cli
 from luxpass.commitment import BatchProof, Certificate, merkle_root, normalize_record
 from luxpass.consortium import Consortium
 from luxpass.errors import ContractRevert, InputError
@@ -250,24 +249,6 @@ def committed_roots(collection, since: int) -> list[str]:
 
 
 # --- the command line --------------------------------------------------------------------
-
-@pytest.fixture
-def lux(rpc_url, consortium):
-    runner = CliRunner()
-
-    def invoke(*args, expect=0):
-        result = runner.invoke(cli, [str(a) for a in args], env={"ETH_RPC_URL": rpc_url})
-        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
-            f"traceback from {args}: {result.exception!r}"
-        assert result.exit_code == expect, f"{args} exited {result.exit_code}: {result.output}"
-        return result
-    return invoke
-
-
-def error_line(result) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_issue_verify_claim_and_verify_again_from_the_command_line(lux, tmp_path):

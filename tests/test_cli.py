@@ -3,31 +3,10 @@ and bad input answered by one line, a non-zero exit and no change on chain."""
 import json
 
 import pytest
-from click.testing import CliRunner
-
+from cli_helpers import error_line
 from luxpass.accounts import dev_address
-from luxpass.cli import cli
 
 ALICE, BOB = 7, 8
-
-
-@pytest.fixture
-def lux(rpc_url, consortium):
-    runner = CliRunner()
-
-    def invoke(*args, expect=0, input=None):
-        result = runner.invoke(cli, [str(a) for a in args], env={"ETH_RPC_URL": rpc_url}, input=input)
-        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
-            f"traceback from {args}: {result.exception!r}"
-        assert result.exit_code == expect, f"{args} exited {result.exit_code}: {result.output}"
-        return result
-    return invoke
-
-
-def error_line(result) -> str:
-    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from luxpass.accounts import dev_address
-from luxpass.cli import cli
 from luxpass.consent import Signed, check_consent, sign_resale_consent, typed_data_digest
 from luxpass.consortium import Consortium
 from luxpass.errors import ContractRevert
@@ -35,18 +33,6 @@ def sold(as_account, signer):
     pid = int(minted.passport_id, 16)
     as_account(6).first_sale(pid, signer(ALICE).address)
     return pid
-
-
-@pytest.fixture
-def lux(rpc_url):
-    runner = CliRunner()
-
-    def invoke(*args, expect=0):
-        result = runner.invoke(cli, [str(a) for a in args], env={"ETH_RPC_URL": rpc_url})
-        assert result.exit_code == expect, f"{args} exited {result.exit_code}: {result.output}"
-        assert not isinstance(result.exception, Exception), repr(result.exception)
-        return result
-    return invoke
 
 
 def test_consented_resale_end_to_end(lux, as_account, sold, reseller, tmp_path, consortium, signer):
