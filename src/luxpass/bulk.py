@@ -17,7 +17,6 @@ from eth_utils import keccak
 from .chain import RawCall
 from .commitment import (
     Certificate,
-    commitment,
     new_salt,
     normalize_record,
     parse_address,
@@ -95,8 +94,9 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     if job["owner"] != owner:
         raise InputError(f"the job in {out_dir} mints to {job['owner']}, not {owner}",
                          f"pass --to {job['owner']} or a new --out folder")
-    salts = job_salts(job)
-    ids = [int.from_bytes(commitment(r, s), "big") for r, s in zip(records, salts)]
+    certificates = [Certificate(chain.chain_id, collection.address, record, salt)
+                    for record, salt in zip(records, job_salts(job))]
+    ids = [cert.passport_id for cert in certificates]
 
     wait_until_idle(chain)
     exists = collection.exists(ids)
@@ -118,8 +118,7 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     while in_flight:
         gas_used += _settle(chain, in_flight.pop(0), progress)
 
-    result_file = write_certificates(out_dir, [Certificate(chain.chain_id, collection.address, record, salt)
-                                               for record, salt in zip(records, salts)])
+    result_file = write_certificates(out_dir, certificates)
     return BulkResult(len(records), len(todo), already, transactions, gas_used, str(out_dir), str(result_file))
 
 

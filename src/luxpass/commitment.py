@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from eth_hash.auto import keccak
@@ -129,7 +130,7 @@ class Certificate:
     claimed_passport_id: int | None = None  # the id written in a loaded certificate file
     batch: BatchProof | None = None  # a product of a committed batch, claimed at its first sale
 
-    @property
+    @cached_property
     def commitment(self) -> bytes:
         return commitment(self.record, self.salt)
 
