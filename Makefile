@@ -5,6 +5,9 @@ BIN := $(CURDIR)/$(VENV)/bin
 PYTHON ?= python3
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(BIN):$(PATH)
+# The EVM target (paris, shanghai, cancun): `make build LUXPASS_EVM=shanghai`; brownie-config.yaml
+# holds the default.
+export LUXPASS_EVM
 
 .PHONY: setup build browser slither test fuzz bench demo clean
 

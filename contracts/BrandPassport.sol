@@ -49,6 +49,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     bytes32 private constant _CHIP_TYPEHASH = keccak256("ChipChallenge(uint256 tokenId,bytes32 blockHash,bytes32 nonce)");
 
     address private _registry;
+    /// @dev Transfer kind chosen by the entry point for `_update`; 0 means "derive it". Plain
+    /// storage, not transient, so that the build runs before Cancun; set and cleared within one
+    /// call. It shares the registry's non-zero slot, so setting it is a rewrite, not a new slot,
+    /// and clearing it is refunded.
+    uint8 private _pendingKind;
     uint256 private _brandId;
     string private _collectionName;
     string private _collectionSymbol;
@@ -60,9 +65,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     mapping(uint256 tokenId => address) private _chips;
     mapping(uint256 tokenId => bool) private _chipClaimOpen;
     mapping(bytes32 root => uint256) private _batchCommittedAt;
-
-    /// @dev Transfer kind chosen by the entry point for `_update`; 0 means "derive it".
-    uint8 private transient _pendingKind;
 
     /// @dev The implementation itself is never initialized; only its clones are.
     constructor() ERC721("", "") EIP712("luxpass BrandPassport", "1") {

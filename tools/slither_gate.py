@@ -24,6 +24,15 @@ TRIAGE_ROW = re.compile(r"^\|\s*`?([a-z0-9-]+)`?\s*\|\s*`?([\w./-]+\.sol):(\d+)`
                         r"\s*(.+?)\s*\|\s*$")
 
 
+def build_target() -> str:
+    """The EVM target brownie-config.yaml sets (LUXPASS_EVM may choose it), the one brownie builds."""
+    import yaml
+    from brownie._expansion import expand_posix_vars
+
+    config = yaml.safe_load((ROOT / "brownie-config.yaml").read_text())
+    return expand_posix_vars(config, dict(os.environ))["compiler"]["evm_version"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triage", default=str(ROOT / "slither.triage.md"))
@@ -38,7 +47,7 @@ def main() -> int:
     solc = Path(os.environ.get("SOLCX_BINARY_PATH", ROOT / ".solcx")) / f"solc-v{SOLC_VERSION}"
     [compilation] = compile_all("contracts", solc=str(solc), solc_standard_json=True,
                                 solc_remaps="@openzeppelin/contracts=node_modules/@openzeppelin/contracts",
-                                solc_args="--optimize --optimize-runs 200 --evm-version cancun")
+                                solc_args="--optimize --optimize-runs 200 --evm-version " + build_target())
     slither = Slither(compilation, filter_paths=["node_modules", "contracts/test"])
     own = sorted({c.name for c in slither.contracts
                   if c.source_mapping.filename.relative.startswith("contracts/")
