@@ -467,7 +467,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (p.status != Status.Active) revert PassportNotTransferable(tokenId, p.status);
         if (to == address(0)) revert ERC721InvalidReceiver(to);
         TransferKind kind = TransferKind.PrivateTransfer;
-        if (_pendingKind != 0) {
+        // Only `_moveAs` moves a minted passport without an `auth`; ERC-721 transfers skip the slot.
+        if (auth == address(0) && _pendingKind != 0) {
             kind = TransferKind(_pendingKind - 1);
         } else if (p.sold) {
             kind = TransferKind.PrivateTransfer;

@@ -1,0 +1,92 @@
+"""Gas and size of the current build (`brownie compile`), under its EVM target, into bench/targets.json.
+
+`make bench-targets` builds each target in turn and runs this once per build, then prints them
+side by side (`python bench/targets.py --table`).
+"""
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PORT = 8659
+WORK = Path(tempfile.mkdtemp(prefix="luxpass-targets-"))
+os.environ["LUXPASS_HOME"] = str(WORK / "home")
+
+from luxpass import node  # noqa: E402 (LUXPASS_HOME first)
+from luxpass.accounts import dev_account  # noqa: E402
+from luxpass.artifacts import artifact, build_dir  # noqa: E402
+from luxpass.chain import Chain  # noqa: E402
+from luxpass.consent import sign_resale_consent, submit_resale  # noqa: E402
+from luxpass.consortium import Consortium, Founder, deploy  # noqa: E402
+from luxpass.passports import Collection  # noqa: E402
+from luxpass.results import Accreditation  # noqa: E402
+
+RESULTS = ROOT / "bench" / "targets.json"
+ADMIN, MINTER, RETAILER, ALICE, BOB, RESELLER = 1, 5, 6, 7, 8, 9
+
+
+def signer(index: int) -> Chain:
+    return Chain(f"http://127.0.0.1:{PORT}", dev_account(index, 31337), log=lambda _: None, confirmations=0)
+
+
+def receipt_gas(chain: Chain, tx: str) -> int:
+    return chain.w3.eth.get_transaction_receipt(tx)["gasUsed"]
+
+
+def measure() -> dict:
+    figures = {}
+    for name in ("ConsortiumRegistry", "BrandPassport", "CounterfeitCases"):
+        figures[f"{name} deployed bytes"] = len(artifact(name)["deployedBytecode"].removeprefix("0x")) // 2
+    deployer = signer(0)
+    deploy(deployer, [Founder("Maison Aurel", "AUR", signer(ADMIN).address),
+                                   Founder("Casa Vellutti", "VEL", signer(2).address)])
+    address = Consortium.open(deployer).brand(1).collection
+    admin = Collection(signer(ADMIN), address)
+    for role, who in (("minter", MINTER), ("retailer", RETAILER)):
+        admin.set_role(role, signer(who).address, True)
+    proposal = Consortium.open(signer(ADMIN)).propose_accreditation(signer(RESELLER).address,
+                                                                      Accreditation.RESELLER, True)
+    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    minter, retailer = Collection(signer(MINTER), address), Collection(signer(RETAILER), address)
+    minted = [minter.mint({"serial": f"TGT-{n}"}) for n in range(3)]
+    figures["mint, gas"] = receipt_gas(minter.chain, minted[-1].tx)
+    sold = int(minted[-1].passport_id, 16)
+    figures["first sale, gas"] = receipt_gas(retailer.chain, retailer.first_sale(sold, signer(ALICE).address).tx)
+    alice = Collection(signer(ALICE), address)
+    figures["private transfer, gas"] = receipt_gas(alice.chain, alice.transfer(sold, signer(BOB).address).tx)
+    consent = sign_resale_consent(Collection(signer(BOB), address), sold, None, "EUR 3,900", 2**40)
+    resale = submit_resale(Collection(signer(RESELLER), address), consent, signer(ALICE).address)
+    figures["resale with consent, gas"] = receipt_gas(minter.chain, resale.tx)
+    return figures
+
+
+def table() -> None:
+    results = json.loads(RESULTS.read_text())
+    targets = [t for t in ("paris", "shanghai", "cancun") if t in results]
+    print(f"{'':<36}" + "".join(f"{t:>12}" for t in targets))
+    for name in results[targets[0]]:
+        print(f"{name:<36}" + "".join(f"{results[t][name]:>12,}" for t in targets))
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--table"]:
+        return table()
+    target = os.environ.get("LUXPASS_TARGET_LABEL") or json.loads((build_dir() / "BrandPassport.json").read_text())["compiler"]["evm_version"]
+    folder = WORK / "node"
+    node.start(folder, PORT)
+    try:
+        figures = measure()
+    finally:
+        node.stop(folder)
+        shutil.rmtree(WORK, ignore_errors=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[target] = figures
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"{target}: " + ", ".join(f"{k} {v:,}" for k, v in figures.items()))
+
+
+if __name__ == "__main__":
+    main()
