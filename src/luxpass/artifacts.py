@@ -91,11 +91,35 @@ def _abi_type(item: dict) -> str:
     return item["type"]
 
 
-def decode_revert(data: bytes | str | None) -> ContractRevert:
-    """Turn revert data into a ContractRevert naming the custom error and its arguments."""
+def revert_bytes(data) -> bytes:
+    """The revert data in any shape nodes send it: bytes, hex, or a dict (Ganache, Hardhat) holding
+    it under `data`, `result` or `return`, possibly nested, e.g. {"data": {"0x…": {"return": "0x…"}}}."""
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
     if isinstance(data, str):
-        data = bytes.fromhex(data.removeprefix("0x")) if data and data != "no data" else b""
-    data = data or b""
+        hex_part = data.removeprefix("0x")
+        try:
+            return bytes.fromhex(hex_part) if data.startswith("0x") and len(hex_part) % 2 == 0 else b""
+        except ValueError:
+            return b""
+    if isinstance(data, dict):
+        keyed = [data[k] for k in ("data", "result", "return", "error") if k in data]
+        for value in keyed + [v for k, v in data.items() if k.startswith("0x")]:
+            found = revert_bytes(value)
+            if found:
+                return found
+    if isinstance(data, (list, tuple)):
+        for value in data:
+            found = revert_bytes(value)
+            if found:
+                return found
+    return b""
+
+
+def decode_revert(data) -> ContractRevert:
+    """Turn revert data, in any shape `revert_bytes` reads, into a ContractRevert naming the
+    custom error and its arguments."""
+    data = revert_bytes(data)
     if not data:
         return ContractRevert("EmptyRevert", (), "the call reverted without a reason; check the contract address")
     selector, body = data[:4], data[4:]
