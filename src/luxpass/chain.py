@@ -29,8 +29,11 @@ RPC_ATTEMPTS = 5  # per JSON-RPC request, for transient failures
 RPC_BACKOFF = 0.25  # seconds before the first retry, doubled at each one
 TRANSIENT_HTTP = {429, 500, 502, 503, 504}
 NONCE_ATTEMPTS = 3
+# Hardhat caps eth_call gas at 2**24; Geth, Besu and Anvil accept that much too.
+CALL_GAS_CAP = 16_777_216
 ALREADY_KNOWN = ("already known", "already imported", "known transaction")
-NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced")
+# Geth/Besu/Anvil/Hardhat say "nonce too low"; Ganache 7 "the tx doesn't have the correct nonce".
+NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "doesn't have the correct nonce")
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,14 @@ class Chain:
         self.timeout = timeout
         self.log = log
         self._next_nonce: int | None = None
+        self._call_gas: int | None = None
+
+    @property
+    def call_gas(self) -> int:
+        """Gas for an eth_call: the node's block gas limit, never above CALL_GAS_CAP."""
+        if self._call_gas is None:
+            self._call_gas = min(int(self.w3.eth.get_block("latest")["gasLimit"]), CALL_GAS_CAP)
+        return self._call_gas
 
     @property
     def address(self) -> str:

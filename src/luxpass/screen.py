@@ -16,7 +16,6 @@ from .errors import InputError, LuxpassError
 from .results import BrandStatus
 
 CHUNK = 4000
-CALL_GAS = 30_000_000
 _SCREEN = keccak(text="screen(uint256[],address[])")[:4]
 _VERDICTS = ["authentic", "no-such-passport", "lost", "stolen", "destroyed", "seller-not-owner"]
 
@@ -141,7 +140,8 @@ def _collection_problem(consortium: Consortium, collection: str) -> str | None:
 
 
 def screen_call(chain, collection: str, ids: list[int], sellers: list[str], block: int | str = "latest") -> bytes:
-    """One `screen(ids, sellers)` eth_call, encoded and decoded by hand."""
+    """One `screen(ids, sellers)` eth_call, encoded and decoded by hand, with the gas the node
+    allows a call; a chunk the node refuses (out of gas, too large) is screened in halves."""
     n, m = len(ids), len(sellers)
     data = b"".join([
         _SCREEN, (64).to_bytes(32, "big"), (96 + 32 * n).to_bytes(32, "big"), n.to_bytes(32, "big"),
@@ -149,11 +149,15 @@ def screen_call(chain, collection: str, ids: list[int], sellers: list[str], bloc
         *(bytes(12) + bytes.fromhex(s[2:]) for s in sellers),
     ])
     reply = chain.w3.provider.make_request(
-        "eth_call", [{"to": collection, "data": "0x" + data.hex(), "gas": hex(CALL_GAS)},
+        "eth_call", [{"to": collection, "data": "0x" + data.hex(), "gas": hex(chain.call_gas)},
                      block if isinstance(block, str) else hex(block)])
+    if "error" in reply and n > 1:
+        half = n // 2
+        return (screen_call(chain, collection, ids[:half], sellers[:half], block)
+                + screen_call(chain, collection, ids[half:], sellers[half:], block))
     if "error" in reply:
         raise LuxpassError(f"the node refused the screening call: {reply['error'].get('message')}",
-                           "pass a smaller --chunk")
+                           "check that --rpc-url is a node of this consortium's chain")
     raw = bytes.fromhex(reply["result"][2:])
     length = int.from_bytes(raw[32:64], "big")
     return raw[64:64 + length]
