@@ -1,5 +1,10 @@
 """Fixtures shared by every test: a consortium of three founding houses on brownie's Anvil."""
+import os
+
 import pytest
+
+# tests/net runs four geth nodes and takes minutes: only `make test-net` collects it.
+collect_ignore = [] if os.environ.get("LUXPASS_TEST_NET") else ["net"]
 
 WEEK = 7 * 24 * 3600
 FOUNDERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL"), ("Horlogerie Brandt", "HBR")]

@@ -9,6 +9,7 @@ from typing import Callable
 import requests
 from eth_account.signers.local import LocalAccount
 from web3 import HTTPProvider, Web3
+from web3.middleware import ExtraDataToPOAMiddleware
 from web3.exceptions import (
     ContractCustomError,
     ContractLogicError,
@@ -105,6 +106,8 @@ class Chain:
         self.rpc_url = rpc_url
         provider = RetryingProvider(rpc_url, log, attempts=1)  # no node at first contact: say so at once
         self.w3 = Web3(provider)
+        # Proof-of-authority chains (Clique, QBFT) carry the sealers' signatures in extraData.
+        self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
         try:
             self.chain_id = self.w3.eth.chain_id
         except (requests.exceptions.RequestException, OSError, ValueError, NodeUnavailable) as exc:

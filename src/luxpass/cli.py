@@ -993,3 +993,7 @@ from .cli_web import certificate, serve  # noqa: E402 (they import this module)
 
 cli.add_command(certificate)
 cli.add_command(serve)
+
+from .cli_net import consortium_net  # noqa: E402 (it imports this module)
+
+cli.add_command(consortium_net, "consortium-net")

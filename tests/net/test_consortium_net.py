@@ -1,0 +1,127 @@
+"""The consortium's own chain: four geth nodes sealing Clique blocks, driven through
+`luxpass consortium-net`. Run by `make test-net` (LUXPASS_TEST_NET=1), in a network namespace."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from eth_account import Account
+from web3 import Web3
+from web3.middleware import ExtraDataToPOAMiddleware
+
+from luxpass import consortium_net as net
+from luxpass.node_backup import alive
+
+BASE_PORT = 8600
+
+
+def luxpass(*args, expect=0):
+    done = subprocess.run([sys.executable, "-m", "luxpass", *map(str, args)], capture_output=True, text=True)
+    assert done.returncode == expect, f"{args} exited {done.returncode}: {done.stdout}{done.stderr}"
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def net_cmd(folder, *args):
+    return json.loads(luxpass("consortium-net", *args, "--dir", folder, "--json").stdout)
+
+
+def web3s(nodes):
+    found = [Web3(Web3.HTTPProvider(n["rpc_url"])) for n in nodes]
+    for w3 in found:
+        w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+    return found
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{what} within {timeout} s")
+
+
+def agree_on(w3s, number):
+    """Every node has block `number`, and they all hold the same one."""
+    hashes = {w3.eth.get_block(number)["hash"] for w3 in w3s}
+    return len(hashes) == 1
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("consortium") / "net"
+    nodes = net_cmd(folder, "up", "--base-port", BASE_PORT)
+    yield folder, nodes
+    luxpass("consortium-net", "down", "--dir", folder)
+
+
+def test_four_houses_seal_and_peer(network):
+    folder, nodes = network
+    assert [n["house"] for n in nodes] == list(net.HOUSES)
+    assert all(n["running"] and n["peers"] == 3 for n in nodes), nodes
+    w3s = web3s(nodes)
+    signers = {s.lower() for s in w3s[0].provider.make_request("clique_getSigners", [])["result"]}
+    assert signers == {n["signer"].lower() for n in nodes}
+    start = w3s[0].eth.block_number
+    wait_for(lambda: w3s[0].eth.block_number >= start + 8, 30, "eight more blocks")
+    sealers = {w3s[0].provider.make_request("clique_getSigner", [hex(b)])["result"].lower()
+               for b in range(start + 1, start + 9)}
+    assert len(sealers) >= 3, "Clique takes turns: no house may seal two of three consecutive blocks"
+    assert agree_on(w3s, start + 6)
+
+
+def test_house_key_in_its_keystore_pays_on_its_own_node(network):
+    """Each house signs with its own keystore on its own node; every node sees the same block."""
+    folder, nodes = network
+    house = nodes[3]
+    key = Account.decrypt(json.loads(open(house["keystore"]).read()),
+                          net.password_file(folder, house["house"]).read_text())
+    w3 = web3s([house])[0]
+    receiver = Account.create().address
+    tx = Account.from_key(key).sign_transaction({
+        "to": receiver, "value": 10**18, "gas": 21_000, "nonce": w3.eth.get_transaction_count(house["signer"]),
+        "chainId": net.CHAIN_ID, "maxFeePerGas": 2 * w3.eth.get_block("latest")["baseFeePerGas"] + 10**9,
+        "maxPriorityFeePerGas": 10**9})
+    receipt = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(tx.raw_transaction), timeout=30)
+    w3s = web3s(nodes)
+    wait_for(lambda: all(x.eth.block_number >= receipt["blockNumber"] for x in w3s), 20, "all nodes at the block")
+    assert agree_on(w3s, receipt["blockNumber"])
+    assert {x.eth.get_balance(receiver) for x in w3s} == {10**18}
+
+
+def test_killed_node_chain_goes_on_and_it_rejoins(network):
+    """SIGKILL one house's node: the other three (a majority) keep sealing; `up` restarts it and
+    it syncs to the same chain."""
+    folder, nodes = network
+    victim = nodes[1]
+    os.kill(victim["pid"], signal.SIGKILL)
+    wait_for(lambda: not alive(victim["pid"]), 10, "the node gone")
+    others = web3s([n for n in nodes if n is not victim])
+    start = others[0].eth.block_number
+    wait_for(lambda: others[0].eth.block_number >= start + 5, 40, "the chain goes on without the killed node")
+    states = net_cmd(folder, "status")
+    assert [s["running"] for s in states] == [True, False, True, True]
+    restarted = net_cmd(folder, "up")
+    assert all(s["running"] and s["peers"] == 3 for s in restarted), restarted
+    head = others[0].eth.block_number
+    w3 = web3s([victim])[0]
+    wait_for(lambda: w3.eth.block_number >= head, 60, "the restarted node synced")
+    assert agree_on([w3, *others], head)
+
+
+def test_down_then_up_resumes_the_same_chain(network):
+    folder, nodes = network
+    w3 = web3s(nodes)[0]
+    genesis, before = w3.eth.get_block(0)["hash"], w3.eth.block_number
+    stopped = net_cmd(folder, "down")
+    assert not any(s["running"] for s in stopped)
+    resumed = net_cmd(folder, "up")
+    assert all(s["running"] and s["peers"] == 3 for s in resumed), resumed
+    w3 = web3s(resumed)[0]
+    assert w3.eth.get_block(0)["hash"] == genesis
+    assert w3.eth.block_number >= before
+    wait_for(lambda: w3.eth.block_number > before + 2, 30, "sealing again after the restart")
