@@ -175,7 +175,7 @@ class Chain:
             if gas is None:
                 unsigned = ({**tx, "to": call.to, "data": call.data} if isinstance(call, RawCall) else
                             {k: v for k, v in call.build_transaction({**tx, "gas": 1}).items() if k != "gas"})
-                estimate = self.w3.eth.estimate_gas(unsigned)
+                estimate = self._estimate(unsigned, label)
                 if estimate >= MAX_TX_GAS:
                     raise LuxpassError(
                         f"{label or 'the transaction'} needs {estimate} gas, above the per-transaction cap of public "
@@ -184,6 +184,17 @@ class Chain:
             built = ({**tx, "to": call.to, "data": call.data, "gas": gas, "nonce": self._nonce()}
                      if isinstance(call, RawCall) else call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()}))
         return signer.sign_transaction(built)
+
+    def _estimate(self, unsigned: dict, label: str) -> int:
+        try:
+            return self.w3.eth.estimate_gas(unsigned)
+        except Web3RPCError as exc:
+            message = str(getattr(exc, "message", None) or exc)
+            hint = ("the contracts are built for a newer EVM than this chain runs: build them for its EVM "
+                    "(Clique runs London/paris rules)" if "invalid opcode" in message else
+                    "check the node's log; nothing was sent")
+            raise LuxpassError(f"the node at {self.rpc_url} refused {label or 'the transaction'}: {message}",
+                               hint) from None
 
     def _send_raw(self, signed) -> bytes:
         try:
@@ -217,8 +228,7 @@ class Chain:
         if receipt["status"] != 1:
             self._next_nonce = None
             raise self._replay_failure(tx_hash, receipt)
-        while self.w3.eth.block_number - receipt["blockNumber"] + 1 < self.confirmations:
-            time.sleep(0.05 if self.dev else 2.0)
+        self._confirm(tx_hash, receipt["blockNumber"])
         return receipt
 
     def _wait_light(self, tx_hash: bytes) -> dict:
@@ -235,9 +245,20 @@ class Chain:
             return self.wait(tx_hash)  # decodes the refusal
         receipt = {"status": 1, "gasUsed": int(found["gasUsed"], 16), "blockNumber": int(found["blockNumber"], 16),
                    "transactionHash": bytes(tx_hash)}
-        while self.w3.eth.block_number - receipt["blockNumber"] + 1 < self.confirmations:
-            time.sleep(0.05 if self.dev else 2.0)
+        self._confirm(tx_hash, receipt["blockNumber"])
         return receipt
+
+    def _confirm(self, tx_hash: bytes, block_number: int) -> None:
+        """Wait until `block_number` has `confirmations` blocks (itself included), never forever."""
+        deadline = time.monotonic() + self.timeout
+        while self.w3.eth.block_number - block_number + 1 < self.confirmations:
+            if time.monotonic() > deadline:
+                raise LuxpassError(
+                    f"transaction 0x{bytes(tx_hash).hex()} was mined in block {block_number} but had not "
+                    f"{self.confirmations} confirmations within {self.timeout:.0f} s",
+                    "the chain has stopped growing: check that a majority of the sealers run, then run the "
+                    "same command again (it is safe)")
+            time.sleep(0.05 if self.dev else 0.5)
 
     def logs(self, address: str, topics: list, from_block: int, chunk: int = 50_000) -> list:
         """Raw logs of `address` matching `topics`, fetched in block ranges of `chunk`."""
