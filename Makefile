@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 # holds the default.
 export LUXPASS_EVM
 
-.PHONY: setup build browser slither test fuzz bench demo clean geth test-net
+.PHONY: setup build browser slither test fuzz bench demo clean geth test-net bench-net
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -72,6 +72,10 @@ $(GETH):
 # The consortium's own chain: four geth nodes under Clique (tests/net, not part of `make test`).
 test-net: build $(GETH)
 	LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
+
+# Passports minted and listings screened a second on the four-node network, beside one Anvil.
+bench-net: build $(GETH)
+	$(BIN)/python bench/net.py
 
 clean:
 	rm -rf $(VENV) node_modules .solcx build .demo .tools

@@ -205,6 +205,9 @@ def _start(folder: Path, config: dict, node: dict, geth: str) -> None:
     log = open(data / "geth.log", "ab")
     process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                start_new_session=True)
+    deadline = time.monotonic() + 10
+    while process.poll() is None and b"geth" not in _cmdline(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the child has exec'd geth: before, its command line is Python's
     (folder / f"{node['slug']}.pid").write_text(str(process.pid))
 
 
@@ -243,11 +246,14 @@ def _running(folder: Path, node: dict) -> int | None:
         pid = int((folder / f"{node['slug']}.pid").read_text())
     except (OSError, ValueError):
         return None
+    return pid if b"geth" in _cmdline(pid) and alive(pid) else None
+
+
+def _cmdline(pid: int) -> bytes:
     try:
-        mine = b"geth" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return None
-    return pid if mine and alive(pid) else None
+        return b""
 
 
 def _load(folder: Path) -> dict | None:
