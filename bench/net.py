@@ -43,7 +43,7 @@ def measure(name: str, houses: list[Chain]) -> dict:
     consortium = Consortium.open(quiet)
     collection = Collection(quiet, consortium.brand(1).collection)
     collection.set_role("minter", quiet.address, True)
-    folder = WORK / name
+    folder = WORK / f"{name}-mint"
     folder.mkdir()
     start = time.perf_counter()
     bulk = mint_csv(collection, products_csv(folder / "products.csv", PASSPORTS), folder / "mint", batch_size=BATCH)
