@@ -159,6 +159,18 @@ def test_unreachable_node_is_a_clear_error():
         Chain("http://127.0.0.1:9")
 
 
+def test_confirmations_are_awaited_for_a_bounded_time(rpc_url, web3):
+    """A chain that stops growing (here: Anvil mines only on demand) never makes a command wait
+    forever for its confirmations: it names the block and the way on."""
+    from luxpass.chain import Chain
+
+    chain = Chain(rpc_url, dev_account(9, 31337), confirmations=3, timeout=1, log=lambda _: None)
+    payment = type("Payment", (), {"build_transaction": lambda self, tx: {**tx, "to": dev_account(8, 31337).address,
+                                                                          "value": 1}})()
+    with pytest.raises(LuxpassError, match="had not 3 confirmations within 1 s"):
+        chain.transact(payment, gas=21_000)
+
+
 def test_record_commitments_never_reach_the_chain_in_clear(as_account, web3):
     record = normalize_record({"serial": "SECRET-SERIAL-42", "model": "Secret Model"})
     cert = Certificate(31337, as_account(5).address, record, new_salt())
