@@ -9,7 +9,7 @@ export PATH := $(BIN):$(PATH)
 # holds the default.
 export LUXPASS_EVM
 
-.PHONY: setup build browser slither test fuzz bench demo clean geth test-net bench-net
+.PHONY: setup build browser slither test fuzz bench bench-targets demo clean geth test-net bench-net
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -76,6 +76,14 @@ test-net: build $(GETH)
 # Passports minted and listings screened a second on the four-node network, beside one Anvil.
 bench-net: build $(GETH)
 	$(BIN)/python bench/net.py
+
+# Gas and size of each EVM target side by side (bench/targets.json); leaves the default build.
+bench-targets: setup
+	for target in paris shanghai cancun; do \
+		LUXPASS_EVM=$$target $(BIN)/brownie compile >/dev/null && $(BIN)/python bench/targets.py || exit 1; \
+	done
+	$(BIN)/brownie compile >/dev/null
+	$(BIN)/python bench/targets.py --table
 
 clean:
 	rm -rf $(VENV) node_modules .solcx build .demo .tools

@@ -65,10 +65,12 @@ def measure() -> dict:
 
 def table() -> None:
     results = json.loads(RESULTS.read_text())
-    targets = [t for t in ("paris", "shanghai", "cancun") if t in results]
-    print(f"{'':<36}" + "".join(f"{t:>12}" for t in targets))
+    targets = [t for t in ("paris", "shanghai", "cancun") if t in results] + sorted(
+        t for t in results if t not in ("paris", "shanghai", "cancun"))
+    print(f"| {'':<34} | " + " | ".join(targets) + " |")
+    print("| --- |" + " ---: |" * len(targets))
     for name in results[targets[0]]:
-        print(f"{name:<36}" + "".join(f"{results[t][name]:>12,}" for t in targets))
+        print(f"| {name:<34} | " + " | ".join(f"{results[t][name]:,}" for t in targets) + " |")
 
 
 def main() -> None:
