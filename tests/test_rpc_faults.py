@@ -87,12 +87,10 @@ def test_nonce_taken_by_another_program_is_refreshed(rpc_url, consortium, web3):
     assert web3.eth.get_transaction_count(ours.address) == start + 3
 
 
-@pytest.fixture
-def pending_pool(tmp_path):
-    """A node that mines only when asked, so that transactions wait in its pool."""
-    process = subprocess.Popen([node.anvil_binary(), "--port", str(NO_MINING_PORT), "--no-mining", "--silent"],
+def _anvil(port: int, *flags: str):
+    process = subprocess.Popen([node.anvil_binary(), "--port", str(port), "--silent", *flags],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{NO_MINING_PORT}"
+    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
         while not node._answers(url):
@@ -102,6 +100,30 @@ def pending_pool(tmp_path):
     finally:
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture
+def pending_pool():
+    """A node that mines only when asked, so that transactions wait in its pool."""
+    yield from _anvil(NO_MINING_PORT, "--no-mining")
+
+
+@pytest.fixture
+def mines_on_transactions():
+    """A node that makes a block only for a transaction, as Ganache and Hardhat do by default."""
+    yield from _anvil(NO_MINING_PORT + 1)
+
+
+def test_deploy_waiting_for_confirmations_stops_and_keeps_the_record(mines_on_transactions):
+    from luxpass.consortium import Deployment, Founder, deploy
+    from luxpass.errors import LuxpassError
+
+    chain = Chain(mines_on_transactions, dev_account(0, 31337), confirmations=3, timeout=1, log=lambda _: None)
+    with pytest.raises(LuxpassError) as refused:
+        deploy(chain, [Founder("Maison Aurel", "AUR", dev_account(1, 31337).address)])
+    assert "had not 3 confirmations within 1 s (1 so far)" in str(refused.value)
+    assert "do not deploy again" in str(refused.value)
+    assert chain.w3.eth.get_code(Deployment.load(chain).registry) != b""
 
 
 def test_a_pending_transaction_holding_the_nonce_is_not_replaced(pending_pool):

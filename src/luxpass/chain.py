@@ -228,8 +228,24 @@ class Chain:
         if receipt["status"] != 1:
             self._next_nonce = None
             raise self._replay_failure(tx_hash, receipt)
-        self._confirm(tx_hash, receipt["blockNumber"])
+        self.await_confirmations(receipt)
         return receipt
+
+    def await_confirmations(self, receipt: dict, confirmations: int | None = None,
+                            resume: str = "running the same command again is safe") -> None:
+        """Wait, at most `timeout` seconds, until the receipt's block has `confirmations` blocks
+        (its own included); a chain that makes blocks only for transactions may never get there."""
+        wanted = self.confirmations if confirmations is None else confirmations
+        deadline = time.monotonic() + self.timeout
+        while (have := self.w3.eth.block_number - receipt["blockNumber"] + 1) < wanted:
+            if time.monotonic() > deadline:
+                raise LuxpassError(
+                    f"transaction 0x{bytes(receipt['transactionHash']).hex()} was mined in block "
+                    f"{receipt['blockNumber']} but had not {wanted} confirmations within {self.timeout:.0f} s "
+                    f"({have} so far)",
+                    "the chain has stopped growing or makes blocks only for transactions: check that a majority "
+                    f"of the sealers run, or pass --confirmations 1; {resume}")
+            time.sleep(0.05 if self.dev else 2.0)
 
     def _wait_light(self, tx_hash: bytes) -> dict:
         deadline = time.monotonic() + self.timeout
@@ -245,20 +261,8 @@ class Chain:
             return self.wait(tx_hash)  # decodes the refusal
         receipt = {"status": 1, "gasUsed": int(found["gasUsed"], 16), "blockNumber": int(found["blockNumber"], 16),
                    "transactionHash": bytes(tx_hash)}
-        self._confirm(tx_hash, receipt["blockNumber"])
+        self.await_confirmations(receipt)
         return receipt
-
-    def _confirm(self, tx_hash: bytes, block_number: int) -> None:
-        """Wait until `block_number` has `confirmations` blocks (itself included), never forever."""
-        deadline = time.monotonic() + self.timeout
-        while self.w3.eth.block_number - block_number + 1 < self.confirmations:
-            if time.monotonic() > deadline:
-                raise LuxpassError(
-                    f"transaction 0x{bytes(tx_hash).hex()} was mined in block {block_number} but had not "
-                    f"{self.confirmations} confirmations within {self.timeout:.0f} s",
-                    "the chain has stopped growing: check that a majority of the sealers run, then run the "
-                    "same command again (it is safe)")
-            time.sleep(0.05 if self.dev else 0.5)
 
     def logs(self, address: str, topics: list, from_block: int, chunk: int = 50_000) -> list:
         """Raw logs of `address` matching `topics`, fetched in block ranges of `chunk`."""

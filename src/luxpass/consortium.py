@@ -106,14 +106,19 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
     names = [f.name for f in founders]
     if len(set(n.lower() for n in names)) != len(names) or len(set(f.council for f in founders)) != len(founders):
         raise InputError("founding brands need distinct names and distinct council addresses", "fix the --founder list")
-    implementation, _ = chain.deploy("BrandPassport")
-    registry, receipt = chain.deploy(
-        "ConsortiumRegistry", implementation, names, [f.symbol for f in founders],
-        [f.council for f in founders], quorum_bps, voting_period,
-    )
+    wanted, chain.confirmations = chain.confirmations, 1  # record it once mined, then confirm
+    try:
+        implementation, _ = chain.deploy("BrandPassport")
+        registry, receipt = chain.deploy(
+            "ConsortiumRegistry", implementation, names, [f.symbol for f in founders],
+            [f.council for f in founders], quorum_bps, voting_period,
+        )
+    finally:
+        chain.confirmations = wanted
     deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
                             [f.__dict__ for f in founders])
     deployment.save()
+    chain.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
     return deployment
 
 
