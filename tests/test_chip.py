@@ -3,6 +3,7 @@ the contract's `verifyChip` view checks it."""
 import pytest
 from eth_account import Account
 
+from cli_helpers import mine
 from luxpass.chip import (FRESH_BLOCKS, bind_chip, challenge, chip_of, eip712_domain, sign_challenge,
                           verify_chip, verify_chip_offchain)
 from luxpass.errors import ContractRevert
@@ -70,9 +71,9 @@ def test_challenge_is_fresh_for_256_blocks_only(chipped, web3):
     chain, collection, pid = chipped
     c = challenge(chain, collection, pid)
     signature = sign_challenge(c, CHIP_KEY)
-    web3.provider.make_request("anvil_mine", [hex(c.block_number + FRESH_BLOCKS - web3.eth.block_number)])
+    mine(web3, c.block_number + FRESH_BLOCKS - web3.eth.block_number)
     assert both(chain, collection, pid, c.block_number, c.nonce, signature)
-    web3.provider.make_request("anvil_mine", ["0x1"])
+    mine(web3, 1)
     assert not both(chain, collection, pid, c.block_number, c.nonce, signature)
 
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from eth_account import Account
 from starlette.testclient import TestClient
 
+from cli_helpers import mine
 from luxpass.chip import bind_chip
 from luxpass.cli import cli
 from luxpass.commitment import Certificate, new_salt
@@ -265,7 +266,7 @@ def test_another_chip_fails_the_challenge(client, chipped):
 def test_late_chip_answer_is_told_apart(client, chipped, web3):
     challenge = challenge_for(client, chipped)
     signature = Account.sign_typed_data(CHIP_KEY, full_message=challenge["typedData"]).signature.hex()
-    web3.provider.make_request("anvil_mine", [hex(300)])
+    mine(web3, 300)
     answer = client.post("/api/v1/chip/check", json={"nonce": challenge["nonce"], "signature": "0x" + signature})
     assert answer.json() == {"valid": False, "reason": "the chip answered too late for this challenge: start the "
                                                        "chip check again"}
