@@ -1,6 +1,7 @@
 """RPC faults: dropped connections, time-outs, HTTP 502 and lost answers get bounded retries,
 nonce conflicts a fresh nonce, a node that stays down one clear message; and no action is ever
 executed twice. The faults come from tests/fault_proxy.py, on the loopback interface."""
+import contextlib
 import itertools
 import subprocess
 import time
@@ -144,3 +145,17 @@ def test_a_resent_transaction_the_node_already_holds_is_not_sent_again(pending_p
     assert ours._send_raw(signed) == ours._send_raw(signed) == signed.hash  # "transaction already imported"
     ours.w3.provider.make_request("evm_mine", [])
     assert ours.w3.eth.get_transaction_count(ours.address) == 1
+
+
+def test_a_node_without_the_build_opcodes_is_refused_before_deploy():
+    from luxpass.errors import LuxpassError
+
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(contextlib.contextmanager(_anvil)(NO_MINING_PORT + 2, "--hardfork", "paris"))
+        chain = Chain(url, dev_account(0, 31337), log=lambda _: None)
+        chain.require_opcodes("paris")
+        with pytest.raises(LuxpassError) as refused:
+            chain.require_opcodes("cancun")
+        assert "does not run the shanghai opcodes" in str(refused.value)
+        assert refused.value.fix == "build for the node's EVM: `make build LUXPASS_EVM=paris`"
+        assert chain.w3.eth.get_transaction_count(chain.address) == 0

@@ -64,7 +64,8 @@ def artifact(name: str) -> dict:
         data = json.loads(path.read_text())
     except FileNotFoundError:
         raise LuxpassError(f"contract artifact {path} not found", "run `make build` (brownie compile)") from None
-    return {"abi": data["abi"], "bytecode": data["bytecode"], "deployedBytecode": data["deployedBytecode"]}
+    return {"abi": data["abi"], "bytecode": data["bytecode"], "deployedBytecode": data["deployedBytecode"],
+            "evm_version": data.get("compiler", {}).get("evm_version", "paris")}
 
 
 def abi(name: str) -> list:

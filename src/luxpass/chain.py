@@ -30,6 +30,9 @@ RPC_ATTEMPTS = 5  # per JSON-RPC request, for transient failures
 RPC_BACKOFF = 0.25  # seconds before the first retry, doubled at each one
 TRANSIENT_HTTP = {429, 500, 502, 503, 504}
 NONCE_ATTEMPTS = 3
+# EVM targets oldest first, and the creation code that needs each: PUSH0 STOP; PUSH1 0 x3 MCOPY STOP.
+EVM_TARGETS = ("london", "paris", "shanghai", "cancun")
+EVM_PROBES = (("shanghai", "0x5f00"), ("cancun", "0x6000600060005e00"))
 # Hardhat caps eth_call gas at 2**24; Geth, Besu and Anvil accept that much too.
 CALL_GAS_CAP = 16_777_216
 ALREADY_KNOWN = ("already known", "already imported", "known transaction")
@@ -123,6 +126,7 @@ class Chain:
         self.log = log
         self._next_nonce: int | None = None
         self._call_gas: int | None = None
+        self._probed: set[str] = set()
 
     @property
     def call_gas(self) -> int:
@@ -138,8 +142,24 @@ class Chain:
     def contract(self, name: str, address: str):
         return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=artifacts.abi(name))
 
+    def require_opcodes(self, target: str) -> None:
+        """Refuse, before anything is sent, a node that lacks the opcodes of the build's EVM target:
+        a creation-code eth_call of the newest opcode the target adds (PUSH0, MCOPY) then STOP."""
+        probes = [(t, code) for t, code in EVM_PROBES if EVM_TARGETS.index(t) <= EVM_TARGETS.index(target)]
+        for needed, code in probes:
+            reply = self.w3.provider.make_request("eth_call", [{"data": code, "gas": hex(100_000)}, "latest"])
+            if "error" in reply:
+                runs = EVM_TARGETS[EVM_TARGETS.index(needed) - 1]
+                raise LuxpassError(
+                    f"the node at {self.rpc_url} does not run the {needed} opcodes this {target} build uses "
+                    f"({reply['error'].get('message')})",
+                    f"build for the node's EVM: `make build LUXPASS_EVM={runs}`")
+
     def deploy(self, name: str, *args) -> tuple[str, dict]:
         art = artifacts.artifact(name)
+        if name not in self._probed:
+            self.require_opcodes(art["evm_version"])
+            self._probed.add(name)
         factory = self.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
         receipt = self.transact(factory.constructor(*args), label=f"deploy {name}")
         return receipt["contractAddress"], receipt
