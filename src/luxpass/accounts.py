@@ -2,6 +2,7 @@
 development chain only, Anvil's public development keys."""
 import json
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -14,6 +15,7 @@ DEV_CHAIN_ID = 31337
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 PASSWORD_ENV = "LUXPASS_PASSWORD"
 DEV_ACCOUNTS = 20  # funded by `luxpass node start`
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -42,7 +44,16 @@ def dev_address(index: int) -> str:
     return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}").address
 
 
+def check_account_name(name: str) -> str:
+    """A keystore name is a file name inside the keystore folder, never a path out of it."""
+    if not _ACCOUNT_NAME.fullmatch(name) or ".." in name:
+        raise InputError(f"account name {name!r} is not a plain name",
+                         "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return name
+
+
 def find_keystore(name: str) -> Path:
+    check_account_name(name)
     for folder in keystore_dirs():
         for candidate in (folder / f"{name}.json", folder / name):
             if candidate.is_file():
@@ -83,7 +94,7 @@ def load_keystore(path: Path, password: str) -> LocalAccount:
 def create_keystore(name: str, password: str, folder: Path | None = None) -> tuple[str, Path]:
     """A new random key, saved as a v3 keystore `name`.json; returns its address and path."""
     folder = folder or home() / "keystores"
-    path = folder / f"{name}.json"
+    path = folder / f"{check_account_name(name)}.json"
     if path.exists():
         raise InputError(f"keystore {path} already exists", "choose another name")
     if not password:

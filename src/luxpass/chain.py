@@ -172,12 +172,13 @@ class Chain:
             if gas is None:
                 unsigned = ({**tx, "to": call.to, "data": call.data} if isinstance(call, RawCall) else
                             {k: v for k, v in call.build_transaction({**tx, "gas": 1}).items() if k != "gas"})
-                estimate = self.w3.eth.estimate_gas(unsigned)
+                estimate = self._estimate(unsigned, label)
                 if estimate >= MAX_TX_GAS:
                     raise LuxpassError(
                         f"{label or 'the transaction'} needs {estimate} gas, above the per-transaction cap of public "
                         f"chains ({MAX_TX_GAS}, EIP-7825)", "send less in one transaction (e.g. a smaller --batch-size)")
                 gas = min(int(estimate * 1.2) + 10_000, MAX_TX_GAS - 1)
+            self._check_funds(signer.address, gas, tx, label)
             built = ({**tx, "to": call.to, "data": call.data, "gas": gas, "nonce": self._nonce()}
                      if isinstance(call, RawCall) else call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()}))
         return signer.sign_transaction(built)
@@ -253,6 +254,30 @@ class Chain:
         if self._next_nonce is None:
             self._next_nonce = self.w3.eth.get_transaction_count(require_signer(self.account).address, "pending")
         return self._next_nonce
+
+    def _estimate(self, unsigned: dict, label: str) -> int:
+        """The gas estimate; an account without ETH cannot be estimated, so then the refusal (if the
+        contract would refuse) is decoded by a plain call first, and else the account's funding named."""
+        try:
+            return self.w3.eth.estimate_gas(unsigned)
+        except Web3RPCError as exc:
+            if not any(word in str(exc).lower() for word in ("allowance", "insufficient funds")):
+                raise
+            self.w3.eth.call({k: v for k, v in unsigned.items() if k not in ("maxFeePerGas", "maxPriorityFeePerGas",
+                                                                             "gasPrice")})
+            self._check_funds(unsigned["from"], None, unsigned, label)
+            raise
+
+    def _check_funds(self, address: str, gas: int | None, tx: dict, label: str) -> None:
+        balance = self.w3.eth.get_balance(address)
+        price = tx.get("maxFeePerGas") or tx.get("gasPrice") or 0
+        cost = (gas or 0) * price + int(tx.get("value", 0))
+        if gas is None or balance < cost:
+            need = f"about {cost / 1e18:.6f} ETH" if gas else "ETH for gas"
+            raise LuxpassError(
+                f"account {address} has {balance / 1e18:.6f} ETH and {label or 'the transaction'} needs {need}",
+                "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "
+                "or ask the chain's operator")
 
     def _fees(self) -> dict:
         base = self.w3.eth.get_block("latest").get("baseFeePerGas")
