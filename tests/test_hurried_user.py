@@ -3,6 +3,7 @@ look fake. Each test reproduces one reported case through the CLI against the te
 import json
 import shutil
 
+import pytest
 from cli_helpers import error_line
 from luxpass.accounts import dev_address
 from luxpass.consortium import Deployment
@@ -190,3 +191,25 @@ def test_granting_a_role_already_held_sends_nothing(lux, web3):
     assert json.loads(lux("role", "revoke", "minter", dev_address(NOBODY), "--brand", "1", "--dev-account", 1,
                           "--json").stdout)["unchanged"]
     assert web3.eth.block_number == block
+
+
+def test_a_wrong_password_at_the_prompt_gets_another_try(tmp_path, monkeypatch):
+    from luxpass import accounts
+
+    monkeypatch.delenv(accounts.PASSWORD_ENV, raising=False)
+    address, path = accounts.create_keystore("retry", "right", tmp_path)
+    typed = iter(["wrong", "right"])
+    assert accounts.unlock(path, None, lambda: next(typed)).address == address
+    typed = iter(["wrong"] * accounts.PASSWORD_ATTEMPTS)
+    with pytest.raises(accounts.WrongPassword):
+        accounts.unlock(path, None, lambda: next(typed))
+    (tmp_path / "pw").write_text("wrong")
+    with pytest.raises(accounts.WrongPassword):
+        accounts.unlock(path, str(tmp_path / "pw"), lambda: "right")  # a file is not asked again
+
+
+def test_input_files_are_size_capped_before_they_are_read(lux, tmp_path):
+    huge = tmp_path / "huge-certificate.json"
+    huge.write_text('{"format": "' + "x" * (2 * 1024 * 1024) + '"}')
+    assert "larger than 1024 KiB" in error_line(lux("verify", huge, expect=2))
+    assert "larger than 1024 KiB" in error_line(lux("consent", "check", huge, expect=2))

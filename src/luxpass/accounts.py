@@ -78,6 +78,27 @@ def read_password(password_file: str | None, prompt: Callable[[], str] | None) -
     return prompt()
 
 
+PASSWORD_ATTEMPTS = 3
+
+
+def unlock(path: Path, password_file: str | None, prompt: Callable[[], str] | None) -> LocalAccount:
+    """The keystore's account; a wrong password typed at the prompt gets another try (three in
+    all), one from a file or the environment fails at once."""
+    prompted = not password_file and PASSWORD_ENV not in os.environ
+    attempt = 1
+    while True:
+        try:
+            return load_keystore(path, read_password(password_file, prompt))
+        except WrongPassword:
+            if not prompted or attempt == PASSWORD_ATTEMPTS:
+                raise
+            attempt += 1
+
+
+class WrongPassword(InputError):
+    pass
+
+
 def load_keystore(path: Path, password: str) -> LocalAccount:
     try:
         keyfile = json.loads(Path(path).read_text())
@@ -86,7 +107,7 @@ def load_keystore(path: Path, password: str) -> LocalAccount:
     try:
         return Account.from_key(Account.decrypt(keyfile, password))
     except ValueError:
-        raise InputError(f"wrong password for keystore {path}", "check the password and try again") from None
+        raise WrongPassword(f"wrong password for keystore {path}", "check the password and try again") from None
     except Exception as exc:  # malformed keystore content
         raise InputError(f"{path} is not a valid v3 keystore ({exc})", "pass a v3 JSON keystore") from None
 

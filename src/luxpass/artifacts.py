@@ -207,6 +207,8 @@ def _humanize(abi_type: str, enum_name: str, value):
             return value
     if enum_name == "tokenId":
         return "0x" + value.to_bytes(32, "big").hex()
+    if abi_type.startswith("uint") and (enum_name.endswith("At") or enum_name == "deadline"):
+        return results.utc(value)  # a point in time, shown as a date
     if abi_type == "bytes32" and value in ROLE_NAMES:
         return f"{ROLE_NAMES[value]} role"
     if abi_type == "address":

@@ -178,7 +178,6 @@ class Chain:
                         f"{label or 'the transaction'} needs {estimate} gas, above the per-transaction cap of public "
                         f"chains ({MAX_TX_GAS}, EIP-7825)", "send less in one transaction (e.g. a smaller --batch-size)")
                 gas = min(int(estimate * 1.2) + 10_000, MAX_TX_GAS - 1)
-            self._check_funds(signer.address, gas, tx, label)
             built = ({**tx, "to": call.to, "data": call.data, "gas": gas, "nonce": self._nonce()}
                      if isinstance(call, RawCall) else call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()}))
         return signer.sign_transaction(built)
@@ -188,6 +187,8 @@ class Chain:
             return self.w3.eth.send_raw_transaction(signed.raw_transaction)
         except Web3RPCError as exc:
             message = str(exc).lower()
+            if "insufficient funds" in message:  # estimated, so the contract accepts it: only ETH is missing
+                raise self._unfunded(self.account.address, "the transaction") from None
             if any(known in message for known in ALREADY_KNOWN):
                 return signed.hash  # the node has this very transaction: an earlier answer was lost
             if not any(taken in message for taken in NONCE_TAKEN):
@@ -256,8 +257,8 @@ class Chain:
         return self._next_nonce
 
     def _estimate(self, unsigned: dict, label: str) -> int:
-        """The gas estimate; an account without ETH cannot be estimated, so then the refusal (if the
-        contract would refuse) is decoded by a plain call first, and else the account's funding named."""
+        """The gas estimate. The node cannot estimate for an account without enough ETH: then a plain
+        call decodes the contract's refusal if it would refuse, and else the missing funds are named."""
         try:
             return self.w3.eth.estimate_gas(unsigned)
         except Web3RPCError as exc:
@@ -265,19 +266,15 @@ class Chain:
                 raise
             self.w3.eth.call({k: v for k, v in unsigned.items() if k not in ("maxFeePerGas", "maxPriorityFeePerGas",
                                                                              "gasPrice")})
-            self._check_funds(unsigned["from"], None, unsigned, label)
-            raise
+            raise self._unfunded(unsigned["from"], label) from None
 
-    def _check_funds(self, address: str, gas: int | None, tx: dict, label: str) -> None:
+    def _unfunded(self, address: str, label: str) -> LuxpassError:
+        """The node says the account cannot pay for gas: how much it has and how to fund it."""
         balance = self.w3.eth.get_balance(address)
-        price = tx.get("maxFeePerGas") or tx.get("gasPrice") or 0
-        cost = (gas or 0) * price + int(tx.get("value", 0))
-        if gas is None or balance < cost:
-            need = f"about {cost / 1e18:.6f} ETH" if gas else "ETH for gas"
-            raise LuxpassError(
-                f"account {address} has {balance / 1e18:.6f} ETH and {label or 'the transaction'} needs {need}",
-                "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "
-                "or ask the chain's operator")
+        return LuxpassError(
+            f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of {label or 'the transaction'}",
+            "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "
+            "or ask the chain's operator")
 
     def _fees(self) -> dict:
         base = self.w3.eth.get_block("latest").get("baseFeePerGas")

@@ -88,7 +88,7 @@ class Settings:
             path = Path(self.keystore) if self.keystore else accounts.find_keystore(self.account)
             prompt = (lambda: click.prompt(f"Password for {path.name}", hide_input=True, err=True)) \
                 if sys.stdin.isatty() else None
-            return accounts.load_keystore(path, accounts.read_password(self.password_file, prompt))
+            return accounts.unlock(path, self.password_file, prompt)
         return None
 
     def emit(self, result, text: str | None = None) -> None:

@@ -225,8 +225,16 @@ def parse_address(text: str, what: str = "address") -> str:
     return checksummed
 
 
+MAX_SMALL_JSON_BYTES = 1024 * 1024  # a certificate, consent, record or disclosure is a few kilobytes
+LARGE_JSON = {"job", "serial ledger", "audit report", "deployment"}  # these grow with the products
+
+
 def read_json(path, what: str):
+    """A JSON file, size-capped before it is read: 1 MiB but for the files in LARGE_JSON."""
     try:
+        if what not in LARGE_JSON and Path(path).stat().st_size > MAX_SMALL_JSON_BYTES:
+            raise InputError(f"{what} file {path} is larger than {MAX_SMALL_JSON_BYTES // 1024} KiB, "
+                             f"too large to be a {what}", "pass the file luxpass wrote")
         text = Path(path).read_text()
     except OSError as exc:
         raise InputError(f"cannot read {what} file {path}: {exc.strerror}", "check the path") from None

@@ -19,7 +19,7 @@ from .commitment import (
     write_json_atomic,
 )
 from .errors import InputError
-from .results import EventKind, Status
+from .results import EventKind, Status, utc
 
 
 @dataclass
@@ -211,7 +211,7 @@ class Collection:
     def recovery_of(self, passport_id: int) -> dict:
         new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id))
         return {"passport_id": passport_hex(passport_id), "pending": ready_at != 0,
-                "new_owner": new_owner if ready_at else None, "ready_at": ready_at or None}
+                "new_owner": new_owner if ready_at else None, "ready_at": utc(ready_at) if ready_at else None}
 
     def owner_of(self, passport_id: int) -> str:
         return self.chain.call(self.contract.functions.ownerOf(passport_id))
