@@ -213,3 +213,18 @@ def test_input_files_are_size_capped_before_they_are_read(lux, tmp_path):
     huge.write_text('{"format": "' + "x" * (2 * 1024 * 1024) + '"}')
     assert "larger than 1024 KiB" in error_line(lux("verify", huge, expect=2))
     assert "larger than 1024 KiB" in error_line(lux("consent", "check", huge, expect=2))
+
+
+def test_every_option_of_every_command_has_help():
+    import click
+
+    from luxpass.cli import cli
+
+    def options(command, path):
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from options(sub, [*path, name])
+        else:
+            yield from (f"{' '.join(path)} {p.opts[0]}" for p in command.params
+                        if isinstance(p, click.Option) and not p.help)
+    assert not list(options(cli, ["luxpass"]))

@@ -233,9 +233,10 @@ data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False),
 
 @node_group.command("start")
 @data_dir_option
-@click.option("--port", type=click.IntRange(1, 65535), default=8545, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8545, show_default=True,
+              help="Port the node listens on (127.0.0.1 only).")
 @click.option("--block-time", type=float, help="Mine a block every N seconds instead of on each transaction.")
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def node_start(data_dir, port, block_time, json_):
     """Start the node (or report the one already running)."""
     _emit_node(node.start(node.data_dir(data_dir), port, block_time), json_)
@@ -243,7 +244,7 @@ def node_start(data_dir, port, block_time, json_):
 
 @node_group.command("stop")
 @data_dir_option
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def node_stop(data_dir, json_):
     """Stop the node cleanly, writing its state."""
     _emit_node(node.stop(node.data_dir(data_dir)), json_)
@@ -251,7 +252,7 @@ def node_stop(data_dir, json_):
 
 @node_group.command("status")
 @data_dir_option
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def node_status(data_dir, json_):
     """Whether the node runs, its RPC URL, chain id and block."""
     _emit_node(node.status(node.data_dir(data_dir)), json_)
@@ -270,8 +271,9 @@ def account():
 
 @account.command("new")
 @click.argument("name")
-@click.option("--password-file", type=click.Path(dir_okay=False))
-@click.option("--json", "json_", is_flag=True)
+@click.option("--password-file", type=click.Path(dir_okay=False),
+              help=f"File holding the new keystore's password (or set {accounts.PASSWORD_ENV}; else a prompt).")
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def account_new(name, password_file, json_):
     """Create a keystore with a new random key."""
     prompt = (lambda: click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)) \
@@ -281,7 +283,7 @@ def account_new(name, password_file, json_):
 
 
 @account.command("list")
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def account_list(json_):
     """Keystores found in the luxpass, brownie and foundry folders."""
     found = [{"name": n, "address": a, "keystore": str(p)} for n, a, p in accounts.list_keystores()]
@@ -386,7 +388,8 @@ def brand_proposals(settings):
 
 @cli.command("accredit")
 @click.argument("account_address", metavar="ACCOUNT")
-@click.option("--as", "as_", type=click.Choice(["reseller", "marketplace", "auditor"]), required=True)
+@click.option("--as", "as_", type=click.Choice(["reseller", "marketplace", "auditor"]), required=True,
+              help="The accreditation proposed.")
 @click.option("--revoke", is_flag=True, help="Propose to revoke the accreditation instead.")
 @rpc_options
 @account_options
@@ -453,7 +456,8 @@ def role_revoke(settings, role_name, account_address, brand_ref, collection):
 @click.option("--record", type=click.Path(dir_okay=False), help="The product record as a JSON file.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False), help="Mint in bulk from a product CSV.")
 @click.option("--out", type=click.Path(file_okay=False), help="Result folder of a bulk mint (default CSV.passports).")
-@click.option("--batch-size", type=click.IntRange(1), default=bulk.DEFAULT_BATCH_SIZE, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=bulk.DEFAULT_BATCH_SIZE, show_default=True,
+              help="Passports per transaction of a bulk mint.")
 @click.option("--to", "to", help="Brand custody account to hold the passports (default: the signer).")
 @click.option("--certificate", "certificate_out", type=click.Path(dir_okay=False),
               help="Where to write the owner certificate of a single mint, a new file "
@@ -545,7 +549,8 @@ def _stderr_console():
 
 @cli.command("event")
 @passport_options
-@click.option("--kind", required=True, type=click.Choice([cli_name(k) for k in EventKind]))
+@click.option("--kind", required=True, type=click.Choice([cli_name(k) for k in EventKind]),
+              help="The lifecycle event recorded.")
 @click.option("--details", help="The event's off-chain details; only a salted hash goes on chain.")
 @click.option("--details-file", type=click.Path(dir_okay=False), help="Read the details from a file.")
 @rpc_options
@@ -687,8 +692,8 @@ def consent_sign(settings, ref, buyer, terms, deadline, out):
 @consent_group.command("permit")
 @passport_options
 @click.option("--spender", required=True, help="Who may move the passport (e.g. a marketplace).")
-@click.option("--deadline", default="7d", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@click.option("--deadline", default="7d", show_default=True, help="How long the permit stays valid.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Where to write the signed permit (a new file).")
 @rpc_options
 @account_options
 @pass_settings
@@ -761,7 +766,8 @@ def recovery_show(settings, ref):
 
 @cli.command("resales")
 @click.option("--brand", "brand_ref", required=True, help="Your brand: name, id or collection address.")
-@click.option("--period", type=click.Choice(list(PERIODS)), default="month", show_default=True)
+@click.option("--period", type=click.Choice(list(PERIODS)), default="month", show_default=True,
+              help="Group the resales by this period.")
 @rpc_options
 @pass_settings
 def resales(settings, brand_ref, period):

@@ -39,7 +39,8 @@ def certificate_qr(certificate_file, resolver, out, json_):
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port the verification page listens on.")
 @click.option("--rpc-url", envvar="ETH_RPC_URL", default=DEFAULT_RPC_URL, show_default=True,
               help="JSON-RPC endpoint of the chain.")
 @click.option("--chip-reader-script", metavar="URL",

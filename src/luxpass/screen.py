@@ -10,6 +10,7 @@ from pathlib import Path
 
 from eth_utils import keccak
 
+from .bulk import MAX_CSV_BYTES
 from .commitment import Certificate, parse_address
 from .consortium import Consortium
 from .errors import InputError, LuxpassError
@@ -46,6 +47,8 @@ def read_listings(path: Path) -> list[Listing]:
     relative to the file) or `collection` and `passport_id`."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise InputError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MiB", "split the listings into several files")
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
