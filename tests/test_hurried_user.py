@@ -228,3 +228,16 @@ def test_every_option_of_every_command_has_help():
             yield from (f"{' '.join(path)} {p.opts[0]}" for p in command.params
                         if isinstance(p, click.Option) and not p.help)
     assert not list(options(cli, ["luxpass"]))
+
+
+def test_a_listing_is_filed_as_a_case_once(lux, consortium, signer, web3):
+    from luxpass.consortium import Consortium
+    from luxpass.results import Accreditation
+
+    proposal = Consortium.open(signer(1)).propose_accreditation(dev_address(NOBODY), Accreditation.MARKETPLACE, True)
+    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    filing = ("cases", "file", "--brand", "1", "--listing", "shop/123", "--evidence", "photos", "--dev-account", NOBODY)
+    case = json.loads(lux(*filing, "--json").stdout)
+    block = web3.eth.block_number
+    assert f"already case {case['case_id']} (pending)" in error_line(lux(*filing, expect=2))
+    assert web3.eth.block_number == block
