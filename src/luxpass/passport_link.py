@@ -104,6 +104,7 @@ def _decode_proof(text: str) -> bytes:
 
 
 AUTHENTIC, NOT_AUTHENTIC = "authentic", "not-authentic"  # a genuine passport's other states: its status
+UNREADABLE = "unreadable"  # the link itself cannot be read: smudged, cut, mistyped; nothing is known yet
 
 
 @dataclass
@@ -126,7 +127,7 @@ def check_link(consortium: Consortium, uri: str | DigitalLink) -> LinkCheck:
         link = uri if isinstance(uri, DigitalLink) else parse_link(uri)
         proven = read_link(link)
     except InputError as exc:
-        return LinkCheck(NOT_AUTHENTIC, f"this link is damaged or forged: {exc.problem}")
+        return LinkCheck(UNREADABLE, f"this code cannot be read in full: {exc.problem}")
     check = LinkCheck(NOT_AUTHENTIC, "", proven.gtin, proven.serial, proven.collection,
                       passport_hex(proven.passport_id))
     if not proven.gtin_matches:
