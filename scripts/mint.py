@@ -3,12 +3,23 @@ from pathlib import Path
 
 from brownie import accounts
 
+from luxpass.accounts import home
 from luxpass.bulk import mint_csv
 from luxpass.consortium import Consortium
 from luxpass.passports import Collection
 from luxpass.from_brownie import chain_for
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample-products.csv"
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "sample-products.csv"
+
+
+def results_dir(csv_path: Path) -> Path:
+    """Next to the CSV, except for a CSV in the repository (the sample): then under the luxpass
+    home, so that a run leaves the repository's tree as it was."""
+    csv_path = Path(csv_path).resolve()
+    if csv_path.is_relative_to(REPO):
+        return home() / "jobs" / csv_path.with_suffix(".passports").name
+    return csv_path.with_suffix(".passports")
 
 
 def main(csv_path=SAMPLE):
@@ -16,6 +27,6 @@ def main(csv_path=SAMPLE):
     collection = Collection(chain, Consortium.open(chain).brand(1).collection)
     if not collection.has_role("minter", chain.address):
         collection.set_role("minter", chain.address, True)
-    result = mint_csv(collection, Path(csv_path), Path(csv_path).with_suffix(".passports"))
+    result = mint_csv(collection, Path(csv_path), results_dir(csv_path))
     print(f"{result.minted_now} minted, {result.already_minted} already there; results in {result.result_file}")
     return result

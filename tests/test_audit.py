@@ -118,8 +118,9 @@ def test_report_signature_round_trip(consortium, story, tmp_path):
     result.report = sign_report(result.report, dev_account(AUDITOR, 31337))
     json_path, csv_path = write_report(result, tmp_path / "report")
     check = check_report(json_path, consortium)
-    assert check.valid and check.auditor == dev_account(AUDITOR, 31337).address
+    assert check.signature_valid and check.auditor == dev_account(AUDITOR, 31337).address
     assert check.accredited_auditor is False and check.attested is False
+    assert not check.valid and "not accredited" in check.reason
     assert len(csv_path.read_text().splitlines()) == 4
     altered = json.loads(json_path.read_text())
     altered["totals"]["discrepancies"] = 0 if altered["totals"]["discrepancies"] else 1

@@ -273,6 +273,8 @@ def test_bad_issue_and_claim_input_is_one_line_and_changes_nothing(lux, tmp_path
     products = write_products(tmp_path / "p.csv", 3)
     bad_csv = tmp_path / "bad.csv"
     bad_csv.write_text("serial,model\nA-1,Tote\nA-1,Sac\n")
+    unissued = tmp_path / "unissued.csv"  # products no passport was issued for, so only the contract refuses
+    unissued.write_text("serial,model\nU-1,Tote\n")
     lux("issue", "--brand", "1", "--csv", products, "--out", tmp_path / "out", "--depth", 8, "--dev-account", 5)
     cert = tmp_path / "out" / "certificates" / "000001-AUR-B-00000.json"
     tampered = tmp_path / "tampered.json"
@@ -287,7 +289,7 @@ def test_bad_issue_and_claim_input_is_one_line_and_changes_nothing(lux, tmp_path
         (("issue", "--brand", "1", "--csv", tmp_path / "none.csv", "--dev-account", 5), 2, "cannot read"),
         (("issue", "--brand", "1", "--csv", products, "--out", "/proc/luxpass", "--dev-account", 5), 2,
          "cannot write /proc/luxpass/job.json"),
-        (("issue", "--brand", "1", "--csv", products, "--depth", 8, "--dev-account", 8), 1,
+        (("issue", "--brand", "1", "--csv", unissued, "--depth", 8, "--dev-account", 8), 1,
          "AccessControlUnauthorizedAccount"),
         (("transfer", tampered, "--first-sale", "--to", dev_address(ALICE), "--dev-account", 6), 1,
          "PassportInvalidProof"),

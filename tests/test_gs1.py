@@ -6,6 +6,7 @@ import random
 import string
 
 import pytest
+import segno
 from biip import parse as biip_parse
 from click.testing import CliRunner
 from brownie.test import given
@@ -191,6 +192,17 @@ def test_certificate_qr_writes_svg_and_png_and_prints_the_uri(tmp_path):
     assert out["svg"] == str(tmp_path / "aur-1.qr.svg") and out["png"] == str(tmp_path / "aur-1.qr.png")
     assert (tmp_path / "aur-1.qr.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert "<svg" in (tmp_path / "aur-1.qr.svg").read_text()
+    assert out["qr_version"] == segno.make(out["uri"], error="m").version and out["modules"] == 17 + 4 * out["qr_version"]
+    assert not out["local_resolver"] and "warning" not in result.stderr
+
+
+def test_certificate_qr_warns_of_a_local_resolver_and_says_its_size(tmp_path):
+    certificate({"serial": "AUR-2026-00002", "gtin": KNOWN[0]}).save(tmp_path / "aur-2.json")
+    result = CliRunner().invoke(cli, ["certificate", "qr", str(tmp_path / "aur-2.json"), "--resolver",
+                                      "http://127.0.0.1:8000"])
+    assert result.exit_code == 0, result.output
+    assert "warning: the resolver http://127.0.0.1:8000 is local" in result.stderr
+    assert "QR code version" in result.stderr and "px per module" in result.stderr
 
 
 @pytest.mark.parametrize("record, args, problem", [

@@ -149,7 +149,8 @@ def test_permit_lets_a_marketplace_sell_without_custody(lux, sold, tmp_path, as_
 def test_recovery_after_the_delay_unless_cancelled(lux, sold, as_account, signer, chain):
     lux("recovery", "request", "--brand", "1", "--id", sold, "--to", dev_address(CAROL), "--dev-account", 1)
     result = lux("recovery", "complete", "--brand", "1", "--id", sold, "--dev-account", 2, expect=1)
-    assert "PassportRecoveryNotReady" in result.stderr
+    assert "PassportRecoveryNotReady" in result.stderr and " UTC)" in result.stderr  # the time as a date
+    assert json.loads(lux("recovery", "show", "--brand", "1", "--id", sold, "--json").stdout)["ready_at"].endswith("UTC")
     chain.sleep(7 * 24 * 3600 + 1)
     chain.mine()
     lux("recovery", "complete", "--brand", "1", "--id", sold, "--dev-account", 2)

@@ -84,14 +84,23 @@ def test_cli_writes_csv_and_json(rpc_url, market, tmp_path):
 
 @pytest.mark.parametrize("content, problem", [
     ("listing,seller\nx,0x" + "11" * 20 + "\n", "needs a `certificate` column"),
-    ("collection,passport_id\n0x1234,1\n", "line 2: collection '0x1234' is not an address"),
-    ("collection,passport_id\n0x" + "ab" * 20 + ",zz\n", "line 2: passport id 'zz' is not a number"),
-    ("collection,passport_id\n0x" + "ab" * 20 + ",1,extra\n", "line 2: the number of values"),
     ("collection,passport_id\n", "no listings"),
-    ("certificate\nmissing.json\n", "line 2: cannot read certificate"),
 ])
-def test_malformed_listings_are_refused(tmp_path, content, problem):
+def test_malformed_listing_files_are_refused(tmp_path, content, problem):
     path = tmp_path / "bad.csv"
     path.write_text(content)
     with pytest.raises(InputError, match=problem.replace("(", r"\(")):
         read_listings(path)
+
+
+@pytest.mark.parametrize("row, problem", [
+    ("0x1234,1", "line 3): collection '0x1234' is not an address"),
+    ("0x" + "ab" * 20 + ",zz", "line 3): passport id 'zz' is not a number"),
+    ("0x" + "ab" * 20 + ",1,extra", "line 3): the number of values"),
+])
+def test_a_malformed_row_is_a_verdict_and_the_file_goes_on(tmp_path, consortium, row, problem):
+    path = tmp_path / "bad.csv"
+    path.write_text(f"collection,passport_id\n{consortium.brand(1).collection},1\n{row}\n")
+    results = screen(consortium, read_listings(path))
+    assert results[0].reason == "no-such-passport"
+    assert not results[1].authentic and results[1].reason.startswith("malformed row") and problem in results[1].reason

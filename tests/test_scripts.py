@@ -5,7 +5,7 @@ from scripts import deploy, mint, transfer, verify
 
 
 def test_scripts_deploy_mint_transfer_verify(accounts, tmp_path, luxpass_home):
-    deployment = deploy.main()
+    deployment = deploy.main(force=True)  # other test modules left their registry on this chain
     assert deployment.registry
     products = tmp_path / "products.csv"
     with open(products, "w", newline="") as fh:
@@ -16,3 +16,7 @@ def test_scripts_deploy_mint_transfer_verify(accounts, tmp_path, luxpass_home):
     transfer.main(certificate)
     verdict = verify.main(certificate)
     assert verdict.authentic and verdict.owner == accounts[8].address
+
+
+def test_the_mint_script_writes_the_samples_results_outside_the_repository(luxpass_home):
+    assert mint.results_dir(mint.SAMPLE) == luxpass_home / "jobs" / "sample-products.passports"

@@ -143,13 +143,14 @@ def test_look_alike_collection_is_not_authentic(client, signer):
     (lambda uri: uri.replace(f"/01/0{GTIN}/", "/01/03760123450006/"), "has check digit 6, expected 3"),
     (lambda uri: uri.replace("/21/AUR-2026-00042", "/21/AUR%202026"), "cannot be a GS1 serial number"),
 ])
-def test_damaged_links_get_a_clear_not_authentic_page(client, sold, tamper, problem):
+def test_damaged_links_get_a_cannot_be_read_page_not_a_not_authentic_one(client, sold, tamper, problem):
     response = client.get(path_of(tamper(link_for(sold, RESOLVER).uri)))
-    assert response.status_code == 400 and verdict_of(response.text) == "not-authentic"
-    assert "this link is damaged or forged" in response.text and problem in response.text
+    assert response.status_code == 400 and verdict_of(response.text) == "unreadable"
+    assert "Cannot be read, try again" in response.text and "Not authentic" not in response.text
+    assert "this code cannot be read in full" in response.text and problem in response.text
     assert_clear(response)
     api = client.get("/api/v1" + path_of(tamper(link_for(sold, RESOLVER).uri)))
-    assert api.status_code == 400 and api.json()["state"] == "not-authentic"
+    assert api.status_code == 400 and api.json()["state"] == "unreadable"
 
 
 def test_chain_down_gets_a_clear_page(consortium):

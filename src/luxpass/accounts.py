@@ -2,6 +2,7 @@
 development chain only, Anvil's public development keys."""
 import json
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -14,6 +15,7 @@ DEV_CHAIN_ID = 31337
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 PASSWORD_ENV = "LUXPASS_PASSWORD"
 DEV_ACCOUNTS = 20  # funded by `luxpass node start`
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 Account.enable_unaudited_hdwallet_features()
 
@@ -42,7 +44,16 @@ def dev_address(index: int) -> str:
     return Account.from_mnemonic(ANVIL_MNEMONIC, account_path=f"m/44'/60'/0'/0/{index}").address
 
 
+def check_account_name(name: str) -> str:
+    """A keystore name is a file name inside the keystore folder, never a path out of it."""
+    if not _ACCOUNT_NAME.fullmatch(name) or ".." in name:
+        raise InputError(f"account name {name!r} is not a plain name",
+                         "use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    return name
+
+
 def find_keystore(name: str) -> Path:
+    check_account_name(name)
     for folder in keystore_dirs():
         for candidate in (folder / f"{name}.json", folder / name):
             if candidate.is_file():
@@ -67,6 +78,27 @@ def read_password(password_file: str | None, prompt: Callable[[], str] | None) -
     return prompt()
 
 
+PASSWORD_ATTEMPTS = 3
+
+
+def unlock(path: Path, password_file: str | None, prompt: Callable[[], str] | None) -> LocalAccount:
+    """The keystore's account; a wrong password typed at the prompt gets another try (three in
+    all), one from a file or the environment fails at once."""
+    prompted = not password_file and PASSWORD_ENV not in os.environ
+    attempt = 1
+    while True:
+        try:
+            return load_keystore(path, read_password(password_file, prompt))
+        except WrongPassword:
+            if not prompted or attempt == PASSWORD_ATTEMPTS:
+                raise
+            attempt += 1
+
+
+class WrongPassword(InputError):
+    pass
+
+
 def load_keystore(path: Path, password: str) -> LocalAccount:
     try:
         keyfile = json.loads(Path(path).read_text())
@@ -75,7 +107,7 @@ def load_keystore(path: Path, password: str) -> LocalAccount:
     try:
         return Account.from_key(Account.decrypt(keyfile, password))
     except ValueError:
-        raise InputError(f"wrong password for keystore {path}", "check the password and try again") from None
+        raise WrongPassword(f"wrong password for keystore {path}", "check the password and try again") from None
     except Exception as exc:  # malformed keystore content
         raise InputError(f"{path} is not a valid v3 keystore ({exc})", "pass a v3 JSON keystore") from None
 
@@ -83,7 +115,7 @@ def load_keystore(path: Path, password: str) -> LocalAccount:
 def create_keystore(name: str, password: str, folder: Path | None = None) -> tuple[str, Path]:
     """A new random key, saved as a v3 keystore `name`.json; returns its address and path."""
     folder = folder or home() / "keystores"
-    path = folder / f"{name}.json"
+    path = folder / f"{check_account_name(name)}.json"
     if path.exists():
         raise InputError(f"keystore {path} already exists", "choose another name")
     if not password:

@@ -10,7 +10,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
-from .commitment import passport_hex, read_json, write_json_atomic
+from .commitment import passport_hex, read_json, write_json_new
 from .consortium import Consortium
 from .errors import InputError, LuxpassError
 from .records import ZERO32, Record, fold
@@ -151,7 +151,9 @@ def sign_report(report: dict, account) -> dict:
 
 def write_report(result: AuditResult, out_stem: Path) -> tuple[Path, Path]:
     json_path, csv_path = Path(f"{out_stem}.json"), Path(f"{out_stem}.csv")
-    write_json_atomic(json_path, result.report)
+    if csv_path.exists():
+        raise InputError(f"report {csv_path} already exists and would be lost", "pass another --out")
+    write_json_new(json_path, result.report, "report")
     tmp = csv_path.with_name(csv_path.name + ".tmp")
     with open(tmp, "w", newline="") as fh:
         writer = csv.writer(fh)
@@ -166,12 +168,13 @@ def write_report(result: AuditResult, out_stem: Path) -> tuple[Path, Path]:
 
 @dataclass
 class ReportCheck:
-    valid: bool
+    valid: bool  # the verdict: signature valid and, checked online, signed by an accredited auditor
     reason: str
     auditor: str | None
     digest: str | None
     accredited_auditor: bool | None = None
     attested: bool | None = None
+    signature_valid: bool = False  # shown apart from the verdict
 
 
 def check_report(path: Path, consortium: Consortium | None = None) -> ReportCheck:
@@ -194,11 +197,16 @@ def check_report(path: Path, consortium: Consortium | None = None) -> ReportChec
         return ReportCheck(False, "the signature is malformed", auditor, digest)
     if signer != auditor:
         return ReportCheck(False, f"signed by {signer}, not by the auditor named ({auditor})", auditor, digest)
-    check = ReportCheck(True, f"digest and signature valid, signed by {signer}", auditor, digest)
+    check = ReportCheck(True, f"digest and signature valid, signed by {signer}", auditor, digest,
+                        signature_valid=True)
     if consortium is not None:
         registry = consortium.registry.functions
         check.accredited_auditor = consortium.chain.call(registry.isAccredited(auditor, int(Accreditation.AUDITOR)))
         check.attested = consortium.chain.call(registry.attestation(computed))[0] == auditor
+        if not check.accredited_auditor:
+            check.valid = False
+            check.reason = f"not accredited: {signer} is not an accredited auditor of the consortium " \
+                           "(the signature itself is valid)"
     return check
 
 

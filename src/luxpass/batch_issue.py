@@ -16,7 +16,7 @@ from .bulk import (
     wait_until_idle,
     write_certificates,
 )
-from .commitment import Certificate, commitment
+from .commitment import Certificate, commitment, passport_hex
 from .errors import InputError
 from .passports import Collection, tx_hex
 
@@ -35,7 +35,8 @@ class IssueResult:
     result_file: str
 
 
-def issue_csv(collection: Collection, csv_path: Path, out_dir: Path, depth: int = DEFAULT_DEPTH) -> IssueResult:
+def issue_csv(collection: Collection, csv_path: Path, out_dir: Path, depth: int = DEFAULT_DEPTH,
+              reissue: str | None = None) -> IssueResult:
     chain = collection.chain
     csv_path, out_dir = Path(csv_path), Path(out_dir)
     records = read_products(csv_path)
@@ -47,6 +48,12 @@ def issue_csv(collection: Collection, csv_path: Path, out_dir: Path, depth: int 
     salts = job_salts(job)
     commitments = [commitment(record, salt) for record, salt in zip(records, salts)]
     tree = BatchTree(commitments, bytes.fromhex(job["paddingSeed"][2:]), depth)
+    certificates = [Certificate(chain.chain_id, collection.address, record, salt, batch=tree.proof(c))
+                    for record, salt, c in zip(records, salts, commitments)]
+    ledger = collection.ledger()
+    issued = [(r["serial"], passport_hex(c.passport_id)) for r, c in zip(records, certificates)]
+    ledger.check([r["serial"] for r in records], reissue, own={pid for _, pid in issued},
+                 still_exists=collection.still_issued)
 
     wait_until_idle(chain)
     tx = gas_used = None
@@ -55,8 +62,7 @@ def issue_csv(collection: Collection, csv_path: Path, out_dir: Path, depth: int 
         receipt = collection.commit_batch(tree.root)
         tx, gas_used = tx_hex(receipt), receipt["gasUsed"]
 
-    result_file = write_certificates(out_dir, [
-        Certificate(chain.chain_id, collection.address, record, salt, batch=tree.proof(c))
-        for record, salt, c in zip(records, salts, commitments)])
+    ledger.record(issued, reissue, batch_root="0x" + tree.root.hex())
+    result_file = write_certificates(out_dir, certificates)
     return IssueResult(len(records), "0x" + tree.root.hex(), tree.depth, committed_now, tx, gas_used,
                        str(out_dir), str(result_file))

@@ -40,7 +40,12 @@ class CaseBook:
 
     def file(self, brand_ref, listing: str, evidence: str, collection: str | None = None,
              passport_id: int | None = None) -> Case:
+        """File a case, once per listing and brand: a listing already filed is refused with its case."""
         brand_id = self.consortium.resolve_brand_id(brand_ref)
+        filed_before = [c for c in self.cases(brand_id) if c.listing_ref == "0x" + reference(listing).hex()]
+        if filed_before:
+            raise InputError(f"listing {listing!r} is already case {filed_before[0].case_id} "
+                             f"({filed_before[0].ruling})", "see `luxpass cases list`; file each listing once")
         if passport_id is not None and collection is None:
             collection = self.consortium.brand(brand_id).collection
         call = self.contract.functions.fileCase(brand_id, reference(listing),

@@ -221,6 +221,8 @@ class Chain:
             return self.w3.eth.send_raw_transaction(signed.raw_transaction)
         except Web3RPCError as exc:
             message = str(exc).lower()
+            if "insufficient funds" in message:  # estimated, so the contract accepts it: only ETH is missing
+                raise self._unfunded(self.account.address, "the transaction") from None
             if any(known in message for known in ALREADY_KNOWN):
                 return signed.hash  # the node has this very transaction: an earlier answer was lost
             if not any(taken in message for taken in NONCE_TAKEN):
@@ -301,6 +303,26 @@ class Chain:
         if self._next_nonce is None:
             self._next_nonce = self.w3.eth.get_transaction_count(require_signer(self.account).address, "pending")
         return self._next_nonce
+
+    def _estimate(self, unsigned: dict, label: str) -> int:
+        """The gas estimate. The node cannot estimate for an account without enough ETH: then a plain
+        call decodes the contract's refusal if it would refuse, and else the missing funds are named."""
+        try:
+            return self.w3.eth.estimate_gas(unsigned)
+        except Web3RPCError as exc:
+            if not any(word in str(exc).lower() for word in ("allowance", "insufficient funds")):
+                raise
+            self.w3.eth.call({k: v for k, v in unsigned.items() if k not in ("maxFeePerGas", "maxPriorityFeePerGas",
+                                                                             "gasPrice")})
+            raise self._unfunded(unsigned["from"], label) from None
+
+    def _unfunded(self, address: str, label: str) -> LuxpassError:
+        """The node says the account cannot pay for gas: how much it has and how to fund it."""
+        balance = self.w3.eth.get_balance(address)
+        return LuxpassError(
+            f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of {label or 'the transaction'}",
+            "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "
+            "or ask the chain's operator")
 
     def _fees(self) -> dict:
         base = self.w3.eth.get_block("latest").get("baseFeePerGas")

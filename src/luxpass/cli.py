@@ -22,7 +22,7 @@ from .commitment import (
     parse_address,
     parse_passport_id,
     read_json,
-    write_json_atomic,
+    write_json_new,
 )
 from .consortium import (
     DEFAULT_QUORUM_BPS,
@@ -45,6 +45,7 @@ from .results import (
     cli_name,
     from_cli_name,
     to_jsonable,
+    utc,
 )
 from .verify import history, verify
 
@@ -87,7 +88,7 @@ class Settings:
             path = Path(self.keystore) if self.keystore else accounts.find_keystore(self.account)
             prompt = (lambda: click.prompt(f"Password for {path.name}", hide_input=True, err=True)) \
                 if sys.stdin.isatty() else None
-            return accounts.load_keystore(path, accounts.read_password(self.password_file, prompt))
+            return accounts.unlock(path, self.password_file, prompt)
         return None
 
     def emit(self, result, text: str | None = None) -> None:
@@ -232,9 +233,10 @@ data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False),
 
 @node_group.command("start")
 @data_dir_option
-@click.option("--port", type=click.IntRange(1, 65535), default=8545, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8545, show_default=True,
+              help="Port the node listens on (127.0.0.1 only).")
 @click.option("--block-time", type=float, help="Mine a block every N seconds instead of on each transaction.")
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def node_start(data_dir, port, block_time, json_):
     """Start the node (or report the one already running)."""
     _emit_node(node.start(node.data_dir(data_dir), port, block_time), json_)
@@ -242,7 +244,7 @@ def node_start(data_dir, port, block_time, json_):
 
 @node_group.command("stop")
 @data_dir_option
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def node_stop(data_dir, json_):
     """Stop the node cleanly, writing its state."""
     _emit_node(node.stop(node.data_dir(data_dir)), json_)
@@ -250,7 +252,7 @@ def node_stop(data_dir, json_):
 
 @node_group.command("status")
 @data_dir_option
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def node_status(data_dir, json_):
     """Whether the node runs, its RPC URL, chain id and block."""
     _emit_node(node.status(node.data_dir(data_dir)), json_)
@@ -269,8 +271,9 @@ def account():
 
 @account.command("new")
 @click.argument("name")
-@click.option("--password-file", type=click.Path(dir_okay=False))
-@click.option("--json", "json_", is_flag=True)
+@click.option("--password-file", type=click.Path(dir_okay=False),
+              help=f"File holding the new keystore's password (or set {accounts.PASSWORD_ENV}; else a prompt).")
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def account_new(name, password_file, json_):
     """Create a keystore with a new random key."""
     prompt = (lambda: click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)) \
@@ -280,7 +283,7 @@ def account_new(name, password_file, json_):
 
 
 @account.command("list")
-@click.option("--json", "json_", is_flag=True)
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
 def account_list(json_):
     """Keystores found in the luxpass, brownie and foundry folders."""
     found = [{"name": n, "address": a, "keystore": str(p)} for n, a, p in accounts.list_keystores()]
@@ -297,18 +300,23 @@ def account_list(json_):
               help="Share of active members, in basis points, that yes votes must exceed.")
 @click.option("--voting-period", type=click.IntRange(1), default=DEFAULT_VOTING_PERIOD, show_default=True,
               help="Seconds a proposal stays open.")
+@click.option("--force", is_flag=True,
+              help="Deploy although this chain has a live registry; the old one stays recorded and verifiable.")
 @rpc_options
 @account_options
 @pass_settings
-def deploy_command(settings, founders, quorum_bps, voting_period):
-    """Deploy the registry with its founding brands and record it for this chain."""
+def deploy_command(settings, founders, quorum_bps, voting_period, force):
+    """Deploy the registry with its founding brands and record it for this chain. Refused when
+    the chain already has a live registry, unless --force.
+
+    Example: luxpass deploy --founder 'Maison Aurel:AUR:0x…' --founder 'Casa Vellutti:VEL:0x…' --account deployer"""
     parsed = []
     for text in founders:
         parts = text.rsplit(":", 2)
         if len(parts) != 3 or not parts[0].strip() or not parts[1].strip():
             raise InputError(f"--founder {text!r} is not NAME:SYMBOL:COUNCIL", "e.g. --founder 'Maison Aurel:AUR:0x…'")
         parsed.append(Founder(parts[0].strip(), parts[1].strip(), parse_address(parts[2], "council")))
-    settings.emit(deploy(settings.chain, parsed, quorum_bps, voting_period))
+    settings.emit(deploy(settings.chain, parsed, quorum_bps, voting_period, force))
 
 
 @cli.group(cls=LuxpassGroup)
@@ -380,7 +388,8 @@ def brand_proposals(settings):
 
 @cli.command("accredit")
 @click.argument("account_address", metavar="ACCOUNT")
-@click.option("--as", "as_", type=click.Choice(["reseller", "marketplace", "auditor"]), required=True)
+@click.option("--as", "as_", type=click.Choice(["reseller", "marketplace", "auditor"]), required=True,
+              help="The accreditation proposed.")
 @click.option("--revoke", is_flag=True, help="Propose to revoke the accreditation instead.")
 @rpc_options
 @account_options
@@ -418,9 +427,12 @@ def role():
 @account_options
 @pass_settings
 def role_grant(settings, role_name, account_address, brand_ref, collection):
-    """Grant ROLE in your brand's collection to ACCOUNT."""
+    """Grant ROLE in your brand's collection to ACCOUNT; nothing is sent if it already holds it.
+
+    Example: luxpass role grant minter 0x… --brand "Maison Aurel" --account aurel-admin"""
     tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, True)
-    settings.emit({"role": role_name, "account": account_address, "granted": True, "tx": tx})
+    settings.emit({"role": role_name, "account": account_address, "granted": True, "tx": tx,
+                   "unchanged": tx is None})
 
 
 @role.command("revoke")
@@ -431,9 +443,10 @@ def role_grant(settings, role_name, account_address, brand_ref, collection):
 @account_options
 @pass_settings
 def role_revoke(settings, role_name, account_address, brand_ref, collection):
-    """Revoke ROLE in your brand's collection from ACCOUNT."""
+    """Revoke ROLE in your brand's collection from ACCOUNT; nothing is sent if it does not hold it."""
     tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, False)
-    settings.emit({"role": role_name, "account": account_address, "granted": False, "tx": tx})
+    settings.emit({"role": role_name, "account": account_address, "granted": False, "tx": tx,
+                   "unchanged": tx is None})
 
 
 @cli.command("mint")
@@ -443,22 +456,30 @@ def role_revoke(settings, role_name, account_address, brand_ref, collection):
 @click.option("--record", type=click.Path(dir_okay=False), help="The product record as a JSON file.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False), help="Mint in bulk from a product CSV.")
 @click.option("--out", type=click.Path(file_okay=False), help="Result folder of a bulk mint (default CSV.passports).")
-@click.option("--batch-size", type=click.IntRange(1), default=bulk.DEFAULT_BATCH_SIZE, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1), default=bulk.DEFAULT_BATCH_SIZE, show_default=True,
+              help="Passports per transaction of a bulk mint.")
 @click.option("--to", "to", help="Brand custody account to hold the passports (default: the signer).")
 @click.option("--certificate", "certificate_out", type=click.Path(dir_okay=False),
-              help="Where to write the owner certificate of a single mint.")
+              help="Where to write the owner certificate of a single mint, a new file "
+                   "(default $LUXPASS_HOME/certificates/CHAIN/PASSPORT.json).")
+@click.option("--reissue", metavar="REASON",
+              help="Issue a passport for a serial that already has one, on purpose; the reason is recorded.")
 @rpc_options
 @account_options
 @pass_settings
-def mint(settings, brand_ref, collection, serial, fields, record, csv_file, out, batch_size, to, certificate_out):
-    """Mint one product's passport, or many from --csv (resumable: run it again after a stop)."""
+def mint(settings, brand_ref, collection, serial, fields, record, csv_file, out, batch_size, to, certificate_out,
+         reissue):
+    """Mint one product's passport, or many from --csv (resumable: run it again after a stop).
+    A serial the brand already issued is refused unless --reissue says why.
+
+    Example: luxpass mint --brand "Maison Aurel" --serial AUR-1 --field gtin=03012345678906 --account factory"""
     target = settings.collection(brand_ref, collection)
     if csv_file:
         if serial or fields or record or certificate_out:
             raise click.UsageError("--csv takes no --serial, --field, --record or --certificate")
         out_dir = Path(out) if out else Path(csv_file).with_suffix(".passports")
         with _progress(settings) as progress:
-            result = bulk.mint_csv(target, Path(csv_file), out_dir, to, batch_size, progress)
+            result = bulk.mint_csv(target, Path(csv_file), out_dir, to, batch_size, progress, reissue)
         settings.emit(result)
         return
     if record and (serial or fields):
@@ -472,10 +493,8 @@ def mint(settings, brand_ref, collection, serial, fields, record, csv_file, out,
             if not sep:
                 raise InputError(f"--field {item!r} is not NAME=VALUE", "e.g. --field model=Tote")
             product[name] = value
-    minted = target.mint(product, to)
-    if certificate_out:
-        Certificate.from_dict(minted.certificate).save(Path(certificate_out))
-        click.echo(f"owner certificate written to {certificate_out}", err=True)
+    minted = target.mint(product, to, Path(certificate_out) if certificate_out else None, reissue)
+    click.echo(f"owner certificate written to {minted.certificate_file}", err=True)
     settings.emit(minted)
 
 
@@ -485,16 +504,18 @@ def mint(settings, brand_ref, collection, serial, fields, record, csv_file, out,
 @click.option("--out", type=click.Path(file_okay=False), help="Result folder (default CSV.batch).")
 @click.option("--depth", type=click.IntRange(1, MAX_DEPTH), default=DEFAULT_DEPTH, show_default=True,
               help="Pad the batch to 2**DEPTH products, so that no proof tells its size.")
+@click.option("--reissue", metavar="REASON",
+              help="Issue products whose serials already have a passport, on purpose; the reason is recorded.")
 @rpc_options
 @account_options
 @pass_settings
-def issue(settings, brand_ref, collection, csv_file, out, depth):
+def issue(settings, brand_ref, collection, csv_file, out, depth, reissue):
     """Commit a whole production batch from --csv with one transaction, its Merkle root, and write
     each product's certificate with its proof; a retailer claims the passport at the first sale
     (`transfer --first-sale`). Resumable: run it again after a stop."""
     target = settings.collection(brand_ref, collection)
     out_dir = Path(out) if out else Path(csv_file).with_suffix(".batch")
-    settings.emit(issue_csv(target, Path(csv_file), out_dir, depth))
+    settings.emit(issue_csv(target, Path(csv_file), out_dir, depth, reissue))
 
 
 class _progress:
@@ -528,7 +549,8 @@ def _stderr_console():
 
 @cli.command("event")
 @passport_options
-@click.option("--kind", required=True, type=click.Choice([cli_name(k) for k in EventKind]))
+@click.option("--kind", required=True, type=click.Choice([cli_name(k) for k in EventKind]),
+              help="The lifecycle event recorded.")
 @click.option("--details", help="The event's off-chain details; only a salted hash goes on chain.")
 @click.option("--details-file", type=click.Path(dir_okay=False), help="Read the details from a file.")
 @rpc_options
@@ -625,8 +647,8 @@ _report_command("destroyed", "Final: the owner, or the brand admin while it is i
 def report_request_clear(settings, ref, deadline, out):
     """The reporting owner signs a request that the brand clear the report (no gas)."""
     target = Collection(settings.chain, ref["collection"])
-    signed = consent.sign_clear_request(target, ref["passport_id"], consent.parse_deadline(deadline))
-    write_json_atomic(Path(out), signed.to_dict())
+    signed = consent.sign_clear_request(target, ref["passport_id"], consent.deadline_on(target, deadline))
+    write_json_new(Path(out), signed.to_dict(), "signed file")
     settings.emit({"request": out, "signer": signed.signer})
 
 
@@ -662,24 +684,24 @@ cli.add_command(consent_group, "consent")
 def consent_sign(settings, ref, buyer, terms, deadline, out):
     """The seller consents to a resale through an accredited reseller (no gas)."""
     target = Collection(settings.chain, ref["collection"])
-    signed = consent.sign_resale_consent(target, ref["passport_id"], buyer, terms, consent.parse_deadline(deadline))
-    write_json_atomic(Path(out), signed.to_dict())
+    signed = consent.sign_resale_consent(target, ref["passport_id"], buyer, terms, consent.deadline_on(target, deadline))
+    write_json_new(Path(out), signed.to_dict(), "signed file")
     settings.emit({"consent": out, "signer": signed.signer, "digest": "0x" + signed.digest.hex()})
 
 
 @consent_group.command("permit")
 @passport_options
 @click.option("--spender", required=True, help="Who may move the passport (e.g. a marketplace).")
-@click.option("--deadline", default="7d", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), required=True)
+@click.option("--deadline", default="7d", show_default=True, help="How long the permit stays valid.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="Where to write the signed permit (a new file).")
 @rpc_options
 @account_options
 @pass_settings
 def consent_permit(settings, ref, spender, deadline, out):
     """The owner signs an ERC-4494 permit: list on a marketplace without handing over custody."""
     target = Collection(settings.chain, ref["collection"])
-    signed = consent.sign_permit(target, ref["passport_id"], spender, consent.parse_deadline(deadline))
-    write_json_atomic(Path(out), signed.to_dict())
+    signed = consent.sign_permit(target, ref["passport_id"], spender, consent.deadline_on(target, deadline))
+    write_json_new(Path(out), signed.to_dict(), "signed file")
     settings.emit({"permit": out, "signer": signed.signer, "digest": "0x" + signed.digest.hex()})
 
 
@@ -744,7 +766,8 @@ def recovery_show(settings, ref):
 
 @cli.command("resales")
 @click.option("--brand", "brand_ref", required=True, help="Your brand: name, id or collection address.")
-@click.option("--period", type=click.Choice(list(PERIODS)), default="month", show_default=True)
+@click.option("--period", type=click.Choice(list(PERIODS)), default="month", show_default=True,
+              help="Group the resales by this period.")
 @rpc_options
 @pass_settings
 def resales(settings, brand_ref, period):
@@ -816,14 +839,12 @@ def history_command(settings, ref):
     if settings.json:
         settings.emit(story)
         return
-    from datetime import datetime, timezone
-
     lines = [f"{story.brand} passport {story.passport_id}",
              f"status {story.status}, owner {story.owner}, {story.owners} owner(s) after the brand, "
              f"{story.resales} resale(s)",
              f"history head {story.head} ({'verified against the logs' if story.head_verified else 'MISMATCH'})"]
     for e in story.entries:
-        when = datetime.fromtimestamp(e.timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        when = utc(e.timestamp)
         if e.record == "ownership":
             what = f"{e.kind}: {e.from_} -> {e.to}" + (" via reseller" if e.kind == "resale" else "")
         elif e.record == "lifecycle":

@@ -8,7 +8,7 @@ from .chain import DEFAULT_RPC_URL
 from .cli import LuxpassGroup, Settings
 from .commitment import Certificate
 from .errors import LuxpassError
-from .passport_link import link_for, write_qr
+from .passport_link import PNG_SCALE, SVG_SCALE, is_local, link_for, write_qr
 
 DEFAULT_RESOLVER = "http://127.0.0.1:8000"
 
@@ -30,16 +30,22 @@ def certificate_qr(certificate_file, resolver, out, json_):
     link. It carries the serial and GTIN with their proof, never the certificate's salt."""
     link = link_for(Certificate.load(certificate_file), resolver)
     stem = Path(out) if out else Path(certificate_file).with_suffix(".qr")
-    svg, png = write_qr(link.uri, stem)
+    qr = write_qr(link.uri, stem)
+    if is_local(resolver):
+        click.echo(f"warning: the resolver {resolver} is local: a phone that scans this code cannot open it; "
+                   "pass --resolver with the verification page's public URL", err=True)
     if not json_:
-        click.echo(f"QR code written to {svg} and {png}", err=True)
-    Settings(json=json_).emit({"uri": link.uri, "gtin": link.gtin, "serial": link.serial, "svg": str(svg),
-                               "png": str(png)}, link.uri)
+        click.echo(f"QR code version {qr.version} ({qr.modules}x{qr.modules} modules; {SVG_SCALE} px per module in "
+                   f"the SVG, {PNG_SCALE} in the PNG) written to {qr.svg} and {qr.png}", err=True)
+    Settings(json=json_).emit({"uri": link.uri, "gtin": link.gtin, "serial": link.serial, "svg": str(qr.svg),
+                               "png": str(qr.png), "qr_version": qr.version, "modules": qr.modules,
+                               "local_resolver": is_local(resolver)}, link.uri)
 
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port the verification page listens on.")
 @click.option("--rpc-url", envvar="ETH_RPC_URL", default=DEFAULT_RPC_URL, show_default=True,
               help="JSON-RPC endpoint of the chain.")
 @click.option("--chip-reader-script", metavar="URL",

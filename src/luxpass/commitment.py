@@ -40,10 +40,30 @@ def normalize_record(record) -> dict[str, str]:
         text = str(value).strip()
         if len(text.encode()) > MAX_FIELD_BYTES:
             raise InputError(f"record field {name!r} is longer than {MAX_FIELD_BYTES} bytes", "shorten it")
-        out[name.strip()] = text
+        out[name.strip()] = check_known_format(name.strip(), text)
     if not out.get("serial"):
         raise InputError("the product record has no serial", "add a non-empty `serial` field")
     return dict(sorted(out.items()))
+
+
+def check_known_format(name: str, value: str) -> str:
+    """Fields with a known format are checked before anything is sent, while they can still be
+    fixed: `gtin` (its GS1 check digit) and dates (`date` or `*_date`, as YYYY-MM-DD)."""
+    from datetime import date
+
+    from .gs1 import parse_gtin
+
+    if name.lower() == "gtin":
+        parse_gtin(value)
+    elif name.lower() == "date" or name.lower().endswith("_date"):
+        try:
+            date.fromisoformat(value)
+            if len(value) != 10:
+                raise ValueError
+        except ValueError:
+            raise InputError(f"record field {name!r} is {value!r}, not a date YYYY-MM-DD",
+                             "write it as e.g. 2026-03-14") from None
+    return value
 
 
 def new_salt() -> bytes:
@@ -152,7 +172,8 @@ class Certificate:
         return data
 
     def save(self, path: Path) -> None:
-        write_json_atomic(Path(path), self.to_dict())
+        """Write the certificate to a new file: an existing one (and its salt) is never replaced."""
+        write_json_new(Path(path), self.to_dict(), "certificate")
 
     @classmethod
     def from_dict(cls, data) -> "Certificate":
@@ -204,8 +225,16 @@ def parse_address(text: str, what: str = "address") -> str:
     return checksummed
 
 
+MAX_SMALL_JSON_BYTES = 1024 * 1024  # a certificate, consent, record or disclosure is a few kilobytes
+LARGE_JSON = {"job", "serial ledger", "audit report", "deployment"}  # these grow with the products
+
+
 def read_json(path, what: str):
+    """A JSON file, size-capped before it is read: 1 MiB but for the files in LARGE_JSON."""
     try:
+        if what not in LARGE_JSON and Path(path).stat().st_size > MAX_SMALL_JSON_BYTES:
+            raise InputError(f"{what} file {path} is larger than {MAX_SMALL_JSON_BYTES // 1024} KiB, "
+                             f"too large to be a {what}", "pass the file luxpass wrote")
         text = Path(path).read_text()
     except OSError as exc:
         raise InputError(f"cannot read {what} file {path}: {exc.strerror}", "check the path") from None
@@ -215,6 +244,14 @@ def read_json(path, what: str):
         return json.loads(text)
     except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep to be one of ours
         raise InputError(f"{what} file {path} is not valid JSON (line {getattr(exc, 'lineno', '?')})", "fix or replace the file") from None
+
+
+def write_json_new(path: Path, data, what: str = "file") -> None:
+    """Write `data` to `path` only if nothing is there: a signed or salted file is never overwritten."""
+    if Path(path).exists():
+        raise InputError(f"{what} {path} already exists and would be lost",
+                         "pass another path, or move the old file away first")
+    write_json_atomic(Path(path), data)
 
 
 def write_json_atomic(path: Path, data, durable: bool = True) -> None:

@@ -14,7 +14,8 @@ from eth_utils import keccak
 
 from .commitment import parse_address, passport_hex, read_json
 from .errors import InputError, LuxpassError
-from .passports import Collection, Recorded, tx_hex
+from .passports import Collection, Recorded, refuse_self_transfer, tx_hex
+from .results import utc
 
 CONSENT_FORMAT = "luxpass-signed/1"
 ZERO = "0x" + "00" * 20
@@ -129,6 +130,11 @@ def parse_deadline(text: str, now: int | None = None) -> int:
     return (now if now is not None else int(time.time())) + seconds
 
 
+def deadline_on(collection: Collection, text: str) -> int:
+    """A deadline `text` from now on the chain's clock (the one the contract checks), not this machine's."""
+    return parse_deadline(text, collection.chain.w3.eth.get_block("latest")["timestamp"])
+
+
 def _sign(collection: Collection, kind: str, message: dict, **extra) -> Signed:
     signer = collection.chain.account
     if signer is None:
@@ -189,8 +195,17 @@ def check_consent(collection: Collection, signed: Signed) -> tuple[str, str]:
         return "PassportConsentWrongCollection", f"signed for collection {message['collection']}"
     if typed_data_digest({**signed.typed_data, "domain": domain_of(collection)["domain"]}) != signed.digest:
         return "PassportConsentWrongCollection", "signed in another EIP-712 domain"
-    if chain.w3.eth.get_block("latest")["timestamp"] > int(message["deadline"]):
-        return "PassportConsentExpired", "the consent is past its deadline"
+    if signed.terms is not None:
+        try:
+            matches = "0x" + terms_commitment(signed.terms, bytes.fromhex(str(signed.terms_salt).removeprefix("0x"))
+                                              ).hex() == str(message["termsHash"]).lower()
+        except ValueError:
+            matches = False
+        if not matches:
+            return "TermsAltered", "the terms in the file are not the ones the seller signed (edited after signing)"
+    # the next block, the earliest a resale can land in, is at least one second later than the latest
+    if chain.w3.eth.get_block("latest")["timestamp"] + 1 > int(message["deadline"]):
+        return "PassportConsentExpired", f"the consent expired at {utc(int(message['deadline']))}"
     if chain.call(collection.contract.functions.isConsentUsed(signed.digest)):
         return "PassportConsentUsed", "this consent was already used"
     token = int(message["tokenId"])
@@ -238,6 +253,10 @@ def submit_resale(collection: Collection, signed: Signed, buyer: str | None) -> 
     if collection.chain.call(collection.contract.functions.isConsentUsed(signed.digest)):
         return ResaleResult(passport_hex(token), "already-done", collection.owner_of(token),
                             collection.chain.address, None)
+    verdict, reason = check_consent(collection, signed)
+    if verdict != "ok":
+        raise LuxpassError(f"the consent is refused ({verdict}): {reason}", "ask the seller for a new consent")
+    refuse_self_transfer(collection.owner_of(token), buyer)
     consent = (int(message["chainId"]), parse_address(message["collection"]), token, parse_address(message["buyer"]),
                bytes.fromhex(message["termsHash"].removeprefix("0x")), int(message["nonce"]), int(message["deadline"]))
     call = collection.contract.functions.resell(consent, buyer, bytes.fromhex(signed.signature.removeprefix("0x")))
@@ -264,6 +283,7 @@ def submit_permit(collection: Collection, signed: Signed, to: str) -> Recorded:
         raise InputError(f"the permit is for spender {spender}, not {collection.chain.address}",
                          "submit it from the spender's account")
     owner = collection.owner_of(token)
+    refuse_self_transfer(owner, to)
     collection.chain.transact(collection.contract.functions.permit(
         spender, token, int(message["deadline"]), bytes.fromhex(signed.signature.removeprefix("0x"))),
         f"permit for {passport_hex(token)[:12]}…")

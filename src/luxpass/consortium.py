@@ -1,5 +1,5 @@
 """The consortium registry: deployment, member brands, votes and accreditations."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from web3.logs import DISCARD
@@ -28,6 +28,7 @@ class Deployment:
     implementation: str
     block: int
     founders: list
+    earlier_registries: list = field(default_factory=list)  # replaced by a deploy --force, newest last
 
     @staticmethod
     def path(chain_id: int) -> Path:
@@ -37,9 +38,18 @@ class Deployment:
         path = self.path(self.chain_id)
         write_json_atomic(path, {
             "chainId": self.chain_id, "registry": self.registry, "implementation": self.implementation,
-            "block": self.block, "founders": self.founders,
+            "block": self.block, "founders": self.founders, "earlierRegistries": self.earlier_registries,
         })
         return path
+
+    @classmethod
+    def recorded(cls, chain_id: int) -> "Deployment | None":
+        path = cls.path(chain_id)
+        if not path.is_file():
+            return None
+        data = read_json(path, "deployment")
+        return cls(data["chainId"], data["registry"], data["implementation"], data["block"],
+                   data.get("founders", []), data.get("earlierRegistries", []))
 
     @classmethod
     def load(cls, chain: Chain) -> "Deployment":
@@ -49,8 +59,7 @@ class Deployment:
                 f"no luxpass deployment is recorded for chain {chain.chain_id} ({chain.rpc_url})",
                 "run `luxpass deploy`, or point --rpc-url at the chain you deployed to",
             )
-        data = read_json(path, "deployment")
-        deployment = cls(data["chainId"], data["registry"], data["implementation"], data["block"], data.get("founders", []))
+        deployment = cls.recorded(chain.chain_id)
         if not chain.w3.eth.get_code(deployment.registry):
             raise LuxpassError(
                 f"the registry recorded for chain {chain.chain_id} at {deployment.registry} has no code on this node",
@@ -94,9 +103,10 @@ class VoteResult:
 
 
 def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUORUM_BPS,
-           voting_period: int = DEFAULT_VOTING_PERIOD) -> Deployment:
+           voting_period: int = DEFAULT_VOTING_PERIOD, force: bool = False) -> Deployment:
     """Deploy the passport implementation and the registry with its founding brands, and
-    record the deployment for this chain id."""
+    record the deployment for this chain id. A chain whose recorded registry is live is refused
+    unless `force`; the replaced registry stays in the record, so its passports still verify."""
     if not founders:
         raise InputError("a consortium needs at least one founding brand", "pass --founder NAME:SYMBOL:COUNCIL")
     if not 0 < quorum_bps < 10_000:
@@ -106,6 +116,12 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
     names = [f.name for f in founders]
     if len(set(n.lower() for n in names)) != len(names) or len(set(f.council for f in founders)) != len(founders):
         raise InputError("founding brands need distinct names and distinct council addresses", "fix the --founder list")
+    earlier = Deployment.recorded(chain.chain_id)
+    live = earlier is not None and bool(chain.w3.eth.get_code(earlier.registry))
+    if live and not force:
+        raise InputError(f"chain {chain.chain_id} already has a luxpass registry at {earlier.registry} "
+                         f"(recorded in {Deployment.path(chain.chain_id)})",
+                         "use that one, or pass --force to deploy another (the old one stays recorded)")
     wanted, chain.confirmations = chain.confirmations, 1  # record it once mined, then confirm
     try:
         implementation, _ = chain.deploy("BrandPassport")
@@ -115,8 +131,9 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
         )
     finally:
         chain.confirmations = wanted
+    kept = (earlier.earlier_registries + [earlier.registry]) if live else []
     deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
-                            [f.__dict__ for f in founders])
+                            [f.__dict__ for f in founders], kept)
     deployment.save()
     chain.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
     return deployment
@@ -133,6 +150,16 @@ class Consortium:
     @classmethod
     def open(cls, chain: Chain) -> "Consortium":
         return cls(chain, Deployment.load(chain))
+
+    def earlier_registry_of(self, collection: str) -> "Consortium | None":
+        """The registry, recorded for this chain before a `deploy --force`, that created `collection`."""
+        for address in reversed(self.deployment.earlier_registries):
+            if not self.chain.w3.eth.get_code(address):
+                continue
+            earlier = Consortium(self.chain, replace(self.deployment, registry=address, earlier_registries=[]))
+            if self.chain.call(earlier.registry.functions.brandIdOfCollection(collection)):
+                return earlier
+        return None
 
     def brand_count(self) -> int:
         return self.chain.call(self.registry.functions.brandCount())

@@ -18,7 +18,7 @@ from .commitment import (
     parse_passport_id,
     passport_hex,
     read_json,
-    write_json_atomic,
+    write_json_new,
 )
 from .consortium import Consortium
 from .disclosure import fold, leaf_path, record_leaves
@@ -139,4 +139,4 @@ def check_disclosure(consortium: Consortium, disclosure: Disclosure) -> Disclosu
 def save(disclosure: Disclosure, path: Path, certificate_path: Path) -> None:
     if Path(path).resolve() == Path(certificate_path).resolve():
         raise InputError(f"{path} is the certificate itself", "pass another --out file for the disclosure")
-    write_json_atomic(Path(path), disclosure.to_dict())
+    write_json_new(Path(path), disclosure.to_dict(), "disclosure")

@@ -18,6 +18,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import segno
 
@@ -104,6 +105,7 @@ def _decode_proof(text: str) -> bytes:
 
 
 AUTHENTIC, NOT_AUTHENTIC = "authentic", "not-authentic"  # a genuine passport's other states: its status
+UNREADABLE = "unreadable"  # the link itself cannot be read: smudged, cut, mistyped; nothing is known yet
 
 
 @dataclass
@@ -126,7 +128,7 @@ def check_link(consortium: Consortium, uri: str | DigitalLink) -> LinkCheck:
         link = uri if isinstance(uri, DigitalLink) else parse_link(uri)
         proven = read_link(link)
     except InputError as exc:
-        return LinkCheck(NOT_AUTHENTIC, f"this link is damaged or forged: {exc.problem}")
+        return LinkCheck(UNREADABLE, f"this code cannot be read in full: {exc.problem}")
     check = LinkCheck(NOT_AUTHENTIC, "", proven.gtin, proven.serial, proven.collection,
                       passport_hex(proven.passport_id))
     if not proven.gtin_matches:
@@ -145,15 +147,33 @@ def check_link(consortium: Consortium, uri: str | DigitalLink) -> LinkCheck:
     return check
 
 
-def write_qr(uri: str, stem: Path) -> tuple[Path, Path]:
-    """The QR code of `uri` as `<stem>.svg` and `<stem>.png`."""
-    code = segno.make(uri, error="m", micro=False)
+SVG_SCALE, PNG_SCALE = 4, 8  # pixels per module
+
+
+@dataclass
+class QrCode:
+    svg: Path
+    png: Path
+    version: int  # the smallest QR version that holds the link at error level M
+    modules: int  # modules per side, quiet zone excluded
+
+
+def write_qr(uri: str, stem: Path) -> QrCode:
+    """The QR code of `uri` as `<stem>.svg` and `<stem>.png`: the smallest version that holds the
+    link with error correction M (about 15 % of the code can be smudged and still read)."""
+    code = segno.make(uri, error="m", micro=False, boost_error=False)
     svg, png = stem.with_name(stem.name + ".svg"), stem.with_name(stem.name + ".png")
     try:
         stem.parent.mkdir(parents=True, exist_ok=True)
-        code.save(svg, scale=4, border=4, title="Product passport: " + uri)
-        code.save(png, scale=8, border=4)
+        code.save(svg, scale=SVG_SCALE, border=4, title="Product passport: " + uri)
+        code.save(png, scale=PNG_SCALE, border=4)
     except OSError as exc:
         raise InputError(f"cannot write the QR code to {stem.parent}: {exc.strerror}",
                          "pass --out in a writable folder") from None
-    return svg, png
+    return QrCode(svg, png, int(code.version), code.symbol_size(border=0)[0])
+
+
+def is_local(resolver: str) -> bool:
+    """A resolver only this machine reaches: a phone scanning the code cannot open it."""
+    host = (urlsplit(resolver).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".local") or host == "0.0.0.0"

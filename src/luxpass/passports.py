@@ -1,10 +1,12 @@
 """A brand's passport collection: roles, minting, lifecycle events, transfers and status."""
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from eth_abi import encode
 from eth_utils import keccak
 
+from .accounts import home
 from .artifacts import ROLES
 from .chain import Chain
 from .commitment import (
@@ -13,9 +15,11 @@ from .commitment import (
     normalize_record,
     parse_address,
     passport_hex,
+    read_json,
+    write_json_atomic,
 )
 from .errors import InputError
-from .results import EventKind, Status
+from .results import EventKind, Status, utc
 
 
 @dataclass
@@ -25,6 +29,7 @@ class Minted:
     owner: str
     tx: str
     certificate: dict
+    certificate_file: str
 
 
 @dataclass
@@ -34,6 +39,47 @@ class Recorded:
     tx: str
     details_hash: str | None = None
     details_salt: str | None = None
+
+
+class SerialLedger:
+    """The serials a brand already issued in one collection, kept on this machine: the chain holds
+    only commitments, so it cannot tell that two passports are of one product. A repeat is refused
+    with the passport it already has, unless it is an explicit reissue with a reason."""
+
+    def __init__(self, chain_id: int, collection: str):
+        self.path = home() / "ledgers" / f"{chain_id}-{collection}.json"
+        self.serials: dict[str, list[dict]] = \
+            read_json(self.path, "serial ledger").get("serials", {}) if self.path.is_file() else {}
+
+    def check(self, serials: list[str], reissue: str | None, own: set[str] = frozenset(),
+              still_exists=None) -> None:
+        """Refuse serials issued before (other than the passport ids in `own`, a job's own resume),
+        unless `reissue` gives the reason. `still_exists(entries)` drops entries the chain no longer
+        has (a development chain that was reset)."""
+        repeats = {serial: [e for e in self.serials.get(serial, []) if e["passportId"] not in own]
+                   for serial in serials}
+        repeats = {serial: entries for serial, entries in repeats.items() if entries}
+        if still_exists and repeats:
+            listed = [e for entries in repeats.values() for e in entries]
+            gone = {id(e) for e, there in zip(listed, still_exists(listed)) if not there}
+            repeats = {s: kept for s, es in repeats.items() if (kept := [e for e in es if id(e) not in gone])}
+        if repeats and not (reissue and reissue.strip()):
+            serial, entries = next(iter(repeats.items()))
+            more = f" (and {len(repeats) - 1} more serials)" if len(repeats) > 1 else ""
+            raise InputError(f"serial {serial!r} already has passport {entries[-1]['passportId']}{more}",
+                             "verify that passport instead, or pass --reissue REASON to issue another on purpose")
+
+    def record(self, issued: list[tuple[str, str]], reissue: str | None, batch_root: str | None = None) -> None:
+        for serial, passport_id in issued:
+            entries = self.serials.setdefault(serial, [])
+            if not any(e["passportId"] == passport_id for e in entries):
+                entries.append({"passportId": passport_id, "batchRoot": batch_root, "reissue": reissue or None})
+        write_json_atomic(self.path, {"format": "luxpass-serial-ledger/1", "serials": self.serials})
+
+
+def default_certificate_path(chain_id: int, passport_id: str) -> Path:
+    """Where a single mint writes its owner certificate when no --certificate is given."""
+    return home() / "certificates" / str(chain_id) / f"{passport_id}.json"
 
 
 def tx_hex(receipt) -> str:
@@ -54,8 +100,11 @@ class Collection:
     def has_role(self, role: str, account: str) -> bool:
         return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
 
-    def set_role(self, role: str, account: str, grant: bool) -> str:
+    def set_role(self, role: str, account: str, grant: bool) -> str | None:
+        """Grant or revoke; None, and nothing sent, when the account already is as asked."""
         account = parse_address(account)
+        if self.has_role(role, account) == grant:
+            return None
         fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
         verb = "grant" if grant else "revoke"
         return tx_hex(self.chain.transact(fn(_role(role), account), f"{verb} {role} role to {account}"))
@@ -63,14 +112,28 @@ class Collection:
     def set_base_uri(self, base_uri: str) -> str:
         return tx_hex(self.chain.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
 
-    def mint(self, record: dict, to: str | None = None) -> Minted:
-        """Mint one product's passport; the certificate (record and salt) never leaves this machine."""
+    def ledger(self) -> SerialLedger:
+        return SerialLedger(self.chain.chain_id, self.address)
+
+    def mint(self, record: dict, to: str | None = None, certificate_path: Path | None = None,
+             reissue: str | None = None) -> Minted:
+        """Mint one product's passport and write its owner certificate (record and salt, which never
+        leave this machine) to a new file, by default under the luxpass home. A serial this brand
+        already issued is refused unless `reissue` says why."""
         record = normalize_record(record)
         owner = parse_address(to, "recipient") if to is not None else self.chain.address
         cert = Certificate(self.chain.chain_id, self.address, record, new_salt())
-        receipt = self.chain.transact(self.contract.functions.mint(owner, cert.commitment),
-                                      f"mint passport {passport_hex(cert.passport_id)[:12]}…")
-        return Minted(passport_hex(cert.passport_id), self.address, owner, tx_hex(receipt), cert.to_dict())
+        pid = passport_hex(cert.passport_id)
+        path = Path(certificate_path) if certificate_path else default_certificate_path(self.chain.chain_id, pid)
+        if path.exists():
+            raise InputError(f"certificate {path} already exists and would be lost",
+                             "pass another --certificate path")
+        ledger = self.ledger()
+        ledger.check([record["serial"]], reissue, still_exists=self.still_issued)
+        receipt = self.chain.transact(self.contract.functions.mint(owner, cert.commitment), f"mint passport {pid[:12]}…")
+        ledger.record([(record["serial"], pid)], reissue)
+        cert.save(path)
+        return Minted(pid, self.address, owner, tx_hex(receipt), cert.to_dict(), str(path))
 
     def record_event(self, passport_id: int, kind: EventKind, details: str) -> Recorded:
         """Record a lifecycle event with a salted hash of its off-chain details."""
@@ -84,6 +147,7 @@ class Collection:
 
     def first_sale(self, passport_id: int, buyer: str) -> Recorded:
         buyer = parse_address(buyer, "buyer")
+        refuse_self_transfer(self.owner_of(passport_id), buyer)
         receipt = self.chain.transact(self.contract.functions.firstSale(passport_id, buyer),
                                       f"first sale of {passport_hex(passport_id)[:12]}… to {buyer}")
         return Recorded(passport_hex(passport_id), "first-sale", tx_hex(receipt))
@@ -111,6 +175,7 @@ class Collection:
         """The owner's (or an approved operator's) transfer, by safeTransferFrom."""
         to = parse_address(to, "recipient")
         owner = owner or self.owner_of(passport_id)
+        refuse_self_transfer(owner, to)
         fn = self.contract.functions.safeTransferFrom(owner, to, passport_id)
         receipt = self.chain.transact(fn, f"transfer {passport_hex(passport_id)[:12]}… to {to}")
         return Recorded(passport_hex(passport_id), "transfer", tx_hex(receipt))
@@ -146,10 +211,16 @@ class Collection:
     def recovery_of(self, passport_id: int) -> dict:
         new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id))
         return {"passport_id": passport_hex(passport_id), "pending": ready_at != 0,
-                "new_owner": new_owner if ready_at else None, "ready_at": ready_at or None}
+                "new_owner": new_owner if ready_at else None, "ready_at": utc(ready_at) if ready_at else None}
 
     def owner_of(self, passport_id: int) -> str:
         return self.chain.call(self.contract.functions.ownerOf(passport_id))
+
+    def still_issued(self, entries: list[dict]) -> list[bool]:
+        """For serial ledger entries: whether the chain still has each passport (or its batch)."""
+        minted = self.exists([int(e["passportId"], 16) for e in entries if not e.get("batchRoot")])
+        return [self.batch_committed_at(bytes.fromhex(e["batchRoot"][2:])) != 0 if e.get("batchRoot")
+                else minted.pop(0) for e in entries]
 
     def exists(self, passport_ids: list[int], chunk: int = 2000) -> list[bool]:
         found = []
@@ -157,6 +228,12 @@ class Collection:
             exists, _, _ = self.chain.call(self.contract.functions.passportsState(passport_ids[start:start + chunk]))
             found.extend(exists)
         return found
+
+
+def refuse_self_transfer(owner: str, to: str) -> None:
+    """A transfer to the current owner changes nothing but would count as a new owner."""
+    if parse_address(owner) == parse_address(to):
+        raise InputError(f"{to} already owns this passport", "pass the new owner's address with --to")
 
 
 def _role(name: str) -> bytes:

@@ -82,3 +82,10 @@ def cli_name(member: enum.Enum) -> str:
 def from_cli_name(enum_type, text: str):
     key = text.strip().upper().replace("-", "_")
     return enum_type[key]
+
+
+def utc(timestamp: int) -> str:
+    """A Unix time as people read it: `2026-12-01 23:15:00 UTC`."""
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(int(timestamp), timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")

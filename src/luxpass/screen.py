@@ -10,6 +10,7 @@ from pathlib import Path
 
 from eth_utils import keccak
 
+from .bulk import MAX_CSV_BYTES
 from .commitment import Certificate, parse_address
 from .consortium import Consortium
 from .errors import InputError, LuxpassError
@@ -28,6 +29,7 @@ class Listing:
     passport_id: int
     seller: str | None
     certificate_matches: bool | None = None
+    malformed: str | None = None  # why the row could not be read: its verdict, the file goes on
 
 
 @dataclass
@@ -45,6 +47,8 @@ def read_listings(path: Path) -> list[Listing]:
     relative to the file) or `collection` and `passport_id`."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise InputError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MiB", "split the listings into several files")
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
@@ -57,13 +61,13 @@ def read_listings(path: Path) -> list[Listing]:
                          "name the columns in the first line")
     listings, addresses = [], {}
     for line, row in enumerate(rows, start=2):
-        if None in row or None in row.values():
-            raise InputError(f"{path} line {line}: the number of values does not match the columns",
-                             "fix the row (quote values that contain commas)")
         try:
+            if None in row or None in row.values():
+                raise InputError("the number of values does not match the columns")
             listings.append(_listing(path, line, row, addresses))
         except InputError as exc:
-            raise InputError(f"{path} line {line}: {exc.problem}", exc.fix) from None
+            listings.append(Listing(line, row.get("listing") or str(line), "", 0, None,
+                                    malformed=f"malformed row (line {line}): {exc.problem}"))
     if not listings:
         raise InputError(f"{path} has no listings", "add one listing per line")
     return listings
@@ -97,9 +101,10 @@ def _address(text: str, what: str, seen: dict) -> str:
 
 def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) -> list[ScreenResult]:
     by_collection: dict[str, list[int]] = {}
+    verdicts: list[str | None] = [listing.malformed for listing in listings]
     for index, listing in enumerate(listings):
-        by_collection.setdefault(listing.collection, []).append(index)
-    verdicts: list[str | None] = [None] * len(listings)
+        if not listing.malformed:
+            by_collection.setdefault(listing.collection, []).append(index)
     for collection, indexes in by_collection.items():
         problem = _collection_problem(consortium, collection)
         if problem:

@@ -44,6 +44,12 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
     verdict = Verdict(False, "", collection, shown_id)
     brand_id = chain.call(consortium.registry.functions.brandIdOfCollection(collection))
     if brand_id == 0:
+        earlier = consortium.earlier_registry_of(collection)
+        if earlier is not None:
+            verdict = verify(earlier, collection, passport_id, certificate, batch)
+            verdict.warnings.append(f"the collection belongs to an earlier registry of this chain, "
+                                    f"{earlier.registry.address}, replaced by a later deployment")
+            return verdict
         verdict.reason = "the collection is not one the consortium registry created (a look-alike or unknown contract)"
         return verdict
     brand = consortium.brand(brand_id)
@@ -148,17 +154,17 @@ def history(consortium: Consortium, collection: str, passport_id: int, index=Non
         records = fetch_records(chain, [collection], consortium.deployment.block, chain.w3.eth.block_number,
                                 passport_id, chunk=100_000)
         timestamp = _block_timestamps(chain)
-    entries, head, owners, resales = [], ZERO32, 0, 0
+    entries, head, owners_seen, resales = [], ZERO32, set(), 0
     for record in records:
         head = fold(head, record)
         entry = _entry(record, timestamp(record.block), head)
         if entry.record == "ownership" and entry.kind not in ("mint", "custody"):
-            owners += 1
+            owners_seen.add(entry.to)
             resales += entry.kind == "resale"
         entries.append(entry)
     stored_head = bytes(passport[5])
     return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
-                   cli_name(Status(passport[0])), owners, resales, "0x" + stored_head.hex(),
+                   cli_name(Status(passport[0])), len(owners_seen), resales, "0x" + stored_head.hex(),
                    head == stored_head and len(entries) == passport[3], entries)
 
 

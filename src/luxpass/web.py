@@ -31,7 +31,7 @@ from .commitment import parse_address, parse_passport_id
 from .consortium import Consortium
 from .errors import InputError, LuxpassError
 from .gs1 import DigitalLink
-from .passport_link import AUTHENTIC, NOT_AUTHENTIC, LinkCheck, check_link
+from .passport_link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from .results import to_jsonable
 
 log = logging.getLogger("luxpass.web")
@@ -46,6 +46,9 @@ HEADLINES = {
     AUTHENTIC: ("Authentic", "A genuine {brand} product, recorded in the luxury consortium's registry."),
     NOT_AUTHENTIC: ("Not authentic", "This code does not lead to a genuine product passport. Do not buy on its "
                                      "strength."),
+    UNREADABLE: ("Cannot be read, try again", "This code could not be read in full: it may be smudged, damaged or "
+                                              "mistyped. Scan it again, or type the address printed under it. "
+                                              "Nothing is known yet about the product."),
     "stolen": ("Reported stolen", "A genuine {brand} product that its owner reported stolen. Do not buy it; "
                                   "tell {brand}."),
     "lost": ("Reported lost", "A genuine {brand} product that its owner reported lost. Do not buy it; tell {brand}."),
