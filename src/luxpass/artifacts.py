@@ -47,6 +47,20 @@ FIXES = {
     "PassportBatchAlreadyCommitted": "this batch is committed already; re-run `luxpass issue` with the same --out",
     "ERC721IncorrectOwner": "only the passport's owner can do that",
     "ERC721InsufficientApproval": "only the owner, or an account the owner approved, can move the passport",
+    "PassportSelfTransfer": "the account already owns the passport; name another recipient",
+    "PassportRecoveryStale": "the passport moved (or its owner revoked signatures) since the request; request it again",
+    "PassportRecoveryPending": "a recovery is pending; see `luxpass recovery show`, or cancel it first",
+    "PassportRecoveryCoolingDown": "the owner cancelled a recovery; a new request is accepted after the cool-down",
+    "PassportRecoveryToBrand": "a recovery goes to the customer's new address, never to an account of the brand",
+    "PassportRebindNeedsOwner": "the passport is sold: rebind with the owner's signed ChipRebind (`rebindChip`)",
+    "PassportRebindNotOwner": "ask the current owner to sign the ChipRebind at the passport's current nonce",
+    "PassportChipChallengeExpired": "the chip's answer is past its deadline; challenge the chip again",
+    "PassportChipChallengeInvalid": "the chip did not sign this challenge for this recipient; challenge it again",
+    "PassportChipClaimClosed": "the current owner must open a chip claim first (setChipClaim)",
+    "PassportClearRequestStale": "the request names an earlier report; ask the reporter to sign one for this report",
+    "PassportConsentWrongReseller": "the consent names another reseller; submit it from that account or ask for a new one",
+    "PassportConsentStale": "the passport moved or its owner revoked signatures; ask the owner for a new consent",
+    "PassportNoRecovery": "no recovery is pending for this passport; see `luxpass recovery show`",
 }
 
 
