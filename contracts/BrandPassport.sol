@@ -442,7 +442,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             if (owner == address(0)) verdict = Screening.NoSuchPassport;
             else if (_passports[tokenIds[i]].status != Status.Active) {
                 verdict = Screening(uint8(_passports[tokenIds[i]].status) + 1);
-            } else if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
+            } else if (checkSellers && sellers[i] != owner) {
+                verdict = Screening.SellerNotOwner;
+            } else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) {
+                verdict = Screening.RecoveryPending;
+            }
             verdicts[i] = bytes1(uint8(verdict));
         }
     }
@@ -607,8 +611,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// check runs after the kind is reset, so a recipient re-entering moves nothing as `kind`.
     function _moveAs(TransferKind kind, address to, uint256 tokenId) private {
         if (to == address(0)) revert ERC721InvalidReceiver(to);
+        address from = _ownerOf(tokenId);
         _pendingKind = uint8(kind) + 1;
-        address from = _update(to, tokenId, address(0));
+        _update(to, tokenId, address(0));
         _pendingKind = 0;
         ERC721Utils.checkOnERC721Received(msg.sender, from, to, tokenId, "");
     }

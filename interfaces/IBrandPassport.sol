@@ -56,7 +56,8 @@ interface IBrandPassport is IERC4494 {
         Lost,
         Stolen,
         Destroyed,
-        SellerNotOwner
+        SellerNotOwner,
+        RecoveryPending
     }
 
     /// @notice A seller's consent to a resale through an accredited reseller, signed as EIP-712
@@ -299,7 +300,8 @@ interface IBrandPassport is IERC4494 {
     function batchCommittedAt(bytes32 root) external view returns (uint256);
 
     /// @notice One verdict byte (`Screening`) per listing: does the passport exist, its status,
-    /// and whether `sellers[i]` owns it (skipped when `sellers` is empty).
+    /// whether `sellers[i]` owns it (skipped when `sellers` is empty), and whether a recovery is
+    /// pending (the passport would move away from whoever buys it).
     function screen(uint256[] calldata tokenIds, address[] calldata sellers) external view returns (bytes memory);
 
     function passport(uint256 tokenId) external view returns (Passport memory);

@@ -216,8 +216,9 @@ def check_consent(collection: Collection, signed: Signed) -> tuple[str, str]:
     if int(message["nonce"]) != nonce:
         return "PassportConsentStale", "the passport moved, or its owner revoked signatures, since the consent was signed"
     reseller = parse_address(message["reseller"])
-    if int(reseller, 16) and chain.address and chain.address != reseller:
-        return "PassportConsentWrongReseller", f"the consent names the reseller {reseller}, not {chain.address}"
+    submitter = chain.account.address if chain.account is not None else None
+    if int(reseller, 16) and submitter and submitter != reseller:
+        return "PassportConsentWrongReseller", f"the consent names the reseller {reseller}, not {submitter}"
     if not _signed_by(chain, owner, signed):
         return "PassportConsentNotOwner", f"not signed by the owner {owner}"
     return "ok", f"signed by the owner {owner}"

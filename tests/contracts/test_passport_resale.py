@@ -112,7 +112,7 @@ def test_stolen_passport_cannot_be_resold(brand, sold, alice, bob, reseller):
     earlier, earlier_signature = consent_for(brand, sold, alice)
     brand.reportStatus(sold, S_STOLEN, {"from": alice})
     # a report advances the nonce: the consent signed before it is dead, and a new one is refused
-    with brownie.reverts(error("PassportConsentStale", sold, earlier[5], earlier[5] + 1)):
+    with brownie.reverts(error("PassportConsentStale", sold, earlier[6], earlier[6] + 1)):
         brand.resell(earlier, bob, earlier_signature, {"from": reseller})
     consent, signature = consent_for(brand, sold, alice)
     with brownie.reverts(error("PassportNotTransferable", sold, S_STOLEN)):
