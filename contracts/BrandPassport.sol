@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Utils.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -12,25 +13,44 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 
 /// @title BrandPassport
 /// @notice One brand's passport collection, created by the ConsortiumRegistry as a clone of
-/// one implementation. Invariants:
+/// one implementation.
+///
+/// The rule: after its first sale a passport changes owner only by an authorisation that its
+/// current owner gave during the current ownership and that names what it allows: the owner's
+/// own transaction (or an approved operator's, approvals die on every move), a consent or
+/// permit signed at the current nonce, a chip claim the current owner opened, or a recovery
+/// requested during this ownership, by a brand that is active, that the owner did not cancel
+/// within RECOVERY_DELAY. Anything granted before the passport last moved is dead: consents,
+/// permits, chip rebind requests and recoveries are keyed to the passport's nonce, which every
+/// move advances, and the chip-claim flag lives in the slot every move writes and is cleared
+/// there. The owner ends every outstanding signature without moving with `revokeSignatures`.
+///
+/// Invariants:
 /// - every mint and transfer passes `_update`, which refuses to move a lost, stolen or
-///   destroyed passport, advances the passport's nonce and appends the ownership record;
-///   there is no burn, so each passport has exactly one owner and the balances add up to the
-///   passports minted;
+///   destroyed passport (except a recovery of a lost or stolen one, which carries the report to
+///   the new owner), refuses a move to its own owner, advances the passport's nonce, closes its
+///   chip claim and appends the ownership record; there is no burn, so each passport has exactly
+///   one owner and the balances add up to the passports minted;
 /// - records are append-only: `head` only ever folds in a new record, and nothing recorded
 ///   can be edited or deleted, by anyone; each passport's `head` is the fold of its records in
 ///   order (IBrandPassport), which anyone re-derives from the logs;
 /// - only this brand's role holders write brand records (mints, batches, lifecycle events,
-///   first sales, chip bindings), and only while the registry lists the brand as active;
+///   first sales, chip bindings), and only while the registry lists the brand as active; after
+///   the first sale a chip is rebound only with the owner's signed `ChipRebind`;
 /// - before its first sale a passport moves only between brand custodians; the first sale is
-///   made by a retailer; after it, a passport moves only by its owner (or whom the owner
-///   approved, also by ERC-4494 permit), by an accredited reseller with the owner's signed
-///   consent, by a holder of its chip when the owner allowed that, or by recovery;
+///   made by a retailer; after it, the rule above;
 /// - recovery: the brand has no power to move a passport it does not own, except this one.
-///   On the request of an owner who lost their wallet, the brand admin names a new owner;
-///   the move completes only after RECOVERY_DELAY, and the old address can cancel it until then;
-/// - a consent, a permit, a clear-report request and a chip challenge each work once; consents
-///   and permits die when the passport moves;
+///   On the request of an owner who lost their wallet, the admin of an active brand names a
+///   new owner that holds no role of the brand; the move completes only after RECOVERY_DELAY,
+///   while the brand is active and the passport has not moved, and the owner can cancel it
+///   until then. A pending request is never overwritten, and after the owner cancels one no
+///   new request for that owner is accepted for RECOVERY_COOLDOWN. A passport reported lost or
+///   stolen can be recovered too (its owner then lost the item and the wallet): the report
+///   passes to the new owner, who alone can report it found;
+/// - a consent, a permit, a clear-report request, a chip rebind request and a chip challenge
+///   each work once; a consent names the reseller that may submit it (or address(0): any);
+///   a chip challenge names the recipient and a deadline; a clear-report request names the
+///   report it clears (the nonce that the report set);
 /// - a status reported by an owner is cleared only by that owner, or by the brand with that
 ///   owner's signed request; destroyed is final.
 /// tests/contracts/test_invariants.py checks these after every step of random sequences.
@@ -39,14 +59,33 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     bytes32 public constant RETAILER_ROLE = keccak256("RETAILER_ROLE");
     bytes32 public constant SERVICE_ROLE = keccak256("SERVICE_ROLE");
     uint64 public constant RECOVERY_DELAY = 7 days;
+    uint64 public constant RECOVERY_COOLDOWN = 30 days;
 
     bytes32 private constant _CONSENT_TYPEHASH = keccak256(
-        "ResaleConsent(uint256 chainId,address collection,uint256 tokenId,address buyer,bytes32 termsHash,uint256 nonce,uint256 deadline)"
+        "ResaleConsent(uint256 chainId,address collection,uint256 tokenId,address reseller,address buyer,bytes32 termsHash,uint256 nonce,uint256 deadline)"
     );
     bytes32 private constant _PERMIT_TYPEHASH =
         keccak256("Permit(address spender,uint256 tokenId,uint256 nonce,uint256 deadline)");
-    bytes32 private constant _CLEAR_TYPEHASH = keccak256("ClearReport(uint256 tokenId,uint256 nonce,uint256 deadline)");
-    bytes32 private constant _CHIP_TYPEHASH = keccak256("ChipChallenge(uint256 tokenId,bytes32 blockHash,bytes32 nonce)");
+    bytes32 private constant _CLEAR_TYPEHASH =
+        keccak256("ClearReport(uint256 tokenId,uint256 reportNonce,uint256 deadline)");
+    bytes32 private constant _CHIP_TYPEHASH = keccak256(
+        "ChipChallenge(uint256 tokenId,address to,uint256 deadline,bytes32 blockHash,bytes32 nonce)"
+    );
+    bytes32 private constant _REBIND_TYPEHASH =
+        keccak256("ChipRebind(uint256 tokenId,address chip,uint256 nonce,uint256 deadline)");
+
+    /// @dev A recovery request, valid only while the passport's nonce is still `nonce`.
+    struct PendingRecovery {
+        address newOwner;
+        uint64 readyAt;
+        uint32 nonce;
+    }
+
+    /// @dev After `owner` cancelled a recovery, no new request for them before `until`.
+    struct RecoveryHold {
+        address owner;
+        uint64 until;
+    }
 
     address private _registry;
     /// @dev Transfer kind chosen by the entry point for `_update`; 0 means "derive it". Plain
@@ -61,9 +100,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     mapping(uint256 tokenId => Passport) private _passports;
     mapping(bytes32 digest => bool) private _usedDigests;
-    mapping(uint256 tokenId => Recovery) private _recoveries;
+    mapping(uint256 tokenId => PendingRecovery) private _recoveries;
+    mapping(uint256 tokenId => RecoveryHold) private _recoveryHolds;
     mapping(uint256 tokenId => address) private _chips;
-    mapping(uint256 tokenId => bool) private _chipClaimOpen;
     mapping(bytes32 root => uint256) private _batchCommittedAt;
 
     /// @dev The implementation itself is never initialized; only its clones are.
@@ -122,6 +161,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _pendingKind = uint8(TransferKind.FirstSale) + 1;
         tokenId = _mintPassport(buyer, commitment);
         _pendingKind = 0;
+        ERC721Utils.checkOnERC721Received(msg.sender, address(0), buyer, tokenId, "");
     }
 
     /// @inheritdoc IBrandPassport
@@ -145,14 +185,21 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function bindChip(uint256 tokenId, address chip) external {
-        _requireOwned(tokenId);
-        if (!hasRole(MINTER_ROLE, msg.sender) && !hasRole(SERVICE_ROLE, msg.sender)) {
-            revert AccessControlUnauthorizedAccount(msg.sender, MINTER_ROLE);
+        Passport storage p = _chipBinder(tokenId, chip);
+        if (p.sold) revert PassportRebindNeedsOwner(tokenId);
+        _bind(tokenId, p, chip);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function rebindChip(uint256 tokenId, address chip, uint256 deadline, bytes calldata signature) external {
+        Passport storage p = _chipBinder(tokenId, chip);
+        if (block.timestamp > deadline) revert PassportRequestExpired(deadline);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_REBIND_TYPEHASH, tokenId, chip, p.nonce, deadline)));
+        if (!SignatureChecker.isValidSignatureNow(_ownerOf(tokenId), digest, signature)) {
+            revert PassportRebindNotOwner(tokenId);
         }
-        _requireBrandActive();
-        if (chip == address(0)) revert PassportNoChip(tokenId);
-        _chips[tokenId] = chip;
-        emit ChipBound(tokenId, chip, msg.sender);
+        p.nonce += 1;
+        _bind(tokenId, p, chip);
     }
 
     // ---- owners: status, resale, permit, chip claims ----------------------------------------
@@ -166,6 +213,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             revert PassportInvalidStatusChange(tokenId, p.status, status);
         }
         p.statusReporter = msg.sender;
+        p.nonce += 1;
         _setStatus(tokenId, p, status);
     }
 
@@ -178,13 +226,14 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function clearReportFor(uint256 tokenId, uint256 deadline, bytes calldata signature)
+    function clearReportFor(uint256 tokenId, uint256 reportNonce, uint256 deadline, bytes calldata signature)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
         Passport storage p = _reported(tokenId);
         if (block.timestamp > deadline) revert PassportRequestExpired(deadline);
-        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, p.nonce, deadline)));
+        if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
+        bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, reportNonce, deadline)));
         if (_usedDigests[digest]) revert PassportConsentUsed(digest);
         if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
             revert PassportNotStatusReporter(tokenId, msg.sender);
@@ -220,6 +269,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         address owner = _requireOwned(tokenId);
         uint256 nonce = _passports[tokenId].nonce;
         if (consent.nonce != nonce) revert PassportConsentStale(tokenId, consent.nonce, nonce);
+        if (consent.reseller != address(0) && consent.reseller != msg.sender) {
+            revert PassportConsentWrongReseller(msg.sender);
+        }
         if (consent.buyer != address(0) && consent.buyer != buyer) revert PassportConsentWrongBuyer(buyer);
         if (!SignatureChecker.isValidSignatureNow(owner, digest, signature)) revert PassportConsentNotOwner(tokenId);
         _usedDigests[digest] = true;
@@ -247,41 +299,70 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         address owner = _requireOwned(tokenId);
         if (msg.sender != owner) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
         if (_chips[tokenId] == address(0)) revert PassportNoChip(tokenId);
-        _chipClaimOpen[tokenId] = open;
+        _passports[tokenId].chipClaimOpen = open;
         emit ChipClaimOpened(tokenId, open);
     }
 
     /// @inheritdoc IBrandPassport
-    function claimWithChip(uint256 tokenId, address to, uint256 blockNumber, bytes32 nonce, bytes calldata signature)
-        external
-    {
+    function claimWithChip(
+        uint256 tokenId,
+        address to,
+        uint256 deadline,
+        uint256 blockNumber,
+        bytes32 nonce,
+        bytes calldata signature
+    ) external {
         _requireOwned(tokenId);
-        if (!_chipClaimOpen[tokenId]) revert PassportChipClaimClosed(tokenId);
-        if (!verifyChip(tokenId, blockNumber, nonce, signature)) revert PassportChipChallengeInvalid(tokenId);
+        if (!_passports[tokenId].chipClaimOpen) revert PassportChipClaimClosed(tokenId);
+        if (block.timestamp > deadline) revert PassportChipChallengeExpired(deadline);
+        if (!verifyChip(tokenId, to, deadline, blockNumber, nonce, signature)) {
+            revert PassportChipChallengeInvalid(tokenId);
+        }
         bytes32 used = keccak256(abi.encode(_CHIP_TYPEHASH, tokenId, nonce));
         if (_usedDigests[used]) revert PassportChipChallengeUsed(tokenId, nonce);
         _usedDigests[used] = true;
-        _chipClaimOpen[tokenId] = false;
         _moveAs(TransferKind.ChipClaim, to, tokenId);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function revokeSignatures(uint256 tokenId) external {
+        address owner = _requireOwned(tokenId);
+        if (msg.sender != owner) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
+        Passport storage p = _passports[tokenId];
+        p.nonce += 1;
+        _approve(address(0), tokenId, address(0));
+        emit SignaturesRevoked(tokenId, p.nonce);
     }
 
     // ---- recovery ---------------------------------------------------------------------------
 
     /// @inheritdoc IBrandPassport
     function requestRecovery(uint256 tokenId, address newOwner) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _requireOwned(tokenId);
-        if (!_passports[tokenId].sold) revert PassportNotSold(tokenId);
+        address owner = _requireOwned(tokenId);
+        _requireBrandActive();
+        Passport storage p = _passports[tokenId];
+        if (!p.sold) revert PassportNotSold(tokenId);
+        if (p.status == Status.Destroyed) revert PassportNotTransferable(tokenId, p.status);
         if (newOwner == address(0)) revert ERC721InvalidReceiver(newOwner);
+        if (newOwner == owner) revert PassportSelfTransfer(tokenId);
+        if (isBrandCustodian(newOwner)) revert PassportRecoveryToBrand(newOwner);
+        PendingRecovery storage pending = _recoveries[tokenId];
+        if (pending.newOwner != address(0) && pending.nonce == p.nonce) revert PassportRecoveryPending(tokenId);
+        RecoveryHold storage hold = _recoveryHolds[tokenId];
+        if (hold.owner == owner && block.timestamp < hold.until) revert PassportRecoveryCoolingDown(tokenId, hold.until);
         uint64 readyAt = uint64(block.timestamp) + RECOVERY_DELAY;
-        _recoveries[tokenId] = Recovery(newOwner, readyAt);
+        _recoveries[tokenId] = PendingRecovery(newOwner, readyAt, p.nonce);
         emit RecoveryRequested(tokenId, newOwner, readyAt, msg.sender);
     }
 
     /// @inheritdoc IBrandPassport
     function cancelRecovery(uint256 tokenId) external {
         address owner = _requireOwned(tokenId);
-        if (_recoveries[tokenId].readyAt == 0) revert PassportNoRecovery(tokenId);
-        if (msg.sender != owner && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+        if (_pendingRecovery(tokenId).newOwner == address(0)) revert PassportNoRecovery(tokenId);
+        if (msg.sender == owner) {
+            uint64 until = uint64(block.timestamp) + RECOVERY_COOLDOWN;
+            _recoveryHolds[tokenId] = RecoveryHold(owner, until);
+        } else if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
             revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
         }
         delete _recoveries[tokenId];
@@ -290,9 +371,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function completeRecovery(uint256 tokenId) external {
-        Recovery memory r = _recoveries[tokenId];
+        _requireOwned(tokenId);
+        PendingRecovery memory r = _recoveries[tokenId];
         if (r.newOwner == address(0)) revert PassportNoRecovery(tokenId);
+        if (r.nonce != _passports[tokenId].nonce) revert PassportRecoveryStale(tokenId);
         if (block.timestamp < r.readyAt) revert PassportRecoveryNotReady(tokenId, r.readyAt);
+        _requireBrandActive();
         delete _recoveries[tokenId];
         _moveAs(TransferKind.Recovery, r.newOwner, tokenId);
     }
@@ -358,7 +442,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             if (owner == address(0)) verdict = Screening.NoSuchPassport;
             else if (_passports[tokenIds[i]].status != Status.Active) {
                 verdict = Screening(uint8(_passports[tokenIds[i]].status) + 1);
-            } else if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
+            } else if (checkSellers && sellers[i] != owner) {
+                verdict = Screening.SellerNotOwner;
+            } else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) {
+                verdict = Screening.RecoveryPending;
+            }
             verdicts[i] = bytes1(uint8(verdict));
         }
     }
@@ -389,7 +477,15 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         return _hashTypedDataV4(
             keccak256(
                 abi.encode(
-                    _CONSENT_TYPEHASH, c.chainId, c.collection, c.tokenId, c.buyer, c.termsHash, c.nonce, c.deadline
+                    _CONSENT_TYPEHASH,
+                    c.chainId,
+                    c.collection,
+                    c.tokenId,
+                    c.reseller,
+                    c.buyer,
+                    c.termsHash,
+                    c.nonce,
+                    c.deadline
                 )
             )
         );
@@ -401,8 +497,20 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function recoveryOf(uint256 tokenId) external view returns (Recovery memory) {
-        return _recoveries[tokenId];
+    function recoveryOf(uint256 tokenId) external view returns (Recovery memory r) {
+        PendingRecovery memory pending = _pendingRecovery(tokenId);
+        r = Recovery(pending.newOwner, pending.readyAt);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function recoveryHeldUntil(uint256 tokenId) external view returns (uint64) {
+        RecoveryHold memory hold = _recoveryHolds[tokenId];
+        return hold.owner == _ownerOf(tokenId) && block.timestamp < hold.until ? hold.until : 0;
+    }
+
+    /// @inheritdoc IBrandPassport
+    function chipClaimOpen(uint256 tokenId) external view returns (bool) {
+        return _passports[tokenId].chipClaimOpen;
     }
 
     /// @inheritdoc IBrandPassport
@@ -411,15 +519,20 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function verifyChip(uint256 tokenId, uint256 blockNumber, bytes32 nonce, bytes calldata signature)
-        public
-        view
-        returns (bool)
-    {
+    function verifyChip(
+        uint256 tokenId,
+        address to,
+        uint256 deadline,
+        uint256 blockNumber,
+        bytes32 nonce,
+        bytes calldata signature
+    ) public view returns (bool) {
         address chip = _chips[tokenId];
         if (chip == address(0) || blockNumber >= block.number || block.number - blockNumber > 256) return false;
-        bytes32 digest =
-            _hashTypedDataV4(keccak256(abi.encode(_CHIP_TYPEHASH, tokenId, blockhash(blockNumber), nonce)));
+        if (block.timestamp > deadline) return false;
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(_CHIP_TYPEHASH, tokenId, to, deadline, blockhash(blockNumber), nonce))
+        );
         return SignatureChecker.isValidSignatureNow(chip, digest, signature);
     }
 
@@ -464,22 +577,26 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             }
             return from;
         }
-        if (p.status != Status.Active) revert PassportNotTransferable(tokenId, p.status);
         if (to == address(0)) revert ERC721InvalidReceiver(to);
-        TransferKind kind = TransferKind.PrivateTransfer;
+        if (to == from) revert PassportSelfTransfer(tokenId);
         // Only `_moveAs` moves a minted passport without an `auth`; ERC-721 transfers skip the slot.
-        if (auth == address(0) && _pendingKind != 0) {
-            kind = TransferKind(_pendingKind - 1);
-        } else if (p.sold) {
-            kind = TransferKind.PrivateTransfer;
-        } else if (isBrandCustodian(to)) {
+        bool chosen = auth == address(0) && _pendingKind != 0;
+        TransferKind kind = chosen ? TransferKind(_pendingKind - 1) : TransferKind.PrivateTransfer;
+        if (p.status != Status.Active) {
+            // A recovery carries a lost or stolen report to the new owner, who alone may clear it.
+            if (kind != TransferKind.Recovery || p.status == Status.Destroyed) {
+                revert PassportNotTransferable(tokenId, p.status);
+            }
+            p.statusReporter = to;
+        }
+        if (!chosen && !p.sold) {
+            if (!isBrandCustodian(to)) revert PassportFirstSaleByRetailer(tokenId);
             kind = TransferKind.Custody;
-        } else {
-            revert PassportFirstSaleByRetailer(tokenId);
         }
         if (kind == TransferKind.FirstSale) p.sold = true;
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
+        p.chipClaimOpen = false;
         bytes32 head = _fold(p, from, abi.encode(RecordType.Ownership, from, to, uint8(kind), msg.sender));
         super._update(to, tokenId, auth);
         emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
@@ -489,12 +606,40 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         return _baseTokenURI;
     }
 
-    /// @dev A transfer on behalf of the owner, by one of the paths the invariants list.
+    /// @dev A transfer on behalf of the owner, by one of the paths the invariants list, with
+    /// ERC-721's safe-transfer check: a contract recipient must accept the passport. The
+    /// check runs after the kind is reset, so a recipient re-entering moves nothing as `kind`.
     function _moveAs(TransferKind kind, address to, uint256 tokenId) private {
         if (to == address(0)) revert ERC721InvalidReceiver(to);
+        address from = _ownerOf(tokenId);
         _pendingKind = uint8(kind) + 1;
         _update(to, tokenId, address(0));
         _pendingKind = 0;
+        ERC721Utils.checkOnERC721Received(msg.sender, from, to, tokenId, "");
+    }
+
+    /// @dev The passport, once the sender may bind chips (MINTER_ROLE or SERVICE_ROLE of an active brand).
+    function _chipBinder(uint256 tokenId, address chip) private view returns (Passport storage p) {
+        _requireOwned(tokenId);
+        if (!hasRole(MINTER_ROLE, msg.sender) && !hasRole(SERVICE_ROLE, msg.sender)) {
+            revert AccessControlUnauthorizedAccount(msg.sender, MINTER_ROLE);
+        }
+        _requireBrandActive();
+        if (chip == address(0)) revert PassportNoChip(tokenId);
+        p = _passports[tokenId];
+    }
+
+    /// @dev Bind `chip`; a claim opened for the previous chip does not carry over.
+    function _bind(uint256 tokenId, Passport storage p, address chip) private {
+        _chips[tokenId] = chip;
+        p.chipClaimOpen = false;
+        emit ChipBound(tokenId, chip, msg.sender);
+    }
+
+    /// @dev The recovery request of the current ownership, or an empty one.
+    function _pendingRecovery(uint256 tokenId) private view returns (PendingRecovery memory r) {
+        r = _recoveries[tokenId];
+        if (r.nonce != _passports[tokenId].nonce) delete r;
     }
 
     function _mintPassport(address to, bytes32 commitment) private returns (uint256 tokenId) {

@@ -124,10 +124,11 @@ def story() -> None:
         "own domain, with a salted hash of the terms, the passport's nonce and a deadline. He had also "
         "signed one for another platform earlier.")
     consent, earlier = HOME / "consent-bob.json", HOME / "consent-bob-earlier.json"
-    run("consent", "sign", tote, "--terms", "EUR 2,900 via another platform", "--out", str(earlier),
+    run("consent", "sign", tote, "--any-reseller", "--terms", "EUR 2,900 via another platform", "--out", str(earlier),
         "--dev-account", str(BOB), quiet=True)
-    run("consent", "sign", tote, "--buyer", addr(DAVE), "--terms", "EUR 3,900, escrow 4471", "--out", str(consent),
-        "--dev-account", str(BOB))
+    say("His consent names the reseller he chose: no other accredited reseller can submit it first.")
+    run("consent", "sign", tote, "--reseller", addr(RESELLER), "--buyer", addr(DAVE), "--terms",
+        "EUR 3,900, escrow 4471", "--out", str(consent), "--dev-account", str(BOB))
     run("consent", "check", str(consent))
     say("The reseller records the resale to Dave; submitting it again is reported as already done.")
     run("transfer", "--consent", str(consent), "--dev-account", str(RESELLER))

@@ -56,11 +56,14 @@ interface IBrandPassport is IERC4494 {
         Lost,
         Stolen,
         Destroyed,
-        SellerNotOwner
+        SellerNotOwner,
+        RecoveryPending
     }
 
     /// @notice A seller's consent to a resale through an accredited reseller, signed as EIP-712
-    /// typed data in this collection's domain (`eip712Domain()`). `buyer` 0 means any buyer.
+    /// typed data in this collection's domain (`eip712Domain()`). `reseller` is the accredited
+    /// reseller the seller chose, the only account that may submit it (0 explicitly means any
+    /// accredited reseller). `buyer` 0 means any buyer.
     /// `nonce` is `nonces(tokenId)`, which advances on every transfer, so a consent dies when the
     /// passport moves. `chainId` and `collection` repeat the domain so that a replay elsewhere is
     /// refused by name.
@@ -68,6 +71,7 @@ interface IBrandPassport is IERC4494 {
         uint256 chainId;
         address collection;
         uint256 tokenId;
+        address reseller;
         address buyer;
         bytes32 termsHash;
         uint256 nonce;
@@ -85,14 +89,18 @@ interface IBrandPassport is IERC4494 {
         Status
     }
 
-    /// @dev `status`, `sold`, `nonce`, `records` and `statusReporter` share one slot. `nonce`
-    /// advances on every transfer (ERC-4494); `records` counts the records folded into `head`.
+    /// @dev `status`, `sold`, `nonce`, `records`, `statusReporter` and `chipClaimOpen` share one
+    /// slot, the one every move writes. `nonce` advances on every transfer (ERC-4494), on every
+    /// lost or stolen report, on a chip rebind and on `revokeSignatures`; everything signed at an
+    /// earlier nonce is dead. `records` counts the records folded into `head`. `chipClaimOpen`
+    /// closes on every move and every rebind.
     struct Passport {
         Status status;
         bool sold;
         uint32 nonce;
         uint32 records;
         address statusReporter;
+        bool chipClaimOpen;
         bytes32 head;
     }
 
@@ -111,6 +119,8 @@ interface IBrandPassport is IERC4494 {
     event ChipBound(uint256 indexed tokenId, address indexed chip, address indexed by);
     event ChipClaimOpened(uint256 indexed tokenId, bool open);
     event BatchCommitted(bytes32 indexed root, address indexed by);
+    /// @notice The owner ended every consent, permit, approval and pending request of the passport.
+    event SignaturesRevoked(uint256 indexed tokenId, uint256 nonce);
 
     error PassportInvalidCommitment();
     error PassportNotTransferable(uint256 tokenId, Status status);
@@ -147,6 +157,29 @@ interface IBrandPassport is IERC4494 {
     error PassportBatchAlreadyCommitted(bytes32 root);
     error PassportLengthMismatch(uint256 tokenIds, uint256 sellers);
     error PassportInvalidProof(bytes32 root, bytes32 commitment);
+    /// @notice Thrown when a passport would move to the account that owns it.
+    error PassportSelfTransfer(uint256 tokenId);
+    /// @notice Thrown by `completeRecovery` when the request was made before the passport last
+    /// moved (or before its owner revoked signatures): it died with that ownership.
+    error PassportRecoveryStale(uint256 tokenId);
+    /// @notice Thrown by `requestRecovery` while a request of the current ownership is pending.
+    error PassportRecoveryPending(uint256 tokenId);
+    /// @notice Thrown by `requestRecovery` within RECOVERY_COOLDOWN of the owner cancelling one.
+    /// @param until The first second a new request is accepted.
+    error PassportRecoveryCoolingDown(uint256 tokenId, uint64 until);
+    /// @notice Thrown by `requestRecovery` when the new owner holds a role of the brand.
+    error PassportRecoveryToBrand(address newOwner);
+    /// @notice Thrown by `bindChip` on a sold passport: a rebind needs the owner's `ChipRebind`.
+    error PassportRebindNeedsOwner(uint256 tokenId);
+    /// @notice Thrown by `rebindChip` when the signature is not the owner's, at the current nonce.
+    error PassportRebindNotOwner(uint256 tokenId);
+    /// @notice Thrown by `claimWithChip` after the chip challenge's deadline.
+    error PassportChipChallengeExpired(uint256 deadline);
+    /// @notice Thrown by `clearReportFor` when the request names another report than the current one.
+    /// @param reportNonce The nonce the request names; @param currentNonce the current report's.
+    error PassportClearRequestStale(uint256 tokenId, uint256 reportNonce, uint256 currentNonce);
+    /// @notice Thrown by `resell` when the consent names another reseller than the sender.
+    error PassportConsentWrongReseller(address reseller);
 
     /// @notice Set once by the registry, right after it cloned this collection.
     function initialize(uint256 brandId, string calldata name, string calldata symbol, address admin) external;
@@ -186,35 +219,74 @@ interface IBrandPassport is IERC4494 {
     function isConsentUsed(bytes32 digest) external view returns (bool);
     function consentDigest(ResaleConsent calldata consent) external view returns (bytes32);
 
-    /// @notice The brand admin, on the request of an owner who lost their wallet, starts moving a
-    /// sold passport to `newOwner`; it completes after `RECOVERY_DELAY` unless the old address
-    /// cancels it first.
+    /// @notice The admin of an active brand, on the request of an owner who lost their wallet,
+    /// starts moving a sold passport (also a lost or stolen one) to `newOwner`, an account with no
+    /// role of the brand; it completes after `RECOVERY_DELAY` unless the owner cancels it first.
+    /// @dev Refused while a request of this ownership is pending (PassportRecoveryPending) and
+    /// within RECOVERY_COOLDOWN of the owner's cancel (PassportRecoveryCoolingDown). Emits
+    /// {RecoveryRequested}.
     function requestRecovery(uint256 tokenId, address newOwner) external;
+    /// @notice The owner (or the brand admin) cancels the pending recovery; an owner's cancel
+    /// holds off new requests for RECOVERY_COOLDOWN. Emits {RecoveryCancelled}.
     function cancelRecovery(uint256 tokenId) external;
+    /// @notice Anyone completes a recovery whose delay has passed, while the brand is active and
+    /// the passport has not moved since the request. Emits {OwnershipRecorded}.
     function completeRecovery(uint256 tokenId) external;
+    /// @notice The pending recovery of the current ownership (zeros when none).
     function recoveryOf(uint256 tokenId) external view returns (Recovery memory);
+    /// @notice The end of the cool-down after the current owner cancelled a recovery (0 when none).
+    function recoveryHeldUntil(uint256 tokenId) external view returns (uint64);
 
     /// @notice The brand clears a lost or stolen report on the reporting owner's request: their
-    /// signature of `ClearReport(uint256 tokenId,uint256 nonce,uint256 deadline)`.
-    function clearReportFor(uint256 tokenId, uint256 deadline, bytes calldata signature) external;
+    /// signature of `ClearReport(uint256 tokenId,uint256 reportNonce,uint256 deadline)`, where
+    /// `reportNonce` is `nonces(tokenId)` after the report, so that a request names its report.
+    function clearReportFor(uint256 tokenId, uint256 reportNonce, uint256 deadline, bytes calldata signature)
+        external;
 
-    /// @notice Bind the product's chip (its public address); MINTER_ROLE or SERVICE_ROLE.
+    /// @notice Bind the product's chip (its public address) to a passport not yet sold;
+    /// MINTER_ROLE or SERVICE_ROLE of an active brand. Closes the chip claim. Emits {ChipBound}.
     function bindChip(uint256 tokenId, address chip) external;
+    /// @notice Rebind the chip of a sold passport (e.g. a service centre replacing a damaged
+    /// chip) with the owner's signature of
+    /// `ChipRebind(uint256 tokenId,address chip,uint256 nonce,uint256 deadline)` at the current
+    /// nonce; MINTER_ROLE or SERVICE_ROLE. Advances the nonce and closes the chip claim.
+    /// Emits {ChipBound}.
+    function rebindChip(uint256 tokenId, address chip, uint256 deadline, bytes calldata signature) external;
     function chipOf(uint256 tokenId) external view returns (address);
 
-    /// @notice True when the bound chip signed `ChipChallenge(uint256 tokenId,bytes32 blockHash,bytes32 nonce)`
-    /// with `blockHash = blockhash(blockNumber)` of one of the last 256 blocks.
-    function verifyChip(uint256 tokenId, uint256 blockNumber, bytes32 nonce, bytes calldata signature)
-        external
-        view
-        returns (bool);
+    /// @notice True when the bound chip signed
+    /// `ChipChallenge(uint256 tokenId,address to,uint256 deadline,bytes32 blockHash,bytes32 nonce)`
+    /// with `blockHash = blockhash(blockNumber)` of one of the last 256 blocks, before `deadline`.
+    /// A check of authenticity only (no claim) uses `to` = address(0).
+    function verifyChip(
+        uint256 tokenId,
+        address to,
+        uint256 deadline,
+        uint256 blockNumber,
+        bytes32 nonce,
+        bytes calldata signature
+    ) external view returns (bool);
 
-    /// @notice The owner allows (or forbids) a holder of the item to claim the passport with the chip.
+    /// @notice The owner allows (or forbids) a holder of the item to claim the passport with the
+    /// chip. The permission closes on every move and rebind. Emits {ChipClaimOpened}.
     function setChipClaim(uint256 tokenId, bool open) external;
+    /// @notice Whether the current owner opened a chip claim.
+    function chipClaimOpen(uint256 tokenId) external view returns (bool);
 
-    /// @notice Move the passport to `to` with a fresh chip signature, if the owner allowed it.
-    function claimWithChip(uint256 tokenId, address to, uint256 blockNumber, bytes32 nonce, bytes calldata signature)
-        external;
+    /// @notice Move the passport to `to` with a fresh chip signature naming `to` and `deadline`,
+    /// if the current owner opened a claim.
+    function claimWithChip(
+        uint256 tokenId,
+        address to,
+        uint256 deadline,
+        uint256 blockNumber,
+        bytes32 nonce,
+        bytes calldata signature
+    ) external;
+
+    /// @notice The owner ends every consent, permit, rebind request, approval and pending
+    /// recovery of the passport without moving it, by advancing its nonce. Emits {SignaturesRevoked}.
+    function revokeSignatures(uint256 tokenId) external;
 
     /// @notice Commit a production batch: the Merkle root of its products' commitments (leaves
     /// `keccak256(bytes.concat(keccak256(abi.encode(commitment))))`, sorted pairs). MINTER_ROLE.
@@ -228,7 +300,8 @@ interface IBrandPassport is IERC4494 {
     function batchCommittedAt(bytes32 root) external view returns (uint256);
 
     /// @notice One verdict byte (`Screening`) per listing: does the passport exist, its status,
-    /// and whether `sellers[i]` owns it (skipped when `sellers` is empty).
+    /// whether `sellers[i]` owns it (skipped when `sellers` is empty), and whether a recovery is
+    /// pending (the passport would move away from whoever buys it).
     function screen(uint256[] calldata tokenIds, address[] calldata sellers) external view returns (bytes memory);
 
     function passport(uint256 tokenId) external view returns (Passport memory);

@@ -87,7 +87,8 @@ def story(consortium, signer, brand_b_roles, tmp_path_factory) -> dict:
     Consortium.open(signer(3)).vote(proposal.proposal_id, True)
     seller = Collection(signer(ALICE), factory.address)
     signed = consent.sign_resale_consent(seller, minted, dev_address(B_RETAILER),
-                                         f"{PRICES[2]} to {BUYER_NAME}, escrow 5521", consent.parse_deadline("1d"))
+                                         f"{PRICES[2]} to {BUYER_NAME}, escrow 5521", consent.parse_deadline("1d"),
+                                         dev_address(RESELLER))
     consent.submit_resale(Collection(signer(RESELLER), factory.address), signed, None)
     secrets = ([r["serial"] for r in large_rows[:50] + large_rows[-50:] + small_rows] + [product(1, "AUR-M")["serial"]]
                + MODELS + MATERIALS + SUPPLIERS + PRICES + list(CUSTOMER.values()) + [BUYER_NAME, "Italy"]

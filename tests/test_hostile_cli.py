@@ -196,7 +196,7 @@ def valid_consent(rpc_url, valid_certificate, tmp_path_factory):
     certificate = tmp_path_factory.mktemp("consent") / "cert.json"
     certificate.write_text(json.dumps(valid_certificate))
     path = certificate.with_name("consent.json")
-    result = CliRunner().invoke(cli, ["consent", "sign", str(certificate), "--terms", "EUR 4,800", "--out", str(path),
+    result = CliRunner().invoke(cli, ["consent", "sign", str(certificate), "--any-reseller", "--terms", "EUR 4,800", "--out", str(path),
                                       "--dev-account", "5", "--rpc-url", rpc_url])
     assert result.exit_code == 0, result.output
     return json.loads(path.read_text())

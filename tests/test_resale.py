@@ -37,7 +37,7 @@ def sold(as_account, signer):
 
 def test_consented_resale_end_to_end(lux, as_account, sold, reseller, tmp_path, consortium, signer):
     consent = tmp_path / "consent.json"
-    lux("consent", "sign", "--brand", "1", "--id", sold, "--buyer", dev_address(BOB), "--terms", "EUR 4,800",
+    lux("consent", "sign", "--brand", "1", "--id", sold, "--reseller", dev_address(RESELLER), "--buyer", dev_address(BOB), "--terms", "EUR 4,800",
         "--out", consent, "--dev-account", ALICE)
     assert json.loads(lux("consent", "check", consent, "--json").stdout)["valid"]
     done = json.loads(lux("transfer", "--consent", consent, "--dev-account", RESELLER, "--json").stdout)
@@ -50,7 +50,7 @@ def test_consented_resale_end_to_end(lux, as_account, sold, reseller, tmp_path, 
 
 def test_replay_after_the_passport_moved_is_refused(lux, as_account, sold, reseller, tmp_path):
     consent = tmp_path / "consent.json"
-    lux("consent", "sign", "--brand", "1", "--id", sold, "--terms", "EUR 4,800", "--out", consent,
+    lux("consent", "sign", "--brand", "1", "--id", sold, "--any-reseller", "--terms", "EUR 4,800", "--out", consent,
         "--dev-account", ALICE)
     lux("transfer", "--brand", "1", "--id", sold, "--to", dev_address(CAROL), "--dev-account", ALICE)
     checked = json.loads(lux("consent", "check", consent, "--json", expect=3).stdout)
@@ -61,22 +61,22 @@ def test_replay_after_the_passport_moved_is_refused(lux, as_account, sold, resel
 
 def test_unaccredited_reseller_is_refused(lux, sold, tmp_path):
     consent = tmp_path / "consent.json"
-    lux("consent", "sign", "--brand", "1", "--id", sold, "--terms", "x", "--out", consent, "--dev-account", ALICE)
+    lux("consent", "sign", "--brand", "1", "--id", sold, "--any-reseller", "--terms", "x", "--out", consent, "--dev-account", ALICE)
     result = lux("transfer", "--consent", consent, "--to", dev_address(BOB), "--dev-account", 3, expect=1)
     assert "PassportResellerNotAccredited" in result.stderr
 
 
 def test_only_the_owner_can_sign(lux, sold, tmp_path):
-    result = lux("consent", "sign", "--brand", "1", "--id", sold, "--terms", "x", "--out", tmp_path / "c.json",
+    result = lux("consent", "sign", "--brand", "1", "--id", sold, "--any-reseller", "--terms", "x", "--out", tmp_path / "c.json",
                  "--dev-account", BOB, expect=1)
     assert "does not own passport" in result.stderr
 
 
 def test_library_checks_a_consent_exactly_as_the_contract(as_account, sold, reseller, signer):
     alice = as_account(ALICE)
-    signed = sign_resale_consent(alice, sold, None, "EUR 4,800", 2**40)
+    signed = sign_resale_consent(alice, sold, None, "EUR 4,800", 2**40, None)
     message = signed.message
-    consent = (int(message["chainId"]), message["collection"], sold, message["buyer"],
+    consent = (int(message["chainId"]), message["collection"], sold, message["reseller"], message["buyer"],
                bytes.fromhex(message["termsHash"][2:]), int(message["nonce"]), int(message["deadline"]))
     assert alice.chain.call(alice.contract.functions.consentDigest(consent)) == signed.digest
     assert check_consent(alice, signed) == ("ok", f"signed by the owner {signer(ALICE).address}")
@@ -86,7 +86,7 @@ def test_library_checks_a_consent_exactly_as_the_contract(as_account, sold, rese
 
 
 def _typed_data_file(as_account, sold, tmp_path):
-    signed = sign_resale_consent(as_account(ALICE), sold, dev_address(BOB), "EUR 4,800", 2**40)
+    signed = sign_resale_consent(as_account(ALICE), sold, dev_address(BOB), "EUR 4,800", 2**40, None)
     path = tmp_path / "typed.json"
     path.write_text(json.dumps(signed.typed_data))
     return signed, path
@@ -129,7 +129,7 @@ def test_consent_signed_by_cast_is_accepted(lux, as_account, sold, reseller, tmp
 
 
 def test_typed_data_comes_from_the_contract_domain(as_account, sold):
-    signed = sign_resale_consent(as_account(ALICE), sold, None, "x", 2**40)
+    signed = sign_resale_consent(as_account(ALICE), sold, None, "x", 2**40, None)
     domain = signed.typed_data["domain"]
     assert domain["verifyingContract"] == as_account(0).address and domain["chainId"] == 31337
     assert typed_data_digest(signed.typed_data) == signed.digest
@@ -184,10 +184,26 @@ def test_a_brand_without_the_owners_request_cannot_clear(as_account, sold, signe
 
 def test_resale_figures_for_a_brand(lux, as_account, sold, reseller, tmp_path, consortium):
     consent = tmp_path / "consent.json"
-    lux("consent", "sign", "--brand", "1", "--id", sold, "--terms", "x", "--out", consent, "--dev-account", ALICE)
+    lux("consent", "sign", "--brand", "1", "--id", sold, "--any-reseller", "--terms", "x", "--out", consent, "--dev-account", ALICE)
     lux("transfer", "--consent", consent, "--to", dev_address(BOB), "--dev-account", RESELLER)
     figures = resale_figures(consortium, 1)
     assert figures.first_sales == 1 and figures.resales == 1
     assert figures.resales_per_reseller == {dev_address(RESELLER): 1}
     assert figures.days_first_sale_to_resale["count"] == 1
     assert json.loads(lux("resales", "--brand", "Maison Aurel", "--json").stdout)["resales"] == 1
+
+
+def test_a_consent_names_its_reseller_by_default(lux, sold, tmp_path):
+    result = lux("consent", "sign", "--brand", "1", "--id", sold, "--terms", "x", "--out", tmp_path / "c.json",
+                 "--dev-account", ALICE, expect=2)
+    assert "--reseller" in result.stderr
+
+
+def test_a_revoked_consent_is_refused(lux, sold, reseller, tmp_path):
+    consent = tmp_path / "consent.json"
+    lux("consent", "sign", "--brand", "1", "--id", sold, "--reseller", dev_address(RESELLER), "--terms", "x",
+        "--out", consent, "--dev-account", ALICE)
+    lux("consent", "revoke", "--brand", "1", "--id", sold, "--dev-account", ALICE)
+    assert json.loads(lux("consent", "check", consent, "--json", expect=3).stdout)["error"] == "PassportConsentStale"
+    result = lux("transfer", "--consent", consent, "--to", dev_address(BOB), "--dev-account", RESELLER, expect=1)
+    assert "PassportConsentStale" in result.stderr

@@ -228,9 +228,13 @@ def test_page_reads_only_the_one_passport(client, sold, as_account, monkeypatch)
 # --- the chip ------------------------------------------------------------------------------
 
 @pytest.fixture
-def chipped(as_account, sold):
-    bind_chip(as_account(5), sold.passport_id, Account.from_key(CHIP_KEY).address)
-    return sold
+def chipped(as_account, signer):
+    """A bag whose chip the factory bound before its first sale to Alice (after it, a rebind
+    needs the owner's signature)."""
+    cert = mint(as_account, "AUR-2026-00043")
+    bind_chip(as_account(5), cert.passport_id, Account.from_key(CHIP_KEY).address)
+    as_account(6).first_sale(cert.passport_id, signer(ALICE).address)
+    return cert
 
 
 def challenge_for(client, cert):

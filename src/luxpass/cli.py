@@ -674,6 +674,8 @@ cli.add_command(consent_group, "consent")
 
 @consent_group.command("sign")
 @passport_options
+@click.option("--reseller", help="The accredited reseller you chose: the only account that may submit the consent.")
+@click.option("--any-reseller", is_flag=True, help="Let any accredited reseller submit it (instead of --reseller).")
 @click.option("--buyer", help="The buyer's address (default: any buyer the reseller names).")
 @click.option("--terms", required=True, help="The sale terms (price, currency…); only a salted hash is signed.")
 @click.option("--deadline", default="7d", show_default=True, help="How long the consent stays valid.")
@@ -681,10 +683,13 @@ cli.add_command(consent_group, "consent")
 @rpc_options
 @account_options
 @pass_settings
-def consent_sign(settings, ref, buyer, terms, deadline, out):
-    """The seller consents to a resale through an accredited reseller (no gas)."""
+def consent_sign(settings, ref, reseller, any_reseller, buyer, terms, deadline, out):
+    """The seller consents to a resale through the accredited reseller they chose (no gas)."""
+    if bool(reseller) == any_reseller:
+        raise click.UsageError("name the reseller with --reseller ADDRESS (or allow any with --any-reseller)")
     target = Collection(settings.chain, ref["collection"])
-    signed = consent.sign_resale_consent(target, ref["passport_id"], buyer, terms, consent.deadline_on(target, deadline))
+    signed = consent.sign_resale_consent(target, ref["passport_id"], buyer, terms, consent.deadline_on(target, deadline),
+                                         reseller)
     write_json_new(Path(out), signed.to_dict(), "signed file")
     settings.emit({"consent": out, "signer": signed.signer, "digest": "0x" + signed.digest.hex()})
 
@@ -703,6 +708,16 @@ def consent_permit(settings, ref, spender, deadline, out):
     signed = consent.sign_permit(target, ref["passport_id"], spender, consent.deadline_on(target, deadline))
     write_json_new(Path(out), signed.to_dict(), "signed file")
     settings.emit({"permit": out, "signer": signed.signer, "digest": "0x" + signed.digest.hex()})
+
+
+@consent_group.command("revoke")
+@passport_options
+@rpc_options
+@account_options
+@pass_settings
+def consent_revoke(settings, ref):
+    """The owner withdraws every consent, permit and rebind request signed for the passport."""
+    settings.emit(consent.revoke_signatures(Collection(settings.chain, ref["collection"]), ref["passport_id"]))
 
 
 @consent_group.command("check")

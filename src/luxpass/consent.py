@@ -23,8 +23,8 @@ ZERO = "0x" + "00" * 20
 TYPES = {
     "ResaleConsent": [
         {"name": "chainId", "type": "uint256"}, {"name": "collection", "type": "address"},
-        {"name": "tokenId", "type": "uint256"}, {"name": "buyer", "type": "address"},
-        {"name": "termsHash", "type": "bytes32"}, {"name": "nonce", "type": "uint256"},
+        {"name": "tokenId", "type": "uint256"}, {"name": "reseller", "type": "address"},
+        {"name": "buyer", "type": "address"}, {"name": "termsHash", "type": "bytes32"}, {"name": "nonce", "type": "uint256"},
         {"name": "deadline", "type": "uint256"},
     ],
     "Permit": [
@@ -32,7 +32,7 @@ TYPES = {
         {"name": "nonce", "type": "uint256"}, {"name": "deadline", "type": "uint256"},
     ],
     "ClearReport": [
-        {"name": "tokenId", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
+        {"name": "tokenId", "type": "uint256"}, {"name": "reportNonce", "type": "uint256"},
         {"name": "deadline", "type": "uint256"},
     ],
 }
@@ -68,6 +68,9 @@ class Signed:
             kind = typed["primaryType"]
             if kind not in TYPES or data["kind"] != kind:
                 raise KeyError("primaryType")
+            if typed["types"].get(kind) != TYPES[kind]:
+                raise InputError(f"{path} is a {kind} in an older format that the contract no longer accepts",
+                                 "ask the signer to sign it again with `luxpass consent sign`")
             bytes.fromhex(signature.removeprefix("0x"))
             if not all(isinstance(typed.get(part), dict) for part in ("types", "domain", "message")):
                 raise KeyError("types, domain and message")
@@ -148,11 +151,13 @@ def _sign(collection: Collection, kind: str, message: dict, **extra) -> Signed:
 
 
 def sign_resale_consent(collection: Collection, passport_id: int, buyer: str | None, terms: str,
-                        deadline: int) -> Signed:
-    """The seller's consent to a resale; needs only the seller's key, no gas."""
+                        deadline: int, reseller: str | None) -> Signed:
+    """The seller's consent to a resale through `reseller` (None: explicitly any accredited
+    reseller); needs only the seller's key, no gas."""
     salt = secrets.token_bytes(32)
     message = {
         "chainId": collection.chain.chain_id, "collection": collection.address, "tokenId": passport_id,
+        "reseller": parse_address(reseller, "reseller") if reseller else ZERO,
         "buyer": parse_address(buyer, "buyer") if buyer else ZERO,
         "termsHash": "0x" + terms_commitment(terms, salt).hex(),
         "nonce": collection.chain.call(collection.contract.functions.nonces(passport_id)),
@@ -170,9 +175,21 @@ def sign_permit(collection: Collection, passport_id: int, spender: str, deadline
 
 
 def sign_clear_request(collection: Collection, passport_id: int, deadline: int) -> Signed:
+    """The reporter's request to clear the current report; it names the report by the nonce the
+    report set, so it cannot clear a later one."""
     message = {"tokenId": passport_id,
-               "nonce": collection.chain.call(collection.contract.functions.nonces(passport_id)), "deadline": deadline}
+               "reportNonce": collection.chain.call(collection.contract.functions.nonces(passport_id)),
+               "deadline": deadline}
     return _sign(collection, "ClearReport", message)
+
+
+def revoke_signatures(collection: Collection, passport_id: int) -> Recorded:
+    """The owner ends every consent, permit and rebind request they signed for the passport,
+    its approval and any pending recovery, without moving it."""
+    _require_owner(collection, passport_id)
+    receipt = collection.chain.transact(collection.contract.functions.revokeSignatures(passport_id),
+                                        f"revoke signatures of {passport_hex(passport_id)[:12]}…")
+    return Recorded(passport_hex(passport_id), "signatures-revoked", tx_hex(receipt))
 
 
 def recover_signer(signed: Signed) -> str:
@@ -212,7 +229,11 @@ def check_consent(collection: Collection, signed: Signed) -> tuple[str, str]:
     owner = collection.owner_of(token)
     nonce = chain.call(collection.contract.functions.nonces(token))
     if int(message["nonce"]) != nonce:
-        return "PassportConsentStale", "the passport moved since the consent was signed"
+        return "PassportConsentStale", "the passport moved, or its owner revoked signatures, since the consent was signed"
+    reseller = parse_address(message["reseller"])
+    submitter = chain.account.address if chain.account is not None else None
+    if int(reseller, 16) and submitter and submitter != reseller:
+        return "PassportConsentWrongReseller", f"the consent names the reseller {reseller}, not {submitter}"
     if not _signed_by(chain, owner, signed):
         return "PassportConsentNotOwner", f"not signed by the owner {owner}"
     return "ok", f"signed by the owner {owner}"
@@ -257,7 +278,8 @@ def submit_resale(collection: Collection, signed: Signed, buyer: str | None) -> 
     if verdict != "ok":
         raise LuxpassError(f"the consent is refused ({verdict}): {reason}", "ask the seller for a new consent")
     refuse_self_transfer(collection.owner_of(token), buyer)
-    consent = (int(message["chainId"]), parse_address(message["collection"]), token, parse_address(message["buyer"]),
+    consent = (int(message["chainId"]), parse_address(message["collection"]), token,
+               parse_address(message["reseller"]), parse_address(message["buyer"]),
                bytes.fromhex(message["termsHash"].removeprefix("0x")), int(message["nonce"]), int(message["deadline"]))
     call = collection.contract.functions.resell(consent, buyer, bytes.fromhex(signed.signature.removeprefix("0x")))
     receipt = collection.chain.transact(call, f"resale of {passport_hex(token)[:12]}… to {buyer}")
@@ -296,7 +318,7 @@ def submit_clear_request(collection: Collection, signed: Signed) -> Recorded:
         raise InputError(f"the file holds a {signed.kind}, not a clear-report request", "pass the owner's request")
     token = int(message["tokenId"])
     receipt = collection.chain.transact(collection.contract.functions.clearReportFor(
-        token, int(message["deadline"]), bytes.fromhex(signed.signature.removeprefix("0x"))),
+        token, int(message["reportNonce"]), int(message["deadline"]), bytes.fromhex(signed.signature.removeprefix("0x"))),
         f"clear report of {passport_hex(token)[:12]}… on the owner's request")
     return Recorded(passport_hex(token), "found", tx_hex(receipt))
 

@@ -18,7 +18,7 @@ from .results import BrandStatus
 
 CHUNK = 4000
 _SCREEN = keccak(text="screen(uint256[],address[])")[:4]
-_VERDICTS = ["authentic", "no-such-passport", "lost", "stolen", "destroyed", "seller-not-owner"]
+_VERDICTS = ["authentic", "no-such-passport", "lost", "stolen", "destroyed", "seller-not-owner", "recovery-pending"]
 
 
 @dataclass

@@ -25,6 +25,23 @@ class Verdict:
     owner: str | None = None
     warnings: list = field(default_factory=list)
     batch_root: str | None = None  # set for a product of a committed batch not claimed yet
+    pending_recovery: dict | None = None  # {"new_owner", "ready_at"} while a recovery is pending
+    chip_claim_open: bool | None = None
+
+
+def pending_state(chain, contract, passport_id: int) -> tuple[dict | None, bool, list[str]]:
+    """What could move the passport without a new act of its owner: a pending recovery and an
+    open chip claim, with the warnings a buyer must read before paying."""
+    new_owner, ready_at = chain.call(contract.functions.recoveryOf(passport_id))
+    claim_open = chain.call(contract.functions.chipClaimOpen(passport_id))
+    recovery = {"new_owner": new_owner, "ready_at": ready_at} if ready_at else None
+    warnings = []
+    if recovery:
+        warnings.append(f"a recovery to {new_owner} is pending (ready at {ready_at}): the passport moves there "
+                        "unless its owner cancels it")
+    if claim_open:
+        warnings.append("the owner opened a chip claim: whoever holds the item can claim the passport")
+    return recovery, claim_open, warnings
 
 
 def verify(consortium: Consortium, collection: str, passport_id: int | None,
@@ -67,6 +84,8 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
         verdict.reason = "no such passport in this collection"
         return verdict
     verdict.exists, verdict.owner = True, owners[0]
+    verdict.pending_recovery, verdict.chip_claim_open, pending = pending_state(chain, contract, passport_id)
+    verdict.warnings.extend(pending)
     status = Status(statuses[0])
     verdict.status = cli_name(status)
     if certificate is not None:
@@ -134,6 +153,8 @@ class History:
     head: str
     head_verified: bool
     entries: list
+    pending_recovery: dict | None = None
+    chip_claim_open: bool = False
 
 
 def history(consortium: Consortium, collection: str, passport_id: int, index=None) -> History:
@@ -162,10 +183,11 @@ def history(consortium: Consortium, collection: str, passport_id: int, index=Non
             owners_seen.add(entry.to)
             resales += entry.kind == "resale"
         entries.append(entry)
-    stored_head = bytes(passport[5])
+    stored_head = bytes(passport[6])
+    recovery, claim_open, _ = pending_state(chain, contract, passport_id)
     return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
                    cli_name(Status(passport[0])), len(owners_seen), resales, "0x" + stored_head.hex(),
-                   head == stored_head and len(entries) == passport[3], entries)
+                   head == stored_head and len(entries) == passport[3], entries, recovery, claim_open)
 
 
 def _block_timestamps(chain):

@@ -114,18 +114,18 @@ class Challenges:
         self._open: OrderedDict[bytes, tuple[float, str, int, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, nonce: bytes, collection: str, passport_id: int, block_number: int) -> None:
+    def add(self, issued: "chip.Challenge") -> None:
         with self._lock:
-            self._open[nonce] = (time.monotonic(), collection, passport_id, block_number)
+            self._open[issued.nonce] = (time.monotonic(), issued)
             while len(self._open) > MAX_OPEN_CHALLENGES:
                 self._open.popitem(last=False)
 
-    def take(self, nonce: bytes) -> tuple[str, int, int] | None:
+    def take(self, nonce: bytes) -> "chip.Challenge | None":
         with self._lock:
             issued = self._open.pop(nonce, None)
         if issued is None or time.monotonic() - issued[0] > CHALLENGE_TTL:
             return None
-        return issued[1:]
+        return issued[1]
 
 
 def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette:
@@ -174,7 +174,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
         if issued is None:
             return JSONResponse({"error": "this passport has no chip in a collection of the consortium"},
                                 status_code=404)
-        challenges.add(issued.nonce, collection, passport_id, issued.block_number)
+        challenges.add(issued)
         return JSONResponse({"nonce": "0x" + issued.nonce.hex(), "blockNumber": issued.block_number,
                              "typedData": issued.typed_data(), "expiresIn": CHALLENGE_TTL})
 
@@ -190,12 +190,11 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
         if issued is None:
             return JSONResponse({"valid": False, "reason": "this challenge is unknown, expired or already "
                                  "answered: start the chip check again"}, status_code=409)
-        collection, passport_id, block_number = issued
 
         def answer(consortium: Consortium) -> tuple[bool, bool]:
             chain = consortium.chain
-            valid = chip.verify_chip(chain, collection, passport_id, block_number, nonce, signature)
-            return valid, chain.w3.eth.block_number - block_number > chip.FRESH_BLOCKS
+            valid = chip.verify_chip(chain, issued, signature)
+            return valid, chain.w3.eth.block_number - issued.block_number > chip.FRESH_BLOCKS
 
         valid, stale = await run_in_threadpool(on_chain, answer)
         if valid:

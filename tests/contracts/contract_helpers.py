@@ -6,6 +6,9 @@ from eth_utils import keccak
 from hexbytes import HexBytes
 
 from brownie import ZERO_ADDRESS
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from luxpass.accounts import dev_account
 
 WEEK = 7 * 24 * 3600
 ZERO32 = b"\x00" * 32
@@ -150,3 +153,20 @@ class Governance:
 
     def accredit(self, account, accreditation, grant=True):
         return self.carry(self.registry.proposeAccreditation, (account, accreditation, grant))
+
+
+def key_of(account):
+    return next(dev_account(i, 31337).key for i in range(10) if dev_account(i, 31337).address == account.address)
+
+
+def sign(collection, primary, fields, message, signer_key):
+    _, name, version, chain_id, verifying, _, _ = collection.eip712Domain()
+    typed = {
+        "types": {"EIP712Domain": [{"name": n, "type": t} for n, t in [("name", "string"), ("version", "string"),
+                                   ("chainId", "uint256"), ("verifyingContract", "address")]],
+                  primary: [{"name": n, "type": t} for n, t in fields]},
+        "primaryType": primary,
+        "domain": {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying},
+        "message": message,
+    }
+    return Account.sign_message(encode_typed_data(full_message=typed), signer_key).signature

@@ -41,6 +41,9 @@ def name_key(name: str) -> str:
     """The registry compares names with ASCII letters folded to lower case, nothing else."""
     return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in name)
 
+# RECOVERY_COOLDOWN (30 days) in the machine's epochs of a week and an hour: held for four epochs
+RECOVERY_COOLDOWN_EPOCHS = 5
+
 
 @dataclass
 class Proposal:
@@ -65,7 +68,11 @@ class Passport:
     reporter: str | None = None
     approved: str | None = None
     nonce: int = 0
-    recovery: tuple | None = None  # (new owner, epoch requested)
+    recovery: tuple | None = None  # (new owner, epoch requested) of the current ownership
+    hold: tuple | None = None  # (owner, epoch) of the owner's last cancel of a recovery
+    # What the current owner authorised during the current ownership, at `nonce`: the rule of
+    # the BrandPassport header, asked of every ownership change (`authorised`).
+    grants: set = field(default_factory=set)
     history: History = field(default_factory=History)
 
 
@@ -270,9 +277,11 @@ class Collections:
             return T_PRIVATE
         return T_CUSTODY if self.custodian(p.collection, to) else None
 
-    def check_move(self, token: int, kind: int | None) -> str | None:
+    def check_move(self, token: int, kind: int | None, to: str | None = None) -> str | None:
         p = self.passports[token]
-        if p.status != S_ACTIVE:
+        if to == p.owner:
+            return "a move to oneself"
+        if p.status != S_ACTIVE and not (kind == T_RECOVERY and p.status in (S_LOST, S_STOLEN)):
             return "not transferable"
         if kind is None:
             return "first sale only by a retailer"
@@ -282,17 +291,45 @@ class Collections:
 
     def check_transfer(self, token: int, sender: str, to: str) -> str | None:
         p = self.passports[token]
-        refused = self.check_move(token, self.move_kind(token, to))
+        refused = self.check_move(token, self.move_kind(token, to), to)
         if refused:
             return refused
         return None if sender in (p.owner, p.approved) else "not owner nor approved"
 
     def apply_move(self, token: int, to: str, kind: int, agent: str) -> None:
+        """Everything granted during the ownership that ends dies with it."""
         p = self.passports[token]
         p.history.ownership(p.owner, to, kind, agent)
-        p.owner, p.approved, p.nonce = to, None, p.nonce + 1
+        p.owner, p.approved, p.nonce, p.recovery, p.grants = to, None, p.nonce + 1, None, set()
+        if p.status != S_ACTIVE:
+            p.reporter = to  # a recovery carries the report
         if kind == T_FIRST_SALE:
             p.sold = True
+
+    def grant(self, token: int, what: str, who: str) -> None:
+        """The current owner authorised `what` for `who` (an operator, a reseller, a recovery)."""
+        p = self.passports[token]
+        p.grants.add((what, who, p.nonce))
+
+    def authorised(self, token: int, frm: str, kind: int, sender: str, to: str) -> str | None:
+        """Who authorised this change of owner? None when the rule explains it, else why not.
+        Asked of the chain's OwnershipRecorded events against the owner's grants as they stood
+        before the step, independently of the check_* functions."""
+        p = self.passports[token]
+        if not p.sold or kind in (T_CUSTODY, T_FIRST_SALE):
+            return None
+        if frm != p.owner:
+            return f"moved from {frm}, who is not the current owner"
+        if kind == T_PRIVATE:
+            return None if sender == frm or ("operator", sender, p.nonce) in p.grants else \
+                f"{sender} moved it without the owner's approval"
+        if kind == T_RESALE:
+            return None if ("consent", sender, p.nonce) in p.grants or ("consent", ZERO, p.nonce) in p.grants else \
+                f"reseller {sender} had no consent of the owner at nonce {p.nonce}"
+        if kind == T_RECOVERY:
+            return None if ("recovery", to, p.nonce) in p.grants and self.brand_active(p.collection) else \
+                f"no recovery to {to} requested during this ownership by an active brand"
+        return f"an unexpected kind {kind}"
 
     def check_approve(self, token: int, sender: str) -> str | None:
         return None if sender == self.passports[token].owner else "not the owner"
@@ -312,6 +349,8 @@ class Collections:
 
     def apply_report(self, token: int, sender: str, status: int) -> None:
         p = self.passports[token]
+        if status in (S_LOST, S_STOLEN):  # a report advances the nonce: what was signed before dies
+            p.nonce, p.recovery, p.grants = p.nonce + 1, None, {g for g in p.grants if g[0] == "operator"}
         p.reporter = sender if status in (S_LOST, S_STOLEN) else None
         p.status = status
         p.history.status(status, sender)
@@ -319,21 +358,47 @@ class Collections:
     # --- resale and recovery -------------------------------------------------------------
 
     def check_resale(self, token: int, reseller: str, signer: str, named_buyer: str | None, buyer: str,
-                     reseller_kind: int) -> str | None:
+                     reseller_kind: int, named_reseller: str = ZERO, nonce: int | None = None) -> str | None:
         p = self.passports[token]
         if (reseller, reseller_kind) not in self.registry.accredited:
             return "reseller not accredited"
+        if nonce is not None and nonce != p.nonce:
+            return "consent signed at another nonce"
+        if named_reseller != ZERO and named_reseller != reseller:
+            return "consent names another reseller"
         if named_buyer is not None and named_buyer != buyer:
             return "wrong buyer"
         if signer != p.owner:
             return "not signed by the owner"
-        return self.check_move(token, T_RESALE)
+        return self.check_move(token, T_RESALE, buyer)
 
-    def check_request_recovery(self, token: int, sender: str) -> str | None:
+    def check_bind_chip(self, token: int, sender: str, roles: tuple) -> str | None:
+        p = self.passports[token]
+        if not any(self.has(p.collection, role, sender) for role in roles):
+            return "not a minter nor a service centre"
+        if not self.brand_active(p.collection):
+            return "brand not active"
+        return "a sold passport's chip is rebound only with the owner's signature" if p.sold else None
+
+    def check_request_recovery(self, token: int, sender: str, new_owner: str) -> str | None:
         p = self.passports[token]
         if not self.has(p.collection, ADMIN, sender):
             return "not the brand admin"
-        return None if p.sold else "not sold"
+        if not self.brand_active(p.collection):
+            return "brand not active"
+        if not p.sold:
+            return "not sold"
+        if p.status == S_DESTROYED:
+            return "destroyed"
+        if new_owner == p.owner:
+            return "a recovery to the owner"
+        if self.custodian(p.collection, new_owner):
+            return "a recovery to the brand's own account"
+        if p.recovery is not None:
+            return "a recovery is pending"
+        if p.hold and p.hold[0] == p.owner and self.registry.epoch - p.hold[1] < RECOVERY_COOLDOWN_EPOCHS:
+            return "the owner cancelled a recovery recently"
+        return None
 
     def check_cancel_recovery(self, token: int, sender: str) -> str | None:
         p = self.passports[token]
@@ -344,7 +409,9 @@ class Collections:
     def check_complete_recovery(self, token: int) -> str | None:
         p = self.passports[token]
         if p.recovery is None:
-            return "no recovery"
+            return "no recovery of this ownership"
         if p.recovery[1] >= self.registry.epoch:
             return "not ready"
-        return self.check_move(token, T_RECOVERY)
+        if not self.brand_active(p.collection):
+            return "brand not active"
+        return self.check_move(token, T_RECOVERY, p.recovery[0])

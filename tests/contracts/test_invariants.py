@@ -144,7 +144,7 @@ class Consortium(RuleBasedStateMachine):
         self.tokens: list[int] = []
         self.frozen: dict[int, str] = {}
         self.touched_proposal = 0
-        self.last_consent = None
+        self.signed = []  # every consent signed in this run, for front-runners to resubmit
         self.focus = None
         FIGURES.runs += 1
         steps = FIGURES.steps
@@ -270,6 +270,7 @@ class Consortium(RuleBasedStateMachine):
         if self._act("approve", self.passports.check_approve(token, account.address),
                      lambda: c.approve(self.a[operator], token, {"from": account})):
             p.approved = self.a[operator].address
+            self.passports.grant(token, "operator", p.approved)
 
     @precondition(lambda self: self.tokens)
     @rule(sender=st.sampled_from(SENDERS + ["council1", "council2"]), pick=st.integers(0, 63),
@@ -287,28 +288,50 @@ class Consortium(RuleBasedStateMachine):
     @precondition(lambda self: self.tokens)
     @rule(reseller=st.sampled_from(RESELLERS), pick=st.integers(0, 63), buyer=st.sampled_from(BUYERS),
           signer=st.sampled_from(["owner", "owner", "owner", "alice", "bob"]),
-          named=st.sampled_from(["anyone", "buyer", "buyer", "alice"]))
-    def resell(self, reseller, pick, buyer, signer, named):
+          named=st.sampled_from(["anyone", "buyer", "buyer", "alice"]),
+          via=st.sampled_from(["self", "self", "anyone", "other"]))
+    def resell(self, reseller, pick, buyer, signer, named, via="self"):
         token, c, p = self._passport(pick)
         signing = self._who(signer, p)
         named_buyer = None if named == "anyone" else self.a[buyer if named == "buyer" else named].address
+        other = next(r for r in RESELLERS if r != reseller)
+        named_reseller = {"self": self.a[reseller].address, "anyone": ZERO, "other": self.a[other].address}[via]
         message = {"chainId": brownie.chain.id, "collection": c.address, "tokenId": token,
-                   "buyer": named_buyer or ZERO, "termsHash": keccak(text="EUR 4,800"), "nonce": p.nonce,
-                   "deadline": brownie.chain.time() + 3600}
+                   "reseller": named_reseller, "buyer": named_buyer or ZERO, "termsHash": keccak(text="EUR 4,800"),
+                   "nonce": p.nonce, "deadline": brownie.chain.time() + 3600}
         consent = tuple(message[n] for n, _ in CONSENT_TYPES)
         signature = sign(c, "ResaleConsent", CONSENT_TYPES, message, self.env["keys"][signing.address])
-        refused = self.passports.check_resale(token, self.a[reseller].address, signing.address, named_buyer,
-                                              self.a[buyer].address, RESELLER)
+        if signing.address == p.owner:
+            self.passports.grant(token, "consent", named_reseller)
+        self.signed.append((c, consent, signature, signing.address, named_buyer, named_reseller))
+        self._submit_consent(c, consent, signature, signing.address, named_buyer, named_reseller, reseller, buyer)
+
+    @precondition(lambda self: self.signed)
+    @rule(pick=st.integers(0, 63), reseller=st.sampled_from(RESELLERS), buyer=st.sampled_from(BUYERS))
+    def resubmit_consent(self, pick, reseller, buyer):
+        """A front-runner (or the seller's reseller, again) submits a consent signed earlier, by
+        whichever reseller and for whichever buyer it likes: after its use, after the passport
+        moved, or after the owner revoked signatures, it must not move anything."""
+        c, consent, signature, signer, named_buyer, named_reseller = self.signed[pick % len(self.signed)]
+        self._submit_consent(c, consent, signature, signer, named_buyer, named_reseller, reseller, buyer)
+
+    def _submit_consent(self, c, consent, signature, signer, named_buyer, named_reseller, reseller, buyer):
+        token = consent[2]
+        used = c.isConsentUsed(c.consentDigest(consent))
+        refused = "a consent works once" if used else self.passports.check_resale(
+            token, self.a[reseller].address, signer, named_buyer, self.a[buyer].address, RESELLER, named_reseller,
+            consent[6])
         if self._act("resell", refused, lambda: c.resell(consent, self.a[buyer], signature, self._from(reseller))):
             self.passports.apply_move(token, self.a[buyer].address, T_RESALE, self.a[reseller].address)
-            self.last_consent = (c, consent, buyer, signature, reseller)
 
-    @precondition(lambda self: self.last_consent)
-    @rule()
-    def replay_consent(self):
-        c, consent, buyer, signature, reseller = self.last_consent
-        self._act("replay_consent", "a consent works once",
-                  lambda: c.resell(consent, self.a[buyer], signature, self._from(reseller)))
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(SENDERS), pick=st.integers(0, 63))
+    def revoke_signatures(self, sender, pick):
+        token, c, p = self._passport(pick)
+        account = self._who(sender, p)
+        if self._act("revoke_signatures", None if account.address == p.owner else "not the owner",
+                     lambda: c.revokeSignatures(token, {"from": account})):
+            p.nonce, p.recovery, p.grants, p.approved = p.nonce + 1, None, set(), None
 
     @precondition(lambda self: any(p.status != S_ACTIVE for p in self.passports.passports.values()))
     @rule(pick=st.integers(0, 63), path=st.sampled_from(["transfer", "first_sale", "resell"]),
@@ -323,7 +346,19 @@ class Consortium(RuleBasedStateMachine):
         elif path == "first_sale":
             self.first_sale("retailer", 0, to)
         else:
-            self.resell("stranger", 0, to, "owner", "buyer")
+            self.resell("stranger", 0, to, "owner", "buyer", "self")
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(["minter", "servicer", "rival_staff", "retailer", "stranger"]),
+          pick=st.integers(0, 63))
+    def bind_chip(self, sender, pick):
+        """Brand staff bind a chip of their own: before the first sale only, never on a customer's
+        passport (after it a rebind needs the owner's signature)."""
+        token, c, p = self._passport(pick)
+        account = self.a[sender].address
+        roles = (MINTER, SERVICE)
+        refused = self.passports.check_bind_chip(token, account, roles)
+        self._act("bind_chip", refused, lambda: c.bindChip(token, account, self._from(sender)))
 
     # --- recovery and time -----------------------------------------------------------------
 
@@ -331,9 +366,11 @@ class Consortium(RuleBasedStateMachine):
     @rule(sender=st.sampled_from(ADMINS), pick=st.integers(0, 63), new_owner=st.sampled_from(EVERYONE))
     def request_recovery(self, sender, pick, new_owner):
         token, c, p = self._passport(pick)
-        if self._act("request_recovery", self.passports.check_request_recovery(token, self.a[sender].address),
+        target = self.a[new_owner].address
+        if self._act("request_recovery", self.passports.check_request_recovery(token, self.a[sender].address, target),
                      lambda: c.requestRecovery(token, self.a[new_owner], self._from(sender))):
-            p.recovery = (self.a[new_owner].address, self.model.epoch)
+            p.recovery = (target, self.model.epoch)
+            self.passports.grant(token, "recovery", target)
 
     @precondition(lambda self: self.tokens)
     @rule(sender=st.sampled_from(SENDERS + ADMINS), pick=st.integers(0, 63))
@@ -342,7 +379,9 @@ class Consortium(RuleBasedStateMachine):
         account = self._who(sender, p)
         if self._act("cancel_recovery", self.passports.check_cancel_recovery(token, account.address),
                      lambda: c.cancelRecovery(token, {"from": account})):
-            p.recovery = None
+            p.recovery, p.grants = None, {g for g in p.grants if g[0] != "recovery"}
+            if account.address == p.owner:
+                p.hold = (p.owner, self.model.epoch)
 
     @precondition(lambda self: self.tokens)
     @rule(sender=st.sampled_from(EVERYONE), pick=st.integers(0, 63))
@@ -477,7 +516,18 @@ class Consortium(RuleBasedStateMachine):
         assert not refused, f"{what}: the contract accepted what the model refuses ({refused})"
         FIGURES.accepted += 1
         self._check_writers(tx)
+        self._check_authorised(tx)
         return tx
+
+    def _check_authorised(self, tx):
+        """Every change of a sold passport's owner is explained by an authorisation its current
+        owner gave during the current ownership (the BrandPassport header's rule)."""
+        for event in tx.events["OwnershipRecorded"] if "OwnershipRecorded" in tx.events else []:
+            if event.address not in self.index_of:
+                continue
+            why_not = self.passports.authorised(event["tokenId"], event["from"], event["kind"], tx.sender.address,
+                                                event["to"])
+            assert why_not is None, f"{self.name_of.get(event['to'], event['to'])} took a passport: {why_not}"
 
     def _check_writers(self, tx):
         """Brand records come only from holders of the brand's role, as held before this step; a

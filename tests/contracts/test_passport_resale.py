@@ -2,38 +2,21 @@
 ERC-4494 permits: every refusal by its own error."""
 import brownie
 import pytest
-from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-from contract_helpers import RESELLER, S_STOLEN, error
-from luxpass.accounts import dev_account
+from contract_helpers import RESELLER, S_STOLEN, error, key_of, sign
 
 ZERO = "0x" + "00" * 20
-CONSENT_TYPES = [("chainId", "uint256"), ("collection", "address"), ("tokenId", "uint256"), ("buyer", "address"),
+CONSENT_TYPES = [("chainId", "uint256"), ("collection", "address"), ("tokenId", "uint256"), ("reseller", "address"),
+                 ("buyer", "address"),
                  ("termsHash", "bytes32"), ("nonce", "uint256"), ("deadline", "uint256")]
 PERMIT_TYPES = [("spender", "address"), ("tokenId", "uint256"), ("nonce", "uint256"), ("deadline", "uint256")]
 
 
-def key_of(account):
-    return next(dev_account(i, 31337).key for i in range(10) if dev_account(i, 31337).address == account.address)
-
-
-def sign(collection, primary, fields, message, signer_key):
-    _, name, version, chain_id, verifying, _, _ = collection.eip712Domain()
-    typed = {
-        "types": {"EIP712Domain": [{"name": n, "type": t} for n, t in [("name", "string"), ("version", "string"),
-                                   ("chainId", "uint256"), ("verifyingContract", "address")]],
-                  primary: [{"name": n, "type": t} for n, t in fields]},
-        "primaryType": primary,
-        "domain": {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying},
-        "message": message,
-    }
-    return Account.sign_message(encode_typed_data(full_message=typed), signer_key).signature
-
-
-def consent_for(collection, token, seller, buyer=ZERO, deadline=None, chain_id=None, on=None, nonce=None):
+def consent_for(collection, token, seller, buyer=ZERO, deadline=None, chain_id=None, on=None, nonce=None,
+                reseller=ZERO):
     message = {"chainId": chain_id or brownie.chain.id, "collection": (on or collection).address, "tokenId": token,
+               "reseller": reseller if isinstance(reseller, str) else reseller.address,
                "buyer": buyer if isinstance(buyer, str) else buyer.address, "termsHash": keccak(text="EUR 4,800"),
                "nonce": collection.nonces(token) if nonce is None else nonce,
                "deadline": deadline or brownie.chain.time() + 3600}
@@ -126,8 +109,12 @@ def test_after_the_passport_has_moved(brand, sold, alice, bob, reseller, account
 
 
 def test_stolen_passport_cannot_be_resold(brand, sold, alice, bob, reseller):
-    consent, signature = consent_for(brand, sold, alice)
+    earlier, earlier_signature = consent_for(brand, sold, alice)
     brand.reportStatus(sold, S_STOLEN, {"from": alice})
+    # a report advances the nonce: the consent signed before it is dead, and a new one is refused
+    with brownie.reverts(error("PassportConsentStale", sold, earlier[6], earlier[6] + 1)):
+        brand.resell(earlier, bob, earlier_signature, {"from": reseller})
+    consent, signature = consent_for(brand, sold, alice)
     with brownie.reverts(error("PassportNotTransferable", sold, S_STOLEN)):
         brand.resell(consent, bob, signature, {"from": reseller})
 

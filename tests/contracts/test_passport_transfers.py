@@ -180,9 +180,9 @@ def test_stranger_cannot_transfer(brand, alice, stranger, sold):
         brand.transferFrom(alice, stranger, sold, {"from": stranger})
 
 
-def test_transfer_from_wrong_owner(brand, alice, bob, sold):
+def test_transfer_from_wrong_owner(brand, alice, bob, sold, stranger):
     with brownie.reverts(error("ERC721IncorrectOwner", bob, sold, alice)):
-        brand.transferFrom(bob, alice, sold, {"from": alice})
+        brand.transferFrom(bob, stranger, sold, {"from": alice})
 
 
 @pytest.mark.parametrize("role_holder", ["admin", "minter", "retailer", "servicer"])
