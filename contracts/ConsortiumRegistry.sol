@@ -15,11 +15,18 @@ import {CounterfeitCases} from "./CounterfeitCases.sol";
 /// - every collection was created here, as a clone of the one passport implementation, and
 ///   belongs to exactly one brand; `isGenuineCollection` is true for those and nothing else;
 /// - a removed brand stays removed;
-/// - only an accredited auditor attests a report digest, once per digest; attestations are
-///   never removed.
+/// - the quorum is at least a majority and there are at least two founders, so no single
+///   council carries a vote;
+/// - brand names and symbols are unique (names regardless of ASCII case) and arrive normalised
+///   (no leading, trailing or double spaces, no control characters; the Python side applies NFKC
+///   and refuses look-alikes before a name reaches the chain);
+/// - only an accredited auditor attests a report digest, once per auditor and digest, for a
+///   block that exists; attestations are never removed.
 /// tests/contracts/test_invariants.py checks the first two after every step of random sequences.
 contract ConsortiumRegistry is IConsortiumRegistry {
     uint16 private constant _BPS = 10_000;
+    uint16 private constant _MIN_QUORUM_BPS = 5_000;
+    uint256 private constant _MIN_FOUNDERS = 2;
 
     address private immutable _passportImplementation;
     uint16 private immutable _quorumBps;
@@ -37,11 +44,13 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(uint256 proposalId => uint256[] brandIds) private _yesVoters;
     mapping(uint256 proposalId => uint256[] brandIds) private _noVoters;
     mapping(address account => mapping(Accreditation => bool)) private _accredited;
-    mapping(bytes32 digest => address) private _attestedBy;
-    mapping(bytes32 digest => uint64) private _attestedAt;
+    mapping(bytes32 symbolHash => bool) private _symbolTaken;
+    mapping(address auditor => mapping(bytes32 digest => uint64)) private _attestedAt;
+    uint256[] private _openProposals; // may hold closed ones until `_settleDefeats` prunes them
 
     /// @param founders councils of the founding brands, with their `names` and `symbols`
-    /// @param quorumBps_ share of active members, in basis points, that yes votes must exceed
+    /// @param quorumBps_ share of active members, in basis points, that yes votes must exceed:
+    /// from 5000 (a majority) to 9999
     constructor(
         address passportImplementation_,
         string[] memory names,
@@ -50,10 +59,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         uint16 quorumBps_,
         uint64 votingPeriod_
     ) {
-        if (founders.length == 0 || names.length != founders.length || symbols.length != founders.length) {
-            revert RegistryInvalidFounders();
-        }
-        if (quorumBps_ == 0 || quorumBps_ >= _BPS) revert RegistryInvalidQuorum(quorumBps_);
+        if (names.length != founders.length || symbols.length != founders.length) revert RegistryInvalidFounders();
+        if (founders.length < _MIN_FOUNDERS) revert RegistryTooFewFounders(founders.length);
+        if (quorumBps_ < _MIN_QUORUM_BPS || quorumBps_ >= _BPS) revert RegistryInvalidQuorum(quorumBps_);
         if (votingPeriod_ == 0) revert RegistryInvalidVotingPeriod(votingPeriod_);
         if (passportImplementation_.code.length == 0) revert RegistryInvalidImplementation(passportImplementation_);
         _passportImplementation = passportImplementation_;
@@ -97,15 +105,17 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     /// @inheritdoc IConsortiumRegistry
     function attest(bytes32 digest, uint256 chainBlock) external {
         if (!_accredited[msg.sender][Accreditation.Auditor]) revert RegistryNotAccreditedAuditor(msg.sender);
-        if (_attestedBy[digest] != address(0)) revert RegistryAlreadyAttested(digest);
-        _attestedBy[digest] = msg.sender;
-        _attestedAt[digest] = uint64(block.timestamp);
+        // The block that includes this attestation is the newest that can exist; nodes simulate a
+        // call at the latest block with that block's number, so `chainBlock == block.number` is accepted.
+        if (chainBlock > block.number) revert RegistryAttestedBlockInFuture(chainBlock, block.number);
+        if (_attestedAt[msg.sender][digest] != 0) revert RegistryAlreadyAttested(msg.sender, digest);
+        _attestedAt[msg.sender][digest] = uint64(block.timestamp);
         emit AuditAttested(msg.sender, digest, chainBlock);
     }
 
     /// @inheritdoc IConsortiumRegistry
-    function attestation(bytes32 digest) external view returns (address auditor, uint64 attestedAt) {
-        return (_attestedBy[digest], _attestedAt[digest]);
+    function attestation(address auditor, bytes32 digest) external view returns (uint64 attestedAt) {
+        return _attestedAt[auditor][digest];
     }
 
     function cases() external view returns (address) {
@@ -219,6 +229,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             })
         );
         proposalId = _proposals.length;
+        _openProposals.push(proposalId);
         emit ProposalCreated(proposalId, kind, proposer, brandId, account);
         _vote(proposalId, proposer, true);
     }
@@ -244,11 +255,13 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             emit ProposalExecuted(proposalId);
         } else if (!support && _cannotPass(proposalId)) {
             p.defeated = true;
+            emit ProposalDefeated(proposalId);
         }
     }
 
     function _execute(Proposal storage p) private {
         ProposalKind kind = p.kind;
+        _settleDefeats();
         if (kind == ProposalKind.AdmitBrand) {
             _checkNewBrand(p.name, p.symbol, p.account);
             _admit(p.name, p.symbol, p.account);
@@ -275,6 +288,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         _brandIdOfCouncil[council] = brandId;
         _brandIdOfCollection[collection] = brandId;
         _nameTaken[_nameKey(name)] = true;
+        _symbolTaken[_nameKey(symbol)] = true;
         _activeMembers += 1;
         IBrandPassport(collection).initialize(brandId, name, symbol, council);
         emit BrandAdmitted(brandId, name, council, collection);
@@ -287,6 +301,27 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (next == BrandStatus.Active) _activeMembers += 1;
         b.status = next;
         emit BrandStatusChanged(brandId, previous, next);
+    }
+
+    /// @dev Before membership changes, records as defeated every open proposal that reads
+    /// Defeated now, so that no later change of membership opens it again; prunes closed ones.
+    function _settleDefeats() private {
+        uint256 i = 0;
+        while (i < _openProposals.length) {
+            uint256 proposalId = _openProposals[i];
+            Proposal storage p = _proposals[proposalId - 1];
+            ProposalState state = proposalState(proposalId);
+            if (state == ProposalState.Open) {
+                i += 1;
+                continue;
+            }
+            if (state == ProposalState.Defeated && !p.defeated) {
+                p.defeated = true;
+                emit ProposalDefeated(proposalId);
+            }
+            _openProposals[i] = _openProposals[_openProposals.length - 1];
+            _openProposals.pop();
+        }
     }
 
     /// @dev The members who have not voted no can no longer carry it.
@@ -316,8 +351,22 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (bytes(name).length == 0 || bytes(symbol).length == 0 || council == address(0)) {
             revert RegistryInvalidBrand(name, symbol, council);
         }
+        if (!_isNormalised(bytes(name))) revert RegistryNameNotNormalised(name);
+        if (!_isNormalised(bytes(symbol))) revert RegistryNameNotNormalised(symbol);
         if (_nameTaken[_nameKey(name)]) revert RegistryBrandNameTaken(name);
+        if (_symbolTaken[_nameKey(symbol)]) revert RegistryBrandSymbolTaken(symbol);
         if (_brandIdOfCouncil[council] != 0) revert RegistryCouncilTaken(council);
+    }
+
+    /// @dev No leading, trailing or double space and no ASCII control character.
+    function _isNormalised(bytes memory text) private pure returns (bool) {
+        uint256 length = text.length;
+        if (text[0] == " " || text[length - 1] == " ") return false;
+        for (uint256 i = 0; i < length; i++) {
+            if (uint8(text[i]) < 0x20 || uint8(text[i]) == 0x7f) return false;
+            if (text[i] == " " && text[i + 1] == " ") return false; // i + 1 < length: the last is not a space
+        }
+        return true;
     }
 
     function _nameKey(string memory name) private pure returns (bytes32) {

@@ -8,7 +8,8 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 /// @notice Created by the ConsortiumRegistry. Invariants:
 /// - only a marketplace the registry accredits files a case; a named collection is the
 ///   collection of the brand named;
-/// - only that brand's council rules on it, and only once; a ruling is never changed;
+/// - only that brand's council rules on it, only while the brand is active, and only once; a
+///   ruling is never changed (a suspended brand rules after reinstatement, a removed one never);
 /// - cases are append-only.
 contract CounterfeitCases is ICounterfeitCases {
     IConsortiumRegistry private immutable _registry;
@@ -51,7 +52,9 @@ contract CounterfeitCases is ICounterfeitCases {
     /// @inheritdoc ICounterfeitCases
     function ruleCase(uint256 caseId, Ruling ruling, bytes32 reasonHash) external {
         Case storage c = _case(caseId);
-        if (_registry.brand(c.brandId).council != msg.sender) revert CasesNotBrandCouncil(msg.sender, c.brandId);
+        IConsortiumRegistry.Brand memory brand = _registry.brand(c.brandId);
+        if (brand.council != msg.sender) revert CasesNotBrandCouncil(msg.sender, c.brandId);
+        if (brand.status != IConsortiumRegistry.BrandStatus.Active) revert CasesBrandNotActive(c.brandId, brand.status);
         if (c.ruling != Ruling.Pending) revert CasesAlreadyRuled(caseId, c.ruling);
         if (ruling == Ruling.Pending) revert CasesInvalidRuling();
         c.ruling = ruling;

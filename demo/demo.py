@@ -277,11 +277,12 @@ def _fetch_json(url: str, attempts: int = 50) -> dict:
 
 def counterfeit() -> str:
     """The forger deploys the same, audited code: a registry of their own whose only founder
-    is called 'Maison Aurel', and mints from its collection."""
+    is called 'Maison Aurel' (beside a second founder of their own, as the registry needs two),
+    and mints from its collection."""
     chain = Chain(RPC, dev_account(FORGER, 31337), log=lambda _: None)
     implementation, _ = chain.deploy("BrandPassport")
-    registry, _ = chain.deploy("ConsortiumRegistry", implementation, ["Maison Aurel"], ["AUR"], [chain.address],
-                               5000, 3600)
+    registry, _ = chain.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Maison Forge"],
+                               ["AUR", "FRG"], [chain.address, "0x000000000000000000000000000000000000dEaD"], 5000, 3600)
     address = chain.contract("ConsortiumRegistry", registry).functions.brand(1).call()[2]
     fake = chain.contract("BrandPassport", address)
     chain.transact(fake.functions.grantRole(fake.functions.MINTER_ROLE().call(), chain.address))

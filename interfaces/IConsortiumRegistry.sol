@@ -71,14 +71,21 @@ interface IConsortiumRegistry {
     );
     event VoteCast(uint256 indexed proposalId, uint256 indexed brandId, bool support);
     event ProposalExecuted(uint256 indexed proposalId);
+    /// @notice Emitted when a proposal is recorded as defeated: by the no vote after which it
+    /// can no longer pass, or, before a change of membership, when it could no longer pass.
+    event ProposalDefeated(uint256 indexed proposalId);
     event AuditAttested(address indexed auditor, bytes32 indexed digest, uint256 chainBlock);
 
     error RegistryNotActiveMember(address account);
     error RegistryUnknownBrand(uint256 brandId);
     error RegistryBrandNotActive(uint256 brandId);
     error RegistryInvalidStatusChange(uint256 brandId, BrandStatus status, ProposalKind kind);
-    /// @dev Names are compared without regard to ASCII case.
+    /// @notice Thrown when a brand name is already a member's name (compared without regard to ASCII case).
     error RegistryBrandNameTaken(string name);
+    /// @notice Thrown when a brand symbol is already a member's symbol (compared without regard to ASCII case).
+    error RegistryBrandSymbolTaken(string symbol);
+    /// @notice Thrown when a name or symbol has a leading, trailing or double space or a control character.
+    error RegistryNameNotNormalised(string name);
     error RegistryCouncilTaken(address council);
     error RegistryInvalidBrand(string name, string symbol, address council);
     error RegistryInvalidAccount(address account);
@@ -86,12 +93,19 @@ interface IConsortiumRegistry {
     error RegistryUnknownProposal(uint256 proposalId);
     error RegistryProposalClosed(uint256 proposalId, ProposalState state);
     error RegistryAlreadyVoted(uint256 proposalId, uint256 brandId);
+    /// @notice Thrown by the constructor when the quorum is below 5000 (a majority) or not below 10_000.
     error RegistryInvalidQuorum(uint16 quorumBps);
+    /// @notice Thrown by the constructor when fewer than two founders are given.
+    error RegistryTooFewFounders(uint256 founders);
     error RegistryInvalidVotingPeriod(uint64 votingPeriod);
+    /// @notice Thrown by the constructor when names, symbols and founders differ in number.
     error RegistryInvalidFounders();
     error RegistryInvalidImplementation(address implementation);
     error RegistryNotAccreditedAuditor(address account);
-    error RegistryAlreadyAttested(bytes32 digest);
+    /// @notice Thrown when `auditor` already attested `digest`.
+    error RegistryAlreadyAttested(address auditor, bytes32 digest);
+    /// @notice Thrown when an attestation names a block after the one that includes it (`chainBlock` > `currentBlock`).
+    error RegistryAttestedBlockInFuture(uint256 chainBlock, uint256 currentBlock);
 
     /// @notice Propose to admit a brand whose council (its governance and admin key) is `council`.
     /// The proposer's own vote counts as yes. On execution the registry creates the brand's
@@ -134,11 +148,12 @@ interface IConsortiumRegistry {
     function activeMemberCount() external view returns (uint256);
     function isAccredited(address account, Accreditation accreditation) external view returns (bool);
 
-    /// @notice An accredited auditor anchors the digest of an audit report made at `chainBlock`.
+    /// @notice An accredited auditor anchors the digest of an audit report made at `chainBlock`,
+    /// a block no later than the one that includes the attestation. Each auditor attests a digest once; another auditor may attest it too.
     function attest(bytes32 digest, uint256 chainBlock) external;
 
-    /// @notice Who attested `digest`, and when; zero if nobody did.
-    function attestation(bytes32 digest) external view returns (address auditor, uint64 attestedAt);
+    /// @notice When `auditor` attested `digest`; zero if it did not.
+    function attestation(address auditor, bytes32 digest) external view returns (uint64 attestedAt);
 
     /// @notice The counterfeit case book this registry created.
     function cases() external view returns (address);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IConsortiumRegistry} from "./IConsortiumRegistry.sol";
+
 /// @title Counterfeit cases: an accredited marketplace reports a listing, the brand rules on it.
 /// @notice Only hashes of the listing and the evidence are stored; the listing itself and the
 /// evidence stay with the marketplace and the brand.
@@ -43,6 +45,8 @@ interface ICounterfeitCases {
     error CasesUnknownCase(uint256 caseId);
     error CasesNotBrandCouncil(address account, uint256 brandId);
     error CasesAlreadyRuled(uint256 caseId, Ruling ruling);
+    /// @notice Thrown when the council of a suspended or removed brand rules on a case.
+    error CasesBrandNotActive(uint256 brandId, IConsortiumRegistry.BrandStatus status);
     error CasesInvalidRuling();
 
     /// @notice An accredited marketplace files a case against a listing that claims to be a

@@ -32,7 +32,7 @@ def signer(index):
 def test_chain_survives_a_restart(folder):
     started = node.start(folder, PORT)
     assert started.running and started.chain_id == 31337
-    deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(1).address)])
+    deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(1).address), Founder("Casa Vellutti", "VEL", signer(2).address)])
     collection = Collection(signer(1), Consortium.open(signer(1)).brand(1).collection)
     collection.set_role("minter", signer(1).address, True)
     minted = collection.mint({"serial": "AUR-1"})

@@ -39,7 +39,7 @@ def signer(index):
 
 def brand_with_minter() -> Collection:
     """Brand 1 on the node, dev account 5 its minter; returns the collection as the minter sees it."""
-    deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(1).address)])
+    deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(1).address), Founder("Casa Vellutti", "VEL", signer(2).address)])
     address = Consortium.open(signer(1)).brand(1).collection
     Collection(signer(1), address).set_role("minter", signer(5).address, True)
     return Collection(signer(5), address)

@@ -121,7 +121,8 @@ def test_deploy_waiting_for_confirmations_stops_and_keeps_the_record(mines_on_tr
 
     chain = Chain(mines_on_transactions, dev_account(0, 31337), confirmations=3, timeout=1, log=lambda _: None)
     with pytest.raises(LuxpassError) as refused:
-        deploy(chain, [Founder("Maison Aurel", "AUR", dev_account(1, 31337).address)])
+        deploy(chain, [Founder("Maison Aurel", "AUR", dev_account(1, 31337).address),
+                       Founder("Casa Vellutti", "VEL", dev_account(2, 31337).address)])
     assert "had not 3 confirmations within 1 s (1 so far)" in str(refused.value)
     assert "do not deploy again" in str(refused.value)
     assert chain.w3.eth.get_code(Deployment.load(chain).registry) != b""

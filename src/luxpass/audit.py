@@ -202,7 +202,7 @@ def check_report(path: Path, consortium: Consortium | None = None) -> ReportChec
     if consortium is not None:
         registry = consortium.registry.functions
         check.accredited_auditor = consortium.chain.call(registry.isAccredited(auditor, int(Accreditation.AUDITOR)))
-        check.attested = consortium.chain.call(registry.attestation(computed))[0] == auditor
+        check.attested = consortium.chain.call(registry.attestation(auditor, computed)) != 0
         if not check.accredited_auditor:
             check.valid = False
             check.reason = f"not accredited: {signer} is not an accredited auditor of the consortium " \

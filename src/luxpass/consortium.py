@@ -8,6 +8,7 @@ from .accounts import home
 from .chain import Chain
 from .commitment import parse_address, read_json, write_json_atomic
 from .errors import InputError, LuxpassError
+from .names import check_new_brand
 from .results import Accreditation, BrandStatus, ProposalKind, ProposalState
 
 DEFAULT_QUORUM_BPS = 5000  # yes votes must exceed half of the active members
@@ -107,15 +108,19 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
     """Deploy the passport implementation and the registry with its founding brands, and
     record the deployment for this chain id. A chain whose recorded registry is live is refused
     unless `force`; the replaced registry stays in the record, so its passports still verify."""
-    if not founders:
-        raise InputError("a consortium needs at least one founding brand", "pass --founder NAME:SYMBOL:COUNCIL")
-    if not 0 < quorum_bps < 10_000:
-        raise InputError(f"quorum {quorum_bps} bps is out of range", "pass a value from 1 to 9999 (5000 = majority)")
+    if len(founders) < 2:
+        raise InputError("a consortium needs at least two founding brands", "pass --founder NAME:SYMBOL:COUNCIL twice or more")
+    if not 5_000 <= quorum_bps < 10_000:
+        raise InputError(f"quorum {quorum_bps} bps is out of range", "pass a value from 5000 (a majority) to 9999")
     if voting_period <= 0:
         raise InputError("the voting period must be positive", "pass a number of seconds")
+    checked: list[tuple[str, str]] = []
+    for f in founders:
+        checked.append(check_new_brand(f.name, f.symbol, checked))
+    founders = [Founder(name, symbol, f.council) for (name, symbol), f in zip(checked, founders)]
     names = [f.name for f in founders]
-    if len(set(n.lower() for n in names)) != len(names) or len(set(f.council for f in founders)) != len(founders):
-        raise InputError("founding brands need distinct names and distinct council addresses", "fix the --founder list")
+    if len(set(f.council for f in founders)) != len(founders):
+        raise InputError("founding brands need distinct council addresses", "fix the --founder list")
     earlier = Deployment.recorded(chain.chain_id)
     live = earlier is not None and bool(chain.w3.eth.get_code(earlier.registry))
     if live and not force:
@@ -199,7 +204,13 @@ class Consortium:
     def is_accredited(self, account: str, accreditation: Accreditation) -> bool:
         return self.chain.call(self.registry.functions.isAccredited(account, int(accreditation)))
 
+    def brand_names(self) -> list[tuple[str, str]]:
+        """(name, symbol) of every brand the registry lists, removed ones included."""
+        return [(b.name, self.chain.call(self.chain.contract("BrandPassport", b.collection).functions.symbol()))
+                for b in self.brands()]
+
     def propose_admission(self, name: str, symbol: str, council: str) -> Proposal:
+        name, symbol = check_new_brand(name, symbol, self.brand_names())
         call = self.registry.functions.proposeAdmission(name, symbol, parse_address(council, "council"))
         return self._propose(call, f"propose admitting {name}")
 

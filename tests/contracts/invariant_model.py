@@ -194,6 +194,9 @@ class Registry:
         return False
 
     def _execute(self, p: Proposal) -> None:
+        for other in self.proposals:  # a proposal that reads defeated before a change stays defeated
+            if self.state(other) == P_DEFEATED:
+                self.proposals[other].defeated = True
         if p.kind == ADMIT:
             brand_id = len(self.status) + 1
             self.status[brand_id] = ACTIVE

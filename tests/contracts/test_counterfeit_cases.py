@@ -83,9 +83,40 @@ def test_unknown_case(book, admin):
 def test_auditor_attests_once(registry, governance, accounts, councils):
     governance.accredit(accounts[8], AUDITOR)
     digest = keccak(text="report")
-    registry.attest(digest, 42, {"from": accounts[8]})
-    assert registry.attestation(digest)[0] == accounts[8]
-    with brownie.reverts(error("RegistryAlreadyAttested", "0x" + digest.hex())):
-        registry.attest(digest, 42, {"from": accounts[8]})
+    tx = registry.attest(digest, 1, {"from": accounts[8]})
+    assert registry.attestation(accounts[8], digest) == tx.timestamp
+    with brownie.reverts(error("RegistryAlreadyAttested", accounts[8], "0x" + digest.hex())):
+        registry.attest(digest, 1, {"from": accounts[8]})
     with brownie.reverts(error("RegistryNotAccreditedAuditor", councils[2])):
         registry.attest(keccak(text="other"), 42, {"from": councils[2]})
+
+
+def test_an_auditor_cannot_lock_another_out_by_attesting_its_digest_first(registry, governance, accounts):
+    governance.accredit(accounts[7], AUDITOR)
+    governance.accredit(accounts[8], AUDITOR)
+    digest = keccak(text="the author's report")
+    registry.attest(digest, 1, {"from": accounts[7]})  # the front-runner
+    registry.attest(digest, 1, {"from": accounts[8]})  # the author still anchors its own
+    assert registry.attestation(accounts[8], digest) != 0
+    assert registry.attestation(accounts[7], digest) != 0
+
+
+def test_an_attestation_cannot_claim_a_block_after_its_own(registry, governance, accounts, web3):
+    governance.accredit(accounts[8], AUDITOR)
+    def pending():
+        return web3.eth.block_number + 1  # the block the attestation is mined in
+
+    with brownie.reverts(error("RegistryAttestedBlockInFuture", pending() + 1, pending())):
+        registry.attest(keccak(text="report"), pending() + 1, {"from": accounts[8]})
+    with brownie.reverts(error("RegistryAttestedBlockInFuture", 10**9, pending())):
+        registry.attest(keccak(text="report"), 10**9, {"from": accounts[8]})
+    registry.attest(keccak(text="report"), pending() - 1, {"from": accounts[8]})  # the latest block
+
+
+@pytest.mark.parametrize("leave", ["remove", "suspend"])
+def test_a_brand_that_is_not_active_no_longer_rules_on_cases(book, filed, admin, governance, leave):
+    getattr(governance, leave)(1)
+    status = 3 if leave == "remove" else 2
+    with brownie.reverts(error("CasesBrandNotActive", 1, status)):
+        book.ruleCase(filed, GENUINE, REASON, {"from": admin})
+    assert book.caseOf(filed)[3] == PENDING

@@ -177,7 +177,7 @@ class Consortium(RuleBasedStateMachine):
             send = lambda: self.registry.proposeBrandStatus(brand_id, kind, sender)  # noqa: E731
         elif what == "admission":
             p = Proposal(ADMIT, 0, target.address, name, 0, epoch)
-            send = lambda: self.registry.proposeAdmission(name, "NEW", target, sender)  # noqa: E731
+            send = lambda: self.registry.proposeAdmission(name, name.upper(), target, sender)  # noqa: E731
         else:
             p = Proposal(ACCREDIT if grant else REVOKE, 0, target.address, "", RESELLER, epoch)
             send = lambda: self.registry.proposeAccreditation(target, RESELLER, grant, sender)  # noqa: E731

@@ -102,12 +102,17 @@ def test_valid_parameters_deploy(deploy):
     assert registry.votingPeriod() == 1
 
 
-def test_single_founder_deploys(deploy, accounts):
-    registry = deploy(names=["Solo"], symbols=["SOL"], councils=[accounts[1]])
-    assert registry.activeMemberCount() == 1
+def test_two_founders_deploy_with_a_bare_majority(deploy, accounts):
+    registry = deploy(names=NAMES[:2], symbols=SYMBOLS[:2], councils=[accounts[1], accounts[2]])
+    assert registry.activeMemberCount() == 2
 
 
-@pytest.mark.parametrize("quorum", [0, 10_000, 10_001, 65_535])
+def test_a_single_founder_cannot_hold_the_consortium_alone(deploy, accounts):
+    with brownie.reverts(error("RegistryTooFewFounders", 1)):
+        deploy(names=["Solo"], symbols=["SOL"], councils=[accounts[1]])
+
+
+@pytest.mark.parametrize("quorum", [0, 1, 4999, 10_000, 10_001, 65_535])
 def test_invalid_quorum(deploy, quorum):
     with brownie.reverts(error("RegistryInvalidQuorum", quorum)):
         deploy(quorum=quorum)
@@ -119,7 +124,7 @@ def test_invalid_voting_period(deploy):
 
 
 def test_no_founders(deploy):
-    with brownie.reverts(error("RegistryInvalidFounders")):
+    with brownie.reverts(error("RegistryTooFewFounders", 0)):
         deploy(names=[], symbols=[], councils=[])
 
 
@@ -230,9 +235,22 @@ def test_collection_cannot_be_reinitialized_by_its_admin(collections, councils):
 
 def test_implementation_must_be_a_contract(ConsortiumRegistry, deployer, accounts):
     with brownie.reverts(error("RegistryInvalidImplementation", ZERO_ADDRESS)):
-        ConsortiumRegistry.deploy(ZERO_ADDRESS, ["A"], ["A"], [accounts[1]], 5000, WEEK, {"from": deployer})
+        ConsortiumRegistry.deploy(
+            ZERO_ADDRESS, ["A", "B"], ["A", "B"], [accounts[1], accounts[2]], 5000, WEEK, {"from": deployer}
+        )
 
 
 def test_founder_names_differ_in_more_than_case(deploy, accounts):
     with brownie.reverts(error("RegistryBrandNameTaken", "MAISON aurel")):
         deploy(names=["Maison Aurel", "MAISON aurel"], symbols=["A", "B"], councils=[accounts[1], accounts[2]])
+
+
+def test_founders_with_a_duplicate_symbol(deploy):
+    with brownie.reverts(error("RegistryBrandSymbolTaken", "vel")):
+        deploy(symbols=["AUR", "VEL", "vel"])
+
+
+@pytest.mark.parametrize("name", ["Maison Aurel ", " Maison Aurel", "Maison  Aurel", "Maison\tAurel"])
+def test_founders_with_a_name_not_normalised(deploy, name):
+    with brownie.reverts(error("RegistryNameNotNormalised", name)):
+        deploy(names=[name] + NAMES[1:])

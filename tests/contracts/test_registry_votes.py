@@ -523,3 +523,32 @@ def test_tally_counts_only_active_members(registry, councils, governance, accoun
     assert registry.tally(pid) == (1, 0)
     governance.suspend(1)
     assert registry.tally(pid) == (0, 0) and registry.proposal(pid).dict()["yes"] == 1
+
+
+# --- a defeated proposal stays defeated ----------------------------------------------------
+
+def test_a_proposal_defeated_by_a_suspension_stays_defeated_after_reinstatement(
+    registry, governance, councils, newcomer
+):
+    tx = registry.proposeAdmission("Atelier Neuf", "NEU", newcomer, {"from": councils[0]})
+    proposal_id = tx.events["ProposalCreated"]["proposalId"]
+    registry.vote(proposal_id, False, {"from": councils[1]})
+    assert registry.proposalState(proposal_id) == P_OPEN  # brand 3's yes would still carry it
+    governance.suspend(3)
+    assert registry.proposalState(proposal_id) == P_DEFEATED
+    tx = governance.reinstate(3)
+    assert tx.events["ProposalDefeated"]["proposalId"] == proposal_id
+    assert registry.proposalState(proposal_id) == P_DEFEATED
+    with brownie.reverts(error("RegistryProposalClosed", proposal_id, P_DEFEATED)):
+        registry.vote(proposal_id, True, {"from": councils[2]})
+    assert registry.brandIdOfCouncil(newcomer) == 0
+
+
+def test_symbol_taken(registry, councils, newcomer):
+    with brownie.reverts(error("RegistryBrandSymbolTaken", "aur")):
+        registry.proposeAdmission("Atelier Neuf", "aur", newcomer, {"from": councils[0]})
+
+
+def test_name_not_normalised(registry, councils, newcomer):
+    with brownie.reverts(error("RegistryNameNotNormalised", "Atelier  Neuf")):
+        registry.proposeAdmission("Atelier  Neuf", "NEU", newcomer, {"from": councils[0]})

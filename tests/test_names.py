@@ -1,0 +1,49 @@
+"""Brand names and symbols are normalised and refused when they look like a member's."""
+import pytest
+
+from luxpass.errors import InputError
+from luxpass.names import check_new_brand, normalise
+
+MEMBERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL")]
+
+
+@pytest.mark.parametrize("raw", ["Maison Aurel ", "  Maison   Aurel", "Maison\u00a0Aurel", "Ｍａｉｓｏｎ Aurel"])
+def test_names_are_trimmed_single_spaced_and_nfkc(raw):
+    assert normalise(raw) == "Maison Aurel"
+
+
+@pytest.mark.parametrize("raw", ["Maison\u200bAurel", "Maison\x07Aurel", "   "])
+def test_invisible_control_and_empty_names_are_refused(raw):
+    with pytest.raises(InputError):
+        normalise(raw)
+
+
+@pytest.mark.parametrize("name", ["maison aurel ", "MAISON AUREL", "Maisоn Aurel", "Maison Aurél", "Maison-Aurel",
+                                  "Maison Aure1"])
+def test_look_alikes_of_a_member_name_are_refused(name):
+    with pytest.raises(InputError, match="looks like 'Maison Aurel'"):
+        check_new_brand(name, "NEU", MEMBERS)
+
+
+@pytest.mark.parametrize("symbol", ["aur", "АUR", " VEL "])
+def test_symbols_are_unique_too(symbol):
+    with pytest.raises(InputError, match="symbol"):
+        check_new_brand("Atelier Neuf", symbol, MEMBERS)
+
+
+def test_a_distinct_brand_passes_normalised():
+    assert check_new_brand(" Atelier  Neuf ", "NEU", MEMBERS) == ("Atelier Neuf", "NEU")
+
+
+def test_a_look_alike_admission_is_refused_before_it_reaches_the_chain(consortium, signer):
+    from luxpass.consortium import Consortium
+
+    council = Consortium.open(signer(1))
+    before = council.chain.call(council.registry.functions.proposalCount())
+    with pytest.raises(InputError, match="looks like 'Casa Vellutti'"):
+        council.propose_admission("Cаsa  Vellutti", "NEU", signer(8).address)  # Cyrillic а, two spaces
+    with pytest.raises(InputError, match="symbol"):
+        council.propose_admission("Atelier Neuf", "hbr", signer(8).address)
+    assert council.chain.call(council.registry.functions.proposalCount()) == before
+    proposal = council.propose_admission("  Atelier   Neuf ", "NEU", signer(8).address)
+    assert proposal.name == "Atelier Neuf"
