@@ -23,12 +23,11 @@ def test_deploy_over_a_deployment_is_refused_and_force_keeps_old_passports_genui
     kept = tmp_path / "deployment.json"
     shutil.copy(record, kept)
     block = web3.eth.block_number
-    founder = f"Nouveau:NV:{dev_address(4)}"
-    assert "already has a luxpass registry" in error_line(lux("deploy", "--founder", founder, "--dev-account", 0,
-                                                              expect=2))
+    founders = ("--founder", f"Nouveau:NV:{dev_address(4)}", "--founder", f"Atelier Second:ASC:{dev_address(5)}")
+    assert "already has a luxpass registry" in error_line(lux("deploy", *founders, "--dev-account", 0, expect=2))
     assert web3.eth.block_number == block and record.read_text() == kept.read_text()
     try:
-        lux("deploy", "--founder", founder, "--dev-account", 0, "--force")
+        lux("deploy", *founders, "--dev-account", 0, "--force")
         assert json.loads(record.read_text())["earlierRegistries"] == [json.loads(kept.read_text())["registry"]]
         verdict = json.loads(lux("verify", cert, "--json").stdout)
         assert verdict["authentic"] and "earlier registry" in verdict["warnings"][-1]
@@ -71,8 +70,8 @@ def test_a_certificate_is_never_overwritten_and_always_written(lux, web3, tmp_pa
     consent_out = tmp_path / "signed.json"
     consent_out.write_text("keep me")
     refused = lux("consent", "sign", "--brand", "1", "--id", minted["passport_id"], "--terms", "x", "--out",
-                  consent_out, "--dev-account", FACTORY, expect=2)
-    assert consent_out.read_text() == "keep me"
+                  consent_out, "--any-reseller", "--dev-account", FACTORY, expect=2)
+    assert "exists" in error_line(refused) and consent_out.read_text() == "keep me"
 
 
 def test_a_csv_with_an_unclosed_quote_sends_nothing_and_names_every_bad_line(lux, web3, tmp_path):
@@ -130,7 +129,7 @@ def test_consent_check_runs_every_check_of_the_contract_and_of_the_file(lux, web
     pid = sold_to_alice(lux, "CONS-1")
     consent = tmp_path / "consent.json"
     lux("consent", "sign", "--brand", "1", "--id", pid, "--terms", "EUR 900", "--deadline", "1h", "--out", consent,
-        "--dev-account", ALICE)
+        "--any-reseller", "--dev-account", ALICE)
     assert json.loads(lux("consent", "check", consent, "--json").stdout)["valid"]
     edited = tmp_path / "edited.json"
     data = json.loads(consent.read_text())

@@ -19,7 +19,8 @@ def consortium_net():
 @dir_option
 @click.option("--house", "houses", multiple=True, metavar="NAME",
               help=f"A member house, sealing blocks (repeat; default: {', '.join(net.HOUSES)}). First run only.")
-@click.option("--chain-id", type=click.IntRange(1), default=net.CHAIN_ID, show_default=True)
+@click.option("--chain-id", type=click.IntRange(1), default=net.CHAIN_ID, show_default=True,
+              help="Chain id of the network's genesis (a new network only).")
 @click.option("--period", type=click.IntRange(1, 60), default=net.PERIOD, show_default=True,
               help="Seconds between blocks.")
 @click.option("--base-port", type=click.IntRange(1024, 65000), default=net.BASE_HTTP_PORT, show_default=True,
