@@ -96,10 +96,12 @@ def open_page(browser, uri: str, name: str) -> dict:
     }
 
 
-def make_bag(as_account, signer, serial: str) -> Certificate:
+def make_bag(as_account, signer, serial: str, chip: str | None = None) -> Certificate:
     minted = as_account(5).mint({"serial": serial, "gtin": GTIN, "model": "Pochette Nuit", "material": "python"})
     cert = Certificate.from_dict(minted.certificate)
     as_account(5).record_event(cert.passport_id, EventKind.MANUFACTURED, "Ubrique")
+    if chip is not None:  # in the factory: after the first sale only the owner's consent rebinds it
+        bind_chip(as_account(5), cert.passport_id, chip)
     as_account(6).first_sale(cert.passport_id, signer(ALICE).address)
     return cert
 
@@ -143,8 +145,7 @@ def test_code_of_a_look_alike_collection(browser, server, consortium):
 def test_chip_check_on_the_page(browser, server, as_account, signer):
     """The page's own script asks for a challenge, hands it to the chip reader, and shows the
     answer; the test plays the chip reader and signs with the chip's key."""
-    cert = make_bag(as_account, signer, "AUR-2026-00004-C41P")
-    bind_chip(as_account(5), cert.passport_id, Account.from_key(CHIP_KEY).address)
+    cert = make_bag(as_account, signer, "AUR-2026-00004-C41P", chip=Account.from_key(CHIP_KEY).address)
     reader = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
         window.luxpassChipSigner = (typedData) => new Promise((resolve) => {
             window.chipRequest = JSON.stringify(typedData); window.chipAnswer = resolve; });"""})
@@ -165,8 +166,7 @@ def test_chip_check_on_the_page(browser, server, as_account, signer):
 
 
 def test_chip_section_tells_how_without_a_reader(browser, server, as_account, signer):
-    cert = make_bag(as_account, signer, "AUR-2026-00005-N0RD")
-    bind_chip(as_account(5), cert.passport_id, Account.from_key(CHIP_KEY).address)
+    cert = make_bag(as_account, signer, "AUR-2026-00005-N0RD", chip=Account.from_key(CHIP_KEY).address)
     open_page(browser, link_for(cert, server).uri, "chip-no-reader")
     assert not browser.find_element(By.ID, "chip-check").is_displayed()
     assert "Open this page with a chip reader" in browser.find_element(By.ID, "chip-help").text
