@@ -6,8 +6,10 @@ PYTHON ?= python3
 export SOLCX_BINARY_PATH := $(CURDIR)/.solcx
 export PATH := $(BIN):$(PATH)
 # The EVM target (paris, shanghai, cancun): `make build LUXPASS_EVM=shanghai`; brownie-config.yaml
-# holds the default.
+# holds the default (exported only when set: brownie reads an empty value as the target).
+ifdef LUXPASS_EVM
 export LUXPASS_EVM
+endif
 
 .PHONY: setup build browser slither test fuzz bench bench-targets demo clean geth test-net bench-net
 
