@@ -5,7 +5,7 @@ reports, recoveries, chip bindings and chip claims by many actors, against the P
 Every step must be accepted by the contract exactly when the model accepts it; after every
 step the chain must equal the model, and:
 - each passport has exactly one owner and the balances add up;
-- a lost, stolen or destroyed passport did not move;
+- a lost, stolen or destroyed passport did not move, except by a recovery of a lost or stolen one;
 - no account wrote a brand record (mint, first sale, lifecycle event, role, recovery request)
   in a collection of a brand in which it held no role for it;
 - a passport's chip and chip-claim flag are the model's (the flag closes on every move and bind);
@@ -384,7 +384,11 @@ class Consortium(RuleBasedStateMachine):
     @rule(pick=st.integers(0, 63), chip=st.sampled_from(CHIP_SIGNERS), to=st.sampled_from(BUYERS + ["servicer"]),
           sender=st.sampled_from(EVERYONE))
     def claim_with_chip(self, pick, chip, to, sender):
-        """A holder of the chip answers a fresh challenge naming `to`, and anyone submits it."""
+        """A holder of the chip answers a fresh challenge naming `to`, and anyone submits it; half
+        the picks go to a passport with an open claim."""
+        open_claims = [t for t, p in self.passports.passports.items() if p.claim_open]
+        if open_claims and pick >= 32:
+            self.focus, pick = open_claims[pick % len(open_claims)], 0
         token, c, p = self._passport(pick)
         signer = p.chip if chip == "bound" and p.chip else self.a["bob" if chip == "bound" else chip].address
         target = self.a[to].address
@@ -476,6 +480,7 @@ class Consortium(RuleBasedStateMachine):
                      lambda: c.completeRecovery(token, self._from(sender))):
             self.passports.apply_move(token, p.recovery[0], T_RECOVERY, self.a[sender].address)
             p.recovery = None
+            self.frozen.pop(token, None)  # a recovery carries a lost or stolen report to the new owner
 
     @rule()
     def time_passes(self):
