@@ -32,7 +32,7 @@ BPS = 10_000
 ZERO = "0x" + "00" * 20
 ADMIN, MINTER, RETAILER, SERVICE = "admin", "minter", "retailer", "service"
 BRAND_ROLES = (ADMIN, MINTER, RETAILER, SERVICE)
-T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE, T_RESALE, T_RECOVERY = range(6)
+T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE, T_RESALE, T_RECOVERY, T_CHIP_CLAIM = range(7)
 EVENT_ROLES = {0: {MINTER}, 1: {MINTER}, 2: {MINTER}, 3: {RETAILER}, 4: {RETAILER}, 5: {SERVICE}, 6: {SERVICE},
                7: {MINTER, RETAILER, SERVICE}}  # EventKind -> roles that may record it
 
@@ -70,6 +70,8 @@ class Passport:
     nonce: int = 0
     recovery: tuple | None = None  # (new owner, epoch requested) of the current ownership
     hold: tuple | None = None  # (owner, epoch) of the owner's last cancel of a recovery
+    chip: str | None = None  # the bound chip's address
+    claim_open: bool = False  # the chip-claim flag, which every move and every bind closes
     # What the current owner authorised during the current ownership, at `nonce`: the rule of
     # the BrandPassport header, asked of every ownership change (`authorised`).
     grants: set = field(default_factory=set)
@@ -218,6 +220,7 @@ class Collections:
         self.brand_ids = brand_ids  # collection index -> brand id
         self.roles = roles  # collection index -> role -> holders
         self.passports: dict[int, Passport] = {}
+        self.chip_nonces_used: set[tuple[int, bytes]] = set()  # (token, challenge nonce) of chip claims made
 
     def has(self, collection: int, role: str, account: str) -> bool:
         return account in self.roles[collection][role]
@@ -304,15 +307,18 @@ class Collections:
         p = self.passports[token]
         p.history.ownership(p.owner, to, kind, agent)
         p.owner, p.approved, p.nonce, p.recovery, p.grants = to, None, p.nonce + 1, None, set()
+        p.claim_open = False
         if p.status != S_ACTIVE:
             p.reporter = to  # a recovery carries the report
         if kind == T_FIRST_SALE:
             p.sold = True
 
     def grant(self, token: int, what: str, who: str) -> None:
-        """The current owner authorised `what` for `who` (an operator, a reseller, a recovery)."""
+        """The current owner authorised `what` for `who` (an operator, a reseller, a recovery) at
+        the current nonce; a chip claim is granted for the ownership (nonce None): it outlives
+        a report and `revokeSignatures`, which sign nothing away, but no move and no bind."""
         p = self.passports[token]
-        p.grants.add((what, who, p.nonce))
+        p.grants.add((what, who, None if what == "chip claim" else p.nonce))
 
     def authorised(self, token: int, frm: str, kind: int, sender: str, to: str) -> str | None:
         """Who authorised this change of owner? None when the rule explains it, else why not.
@@ -332,6 +338,9 @@ class Collections:
         if kind == T_RECOVERY:
             return None if ("recovery", to, p.nonce) in p.grants and self.brand_active(p.collection) else \
                 f"no recovery to {to} requested during this ownership by an active brand"
+        if kind == T_CHIP_CLAIM:
+            return None if ("chip claim", p.chip, None) in p.grants else \
+                f"the owner opened no claim for chip {p.chip} during this ownership"
         return f"an unexpected kind {kind}"
 
     def check_approve(self, token: int, sender: str) -> str | None:
@@ -353,7 +362,8 @@ class Collections:
     def apply_report(self, token: int, sender: str, status: int) -> None:
         p = self.passports[token]
         if status in (S_LOST, S_STOLEN):  # a report advances the nonce: what was signed before dies
-            p.nonce, p.recovery, p.grants = p.nonce + 1, None, {g for g in p.grants if g[0] == "operator"}
+            p.nonce, p.recovery = p.nonce + 1, None
+            p.grants = {g for g in p.grants if g[0] in ("operator", "chip claim")}
         p.reporter = sender if status in (S_LOST, S_STOLEN) else None
         p.status = status
         p.history.status(status, sender)
@@ -382,6 +392,46 @@ class Collections:
         if not self.brand_active(p.collection):
             return "brand not active"
         return "a sold passport's chip is rebound only with the owner's signature" if p.sold else None
+
+    def apply_bind_chip(self, token: int, chip: str) -> None:
+        """A claim opened for the previous chip does not carry over, nor one for the same chip."""
+        p = self.passports[token]
+        p.chip, p.claim_open = chip, False
+        p.grants = {g for g in p.grants if g[0] != "chip claim"}
+
+    def apply_revoke_signatures(self, token: int) -> None:
+        """Every signature of the owner dies, and the approval; an open chip claim is no signature."""
+        p = self.passports[token]
+        p.nonce, p.recovery, p.approved = p.nonce + 1, None, None
+        p.grants = {g for g in p.grants if g[0] == "chip claim"}
+
+    def check_set_chip_claim(self, token: int, sender: str) -> str | None:
+        p = self.passports[token]
+        if sender != p.owner:
+            return "not the owner"
+        return None if p.chip else "no chip bound"
+
+    def apply_set_chip_claim(self, token: int, is_open: bool) -> None:
+        p = self.passports[token]
+        p.claim_open = is_open
+        if is_open:
+            self.grant(token, "chip claim", p.chip)
+        else:
+            p.grants.discard(("chip claim", p.chip, None))
+
+    def check_chip_claim(self, token: int, signer: str, signed_to: str, to: str, nonce: bytes, expired: bool,
+                         stale: bool) -> str | None:
+        """claimWithChip with the answer `signer` gave to a challenge for `signed_to`, sent for `to`."""
+        p = self.passports[token]
+        if not p.claim_open:
+            return "no chip claim open"
+        if expired:
+            return "the challenge expired"
+        if stale or signer != p.chip or signed_to != to:
+            return "not the bound chip's answer for this recipient"
+        if (token, nonce) in self.chip_nonces_used:
+            return "the challenge was used"
+        return self.check_move(token, T_CHIP_CLAIM, to)
 
     def check_request_recovery(self, token: int, sender: str, new_owner: str) -> str | None:
         p = self.passports[token]

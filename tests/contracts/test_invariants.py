@@ -1,13 +1,14 @@
 """The contracts' invariants as one stateful property: random sequences of votes, admissions,
 suspensions, role grants, mints, lifecycle events, transfers, consented resales, status
-reports and recoveries by many actors, against the Python model in invariant_model.py.
+reports, recoveries, chip bindings and chip claims by many actors, against the Python model in invariant_model.py.
 
 Every step must be accepted by the contract exactly when the model accepts it; after every
 step the chain must equal the model, and:
 - each passport has exactly one owner and the balances add up;
-- a lost, stolen or destroyed passport did not move;
+- a lost, stolen or destroyed passport did not move, except by a recovery of a lost or stolen one;
 - no account wrote a brand record (mint, first sale, lifecycle event, role, recovery request)
   in a collection of a brand in which it held no role for it;
+- a passport's chip and chip-claim flag are the model's (the flag closes on every move and bind);
 - every passport's history head is the fold of its records (model each step; logs each run);
 - a member's vote counted once;
 - membership and accreditations changed only in the vote that carried a proposal.
@@ -39,6 +40,7 @@ from contract_helpers import (
     History,
     commitment,
 )
+from eth_account import Account
 from eth_utils import keccak
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -54,6 +56,7 @@ from invariant_model import (
     MINTER,
     RETAILER,
     SERVICE,
+    T_CHIP_CLAIM,
     T_FIRST_SALE,
     T_MINT,
     T_RECOVERY,
@@ -63,6 +66,7 @@ from invariant_model import (
     Proposal,
     Registry,
 )
+from test_passport_owner_rule import chip_signature
 from test_passport_resale import CONSENT_TYPES, sign
 from web3 import HTTPProvider, Web3
 
@@ -89,6 +93,7 @@ BUYERS = ["alice", "bob", "stranger", "retailer", "newcomer"]
 ADMINS = ["council1", "council2", "council1", "council2", "minter", "stranger"]
 RESELLERS = ["stranger", "bob"]
 SENDERS = ["owner"] * 8 + ["approved"] + EVERYONE  # "owner": whoever owns the passport now
+CHIP_SIGNERS = ["bound"] * 3 + ["bob"]  # "bound": the chip bound to the passport; else a key of no chip
 NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti"]
 NEW_COUNCILS = ["newcomer", "stranger", "council1"]
 
@@ -112,6 +117,7 @@ class Figures:
     passports_minted: int = 0
     passport_checks: int = 0
     proposals: int = 0
+    chip_claims: int = 0  # accepted
     by_rule: dict = field(default_factory=dict)
 
 
@@ -145,6 +151,7 @@ class Consortium(RuleBasedStateMachine):
         self.frozen: dict[int, str] = {}
         self.touched_proposal = 0
         self.signed = []  # every consent signed in this run, for front-runners to resubmit
+        self.chip_answers = []  # every chip answer of this run, for front-runners to resubmit
         self.focus = None
         FIGURES.runs += 1
         steps = FIGURES.steps
@@ -153,10 +160,11 @@ class Consortium(RuleBasedStateMachine):
         FIGURES.steps = steps
 
     def _seed(self):
-        """Each run starts with passports in both collections, one of them sold to alice and one
-        reported lost, an accredited reseller, and an open proposal to suspend brand 3."""
+        """Each run starts with passports in both collections, one of them chipped and sold to alice
+        and one reported lost, an accredited reseller, and an open proposal to suspend brand 3."""
         self.mint(("minter", 0), "self", 2)
         self.mint(("rival_staff", 1), "self", 1)
+        self.bind_chip("servicer", 0)
         self.first_sale("retailer", 0, "alice")
         self.focus = self.tokens[1]
         self.report("owner", 0, "lost")
@@ -331,7 +339,7 @@ class Consortium(RuleBasedStateMachine):
         account = self._who(sender, p)
         if self._act("revoke_signatures", None if account.address == p.owner else "not the owner",
                      lambda: c.revokeSignatures(token, {"from": account})):
-            p.nonce, p.recovery, p.grants, p.approved = p.nonce + 1, None, set(), None
+            self.passports.apply_revoke_signatures(token)
 
     @precondition(lambda self: any(p.status != S_ACTIVE for p in self.passports.passports.values()))
     @rule(pick=st.integers(0, 63), path=st.sampled_from(["transfer", "first_sale", "resell"]),
@@ -358,7 +366,88 @@ class Consortium(RuleBasedStateMachine):
         account = self.a[sender].address
         roles = (MINTER, SERVICE)
         refused = self.passports.check_bind_chip(token, account, roles)
-        self._act("bind_chip", refused, lambda: c.bindChip(token, account, self._from(sender)))
+        if self._act("bind_chip", refused, lambda: c.bindChip(token, account, self._from(sender))):
+            self.passports.apply_bind_chip(token, account)
+
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(SENDERS), pick=st.integers(0, 63), is_open=st.sampled_from([True, True, False]))
+    def set_chip_claim(self, sender, pick, is_open):
+        """The owner opens (or closes) a claim by whoever holds the chip: in custody that owner is
+        brand staff, after the first sale the customer."""
+        token, c, p = self._passport(pick)
+        account = self._who(sender, p)
+        if self._act("set_chip_claim", self.passports.check_set_chip_claim(token, account.address),
+                     lambda: c.setChipClaim(token, is_open, {"from": account})):
+            self.passports.apply_set_chip_claim(token, is_open)
+
+    @precondition(lambda self: self.tokens)
+    @rule(pick=st.integers(0, 63), chip=st.sampled_from(CHIP_SIGNERS), to=st.sampled_from(BUYERS + ["servicer"]),
+          sender=st.sampled_from(EVERYONE))
+    def claim_with_chip(self, pick, chip, to, sender):
+        """A holder of the chip answers a fresh challenge naming `to`, and anyone submits it; half
+        the picks go to a passport with an open claim."""
+        open_claims = [t for t, p in self.passports.passports.items() if p.claim_open]
+        if open_claims and pick >= 32:
+            self.focus, pick = open_claims[pick % len(open_claims)], 0
+        token, c, p = self._passport(pick)
+        signer = p.chip if chip == "bound" and p.chip else self.a["bob" if chip == "bound" else chip].address
+        target = self.a[to].address
+        deadline = brownie.chain.time() + 600
+        block, nonce, signature = chip_signature(c, token, Account.from_key(self.env["keys"][signer]), target,
+                                                 deadline, keccak(text=f"chip challenge {FIGURES.steps}"))
+        answer = (token, signer, target, deadline, block, nonce, signature, self.model.epoch)
+        self.chip_answers.append(answer)
+        self._submit_chip_answer(answer, target, sender)
+
+    @precondition(lambda self: self.chip_answers)
+    @rule(pick=st.integers(0, 63), thief=st.sampled_from(EVERYONE))
+    def front_run_chip_claim(self, pick, thief):
+        """A front-runner resubmits a chip answer it saw, with `to` set to itself (the answer's own
+        recipient replays it): the chip signed for someone else, so nothing may move."""
+        self._submit_chip_answer(self.chip_answers[pick % len(self.chip_answers)], self.a[thief].address, thief)
+
+    def _submit_chip_answer(self, answer, to, sender):
+        token, signer, signed_to, deadline, block, nonce, signature, epoch = answer
+        c = self.collections[self.passports.passports[token].collection]
+        self.focus = token
+        stale = brownie.chain.height + 1 - block > 256  # blockhash() reaches back 256 blocks
+        refused = self.passports.check_chip_claim(token, signer, signed_to, to, nonce, epoch != self.model.epoch,
+                                                  stale)
+        if self._act("claim_with_chip", refused,
+                     lambda: c.claimWithChip(token, to, deadline, block, nonce, signature, self._from(sender))):
+            self.passports.chip_nonces_used.add((token, nonce))
+            FIGURES.chip_claims += 1
+            self.passports.apply_move(token, to, T_CHIP_CLAIM, self.a[sender].address)
+
+    @precondition(lambda self: any(not p.sold for p in self.passports.passports.values()))
+    @rule(pick=st.integers(0, 63), staff=st.sampled_from(["minter", "servicer"]), buyer=st.sampled_from(BUYERS))
+    def claim_across_first_sale(self, pick, staff, buyer):
+        """Brand staff bind their own key as the chip of a passport in custody, its custodian opens
+        a claim, a retailer sells it, and the staff claim it with the chip: the claim died with
+        the sale."""
+        unsold = [t for t, p in self.passports.passports.items() if not p.sold]
+        self.focus = unsold[pick % len(unsold)]
+        rival = self.passports.passports[self.focus].collection == 1
+        staff = "rival_staff" if rival else staff
+        self.bind_chip(staff, 0)
+        self.set_chip_claim("owner", 0, True)
+        self.first_sale("rival_staff" if rival else "retailer", 0, buyer)
+        self.claim_with_chip(0, "bound", staff, staff)
+
+    @precondition(lambda self: any(p.sold and p.chip for p in self.passports.passports.values()))
+    @rule(pick=st.integers(0, 63), to=st.sampled_from(BUYERS), path=st.sampled_from(["transfer", "resell"]))
+    def claim_across_sale(self, pick, to, path):
+        """An owner opens a chip claim and sells the passport; the earlier owner, who kept the chip,
+        claims it back: the claim died with the move."""
+        chipped = [t for t, p in self.passports.passports.items() if p.sold and p.chip]
+        self.focus = chipped[pick % len(chipped)]
+        earlier = self.name_of[self.passports.passports[self.focus].owner]
+        self.set_chip_claim("owner", 0, True)
+        if path == "transfer":
+            self.transfer("owner", 0, to, False)
+        else:
+            self.resell("stranger", 0, to, "owner", "buyer", "self")
+        self.claim_with_chip(0, "bound", earlier, earlier)
 
     # --- recovery and time -----------------------------------------------------------------
 
@@ -391,6 +480,7 @@ class Consortium(RuleBasedStateMachine):
                      lambda: c.completeRecovery(token, self._from(sender))):
             self.passports.apply_move(token, p.recovery[0], T_RECOVERY, self.a[sender].address)
             p.recovery = None
+            self.frozen.pop(token, None)  # a recovery carries a lost or stolen report to the new owner
 
     @rule()
     def time_passes(self):
@@ -418,6 +508,10 @@ class Consortium(RuleBasedStateMachine):
         for read, tokens in zip(self.reads, ids):
             calls += [read.functions.passportsState(tokens), read.functions.heads(tokens)]
             calls += [read.functions.balanceOf(account.address) for account in self.a.values()]
+        chipped = [t for t in self.tokens if self.passports.passports[t].chip or t == self.focus]
+        for token in chipped:
+            read = self.reads[self.passports.passports[token].collection].functions
+            calls += [read.chipOf(token), read.chipClaimOpen(token)]
         results = iter(self._read(calls))
 
         assert [next(results) for _ in range(3)] == [len(m.status), m.active_count(), len(m.proposals)]
@@ -432,6 +526,9 @@ class Consortium(RuleBasedStateMachine):
             assert next(results) == m.state(proposal_id), f"state of proposal {proposal_id}"
         for index, tokens in enumerate(ids):
             self._check_passports(index, tokens, next(results), next(results), [next(results) for _ in self.a])
+        for token in chipped:
+            p = self.passports.passports[token]
+            assert (next(results), next(results)) == (p.chip or ZERO, p.claim_open), f"chip of passport {token:#x}"
         if self.touched_proposal:
             self._check_votes_of(self.touched_proposal)
 
@@ -593,7 +690,7 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
                f"({FIGURES.accepted} accepted, "
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
                f"{FIGURES.passports_minted} passports minted, {FIGURES.passport_checks} passport checks, "
-               f"{FIGURES.proposals} proposals, {time.monotonic() - started:.0f} s")
+               f"{FIGURES.proposals} proposals, {FIGURES.chip_claims} chip claims, {time.monotonic() - started:.0f} s")
     print(figures)
     print("invariants: steps by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_rule.items())))
     report_figure(figures)
