@@ -27,14 +27,15 @@ from luxpass.bulk import mint_csv  # noqa: E402
 from luxpass.chain import MAX_TX_GAS, Chain  # noqa: E402
 from luxpass.commitment import Certificate  # noqa: E402
 from luxpass.consent import sign_resale_consent, submit_resale  # noqa: E402
-from luxpass.consortium import Consortium, Founder, deploy  # noqa: E402
+from luxpass.consortium import Consortium  # noqa: E402
 from luxpass.index import Index  # noqa: E402
 from luxpass.passports import Collection  # noqa: E402
-from luxpass.results import Accreditation, EventKind  # noqa: E402
+from luxpass.results import EventKind  # noqa: E402
 from luxpass.screen import Listing, screen  # noqa: E402
 from luxpass.verify import history  # noqa: E402
 
-ADMIN, MINTER, RETAILER, ALICE, BOB, RESELLER = 1, 5, 6, 7, 8, 9
+from founded import ALICE, BOB, MINTER, RESELLER, RETAILER, founded_brand  # noqa: E402
+
 HISTORY_PASSPORTS = int(os.environ.get("LUXPASS_BENCH_PASSPORTS", "100000"))
 results: list[dict] = []
 PLAIN_MOVE_BEFORE_FIXES = 74_033  # transferFrom of a sold passport, nothing pending, before issue 11 (paris build)
@@ -86,17 +87,8 @@ def main() -> None:
 
 
 def run() -> None:
-    deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(ADMIN).address),
-                       Founder("Casa Vellutti", "VEL", signer(2).address)])
+    address, minter, retailer = founded_brand(signer)
     consortium = Consortium.open(signer(0))
-    address = consortium.brand(1).collection
-    admin = Collection(signer(ADMIN), address)
-    for role, who in (("minter", MINTER), ("retailer", RETAILER)):
-        admin.set_role(role, signer(who).address, True)
-    proposal = Consortium.open(signer(ADMIN)).propose_accreditation(signer(RESELLER).address,
-                                                                      Accreditation.RESELLER, True)
-    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
-    minter, retailer = Collection(signer(MINTER), address), Collection(signer(RETAILER), address)
     me = signer(MINTER).address
     baseline = minter.chain.deploy("CommitmentERC721")[0]
     base = minter.chain.contract("CommitmentERC721", baseline)

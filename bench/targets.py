@@ -20,12 +20,11 @@ from luxpass.accounts import dev_account  # noqa: E402
 from luxpass.artifacts import artifact, build_dir  # noqa: E402
 from luxpass.chain import Chain  # noqa: E402
 from luxpass.consent import sign_resale_consent, submit_resale  # noqa: E402
-from luxpass.consortium import Consortium, Founder, deploy  # noqa: E402
 from luxpass.passports import Collection  # noqa: E402
-from luxpass.results import Accreditation  # noqa: E402
+
+from founded import ALICE, BOB, MINTER, RESELLER, RETAILER, founded_brand  # noqa: E402
 
 RESULTS = ROOT / "bench" / "targets.json"
-ADMIN, MINTER, RETAILER, ALICE, BOB, RESELLER = 1, 5, 6, 7, 8, 9
 
 
 def signer(index: int) -> Chain:
@@ -40,24 +39,15 @@ def measure() -> dict:
     figures = {}
     for name in ("ConsortiumRegistry", "BrandPassport", "CounterfeitCases"):
         figures[f"{name} deployed bytes"] = len(artifact(name)["deployedBytecode"].removeprefix("0x")) // 2
-    deployer = signer(0)
-    deploy(deployer, [Founder("Maison Aurel", "AUR", signer(ADMIN).address),
-                                   Founder("Casa Vellutti", "VEL", signer(2).address)])
-    address = Consortium.open(deployer).brand(1).collection
-    admin = Collection(signer(ADMIN), address)
-    for role, who in (("minter", MINTER), ("retailer", RETAILER)):
-        admin.set_role(role, signer(who).address, True)
-    proposal = Consortium.open(signer(ADMIN)).propose_accreditation(signer(RESELLER).address,
-                                                                      Accreditation.RESELLER, True)
-    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
-    minter, retailer = Collection(signer(MINTER), address), Collection(signer(RETAILER), address)
+    address, minter, retailer = founded_brand(signer)
     minted = [minter.mint({"serial": f"TGT-{n}"}) for n in range(3)]
     figures["mint, gas"] = receipt_gas(minter.chain, minted[-1].tx)
     sold = int(minted[-1].passport_id, 16)
     figures["first sale, gas"] = receipt_gas(retailer.chain, retailer.first_sale(sold, signer(ALICE).address).tx)
     alice = Collection(signer(ALICE), address)
     figures["private transfer, gas"] = receipt_gas(alice.chain, alice.transfer(sold, signer(BOB).address).tx)
-    consent = sign_resale_consent(Collection(signer(BOB), address), sold, None, "EUR 3,900", 2**40)
+    consent = sign_resale_consent(Collection(signer(BOB), address), sold, None, "EUR 3,900", 2**40,
+                                  signer(RESELLER).address)
     resale = submit_resale(Collection(signer(RESELLER), address), consent, signer(ALICE).address)
     figures["resale with consent, gas"] = receipt_gas(minter.chain, resale.tx)
     return figures
