@@ -1,8 +1,5 @@
 """The brand every benchmark measures: two founders, Maison Aurel's minter and retailer, an accredited reseller."""
-from luxpass.chain import Chain
-from luxpass.consortium import Consortium, Founder, deploy
-from luxpass.passports import Collection
-from luxpass.results import Accreditation
+from luxpass import Accreditation, Chain, Collection, Consortium, Founder, deploy
 
 ADMIN, MINTER, RETAILER, ALICE, BOB, RESELLER = 1, 5, 6, 7, 8, 9
 

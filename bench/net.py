@@ -12,14 +12,20 @@ from pathlib import Path
 WORK = Path(tempfile.mkdtemp(prefix="luxpass-bench-net-"))
 os.environ["LUXPASS_HOME"] = str(WORK / "home")
 
-from luxpass import consortium_net as net  # noqa: E402 (LUXPASS_HOME first)
-from luxpass import node  # noqa: E402
-from luxpass.accounts import dev_account, load_keystore  # noqa: E402
-from luxpass.bulk import mint_csv  # noqa: E402
-from luxpass.chain import Chain  # noqa: E402
-from luxpass.consortium import Consortium, Founder, deploy  # noqa: E402
-from luxpass.passports import Collection  # noqa: E402
-from luxpass.screen import Listing, screen  # noqa: E402
+from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
+    Chain,
+    Collection,
+    Consortium,
+    Founder,
+    Listing,
+    deploy,
+    dev_account,
+    load_keystore,
+    mint_csv,
+    screen,
+)
+from luxpass.chain import network as net  # noqa: E402
+from luxpass.chain import node  # noqa: E402
 
 ANVIL_PORT = 8659
 NET_BASE_PORT = 8620  # the tests use 8600-8603

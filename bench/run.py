@@ -18,21 +18,26 @@ RPC = f"http://127.0.0.1:{PORT}"
 WORK = Path(tempfile.mkdtemp(prefix="luxpass-bench-"))
 os.environ["LUXPASS_HOME"] = str(WORK / "home")
 
-from luxpass import node  # noqa: E402 (LUXPASS_HOME first)
-from luxpass.accounts import dev_account  # noqa: E402
-from luxpass.artifacts import artifact  # noqa: E402
-from luxpass.audit import audit  # noqa: E402
-from luxpass.batch_issue import issue_csv  # noqa: E402
-from luxpass.bulk import mint_csv  # noqa: E402
-from luxpass.chain import MAX_TX_GAS, Chain  # noqa: E402
-from luxpass.commitment import Certificate  # noqa: E402
-from luxpass.consent import sign_resale_consent, submit_resale  # noqa: E402
-from luxpass.consortium import Consortium  # noqa: E402
-from luxpass.index import Index  # noqa: E402
-from luxpass.passports import Collection  # noqa: E402
-from luxpass.results import EventKind  # noqa: E402
-from luxpass.screen import Listing, screen  # noqa: E402
-from luxpass.verify import history  # noqa: E402
+from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
+    Certificate,
+    Chain,
+    Collection,
+    Consortium,
+    EventKind,
+    Index,
+    Listing,
+    audit,
+    dev_account,
+    history,
+    issue_csv,
+    mint_csv,
+    screen,
+    sign_resale_consent,
+    submit_resale,
+)
+from luxpass.chain import node  # noqa: E402
+from luxpass.chain.artifacts import artifact  # noqa: E402
+from luxpass.chain.connection import MAX_TX_GAS  # noqa: E402
 
 from founded import ALICE, BOB, MINTER, RESELLER, RETAILER, founded_brand  # noqa: E402
 

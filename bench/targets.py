@@ -15,12 +15,9 @@ PORT = 8659
 WORK = Path(tempfile.mkdtemp(prefix="luxpass-targets-"))
 os.environ["LUXPASS_HOME"] = str(WORK / "home")
 
-from luxpass import node  # noqa: E402 (LUXPASS_HOME first)
-from luxpass.accounts import dev_account  # noqa: E402
-from luxpass.artifacts import artifact, build_dir  # noqa: E402
-from luxpass.chain import Chain  # noqa: E402
-from luxpass.consent import sign_resale_consent, submit_resale  # noqa: E402
-from luxpass.passports import Collection  # noqa: E402
+from luxpass import Chain, Collection, dev_account, sign_resale_consent, submit_resale  # noqa: E402 (LUXPASS_HOME first)
+from luxpass.chain import node  # noqa: E402
+from luxpass.chain.artifacts import artifact, build_dir  # noqa: E402
 
 from founded import ALICE, BOB, MINTER, RESELLER, RETAILER, founded_brand  # noqa: E402
 

@@ -11,9 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from luxpass.accounts import dev_account, dev_address
-from luxpass.chain import Chain
-from luxpass.commitment import Certificate, new_salt
+from luxpass import Certificate, Chain, dev_account, dev_address, new_salt
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = ROOT / ".demo"

@@ -1,8 +1,7 @@
 """brownie run scripts/deploy.py: the registry with three founding houses (Anvil accounts 1-3 as councils)."""
 from brownie import accounts
 
-from luxpass.consortium import Founder, deploy
-from luxpass.from_brownie import chain_for
+from luxpass import Founder, chain_for, deploy
 
 FOUNDERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL"), ("Horlogerie Brandt", "HBR")]
 

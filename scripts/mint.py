@@ -3,11 +3,8 @@ from pathlib import Path
 
 from brownie import accounts
 
-from luxpass.accounts import home
-from luxpass.bulk import mint_csv
-from luxpass.consortium import Consortium
-from luxpass.passports import Collection
-from luxpass.from_brownie import chain_for
+from luxpass import Collection, Consortium, chain_for, mint_csv
+from luxpass.chain.accounts import home
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "sample-products.csv"

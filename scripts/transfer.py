@@ -2,9 +2,7 @@
 passport to Anvil account 7 (first sale), who then transfers it to account 8."""
 from brownie import accounts
 
-from luxpass.commitment import Certificate
-from luxpass.passports import Collection
-from luxpass.from_brownie import chain_for
+from luxpass import Certificate, Collection, chain_for
 
 
 def main(certificate):

@@ -1,10 +1,7 @@
 """brownie run scripts/verify.py main CERTIFICATE: verify an owner certificate against the registry."""
 from brownie import accounts
 
-from luxpass.commitment import Certificate
-from luxpass.consortium import Consortium
-from luxpass.from_brownie import chain_for
-from luxpass.verify import verify
+from luxpass import Certificate, Consortium, chain_for, verify
 
 
 def main(certificate):

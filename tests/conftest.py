@@ -85,8 +85,8 @@ def rpc_url(web3):
 @pytest.fixture(scope="session")
 def signer(rpc_url):
     """A luxpass Chain signing with Anvil's development key N: signer(N)."""
-    from luxpass.accounts import dev_account
-    from luxpass.chain import Chain
+    from luxpass.chain.accounts import dev_account
+    from luxpass.chain.connection import Chain
 
     return lambda index: Chain(rpc_url, dev_account(index, 31337), log=lambda _: None)
 
@@ -95,8 +95,8 @@ def signer(rpc_url):
 def consortium(signer):
     """A consortium deployed through the library: brands 1-3 with Anvil accounts 1-3 as
     councils; brand 1 ("Maison Aurel") has account 5 as minter and 6 as retailer."""
-    from luxpass.consortium import Consortium, Founder, deploy
-    from luxpass.passports import Collection
+    from luxpass.onchain.registry import Consortium, Founder, deploy
+    from luxpass.onchain.collection import Collection
 
     founders = [Founder(name, symbol, signer(i + 1).address) for i, (name, symbol) in enumerate(FOUNDERS)]
     deploy(signer(0), founders, force=True)  # each test module deploys its own
@@ -109,7 +109,7 @@ def consortium(signer):
 @pytest.fixture
 def as_account(consortium, signer):
     """Brand 1's collection as seen by Anvil account N: as_account(N)."""
-    from luxpass.passports import Collection
+    from luxpass.onchain.collection import Collection
 
     return lambda index: Collection(signer(index), consortium.brand(1).collection)
 

@@ -6,14 +6,14 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from luxpass.accounts import dev_account
-from luxpass.audit import audit, check_report, sign_report, write_report
+from luxpass.chain.accounts import dev_account
+from luxpass.checks.audit import audit, check_report, sign_report, write_report
+from luxpass.checks.index import Index
+from luxpass.checks.verify import history
 from luxpass.cli import cli
-from luxpass.consortium import Consortium
-from luxpass.index import Index
-from luxpass.records import LIFECYCLE
+from luxpass.onchain.records import LIFECYCLE
+from luxpass.onchain.registry import Consortium
 from luxpass.results import Accreditation, EventKind, Status
-from luxpass.verify import history
 
 ALICE, BOB, AUDITOR = 7, 8, 9
 

@@ -7,15 +7,17 @@ import secrets
 import pytest
 
 from cli_helpers import error_line
-from luxpass import batch_issue
-from luxpass.accounts import dev_address
-from luxpass.batch_issue import issue_csv
-from luxpass.batches import BatchTree, batch_leaf, proves
-from luxpass.commitment import BatchProof, Certificate, merkle_root, normalize_record
-from luxpass.consortium import Consortium
+from luxpass.chain.accounts import dev_address
+from luxpass.checks.verify import verify
 from luxpass.errors import ContractRevert, InputError
+from luxpass.jobs import batch_issue
+from luxpass.jobs.batch_issue import issue_csv
+from luxpass.onchain.registry import Consortium
+from luxpass.proofs.batch import BatchTree, batch_leaf, proves
+from luxpass.proofs.certificate import BatchProof, Certificate
+from luxpass.proofs.merkle import merkle_root
 from luxpass.results import ProposalKind, TransferKind
-from luxpass.verify import verify
+from luxpass.values import normalize_record
 
 ALICE, BOB = 7, 8
 SEED = bytes(32)

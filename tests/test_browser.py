@@ -18,10 +18,11 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from luxpass.chip import bind_chip
-from luxpass.commitment import Certificate, new_salt
-from luxpass.passport_link import link_for
+from luxpass.onchain.chip import bind_chip
+from luxpass.proofs.certificate import Certificate
+from luxpass.proofs.link import link_for
 from luxpass.results import EventKind, Status
+from luxpass.values import new_salt
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "out" / "screenshots"

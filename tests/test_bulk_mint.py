@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from luxpass.bulk import mint_csv, read_products
-from luxpass.commitment import Certificate
+from luxpass.checks.verify import verify
 from luxpass.errors import InputError
-from luxpass.verify import verify
+from luxpass.jobs.bulk import mint_csv, read_products
+from luxpass.proofs.certificate import Certificate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample-products.csv"
 

@@ -6,9 +6,17 @@ import pytest
 from eth_account import Account
 
 from cli_helpers import mine
-from luxpass.chip import (FRESH_BLOCKS, bind_chip, challenge, chip_of, eip712_domain, sign_challenge,
-                          verify_chip, verify_chip_offchain)
 from luxpass.errors import ContractRevert
+from luxpass.onchain.chip import (
+    FRESH_BLOCKS,
+    bind_chip,
+    challenge,
+    chip_of,
+    eip712_domain,
+    sign_challenge,
+    verify_chip,
+    verify_chip_offchain,
+)
 
 CHIP_KEY = "0x" + "c1" * 32
 OTHER_KEY = "0x" + "c2" * 32

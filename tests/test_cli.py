@@ -4,7 +4,7 @@ import json
 
 import pytest
 from cli_helpers import error_line
-from luxpass.accounts import dev_address
+from luxpass.chain.accounts import dev_address
 
 ALICE, BOB = 7, 8
 

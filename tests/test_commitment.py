@@ -1,17 +1,10 @@
 """Commitments, certificates and the parsing of user input (no chain needed)."""
 import pytest
 
-from luxpass.commitment import (
-    Certificate,
-    commitment,
-    field_leaf,
-    field_salt,
-    merkle_root,
-    normalize_record,
-    parse_address,
-    parse_passport_id,
-)
 from luxpass.errors import InputError
+from luxpass.proofs.certificate import Certificate, commitment, field_leaf, field_salt
+from luxpass.proofs.merkle import merkle_root
+from luxpass.values import normalize_record, parse_address, parse_passport_id
 
 SALT = bytes(range(32))
 RECORD = {"serial": "AUR-1", "model": "Tote", "material": "calfskin"}

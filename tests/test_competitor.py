@@ -16,14 +16,14 @@ from eth_abi import encode
 from eth_utils import keccak
 from web3 import HTTPProvider, Web3
 
-from luxpass import consent
-from luxpass.accounts import dev_address
-from luxpass.batch_issue import issue_csv
-from luxpass.chip import bind_chip
-from luxpass.commitment import Certificate
-from luxpass.consortium import Consortium
+from luxpass.chain.accounts import dev_address
 from luxpass.errors import ContractRevert
-from luxpass.passports import Collection
+from luxpass.jobs.batch_issue import issue_csv
+from luxpass.onchain import consent
+from luxpass.onchain.chip import bind_chip
+from luxpass.onchain.collection import Collection
+from luxpass.onchain.registry import Consortium
+from luxpass.proofs.certificate import Certificate
 from luxpass.results import Accreditation, EventKind, Status
 
 RESELLER, ALICE, B_MINTER, B_RETAILER = 4, 7, 8, 9

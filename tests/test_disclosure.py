@@ -6,12 +6,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from luxpass.accounts import dev_address
-from luxpass.batch_issue import issue_csv
+from luxpass.chain.accounts import dev_address
 from luxpass.cli import cli
-from luxpass.commitment import Certificate
-from luxpass.disclosure_file import Disclosure, check_disclosure, disclose
 from luxpass.errors import InputError
+from luxpass.jobs.batch_issue import issue_csv
+from luxpass.proofs.certificate import Certificate
+from luxpass.proofs.disclosure import Disclosure, check_disclosure, disclose
 
 ALICE = 7
 RECORD = {"serial": "AUR-2026-77A1", "model": "Sac Aurore", "material": "calfskin", "made_in": "Italy",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from luxpass.accounts import dev_address
+from luxpass.chain.accounts import dev_address
 
 CAST = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "cast"
 INTERFACES = {"ERC-165": "0x01ffc9a7", "ERC-721": "0x80ac58cd", "ERC-721 metadata": "0x5b5e139f"}

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 from eth_utils import to_checksum_address
 
 from luxpass.cli import cli
-from luxpass.commitment import Certificate, new_salt
 from luxpass.errors import InputError
 from luxpass.gs1 import build_link, gtin_check_digit, is_gtin, parse_gtin, parse_link
-from luxpass.passport_link import link_for, read_link
+from luxpass.proofs.certificate import Certificate
+from luxpass.proofs.link import link_for, read_link
+from luxpass.values import new_salt
 
 COLLECTION = to_checksum_address("0x" + "ab" * 20)
 CSET82 = "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"

@@ -11,11 +11,12 @@ from eth_utils import to_checksum_address
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from luxpass.accounts import dev_address
+from luxpass.chain.accounts import dev_address
 from luxpass.cli import cli
-from luxpass.commitment import Certificate, parse_address, parse_passport_id
-from luxpass.consent import Signed
 from luxpass.errors import InputError
+from luxpass.onchain.consent import Signed
+from luxpass.proofs.certificate import Certificate
+from luxpass.values import parse_address, parse_passport_id
 
 INPUTS = {"tried": 0}
 HOSTILE = settings(max_examples=int(os.environ.get("LUXPASS_HOSTILE_EXAMPLES", "30")), deadline=None,

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 from cli_helpers import error_line
-from luxpass.accounts import dev_address
-from luxpass.consortium import Deployment
+from luxpass.chain.accounts import dev_address
+from luxpass.onchain.registry import Deployment
 
 ALICE, BOB, RETAILER, FACTORY, NOBODY = 7, 8, 6, 5, 9
 GOOD_GTIN, BAD_GTIN = "03760123450003", "03760123450004"
@@ -173,13 +173,13 @@ def test_account_names_cannot_leave_the_keystore_folder(lux, tmp_path, luxpass_h
 def test_every_custom_error_of_the_contracts_has_a_fix():
     """Every error any compiled contract can throw (other helpers add new ones) has a one-line
     fix in FIXES; mocks and the benchmark's comparison contracts are left out."""
-    from luxpass.artifacts import FIXES, build_dir
+    from luxpass.chain.artifacts import FIXES, build_dir
 
     skipped = {"ReceiverMock", "WalletMock", "BatchERC721A", "CommitmentERC721", "ERC721A", "IERC721A"}
     missing = sorted({f"{path.stem}.{item['name']}" for path in build_dir().glob("*.json") if path.stem not in skipped
                       for item in json.loads(path.read_text()).get("abi", []) if item.get("type") == "error"
                       and item["name"] not in FIXES})
-    assert not missing, f"custom errors without a hint in luxpass.artifacts.FIXES: {missing}"
+    assert not missing, f"custom errors without a hint in luxpass.chain.artifacts.FIXES: {missing}"
 
 
 def test_granting_a_role_already_held_sends_nothing(lux, web3):
@@ -193,7 +193,7 @@ def test_granting_a_role_already_held_sends_nothing(lux, web3):
 
 
 def test_a_wrong_password_at_the_prompt_gets_another_try(tmp_path, monkeypatch):
-    from luxpass import accounts
+    from luxpass.chain import accounts
 
     monkeypatch.delenv(accounts.PASSWORD_ENV, raising=False)
     address, path = accounts.create_keystore("retry", "right", tmp_path)
@@ -230,7 +230,7 @@ def test_every_option_of_every_command_has_help():
 
 
 def test_a_listing_is_filed_as_a_case_once(lux, consortium, signer, web3):
-    from luxpass.consortium import Consortium
+    from luxpass.onchain.registry import Consortium
     from luxpass.results import Accreditation
 
     proposal = Consortium.open(signer(1)).propose_accreditation(dev_address(NOBODY), Accreditation.MARKETPLACE, True)

@@ -1,12 +1,13 @@
 """The luxpass library against the test chain: what every front end relies on."""
 import pytest
 
-from luxpass.accounts import create_keystore, dev_account, load_keystore
-from luxpass.commitment import Certificate, new_salt, normalize_record
-from luxpass.consortium import Consortium, Deployment
+from luxpass.chain.accounts import create_keystore, dev_account, load_keystore
+from luxpass.checks.verify import history, verify
 from luxpass.errors import ContractRevert, InputError, LuxpassError
+from luxpass.onchain.registry import Consortium, Deployment
+from luxpass.proofs.certificate import Certificate
 from luxpass.results import BrandStatus, EventKind, ProposalKind, ProposalState, Status
-from luxpass.verify import history, verify
+from luxpass.values import new_salt, normalize_record
 
 ALICE, BOB = 7, 8
 
@@ -65,7 +66,7 @@ def test_history_notices_a_head_that_does_not_match(as_account, signer, monkeypa
     minted = mint(as_account)
     pid = int(minted.passport_id, 16)
     as_account(5).record_event(pid, EventKind.MANUFACTURED, "workshop 4")
-    from luxpass import verify as verify_module
+    from luxpass.checks import verify as verify_module
 
     real = verify_module.fetch_records
     monkeypatch.setattr(verify_module, "fetch_records", lambda *a, **k: real(*a, **k)[:-1])  # a dropped log
@@ -153,7 +154,7 @@ def test_keystore_round_trip(tmp_path):
 
 
 def test_unreachable_node_is_a_clear_error():
-    from luxpass.chain import Chain
+    from luxpass.chain.connection import Chain
 
     with pytest.raises(LuxpassError, match="cannot reach a node"):
         Chain("http://127.0.0.1:9")
@@ -162,7 +163,7 @@ def test_unreachable_node_is_a_clear_error():
 def test_confirmations_are_awaited_for_a_bounded_time(rpc_url, web3):
     """A chain that stops growing (here: Anvil mines only on demand) never makes a command wait
     forever for its confirmations: it names the block and the way on."""
-    from luxpass.chain import Chain
+    from luxpass.chain.connection import Chain
 
     chain = Chain(rpc_url, dev_account(9, 31337), confirmations=3, timeout=1, log=lambda _: None)
     payment = type("Payment", (), {"build_transaction": lambda self, tx: {**tx, "to": dev_account(8, 31337).address,

@@ -36,7 +36,7 @@ def test_a_distinct_brand_passes_normalised():
 
 
 def test_a_look_alike_admission_is_refused_before_it_reaches_the_chain(consortium, signer):
-    from luxpass.consortium import Consortium
+    from luxpass.onchain.registry import Consortium
 
     council = Consortium.open(signer(1))
     before = council.chain.call(council.registry.functions.proposalCount())

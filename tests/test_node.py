@@ -5,13 +5,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from luxpass import node
-from luxpass.accounts import dev_account
-from luxpass.chain import Chain
+from luxpass.chain import node
+from luxpass.chain.accounts import dev_account
+from luxpass.chain.connection import Chain
 from luxpass.cli import cli
-from luxpass.consortium import Consortium, Founder, deploy
 from luxpass.errors import InputError, LuxpassError
-from luxpass.passports import Collection
+from luxpass.onchain.collection import Collection
+from luxpass.onchain.registry import Consortium, Founder, deploy
 
 PORT = 8671
 RPC = f"http://127.0.0.1:{PORT}"

@@ -11,13 +11,13 @@ import time
 
 import pytest
 
-from luxpass import node, node_backup
-from luxpass.accounts import dev_account
-from luxpass.chain import Chain
-from luxpass.consortium import Consortium, Founder, deploy
+from luxpass.chain import node, node_backup
+from luxpass.chain.accounts import dev_account
+from luxpass.chain.connection import Chain
+from luxpass.checks.index import Index
 from luxpass.errors import InputError
-from luxpass.index import Index
-from luxpass.passports import Collection
+from luxpass.onchain.collection import Collection
+from luxpass.onchain.registry import Consortium, Founder, deploy
 
 PORT = 8816
 RPC = f"http://127.0.0.1:{PORT}"

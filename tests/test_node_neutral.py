@@ -2,8 +2,8 @@
 import pytest
 from eth_utils import keccak
 
-from luxpass.artifacts import decode_revert
-from luxpass.screen import screen_call
+from luxpass.chain.artifacts import decode_revert
+from luxpass.checks.screen import screen_call
 
 ERROR = keccak(text="PassportUnknownBatch(bytes32)")[:4] + b"\x11" * 32
 HEX = "0x" + ERROR.hex()

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from luxpass.accounts import dev_address
-from luxpass.consent import Signed, check_consent, sign_resale_consent, typed_data_digest
-from luxpass.consortium import Consortium
+from luxpass.chain.accounts import dev_address
+from luxpass.checks.resales import resale_figures
+from luxpass.checks.verify import history
 from luxpass.errors import ContractRevert
-from luxpass.resales import resale_figures
+from luxpass.onchain.consent import Signed, check_consent, sign_resale_consent, typed_data_digest
+from luxpass.onchain.registry import Consortium
 from luxpass.results import Accreditation, Status
-from luxpass.verify import history
 
 ROOT = Path(__file__).resolve().parents[1]
 ALICE, BOB, CAROL, RESELLER = 7, 8, 4, 9
@@ -114,7 +114,7 @@ def test_consent_signed_by_ethers_is_accepted(lux, as_account, sold, reseller, t
 
 def test_consent_signed_by_cast_is_accepted(lux, as_account, sold, reseller, tmp_path):
     signed, typed = _typed_data_file(as_account, sold, tmp_path)
-    from luxpass.accounts import dev_account
+    from luxpass.chain.accounts import dev_account
     from eth_account import Account
 
     keystore = tmp_path / "alice.json"

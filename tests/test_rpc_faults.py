@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from fault_proxy import FaultProxy
 
-from luxpass import chain as chain_module
-from luxpass import node
-from luxpass.accounts import dev_account
-from luxpass.chain import Chain, NodeUnavailable, RawCall
+from luxpass.chain import connection as chain_module
+from luxpass.chain import node
+from luxpass.chain.accounts import dev_account
+from luxpass.chain.connection import Chain, NodeUnavailable, RawCall
 from luxpass.cli import cli
-from luxpass.passports import Collection
+from luxpass.onchain.collection import Collection
 
 MINTER = 5
 NO_MINING_PORT = 8813
@@ -116,7 +116,7 @@ def mines_on_transactions():
 
 
 def test_deploy_waiting_for_confirmations_stops_and_keeps_the_record(mines_on_transactions):
-    from luxpass.consortium import Deployment, Founder, deploy
+    from luxpass.onchain.registry import Deployment, Founder, deploy
     from luxpass.errors import LuxpassError
 
     chain = Chain(mines_on_transactions, dev_account(0, 31337), confirmations=3, timeout=1, log=lambda _: None)

@@ -5,11 +5,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from luxpass.checks.screen import read_listings, screen
 from luxpass.cli import cli
-from luxpass.consortium import Consortium
 from luxpass.errors import InputError
+from luxpass.onchain.registry import Consortium
 from luxpass.results import ProposalKind, Status
-from luxpass.screen import read_listings, screen
 
 ALICE, BOB = 7, 8
 

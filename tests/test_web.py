@@ -10,12 +10,13 @@ from eth_account import Account
 from starlette.testclient import TestClient
 
 from cli_helpers import mine
-from luxpass.chip import bind_chip
 from luxpass.cli import cli
-from luxpass.commitment import Certificate, new_salt
-from luxpass.passport_link import link_for
+from luxpass.onchain.chip import bind_chip
+from luxpass.proofs.certificate import Certificate
+from luxpass.proofs.link import link_for
 from luxpass.results import EventKind, Status
-from luxpass.web import create_app
+from luxpass.values import new_salt
+from luxpass.web.app import create_app
 
 ALICE = 7
 GTIN = "3760123450003"
@@ -192,7 +193,7 @@ def test_node_lost_after_start_then_back(client, sold):
 
 
 def test_failure_on_our_side_is_a_clear_page(client, sold, monkeypatch):
-    from luxpass import web
+    from luxpass.web import app as web
 
     monkeypatch.setattr(web, "check_link", lambda *a: 1 / 0)
     response = client.get(path_of(link_for(sold, RESOLVER).uri))

@@ -1,1 +1,46 @@
-"""luxpass: digital product passports for luxury goods."""
+"""luxpass: digital product passports for luxury goods.
+
+`from luxpass import Chain, Consortium, Collection, Certificate, verify` is the stable way in; the
+names load on first use, so importing one layer does not import them all. ARCHITECTURE.md maps the
+layers.
+"""
+from importlib import import_module
+
+_PUBLIC = {
+    "errors": ["LuxpassError", "InputError", "NotAuthentic", "ContractRevert"],
+    "results": ["Accreditation", "BrandStatus", "EventKind", "ProposalKind", "ProposalState", "Status",
+                "TransferKind"],
+    "values": ["new_salt", "parse_address", "parse_passport_id", "passport_hex"],
+    "chain.accounts": ["dev_account", "dev_address", "load_keystore"],
+    "chain.connection": ["Chain", "NodeUnavailable"],
+    "chain.from_brownie": ["chain_for"],
+    "onchain.registry": ["Consortium", "Founder", "deploy"],
+    "onchain.collection": ["Collection"],
+    "onchain.cases": ["CaseBook"],
+    "onchain.chip": ["bind_chip", "chip_of"],
+    "onchain.consent": ["Signed", "sign_resale_consent", "submit_resale"],
+    "proofs.certificate": ["Certificate"],
+    "proofs.disclosure": ["Disclosure", "disclose", "check_disclosure"],
+    "proofs.link": ["link_for", "check_link"],
+    "jobs.bulk": ["mint_csv"],
+    "jobs.batch_issue": ["issue_csv"],
+    "checks.verify": ["Verdict", "History", "verify", "history"],
+    "checks.index": ["Index"],
+    "checks.audit": ["audit"],
+    "checks.screen": ["Listing", "read_listings", "screen"],
+    "checks.resales": ["resale_figures"],
+}
+_HOME = {name: module for module, names in _PUBLIC.items() for name in names}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module 'luxpass' has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -8,7 +8,7 @@ from hexbytes import HexBytes
 from brownie import ZERO_ADDRESS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from luxpass.accounts import dev_account
+from luxpass.chain.accounts import dev_account
 
 WEEK = 7 * 24 * 3600
 ZERO32 = b"\x00" * 32

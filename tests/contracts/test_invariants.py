@@ -70,7 +70,7 @@ from test_passport_owner_rule import chip_signature
 from test_passport_resale import CONSENT_TYPES, sign
 from web3 import HTTPProvider, Web3
 
-from luxpass.accounts import dev_account
+from luxpass.chain.accounts import dev_account
 
 STEPS = int(os.environ.get("LUXPASS_FUZZ_STEPS", "240"))
 STEPS_PER_RUN = 40

@@ -12,8 +12,8 @@ from eth_account import Account
 from web3 import Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 
-from luxpass import consortium_net as net
-from luxpass.node_backup import alive
+from luxpass.chain import network as net
+from luxpass.chain.node_backup import alive
 
 BASE_PORT = 8600
 

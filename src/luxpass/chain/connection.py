@@ -1,0 +1,355 @@
+"""A connection to one EVM JSON-RPC node and the account that signs on it."""
+import os
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable
+
+import requests
+from eth_account.signers.local import LocalAccount
+from web3 import HTTPProvider, Web3
+from web3.middleware import ExtraDataToPOAMiddleware
+from web3.exceptions import (
+    ContractCustomError,
+    ContractLogicError,
+    ContractPanicError,
+    TimeExhausted,
+    TransactionNotFound,
+    Web3RPCError,
+)
+
+from ..errors import LuxpassError
+from . import artifacts
+from .accounts import require_signer
+
+DEFAULT_RPC_URL = "http://127.0.0.1:8545"
+DEV_CHAIN_IDS = {31337, 1337}
+MAX_TX_GAS = 16_777_216  # EIP-7825: the per-transaction gas cap of public chains
+RPC_ATTEMPTS = 5  # per JSON-RPC request, for transient failures
+RPC_BACKOFF = 0.25  # seconds before the first retry, doubled at each one
+TRANSIENT_HTTP = {429, 500, 502, 503, 504}
+NONCE_ATTEMPTS = 3
+# EVM targets oldest first, and the creation code that needs each: PUSH0 STOP; PUSH1 0 x3 MCOPY STOP.
+EVM_TARGETS = ("london", "paris", "shanghai", "cancun")
+EVM_PROBES = (("shanghai", "0x5f00"), ("cancun", "0x6000600060005e00"))
+# Hardhat caps eth_call gas at 2**24; Geth, Besu and Anvil accept that much too.
+CALL_GAS_CAP = 16_777_216
+ALREADY_KNOWN = ("already known", "already imported", "known transaction")
+# Geth/Besu/Anvil/Hardhat say "nonce too low"; Ganache 7 "the tx doesn't have the correct nonce".
+NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "doesn't have the correct nonce")
+
+
+@dataclass(frozen=True)
+class RawCall:
+    """A call already encoded: for bulk jobs, where web3's argument encoding would be the bottleneck."""
+
+    to: str
+    data: bytes
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+class NodeUnavailable(LuxpassError):
+    def __init__(self, rpc_url: str, method: str, attempts: int, reason: str):
+        self.reason = reason
+        super().__init__(f"the node at {rpc_url} failed {method} {attempts} time(s) ({reason})",
+                         "check the node, then run the same command again: nothing already sent is sent twice")
+
+
+class RetryingProvider(HTTPProvider):
+    """Retries transient failures (connection lost, no answer in time, HTTP 429 and 5xx) with
+    backoff, a bounded number of times. Resending eth_sendRawTransaction is safe: the same signed
+    bytes carry the same nonce, so the node executes them at most once."""
+
+    def __init__(self, rpc_url: str, log: Callable[[str], None], attempts: int = RPC_ATTEMPTS):
+        timeout = float(os.environ.get("LUXPASS_RPC_TIMEOUT", "30"))
+        super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+        self.log, self.attempts, self.timeout = log, attempts, timeout
+
+    def make_request(self, method, params):
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return super().make_request(method, params)
+            except (requests.ConnectionError, requests.Timeout, requests.HTTPError) as exc:
+                reason = self._transient(exc)
+                if reason is None:
+                    raise
+                if attempt == self.attempts:
+                    raise NodeUnavailable(self.endpoint_uri, method, attempt, reason) from None
+                self.log(f"node: {reason} on {method}; retry {attempt} of {self.attempts - 1}")
+                time.sleep(RPC_BACKOFF * 2 ** (attempt - 1))
+
+    def _transient(self, exc: Exception) -> str | None:
+        if isinstance(exc, requests.Timeout):
+            return f"no answer within {self.timeout:g} s"
+        if isinstance(exc, requests.HTTPError):
+            status = exc.response.status_code if exc.response is not None else None
+            return f"HTTP {status}" if status in TRANSIENT_HTTP else None
+        return "connection failed"
+
+
+class NonceConflict(Exception):
+    """The nonce of a signed transaction was taken by another one; it was never executed."""
+
+
+class Chain:
+    """The node at `rpc_url`, its chain id, and optionally the account that signs."""
+
+    def __init__(
+        self,
+        rpc_url: str = DEFAULT_RPC_URL,
+        account: LocalAccount | Callable[[int], LocalAccount] | None = None,
+        confirmations: int | None = None,
+        timeout: float = 120,
+        log: Callable[[str], None] = _stderr,
+    ):
+        self.rpc_url = rpc_url
+        provider = RetryingProvider(rpc_url, log, attempts=1)  # no node at first contact: say so at once
+        self.w3 = Web3(provider)
+        # Proof-of-authority chains (Clique, QBFT) carry the sealers' signatures in extraData.
+        self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+        try:
+            self.chain_id = self.w3.eth.chain_id
+        except (requests.exceptions.RequestException, OSError, ValueError, NodeUnavailable) as exc:
+            raise LuxpassError(
+                f"cannot reach a node at {rpc_url} ({getattr(exc, 'reason', type(exc).__name__)})",
+                "start one with `luxpass node start` or pass --rpc-url",
+            ) from None
+        provider.attempts = RPC_ATTEMPTS
+        self.dev = self.chain_id in DEV_CHAIN_IDS
+        self.account = account(self.chain_id) if callable(account) else account
+        self.confirmations = confirmations if confirmations is not None else (1 if self.dev else 3)
+        self.timeout = timeout
+        self.log = log
+        self._next_nonce: int | None = None
+        self._call_gas: int | None = None
+        self._probed: set[str] = set()
+
+    @property
+    def call_gas(self) -> int:
+        """Gas for an eth_call: the node's block gas limit, never above CALL_GAS_CAP."""
+        if self._call_gas is None:
+            self._call_gas = min(int(self.w3.eth.get_block("latest")["gasLimit"]), CALL_GAS_CAP)
+        return self._call_gas
+
+    @property
+    def address(self) -> str:
+        return require_signer(self.account).address
+
+    def contract(self, name: str, address: str):
+        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=artifacts.abi(name))
+
+    def require_opcodes(self, target: str) -> None:
+        """Refuse, before anything is sent, a node that lacks the opcodes of the build's EVM target:
+        a creation-code eth_call of the newest opcode the target adds (PUSH0, MCOPY) then STOP."""
+        probes = [(t, code) for t, code in EVM_PROBES if EVM_TARGETS.index(t) <= EVM_TARGETS.index(target)]
+        for needed, code in probes:
+            reply = self.w3.provider.make_request("eth_call", [{"data": code, "gas": hex(100_000)}, "latest"])
+            if "error" in reply:
+                runs = EVM_TARGETS[EVM_TARGETS.index(needed) - 1]
+                raise LuxpassError(
+                    f"the node at {self.rpc_url} does not run the {needed} opcodes this {target} build uses "
+                    f"({reply['error'].get('message')})",
+                    f"build for the node's EVM: `make build LUXPASS_EVM={runs}`")
+
+    def deploy(self, name: str, *args) -> tuple[str, dict]:
+        art = artifacts.artifact(name)
+        if name not in self._probed:
+            self.require_opcodes(art["evm_version"])
+            self._probed.add(name)
+        factory = self.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+        receipt = self.transact(factory.constructor(*args), label=f"deploy {name}")
+        return receipt["contractAddress"], receipt
+
+    def transact(self, call, label: str = "", gas: int | None = None) -> dict:
+        """Send one transaction and wait for it; a refusal is raised decoded, before sending."""
+        return self.wait(self.send(call, label, gas))
+
+    def send(self, call, label: str = "", gas: int | None = None) -> bytes:
+        """Sign and send without waiting; the gas estimate decodes a refusal before sending.
+        When another sender took the nonce, the action is estimated, signed and sent again with
+        a fresh one, unless this very transaction landed: an action is never sent twice."""
+        for attempt in range(1, NONCE_ATTEMPTS + 1):
+            signed = self._signed(call, label, gas)
+            try:
+                tx_hash = self._send_raw(signed)
+                break
+            except NonceConflict as exc:
+                self._next_nonce = None
+                if attempt == NONCE_ATTEMPTS:
+                    raise LuxpassError(f"the account's nonce was taken {attempt} times in a row ({exc})",
+                                       "is another program sending with the same key? let it finish, then run "
+                                       "the same command again") from None
+                self.log(f"{label or 'transaction'}: nonce taken ({exc}); signing again with a fresh nonce")
+        self._next_nonce += 1
+        self.log(f"{label or 'transaction'}: 0x{bytes(tx_hash).hex()}")
+        return tx_hash
+
+    def _signed(self, call, label: str, gas: int | None):
+        signer = require_signer(self.account)
+        tx = {"from": signer.address, "chainId": self.chain_id, **self._fees()}
+        with decoded_reverts():
+            if gas is None:
+                unsigned = ({**tx, "to": call.to, "data": call.data} if isinstance(call, RawCall) else
+                            {k: v for k, v in call.build_transaction({**tx, "gas": 1}).items() if k != "gas"})
+                estimate = self._estimate(unsigned, label)
+                if estimate >= MAX_TX_GAS:
+                    raise LuxpassError(
+                        f"{label or 'the transaction'} needs {estimate} gas, above the per-transaction cap of public "
+                        f"chains ({MAX_TX_GAS}, EIP-7825)", "send less in one transaction (e.g. a smaller --batch-size)")
+                gas = min(int(estimate * 1.2) + 10_000, MAX_TX_GAS - 1)
+            built = ({**tx, "to": call.to, "data": call.data, "gas": gas, "nonce": self._nonce()}
+                     if isinstance(call, RawCall) else call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()}))
+        return signer.sign_transaction(built)
+
+    def _estimate(self, unsigned: dict, label: str) -> int:
+        try:
+            return self.w3.eth.estimate_gas(unsigned)
+        except Web3RPCError as exc:
+            message = str(getattr(exc, "message", None) or exc)
+            hint = ("the contracts are built for a newer EVM than this chain runs: build them for its EVM "
+                    "(Clique runs London/paris rules)" if "invalid opcode" in message else
+                    "check the node's log; nothing was sent")
+            raise LuxpassError(f"the node at {self.rpc_url} refused {label or 'the transaction'}: {message}",
+                               hint) from None
+
+    def _send_raw(self, signed) -> bytes:
+        try:
+            return self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        except Web3RPCError as exc:
+            message = str(exc).lower()
+            if "insufficient funds" in message:  # estimated, so the contract accepts it: only ETH is missing
+                raise self._unfunded(self.account.address, "the transaction") from None
+            if any(known in message for known in ALREADY_KNOWN):
+                return signed.hash  # the node has this very transaction: an earlier answer was lost
+            if not any(taken in message for taken in NONCE_TAKEN):
+                raise
+            try:
+                self.w3.eth.get_transaction(signed.hash)
+                return signed.hash  # it landed (or waits in the pool): an earlier answer was lost
+            except TransactionNotFound:
+                raise NonceConflict(message.strip("{}")) from None
+
+    def wait(self, tx_hash: bytes, light: bool = False) -> dict:
+        """The receipt once mined (and confirmed). `light` skips web3's formatting of the logs
+        and returns only status, gasUsed, blockNumber and transactionHash."""
+        if light:
+            return self._wait_light(tx_hash)
+        try:
+            receipt = self.w3.eth.wait_for_transaction_receipt(
+                tx_hash, timeout=self.timeout, poll_latency=0.05 if self.dev else 1.0
+            )
+        except TimeExhausted:
+            raise LuxpassError(
+                f"transaction 0x{bytes(tx_hash).hex()} was not mined within {self.timeout:.0f} s",
+                "check the node; running the same command again is safe",
+            ) from None
+        if receipt["status"] != 1:
+            self._next_nonce = None
+            raise self._replay_failure(tx_hash, receipt)
+        self.await_confirmations(receipt)
+        return receipt
+
+    def await_confirmations(self, receipt: dict, confirmations: int | None = None,
+                            resume: str = "running the same command again is safe") -> None:
+        """Wait, at most `timeout` seconds, until the receipt's block has `confirmations` blocks
+        (its own included); a chain that makes blocks only for transactions may never get there."""
+        wanted = self.confirmations if confirmations is None else confirmations
+        deadline = time.monotonic() + self.timeout
+        while (have := self.w3.eth.block_number - receipt["blockNumber"] + 1) < wanted:
+            if time.monotonic() > deadline:
+                raise LuxpassError(
+                    f"transaction 0x{bytes(receipt['transactionHash']).hex()} was mined in block "
+                    f"{receipt['blockNumber']} but had not {wanted} confirmations within {self.timeout:.0f} s "
+                    f"({have} so far)",
+                    "the chain has stopped growing or makes blocks only for transactions: check that a majority "
+                    f"of the sealers run, or pass --confirmations 1; {resume}")
+            time.sleep(0.05 if self.dev else 2.0)
+
+    def _wait_light(self, tx_hash: bytes) -> dict:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            raw = self.w3.provider.make_request("eth_getTransactionReceipt", ["0x" + bytes(tx_hash).hex()])
+            found = raw.get("result")
+            if found:
+                break
+            if time.monotonic() > deadline:
+                return self.wait(tx_hash)  # raises the clear time-out error
+            time.sleep(0.02 if self.dev else 1.0)
+        if int(found["status"], 16) != 1:
+            return self.wait(tx_hash)  # decodes the refusal
+        receipt = {"status": 1, "gasUsed": int(found["gasUsed"], 16), "blockNumber": int(found["blockNumber"], 16),
+                   "transactionHash": bytes(tx_hash)}
+        self.await_confirmations(receipt)
+        return receipt
+
+    def logs(self, address: str, topics: list, from_block: int, chunk: int = 50_000) -> list:
+        """Raw logs of `address` matching `topics`, fetched in block ranges of `chunk`."""
+        latest = self.w3.eth.block_number
+        found = []
+        for start in range(from_block, latest + 1, chunk):
+            found += self.w3.eth.get_logs({"address": address, "fromBlock": start,
+                                          "toBlock": min(start + chunk - 1, latest), "topics": topics})
+        return found
+
+    def call(self, fn, block="latest"):
+        with decoded_reverts():
+            return fn.call(block_identifier=block)
+
+    def _nonce(self) -> int:
+        if self._next_nonce is None:
+            self._next_nonce = self.w3.eth.get_transaction_count(require_signer(self.account).address, "pending")
+        return self._next_nonce
+
+    def _estimate(self, unsigned: dict, label: str) -> int:
+        """The gas estimate. The node cannot estimate for an account without enough ETH: then a plain
+        call decodes the contract's refusal if it would refuse, and else the missing funds are named."""
+        try:
+            return self.w3.eth.estimate_gas(unsigned)
+        except Web3RPCError as exc:
+            if not any(word in str(exc).lower() for word in ("allowance", "insufficient funds")):
+                raise
+            self.w3.eth.call({k: v for k, v in unsigned.items() if k not in ("maxFeePerGas", "maxPriorityFeePerGas",
+                                                                             "gasPrice")})
+            raise self._unfunded(unsigned["from"], label) from None
+
+    def _unfunded(self, address: str, label: str) -> LuxpassError:
+        """The node says the account cannot pay for gas: how much it has and how to fund it."""
+        balance = self.w3.eth.get_balance(address)
+        return LuxpassError(
+            f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of {label or 'the transaction'}",
+            "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "
+            "or ask the chain's operator")
+
+    def _fees(self) -> dict:
+        base = self.w3.eth.get_block("latest").get("baseFeePerGas")
+        if base is None:
+            return {"gasPrice": self.w3.eth.gas_price}
+        try:
+            tip = self.w3.eth.max_priority_fee
+        except (ValueError, Web3RPCError, requests.exceptions.RequestException):
+            tip = 10**9
+        return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+
+    def _replay_failure(self, tx_hash: bytes, receipt: dict) -> LuxpassError:
+        tx = self.w3.eth.get_transaction(tx_hash)
+        try:
+            self.w3.eth.call(
+                {"from": tx["from"], "to": tx["to"], "data": tx["input"], "gas": tx["gas"]},
+                receipt["blockNumber"] - 1,
+            )
+        except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+            return artifacts.decode_revert(getattr(exc, "data", None))
+        return LuxpassError(f"transaction 0x{bytes(tx_hash).hex()} failed on chain", "inspect it with the node's tracer")
+
+
+@contextmanager
+def decoded_reverts():
+    """Re-raise web3's revert exceptions as ContractRevert with the custom error decoded."""
+    try:
+        yield
+    except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+        raise artifacts.decode_revert(getattr(exc, "data", None)) from None

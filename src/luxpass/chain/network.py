@@ -1,0 +1,279 @@
+"""A consortium chain on this machine: one geth node per member house, sealing Clique
+proof-of-authority blocks, each house's signer key in a keystore of its own.
+
+Clique lets a signer seal at most one of any floor(N/2)+1 consecutive blocks, so only a
+majority of the houses can extend the chain; a block with floor(N/2) descendants has been
+built on by a majority of distinct signers, and undoing it would take that majority signing a
+second chain. That is the number of confirmations `consortium_confirmations` gives (3 of 4).
+
+geth v1.13.15 is the last release that seals Clique; its Clique refuses Shanghai, so the
+genesis stops at London (Paris EVM rules without PUSH0): the contracts must be built for paris.
+"""
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import requests
+from eth_account import Account
+
+from ..errors import InputError, LuxpassError
+from .accounts import home
+from .node_backup import alive
+
+HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
+CHAIN_ID = 7531
+BASE_HTTP_PORT = 8600
+BASE_P2P_PORT = 30400
+BASE_AUTH_PORT = 8700
+PERIOD = 1  # seconds between blocks
+GAS_LIMIT = 30_000_000
+FUNDS = 10**6 * 10**18  # wei for each house's signer
+GETH_VERSION = "1.13.15"
+
+
+def consortium_confirmations(signers: int) -> int:
+    """Blocks after which a Clique block is final against a minority: floor(N/2)+1 in all."""
+    return signers // 2 + 1
+
+
+@dataclass
+class NodeState:
+    house: str
+    signer: str
+    rpc_url: str
+    running: bool
+    pid: int | None
+    block: int | None
+    peers: int | None
+    keystore: str
+    data_dir: str
+
+
+def net_dir(path: str | None = None) -> Path:
+    return Path(path) if path else home() / "consortium-net"
+
+
+def geth_binary() -> str:
+    configured = os.environ.get("LUXPASS_GETH")
+    candidates = [configured] if configured else []
+    candidates += [str(Path(__file__).resolve().parents[3] / ".tools" / "geth" / "bin" / "geth"), shutil.which("geth")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    raise LuxpassError("geth was not found (.tools/geth/bin/geth, $LUXPASS_GETH or PATH)",
+                       "run `make geth` (builds geth v1.13.15 from the Go module proxy)")
+
+
+def slug(house: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", house.lower()).strip("-")
+
+
+def up(folder: Path, houses: tuple[str, ...] = HOUSES, chain_id: int = CHAIN_ID, period: int = PERIOD,
+       base_port: int = BASE_HTTP_PORT, timeout: float = 60) -> list[NodeState]:
+    """Create the network on first use, then start every node not running and connect them all.
+    Run again, it resumes the same chain from the nodes' data folders."""
+    config = _load(folder) or _create(folder, houses, chain_id, period, base_port)
+    geth = geth_binary()
+    for node in config["nodes"]:
+        if not _running(folder, node):
+            _start(folder, config, node, geth)
+    deadline = time.monotonic() + timeout
+    for node in config["nodes"]:
+        _wait_answers(folder, node, deadline)
+    _connect(config, deadline)
+    return status(folder)
+
+
+def down(folder: Path, timeout: float = 30) -> list[NodeState]:
+    """SIGTERM every node, so that geth writes its state, and wait for each to exit."""
+    config = _require(folder)
+    pids = [pid for node in config["nodes"] if (pid := _running(folder, node))]
+    for pid in pids:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        while alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if alive(pid):
+            raise LuxpassError(f"geth (pid {pid}) did not stop within {timeout:.0f} s", "stop it by hand")
+    for node in config["nodes"]:
+        (folder / f"{node['slug']}.pid").unlink(missing_ok=True)
+    return status(folder)
+
+
+def status(folder: Path) -> list[NodeState]:
+    config = _require(folder)
+    states = []
+    for node in config["nodes"]:
+        pid = _running(folder, node)
+        block = peers = None
+        if pid:
+            try:
+                block = int(_rpc(node["rpc_url"], "eth_blockNumber"), 16)
+                peers = len(_rpc(node["rpc_url"], "admin_peers"))
+            except (requests.RequestException, KeyError, ValueError):
+                pass
+        states.append(NodeState(node["house"], node["signer"], node["rpc_url"], pid is not None, pid, block, peers,
+                                node["keystore"], str(folder / node["slug"])))
+    return states
+
+
+def rpc_urls(folder: Path) -> list[str]:
+    return [node["rpc_url"] for node in _require(folder)["nodes"]]
+
+
+def password_file(folder: Path, house: str) -> Path:
+    return folder / f"{slug(house)}.password"
+
+
+def as_dicts(states: list[NodeState]) -> list[dict]:
+    return [asdict(state) for state in states]
+
+
+# --- creation -----------------------------------------------------------------------------
+
+def _create(folder: Path, houses: tuple[str, ...], chain_id: int, period: int, base_port: int) -> dict:
+    if len(houses) < 2 or len(set(map(slug, houses))) != len(houses):
+        raise InputError("a consortium network needs at least two houses with distinct names", "check --house")
+    if folder.exists() and any(folder.iterdir()):
+        raise InputError(f"{folder} is not empty and holds no network (net.json is missing)",
+                         "pass an empty or new --dir")
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes = []
+    for i, house in enumerate(houses):
+        name = slug(house)
+        password = secrets.token_urlsafe(24)
+        secret = password_file(folder, house)
+        secret.write_text(password)
+        os.chmod(secret, 0o600)
+        account = Account.create()
+        keystore = folder / name / "keystore" / f"{name}.json"
+        keystore.parent.mkdir(parents=True)
+        keystore.write_text(json.dumps(Account.encrypt(account.key, password)))
+        os.chmod(keystore, 0o600)
+        nodes.append({"house": house, "slug": name, "signer": account.address, "keystore": str(keystore),
+                      "rpc_url": f"http://127.0.0.1:{base_port + i}", "http_port": base_port + i,
+                      "p2p_port": BASE_P2P_PORT + (base_port - BASE_HTTP_PORT) + i,
+                      "auth_port": BASE_AUTH_PORT + (base_port - BASE_HTTP_PORT) + i})
+    genesis = _genesis(chain_id, period, [node["signer"] for node in nodes])
+    (folder / "genesis.json").write_text(json.dumps(genesis, indent=1))
+    geth = geth_binary()
+    for node in nodes:
+        done = subprocess.run([geth, "init", "--datadir", str(folder / node["slug"]), str(folder / "genesis.json")],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise LuxpassError(f"geth init failed for {node['house']}: {done.stderr.strip().splitlines()[-1:]}",
+                               f"remove {folder} and run `luxpass consortium-net up` again")
+    config = {"chain_id": chain_id, "period": period, "geth": GETH_VERSION, "nodes": nodes}
+    tmp = folder / "net.json.tmp"
+    tmp.write_text(json.dumps(config, indent=1))
+    tmp.replace(folder / "net.json")
+    return config
+
+
+def _genesis(chain_id: int, period: int, signers: list[str]) -> dict:
+    sealers = "".join(s[2:].lower() for s in sorted(signers, key=str.lower))
+    forks = {f"{name}Block": 0 for name in ("homestead", "eip150", "eip155", "eip158", "byzantium",
+                                            "constantinople", "petersburg", "istanbul", "berlin", "london")}
+    return {
+        "config": {"chainId": chain_id, **forks, "clique": {"period": period, "epoch": 30_000}},
+        "difficulty": "0x1",
+        "gasLimit": hex(GAS_LIMIT),
+        "extradata": "0x" + "00" * 32 + sealers + "00" * 65,
+        "alloc": {s[2:].lower(): {"balance": hex(FUNDS)} for s in signers},
+    }
+
+
+# --- processes ----------------------------------------------------------------------------
+
+def _start(folder: Path, config: dict, node: dict, geth: str) -> None:
+    data = folder / node["slug"]
+    cmd = [geth, "--datadir", str(data), "--networkid", str(config["chain_id"]), "--syncmode", "full",
+           "--port", str(node["p2p_port"]), "--nodiscover", "--nat", "extip:127.0.0.1", "--ipcdisable",
+           "--http", "--http.addr", "127.0.0.1", "--http.port", str(node["http_port"]),
+           "--http.api", "eth,net,web3,admin,clique,txpool", "--authrpc.port", str(node["auth_port"]),
+           "--mine", "--miner.etherbase", node["signer"], "--unlock", node["signer"],
+           "--password", str(password_file(folder, node["house"])), "--allow-insecure-unlock",
+           "--miner.gaslimit", str(GAS_LIMIT), "--verbosity", "3"]
+    log = open(data / "geth.log", "ab")
+    process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 10
+    while process.poll() is None and b"geth" not in _cmdline(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)  # until the child has exec'd geth: before, its command line is Python's
+    (folder / f"{node['slug']}.pid").write_text(str(process.pid))
+
+
+def _wait_answers(folder: Path, node: dict, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if not _running(folder, node):
+            raise LuxpassError(f"the node of {node['house']} exited at start",
+                               f"see {folder / node['slug'] / 'geth.log'}")
+        try:
+            _rpc(node["rpc_url"], "eth_blockNumber")
+            return
+        except (requests.RequestException, KeyError, ValueError):
+            time.sleep(0.2)
+    raise LuxpassError(f"the node of {node['house']} did not answer on {node['rpc_url']}",
+                       f"see {folder / node['slug'] / 'geth.log'}")
+
+
+def _connect(config: dict, deadline: float) -> None:
+    """Every node peers with every other (the network has no discovery); waits until they do."""
+    enodes = {n["slug"]: _rpc(n["rpc_url"], "admin_nodeInfo")["enode"] for n in config["nodes"]}
+    for node in config["nodes"]:
+        for other, enode in enodes.items():
+            if other != node["slug"]:
+                _rpc(node["rpc_url"], "admin_addTrustedPeer", [enode])
+                _rpc(node["rpc_url"], "admin_addPeer", [enode])
+    want = len(config["nodes"]) - 1
+    while time.monotonic() < deadline:
+        if all(len(_rpc(n["rpc_url"], "admin_peers")) >= want for n in config["nodes"]):
+            return
+        time.sleep(0.2)
+    raise LuxpassError("the nodes did not all connect to each other in time", "see each node's geth.log")
+
+
+def _running(folder: Path, node: dict) -> int | None:
+    try:
+        pid = int((folder / f"{node['slug']}.pid").read_text())
+    except (OSError, ValueError):
+        return None
+    return pid if b"geth" in _cmdline(pid) and alive(pid) else None
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _load(folder: Path) -> dict | None:
+    try:
+        return json.loads((folder / "net.json").read_text())
+    except OSError:
+        return None
+
+
+def _require(folder: Path) -> dict:
+    config = _load(folder)
+    if config is None:
+        raise InputError(f"no consortium network in {folder}", "create one with `luxpass consortium-net up`")
+    return config
+
+
+def _rpc(rpc_url: str, method: str, params: list | None = None):
+    reply = requests.post(rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": params or []},
+                          timeout=5)
+    body = reply.json()
+    if "error" in body:
+        raise LuxpassError(f"{method} on {rpc_url} failed: {body['error'].get('message')}", "see the node's geth.log")
+    return body["result"]

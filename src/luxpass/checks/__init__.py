@@ -1,0 +1,1 @@
+"""Reading the chain to answer questions: verify, history, index, audit, screen, resales."""

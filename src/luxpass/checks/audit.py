@@ -1,0 +1,221 @@
+"""The auditor's proof that no history was dropped, reordered or altered: every passport's head
+re-derived from its records and compared with the chain, pinned to one block, in a report whose
+canonical digest the auditor signs and may anchor on chain."""
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eth_account import Account
+from eth_account.messages import encode_defunct
+from eth_utils import keccak
+
+from ..errors import InputError, LuxpassError
+from ..files import read_json, write_json_new
+from ..onchain.records import ZERO32, Record, fold
+from ..onchain.registry import Consortium
+from ..results import Accreditation, Status, cli_name
+from ..values import passport_hex
+from .screen import screen_call
+
+REPORT_FORMAT = "luxpass-audit/1"
+_HEADS = keccak(text="heads(uint256[])")[:4]
+CHUNK = 2000
+
+
+@dataclass
+class Discrepancy:
+    collection: str
+    passport_id: str
+    record: int  # 1-based position of the first bad record
+    block: int | None
+    tx: str | None
+    problem: str
+
+
+@dataclass
+class PassportAudit:
+    collection: str
+    passport_id: str
+    status: str
+    records_on_chain: int
+    records_in_logs: int
+    head_on_chain: str
+    head_from_logs: str
+    ok: bool
+    first_bad_record: int | None = None
+
+
+@dataclass
+class AuditResult:
+    report: dict
+    passports: list = field(default_factory=list)
+
+
+def check_passport(collection: str, token_id: int, records: list[Record], chain_head: bytes,
+                   chain_records: int) -> tuple[bytes, Discrepancy | None]:
+    """Fold the records and compare each step with the head the event carried, then the end
+    with the chain. Returns the folded head and the first discrepancy, if any."""
+    head = ZERO32
+    for position, record in enumerate(records, start=1):
+        head = fold(head, record)
+        if record.head and head != record.head:
+            return head, Discrepancy(collection, passport_hex(token_id), position, record.block, record.tx,
+                                     "the record does not follow from the ones before it (dropped, reordered or "
+                                     "altered)")
+    if head != chain_head or len(records) != chain_records:
+        missing = chain_records - len(records)
+        problem = (f"{missing} record(s) missing after record {len(records)}" if missing > 0
+                   else "the records do not fold to the head on chain")
+        return head, Discrepancy(collection, passport_hex(token_id), len(records) + 1, None, None, problem)
+    return head, None
+
+
+def heads_call(chain, collection: str, ids: list[int], block: int) -> list[tuple[bytes, int]]:
+    data = _HEADS + (32).to_bytes(32, "big") + len(ids).to_bytes(32, "big") + b"".join(i.to_bytes(32, "big")
+                                                                                      for i in ids)
+    reply = chain.w3.provider.make_request("eth_call", [{"to": collection, "data": "0x" + data.hex()}, hex(block)])
+    if "error" in reply:
+        raise LuxpassError(f"the node refused the heads call: {reply['error'].get('message')}", "try again")
+    raw = bytes.fromhex(reply["result"][2:])
+    n = len(ids)
+    heads_at = int.from_bytes(raw[0:32], "big") + 32
+    records_at = int.from_bytes(raw[32:64], "big") + 32
+    return [(raw[heads_at + 32 * i: heads_at + 32 * i + 32], int.from_bytes(raw[records_at + 32 * i:
+                                                                                 records_at + 32 * i + 32], "big"))
+            for i in range(n)]
+
+
+def audit(consortium: Consortium, source, brand_refs: list | None = None) -> AuditResult:
+    """Audit the collections of `brand_refs` (all brands if None) against `source`, anything
+    with `all_records(collection)` (the Index, or a log source under test), at one block."""
+    chain = consortium.chain
+    block = chain.w3.eth.get_block(getattr(source, "synced_to", None) or "latest")
+    number = block["number"]
+    brands = [consortium.brand(ref) for ref in brand_refs] if brand_refs else consortium.brands()
+    collections, discrepancies, passports = [], [], []
+    for brand in brands:
+        by_passport = source.all_records(brand.collection)
+        ids = sorted(by_passport)
+        chain_heads, codes = [], b""
+        for start in range(0, len(ids), CHUNK):
+            part = ids[start:start + CHUNK]
+            chain_heads += heads_call(chain, brand.collection, part, number)
+            codes += screen_call(chain, brand.collection, part, [], number)
+        by_status = {cli_name(s): 0 for s in Status}
+        bad = 0
+        for token_id, (chain_head, chain_count), code in zip(ids, chain_heads, codes):
+            status = "missing" if code == 1 else cli_name(Status(max(code - 1, 0)))
+            if status in by_status:
+                by_status[status] += 1
+            head, problem = check_passport(brand.collection, token_id, by_passport[token_id], chain_head, chain_count)
+            if problem:
+                discrepancies.append(problem)
+                bad += 1
+            passports.append(PassportAudit(brand.collection, passport_hex(token_id), status, chain_count,
+                                           len(by_passport[token_id]), "0x" + chain_head.hex(), "0x" + head.hex(),
+                                           problem is None, problem.record if problem else None))
+        collections.append({
+            "brandId": brand.brand_id, "brand": brand.name, "brandStatus": cli_name(brand.status),
+            "address": brand.collection, "codeHash": _code_hash(chain, brand.collection, number),
+            "passports": len(ids), "byStatus": by_status, "discrepancies": bad,
+        })
+    deployment = consortium.deployment
+    report = {
+        "format": REPORT_FORMAT,
+        "chainId": chain.chain_id,
+        "block": {"number": number, "hash": "0x" + bytes(block["hash"]).hex(), "timestamp": block["timestamp"]},
+        "registry": {"address": deployment.registry, "codeHash": _code_hash(chain, deployment.registry, number)},
+        "implementation": {"address": deployment.implementation,
+                           "codeHash": _code_hash(chain, deployment.implementation, number)},
+        "collections": collections,
+        "totals": {"passports": len(passports), "discrepancies": len(discrepancies)},
+        "discrepancies": [d.__dict__ for d in discrepancies],
+    }
+    return AuditResult(report, passports)
+
+
+def _code_hash(chain, address: str, block: int) -> str:
+    return "0x" + keccak(bytes(chain.w3.eth.get_code(address, block))).hex()
+
+
+def canonical_digest(report: dict) -> bytes:
+    body = {k: v for k, v in report.items() if k not in ("auditor", "digest", "signature")}
+    return keccak(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+def sign_report(report: dict, account) -> dict:
+    digest = canonical_digest(report)
+    signature = Account.sign_message(encode_defunct(primitive=digest), account.key).signature
+    return {**report, "auditor": account.address, "digest": "0x" + digest.hex(), "signature": "0x" + bytes(signature).hex()}
+
+
+def write_report(result: AuditResult, out_stem: Path) -> tuple[Path, Path]:
+    json_path, csv_path = Path(f"{out_stem}.json"), Path(f"{out_stem}.csv")
+    if csv_path.exists():
+        raise InputError(f"report {csv_path} already exists and would be lost", "pass another --out")
+    write_json_new(json_path, result.report, "report")
+    tmp = csv_path.with_name(csv_path.name + ".tmp")
+    with open(tmp, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["collection", "passport_id", "status", "records_on_chain", "records_in_logs",
+                         "head_on_chain", "head_from_logs", "ok", "first_bad_record"])
+        for p in result.passports:
+            writer.writerow([p.collection, p.passport_id, p.status, p.records_on_chain, p.records_in_logs,
+                             p.head_on_chain, p.head_from_logs, p.ok, p.first_bad_record or ""])
+    tmp.replace(csv_path)
+    return json_path, csv_path
+
+
+@dataclass
+class ReportCheck:
+    valid: bool  # the verdict: signature valid and, checked online, signed by an accredited auditor
+    reason: str
+    auditor: str | None
+    digest: str | None
+    accredited_auditor: bool | None = None
+    attested: bool | None = None
+    signature_valid: bool = False  # shown apart from the verdict
+
+
+def check_report(path: Path, consortium: Consortium | None = None) -> ReportCheck:
+    """Verify a report's digest and signature; with a chain, also the auditor's accreditation
+    and whether the digest is anchored."""
+    report = read_json(path, "audit report")
+    if not isinstance(report, dict) or report.get("format") != REPORT_FORMAT:
+        raise InputError(f"{path} is not a luxpass audit report", "pass the JSON file `luxpass audit` wrote")
+    auditor, digest, signature = report.get("auditor"), report.get("digest"), report.get("signature")
+    if not (auditor and digest and signature):
+        return ReportCheck(False, "the report is not signed", auditor, digest)
+    computed = canonical_digest(report)
+    if "0x" + computed.hex() != digest:
+        return ReportCheck(False, "the report's content does not match its digest (altered after signing)",
+                           auditor, digest)
+    try:
+        signer = Account.recover_message(encode_defunct(primitive=computed),
+                                         signature=bytes.fromhex(signature.removeprefix("0x")))
+    except Exception:
+        return ReportCheck(False, "the signature is malformed", auditor, digest)
+    if signer != auditor:
+        return ReportCheck(False, f"signed by {signer}, not by the auditor named ({auditor})", auditor, digest)
+    check = ReportCheck(True, f"digest and signature valid, signed by {signer}", auditor, digest,
+                        signature_valid=True)
+    if consortium is not None:
+        registry = consortium.registry.functions
+        check.accredited_auditor = consortium.chain.call(registry.isAccredited(auditor, int(Accreditation.AUDITOR)))
+        check.attested = consortium.chain.call(registry.attestation(auditor, computed)) != 0
+        if not check.accredited_auditor:
+            check.valid = False
+            check.reason = f"not accredited: {signer} is not an accredited auditor of the consortium " \
+                           "(the signature itself is valid)"
+    return check
+
+
+def attest(consortium: Consortium, path: Path) -> str:
+    report = read_json(path, "audit report")
+    check = check_report(path)
+    if not check.valid:
+        raise InputError(f"{path}: {check.reason}", "attest only a report you signed")
+    call = consortium.registry.functions.attest(bytes.fromhex(check.digest[2:]), report["block"]["number"])
+    receipt = consortium.chain.transact(call, "attest audit report")
+    return "0x" + bytes(receipt["transactionHash"]).hex()

@@ -1,0 +1,59 @@
+"""A brand's view of its own second-hand market, from its collection's ownership records."""
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from web3 import Web3
+
+from ..onchain.registry import Consortium
+from ..results import TransferKind
+
+PERIODS = {"month": "%Y-%m", "week": "%G-W%V", "day": "%Y-%m-%d", "year": "%Y"}
+
+
+@dataclass
+class ResaleFigures:
+    brand: str
+    collection: str
+    period: str
+    first_sales: int
+    resales: int
+    resales_per_period: dict
+    resales_per_reseller: dict
+    days_first_sale_to_resale: dict
+
+
+def resale_figures(consortium: Consortium, brand_ref, period: str = "month") -> ResaleFigures:
+    brand = consortium.brand(brand_ref)
+    chain = consortium.chain
+    contract = chain.contract("BrandPassport", brand.collection)
+    event = contract.events.OwnershipRecorded
+    raw = chain.logs(brand.collection, [event.topic], consortium.deployment.block)
+    first_sale_at, waits = {}, []
+    per_period, per_reseller, first_sales = Counter(), Counter(), 0
+    timestamps = {}
+    for log in sorted(raw, key=lambda log: (log["blockNumber"], log["logIndex"])):
+        args = event().process_log(log)["args"]
+        kind = TransferKind(args["kind"])
+        if kind not in (TransferKind.FIRST_SALE, TransferKind.RESALE):
+            continue
+        block = log["blockNumber"]
+        if block not in timestamps:
+            timestamps[block] = chain.w3.eth.get_block(block)["timestamp"]
+        when = timestamps[block]
+        token = args["tokenId"]
+        if kind == TransferKind.FIRST_SALE:
+            first_sales += 1
+            first_sale_at[token] = when
+            continue
+        per_period[datetime.fromtimestamp(when, timezone.utc).strftime(PERIODS[period])] += 1
+        per_reseller[Web3.to_checksum_address(args["agent"])] += 1
+        if token in first_sale_at:
+            waits.append((when - first_sale_at.pop(token)) / 86400)
+    summary = {"count": len(waits)}
+    if waits:
+        summary.update(min=round(min(waits), 2), median=round(statistics.median(waits), 2),
+                       mean=round(statistics.fmean(waits), 2), max=round(max(waits), 2))
+    return ResaleFigures(brand.name, brand.collection, period, first_sales, sum(per_period.values()),
+                         dict(sorted(per_period.items())), dict(per_reseller.most_common()), summary)

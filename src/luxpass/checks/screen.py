@@ -1,0 +1,180 @@
+"""Marketplace screening: thousands of listings checked against the registry at once.
+
+Listings are grouped by collection; each collection is checked once against the registry,
+then its passports are screened by the contract's `screen` view in chunks that stay under the
+node's call gas limit. Calls are encoded and decoded by hand: through web3's contract layer
+the decoding, not the node, would be the bottleneck."""
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_utils import keccak
+
+from ..errors import InputError, LuxpassError
+from ..jobs.bulk import MAX_CSV_BYTES
+from ..onchain.registry import Consortium
+from ..proofs.certificate import Certificate
+from ..results import BrandStatus
+from ..values import parse_address
+
+CHUNK = 4000
+_SCREEN = keccak(text="screen(uint256[],address[])")[:4]
+_VERDICTS = ["authentic", "no-such-passport", "lost", "stolen", "destroyed", "seller-not-owner", "recovery-pending"]
+
+
+@dataclass
+class Listing:
+    line: int
+    listing: str
+    collection: str
+    passport_id: int
+    seller: str | None
+    certificate_matches: bool | None = None
+    malformed: str | None = None  # why the row could not be read: its verdict, the file goes on
+
+
+@dataclass
+class ScreenResult:
+    listing: str
+    collection: str
+    passport_id: str
+    seller: str | None
+    authentic: bool
+    reason: str
+
+
+def read_listings(path: Path) -> list[Listing]:
+    """Rows with `listing` (optional), `seller` (optional), and either `certificate` (a path,
+    relative to the file) or `collection` and `passport_id`."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise InputError(f"{path} is larger than {MAX_CSV_BYTES // 2**20} MiB", "split the listings into several files")
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", "check the path") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not UTF-8 text", "export the listings as UTF-8 CSV") from None
+    rows = csv.DictReader(text.splitlines())
+    columns = set(rows.fieldnames or [])
+    if not ({"certificate"} <= columns or {"collection", "passport_id"} <= columns):
+        raise InputError(f"{path} needs a `certificate` column or `collection` and `passport_id` columns",
+                         "name the columns in the first line")
+    listings, addresses = [], {}
+    for line, row in enumerate(rows, start=2):
+        try:
+            if None in row or None in row.values():
+                raise InputError("the number of values does not match the columns")
+            listings.append(_listing(path, line, row, addresses))
+        except InputError as exc:
+            listings.append(Listing(line, row.get("listing") or str(line), "", 0, None,
+                                    malformed=f"malformed row (line {line}): {exc.problem}"))
+    if not listings:
+        raise InputError(f"{path} has no listings", "add one listing per line")
+    return listings
+
+
+def _listing(path: Path, line: int, row: dict, addresses: dict) -> Listing:
+    seller = _address(row.get("seller") or "", "seller", addresses) if row.get("seller") else None
+    name = row.get("listing") or str(line)
+    if row.get("certificate"):
+        cert = Certificate.load(path.parent / row["certificate"])
+        claimed = cert.claimed_passport_id or cert.passport_id
+        return Listing(line, name, cert.collection, claimed, seller, cert.passport_id == claimed)
+    collection = _address(row["collection"], "collection", addresses)
+    text = row["passport_id"].strip()
+    try:
+        passport_id = int(text, 16) if text[:2].lower() == "0x" else int(text)
+    except ValueError:
+        raise InputError(f"passport id {text!r} is not a number", "write it as 0x… hex or decimal") from None
+    if not 0 <= passport_id < 2**256:
+        raise InputError(f"passport id {text!r} is out of range", "write a 256-bit id")
+    return Listing(line, name, collection, passport_id, seller)
+
+
+def _address(text: str, what: str, seen: dict) -> str:
+    """Addresses repeat (a seller lists many items): check each distinct one once."""
+    text = text.strip()
+    if text not in seen:
+        seen[text] = parse_address(text, what)
+    return seen[text]
+
+
+def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) -> list[ScreenResult]:
+    by_collection: dict[str, list[int]] = {}
+    verdicts: list[str | None] = [listing.malformed for listing in listings]
+    for index, listing in enumerate(listings):
+        if not listing.malformed:
+            by_collection.setdefault(listing.collection, []).append(index)
+    for collection, indexes in by_collection.items():
+        problem = _collection_problem(consortium, collection)
+        if problem:
+            for i in indexes:
+                verdicts[i] = problem
+            continue
+        pending = []
+        for i in indexes:
+            if listings[i].certificate_matches is False:
+                verdicts[i] = "certificate-mismatch"
+            else:
+                pending.append(i)
+        check_sellers = any(listings[i].seller for i in pending)
+        for start in range(0, len(pending), chunk):
+            part = pending[start:start + chunk]
+            ids = [listings[i].passport_id for i in part]
+            sellers = [listings[i].seller or listings[i].collection for i in part] if check_sellers else []
+            codes = screen_call(consortium.chain, collection, ids, sellers)
+            for i, code in zip(part, codes):
+                verdict = _VERDICTS[code]
+                if verdict == "seller-not-owner" and listings[i].seller is None:
+                    verdict = "authentic"
+                verdicts[i] = verdict
+    return [ScreenResult(l.listing, l.collection, "0x%064x" % l.passport_id, l.seller, v == "authentic", v)
+            for l, v in zip(listings, verdicts)]
+
+
+def _collection_problem(consortium: Consortium, collection: str) -> str | None:
+    brand_id = consortium.chain.call(consortium.registry.functions.brandIdOfCollection(collection))
+    if brand_id == 0:
+        return "unknown-collection"
+    status = consortium.brand(brand_id).status
+    if status == BrandStatus.SUSPENDED:
+        return "brand-suspended"
+    if status == BrandStatus.REMOVED:
+        return "brand-removed"
+    return None
+
+
+def screen_call(chain, collection: str, ids: list[int], sellers: list[str], block: int | str = "latest") -> bytes:
+    """One `screen(ids, sellers)` eth_call, encoded and decoded by hand, with the gas the node
+    allows a call; a chunk the node refuses (out of gas, too large) is screened in halves."""
+    n, m = len(ids), len(sellers)
+    data = b"".join([
+        _SCREEN, (64).to_bytes(32, "big"), (96 + 32 * n).to_bytes(32, "big"), n.to_bytes(32, "big"),
+        *(i.to_bytes(32, "big") for i in ids), m.to_bytes(32, "big"),
+        *(bytes(12) + bytes.fromhex(s[2:]) for s in sellers),
+    ])
+    reply = chain.w3.provider.make_request(
+        "eth_call", [{"to": collection, "data": "0x" + data.hex(), "gas": hex(chain.call_gas)},
+                     block if isinstance(block, str) else hex(block)])
+    if "error" in reply and n > 1:
+        half = n // 2
+        return (screen_call(chain, collection, ids[:half], sellers[:half], block)
+                + screen_call(chain, collection, ids[half:], sellers[half:], block))
+    if "error" in reply:
+        raise LuxpassError(f"the node refused the screening call: {reply['error'].get('message')}",
+                           "check that --rpc-url is a node of this consortium's chain")
+    raw = bytes.fromhex(reply["result"][2:])
+    length = int.from_bytes(raw[32:64], "big")
+    return raw[64:64 + length]
+
+
+def write_results(results: list[ScreenResult], out: Path) -> None:
+    tmp = Path(out).with_name(Path(out).name + ".tmp")
+    with open(tmp, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["listing", "collection", "passport_id", "seller", "verdict", "reason"])
+        for r in results:
+            writer.writerow([r.listing, r.collection, r.passport_id, r.seller or "",
+                             "authentic" if r.authentic else "not-authentic", r.reason])
+    tmp.replace(out)

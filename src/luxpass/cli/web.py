@@ -1,0 +1,80 @@
+"""`luxpass certificate qr` and `luxpass serve`: the product's QR code and the consumer's page."""
+import socket
+from pathlib import Path
+
+import click
+
+from ..chain.connection import DEFAULT_RPC_URL
+from ..errors import LuxpassError
+from ..proofs.certificate import Certificate
+from ..proofs.link import PNG_SCALE, SVG_SCALE, is_local, link_for, write_qr
+from .app import LuxpassGroup, Settings
+
+DEFAULT_RESOLVER = "http://127.0.0.1:8000"
+
+
+@click.group(cls=LuxpassGroup)
+def certificate():
+    """What goes on the product: the QR code of its GS1 Digital Link."""
+
+
+@certificate.command("qr")
+@click.argument("certificate_file", metavar="CERTIFICATE", type=click.Path(dir_okay=False))
+@click.option("--resolver", envvar="LUXPASS_RESOLVER", default=DEFAULT_RESOLVER, show_default=True,
+              help="Public base URL of the verification page (`luxpass serve`), or set LUXPASS_RESOLVER.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Where to write OUT.svg and OUT.png (default: beside the certificate, NAME.qr.svg/.png).")
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
+def certificate_qr(certificate_file, resolver, out, json_):
+    """Write the QR code (SVG and PNG) of a certified product's GS1 Digital Link and print the
+    link. It carries the serial and GTIN with their proof, never the certificate's salt."""
+    link = link_for(Certificate.load(certificate_file), resolver)
+    stem = Path(out) if out else Path(certificate_file).with_suffix(".qr")
+    qr = write_qr(link.uri, stem)
+    if is_local(resolver):
+        click.echo(f"warning: the resolver {resolver} is local: a phone that scans this code cannot open it; "
+                   "pass --resolver with the verification page's public URL", err=True)
+    if not json_:
+        click.echo(f"QR code version {qr.version} ({qr.modules}x{qr.modules} modules; {SVG_SCALE} px per module in "
+                   f"the SVG, {PNG_SCALE} in the PNG) written to {qr.svg} and {qr.png}", err=True)
+    Settings(json=json_).emit({"uri": link.uri, "gtin": link.gtin, "serial": link.serial, "svg": str(qr.svg),
+                               "png": str(qr.png), "qr_version": qr.version, "modules": qr.modules,
+                               "local_resolver": is_local(resolver)}, link.uri)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Port the verification page listens on.")
+@click.option("--rpc-url", envvar="ETH_RPC_URL", default=DEFAULT_RPC_URL, show_default=True,
+              help="JSON-RPC endpoint of the chain.")
+@click.option("--chip-reader-script", metavar="URL",
+              help="Script of the chip reader, defining window.luxpassChipSigner, for pages of chipped products.")
+def serve(host, port, rpc_url, chip_reader_script):
+    """Run the verification page that product QR codes lead to, with its JSON API."""
+    import uvicorn
+
+    from ..web.app import Unavailable, create_app
+
+    app = create_app(rpc_url, chip_reader_script)
+    try:
+        consortium = app.state.registry.consortium()
+        click.echo(f"checking passports of chain {consortium.chain.chain_id} (registry "
+                   f"{consortium.registry.address}) through {rpc_url}", err=True)
+    except Unavailable as exc:
+        click.echo(f"warning: {exc}; pages say the registry cannot be reached until it answers", err=True)
+    listener = _listen(host, port)
+    click.echo(f"serving http://{host}:{port}/", err=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    try:
+        info = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        listener = socket.socket(info[0], socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(info[4])
+    except OSError as exc:
+        raise LuxpassError(f"cannot listen on {host}:{port} ({exc.strerror})",
+                           "pass another --port, or stop what is using it") from None
+    return listener

@@ -1,0 +1,1 @@
+"""Jobs that write many passports: product CSVs, job files, bulk mint and batch issue."""

@@ -1,0 +1,238 @@
+"""A brand's passport collection: roles, minting, lifecycle events, transfers and status."""
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_abi import encode
+from eth_utils import keccak
+
+from ..chain.accounts import home
+from ..chain.artifacts import ROLES
+from ..chain.connection import Chain
+from ..errors import InputError
+from ..files import read_json, write_json_atomic
+from ..proofs.certificate import Certificate
+from ..results import EventKind, Status, utc
+from ..values import new_salt, normalize_record, parse_address, passport_hex
+
+
+@dataclass
+class Minted:
+    passport_id: str
+    collection: str
+    owner: str
+    tx: str
+    certificate: dict
+    certificate_file: str
+
+
+@dataclass
+class Recorded:
+    passport_id: str
+    action: str
+    tx: str
+    details_hash: str | None = None
+    details_salt: str | None = None
+
+
+class SerialLedger:
+    """The serials a brand already issued in one collection, kept on this machine: the chain holds
+    only commitments, so it cannot tell that two passports are of one product. A repeat is refused
+    with the passport it already has, unless it is an explicit reissue with a reason."""
+
+    def __init__(self, chain_id: int, collection: str):
+        self.path = home() / "ledgers" / f"{chain_id}-{collection}.json"
+        self.serials: dict[str, list[dict]] = \
+            read_json(self.path, "serial ledger").get("serials", {}) if self.path.is_file() else {}
+
+    def check(self, serials: list[str], reissue: str | None, own: set[str] = frozenset(),
+              still_exists=None) -> None:
+        """Refuse serials issued before (other than the passport ids in `own`, a job's own resume),
+        unless `reissue` gives the reason. `still_exists(entries)` drops entries the chain no longer
+        has (a development chain that was reset)."""
+        repeats = {serial: [e for e in self.serials.get(serial, []) if e["passportId"] not in own]
+                   for serial in serials}
+        repeats = {serial: entries for serial, entries in repeats.items() if entries}
+        if still_exists and repeats:
+            listed = [e for entries in repeats.values() for e in entries]
+            gone = {id(e) for e, there in zip(listed, still_exists(listed)) if not there}
+            repeats = {s: kept for s, es in repeats.items() if (kept := [e for e in es if id(e) not in gone])}
+        if repeats and not (reissue and reissue.strip()):
+            serial, entries = next(iter(repeats.items()))
+            more = f" (and {len(repeats) - 1} more serials)" if len(repeats) > 1 else ""
+            raise InputError(f"serial {serial!r} already has passport {entries[-1]['passportId']}{more}",
+                             "verify that passport instead, or pass --reissue REASON to issue another on purpose")
+
+    def record(self, issued: list[tuple[str, str]], reissue: str | None, batch_root: str | None = None) -> None:
+        for serial, passport_id in issued:
+            entries = self.serials.setdefault(serial, [])
+            if not any(e["passportId"] == passport_id for e in entries):
+                entries.append({"passportId": passport_id, "batchRoot": batch_root, "reissue": reissue or None})
+        write_json_atomic(self.path, {"format": "luxpass-serial-ledger/1", "serials": self.serials})
+
+
+def default_certificate_path(chain_id: int, passport_id: str) -> Path:
+    """Where a single mint writes its owner certificate when no --certificate is given."""
+    return home() / "certificates" / str(chain_id) / f"{passport_id}.json"
+
+
+def tx_hex(receipt) -> str:
+    return "0x" + bytes(receipt["transactionHash"]).hex()
+
+
+class Collection:
+    """One brand's passport collection at `address`."""
+
+    def __init__(self, chain: Chain, address: str):
+        self.chain = chain
+        self.address = parse_address(address, "collection")
+        self.contract = chain.contract("BrandPassport", self.address)
+
+    def name(self) -> str:
+        return self.chain.call(self.contract.functions.name())
+
+    def has_role(self, role: str, account: str) -> bool:
+        return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
+
+    def set_role(self, role: str, account: str, grant: bool) -> str | None:
+        """Grant or revoke; None, and nothing sent, when the account already is as asked."""
+        account = parse_address(account)
+        if self.has_role(role, account) == grant:
+            return None
+        fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
+        verb = "grant" if grant else "revoke"
+        return tx_hex(self.chain.transact(fn(_role(role), account), f"{verb} {role} role to {account}"))
+
+    def set_base_uri(self, base_uri: str) -> str:
+        return tx_hex(self.chain.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
+
+    def ledger(self) -> SerialLedger:
+        return SerialLedger(self.chain.chain_id, self.address)
+
+    def mint(self, record: dict, to: str | None = None, certificate_path: Path | None = None,
+             reissue: str | None = None) -> Minted:
+        """Mint one product's passport and write its owner certificate (record and salt, which never
+        leave this machine) to a new file, by default under the luxpass home. A serial this brand
+        already issued is refused unless `reissue` says why."""
+        record = normalize_record(record)
+        owner = parse_address(to, "recipient") if to is not None else self.chain.address
+        cert = Certificate(self.chain.chain_id, self.address, record, new_salt())
+        pid = passport_hex(cert.passport_id)
+        path = Path(certificate_path) if certificate_path else default_certificate_path(self.chain.chain_id, pid)
+        if path.exists():
+            raise InputError(f"certificate {path} already exists and would be lost",
+                             "pass another --certificate path")
+        ledger = self.ledger()
+        ledger.check([record["serial"]], reissue, still_exists=self.still_issued)
+        receipt = self.chain.transact(self.contract.functions.mint(owner, cert.commitment), f"mint passport {pid[:12]}…")
+        ledger.record([(record["serial"], pid)], reissue)
+        cert.save(path)
+        return Minted(pid, self.address, owner, tx_hex(receipt), cert.to_dict(), str(path))
+
+    def record_event(self, passport_id: int, kind: EventKind, details: str) -> Recorded:
+        """Record a lifecycle event with a salted hash of its off-chain details."""
+        salt = secrets.token_bytes(32)
+        details_hash = keccak(encode(["bytes32", "string"], [salt, details]))
+        receipt = self.chain.transact(
+            self.contract.functions.recordEvent(passport_id, int(kind), details_hash),
+            f"record {kind.name.lower()} for {passport_hex(passport_id)[:12]}…")
+        return Recorded(passport_hex(passport_id), kind.name.lower(), tx_hex(receipt),
+                        "0x" + details_hash.hex(), "0x" + salt.hex())
+
+    def first_sale(self, passport_id: int, buyer: str) -> Recorded:
+        buyer = parse_address(buyer, "buyer")
+        refuse_self_transfer(self.owner_of(passport_id), buyer)
+        receipt = self.chain.transact(self.contract.functions.firstSale(passport_id, buyer),
+                                      f"first sale of {passport_hex(passport_id)[:12]}… to {buyer}")
+        return Recorded(passport_hex(passport_id), "first-sale", tx_hex(receipt))
+
+    def commit_batch(self, root: bytes) -> dict:
+        """Commit a production batch by its Merkle root (`luxpass.proofs.batch`); returns the receipt."""
+        return self.chain.transact(self.contract.functions.commitBatch(root), f"commit batch 0x{root.hex()[:10]}…")
+
+    def batch_committed_at(self, root: bytes) -> int:
+        """When the batch with this root was committed (a Unix time), 0 if never."""
+        return self.chain.call(self.contract.functions.batchCommittedAt(root))
+
+    def claim(self, certificate: Certificate, buyer: str) -> Recorded:
+        """The first sale of a product of a committed batch: its passport is minted to the buyer."""
+        buyer = parse_address(buyer, "buyer")
+        if certificate.batch is None:
+            raise InputError("this certificate is not of a product issued in a batch", "sell it with its passport id")
+        pid = certificate.passport_id
+        call = self.contract.functions.claim(certificate.batch.root, certificate.commitment,
+                                             list(certificate.batch.proof), buyer)
+        receipt = self.chain.transact(call, f"claim {passport_hex(pid)[:12]}… at its first sale to {buyer}")
+        return Recorded(passport_hex(pid), "first-sale", tx_hex(receipt))
+
+    def transfer(self, passport_id: int, to: str, owner: str | None = None) -> Recorded:
+        """The owner's (or an approved operator's) transfer, by safeTransferFrom."""
+        to = parse_address(to, "recipient")
+        owner = owner or self.owner_of(passport_id)
+        refuse_self_transfer(owner, to)
+        fn = self.contract.functions.safeTransferFrom(owner, to, passport_id)
+        receipt = self.chain.transact(fn, f"transfer {passport_hex(passport_id)[:12]}… to {to}")
+        return Recorded(passport_hex(passport_id), "transfer", tx_hex(receipt))
+
+    def report(self, passport_id: int, status: Status) -> Recorded:
+        if status in (Status.LOST, Status.STOLEN):
+            fn = self.contract.functions.reportStatus(passport_id, int(status))
+        elif status == Status.ACTIVE:
+            fn = self.contract.functions.reportFound(passport_id)
+        else:
+            fn = self.contract.functions.markDestroyed(passport_id)
+        action = "found" if status == Status.ACTIVE else status.name.lower()
+        receipt = self.chain.transact(fn, f"report {passport_hex(passport_id)[:12]}… {action}")
+        return Recorded(passport_hex(passport_id), action, tx_hex(receipt))
+
+    def request_recovery(self, passport_id: int, new_owner: str) -> Recorded:
+        """The brand admin, on the request of an owner who lost their wallet."""
+        new_owner = parse_address(new_owner, "new owner")
+        receipt = self.chain.transact(self.contract.functions.requestRecovery(passport_id, new_owner),
+                                      f"request recovery of {passport_hex(passport_id)[:12]}… to {new_owner}")
+        return Recorded(passport_hex(passport_id), "recovery-requested", tx_hex(receipt))
+
+    def cancel_recovery(self, passport_id: int) -> Recorded:
+        receipt = self.chain.transact(self.contract.functions.cancelRecovery(passport_id),
+                                      f"cancel recovery of {passport_hex(passport_id)[:12]}…")
+        return Recorded(passport_hex(passport_id), "recovery-cancelled", tx_hex(receipt))
+
+    def complete_recovery(self, passport_id: int) -> Recorded:
+        receipt = self.chain.transact(self.contract.functions.completeRecovery(passport_id),
+                                      f"complete recovery of {passport_hex(passport_id)[:12]}…")
+        return Recorded(passport_hex(passport_id), "recovered", tx_hex(receipt))
+
+    def recovery_of(self, passport_id: int) -> dict:
+        new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id))
+        return {"passport_id": passport_hex(passport_id), "pending": ready_at != 0,
+                "new_owner": new_owner if ready_at else None, "ready_at": utc(ready_at) if ready_at else None}
+
+    def owner_of(self, passport_id: int) -> str:
+        return self.chain.call(self.contract.functions.ownerOf(passport_id))
+
+    def still_issued(self, entries: list[dict]) -> list[bool]:
+        """For serial ledger entries: whether the chain still has each passport (or its batch)."""
+        minted = self.exists([int(e["passportId"], 16) for e in entries if not e.get("batchRoot")])
+        return [self.batch_committed_at(bytes.fromhex(e["batchRoot"][2:])) != 0 if e.get("batchRoot")
+                else minted.pop(0) for e in entries]
+
+    def exists(self, passport_ids: list[int], chunk: int = 2000) -> list[bool]:
+        found = []
+        for start in range(0, len(passport_ids), chunk):
+            exists, _, _ = self.chain.call(self.contract.functions.passportsState(passport_ids[start:start + chunk]))
+            found.extend(exists)
+        return found
+
+
+def refuse_self_transfer(owner: str, to: str) -> None:
+    """A transfer to the current owner changes nothing but would count as a new owner."""
+    if parse_address(owner) == parse_address(to):
+        raise InputError(f"{to} already owns this passport", "pass the new owner's address with --to")
+
+
+def _role(name: str) -> bytes:
+    try:
+        return bytes.fromhex(ROLES[name.lower()][2:])
+    except KeyError:
+        raise InputError(f"unknown role {name!r}", f"use one of {', '.join(ROLES)}") from None
+

@@ -1,0 +1,258 @@
+"""The consortium registry: deployment, member brands, votes and accreditations."""
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from web3.logs import DISCARD
+
+from ..chain.accounts import home
+from ..chain.connection import Chain
+from ..errors import InputError, LuxpassError
+from ..files import read_json, write_json_atomic
+from ..names import check_new_brand
+from ..results import Accreditation, BrandStatus, ProposalKind, ProposalState
+from ..values import parse_address
+
+DEFAULT_QUORUM_BPS = 5000  # yes votes must exceed half of the active members
+DEFAULT_VOTING_PERIOD = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Founder:
+    name: str
+    symbol: str
+    council: str
+
+
+@dataclass
+class Deployment:
+    chain_id: int
+    registry: str
+    implementation: str
+    block: int
+    founders: list
+    earlier_registries: list = field(default_factory=list)  # replaced by a deploy --force, newest last
+
+    @staticmethod
+    def path(chain_id: int) -> Path:
+        return home() / "deployments" / f"{chain_id}.json"
+
+    def save(self) -> Path:
+        path = self.path(self.chain_id)
+        write_json_atomic(path, {
+            "chainId": self.chain_id, "registry": self.registry, "implementation": self.implementation,
+            "block": self.block, "founders": self.founders, "earlierRegistries": self.earlier_registries,
+        })
+        return path
+
+    @classmethod
+    def recorded(cls, chain_id: int) -> "Deployment | None":
+        path = cls.path(chain_id)
+        if not path.is_file():
+            return None
+        data = read_json(path, "deployment")
+        return cls(data["chainId"], data["registry"], data["implementation"], data["block"],
+                   data.get("founders", []), data.get("earlierRegistries", []))
+
+    @classmethod
+    def load(cls, chain: Chain) -> "Deployment":
+        path = cls.path(chain.chain_id)
+        if not path.is_file():
+            raise LuxpassError(
+                f"no luxpass deployment is recorded for chain {chain.chain_id} ({chain.rpc_url})",
+                "run `luxpass deploy`, or point --rpc-url at the chain you deployed to",
+            )
+        deployment = cls.recorded(chain.chain_id)
+        if not chain.w3.eth.get_code(deployment.registry):
+            raise LuxpassError(
+                f"the registry recorded for chain {chain.chain_id} at {deployment.registry} has no code on this node",
+                f"the chain was reset: run `luxpass deploy` again or remove {path}",
+            )
+        return deployment
+
+
+@dataclass
+class Brand:
+    brand_id: int
+    name: str
+    council: str
+    collection: str
+    status: BrandStatus
+
+
+@dataclass
+class Proposal:
+    proposal_id: int
+    kind: ProposalKind
+    state: ProposalState
+    brand_id: int
+    account: str | None
+    accreditation: Accreditation | None
+    name: str | None
+    symbol: str | None
+    proposer_brand_id: int
+    deadline: int
+    yes: int
+    no: int
+
+
+@dataclass
+class VoteResult:
+    proposal_id: int
+    state: ProposalState
+    yes: int
+    no: int
+    tx: str
+
+
+def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUORUM_BPS,
+           voting_period: int = DEFAULT_VOTING_PERIOD, force: bool = False) -> Deployment:
+    """Deploy the passport implementation and the registry with its founding brands, and
+    record the deployment for this chain id. A chain whose recorded registry is live is refused
+    unless `force`; the replaced registry stays in the record, so its passports still verify."""
+    if len(founders) < 2:
+        raise InputError("a consortium needs at least two founding brands", "pass --founder NAME:SYMBOL:COUNCIL twice or more")
+    if not 5_000 <= quorum_bps < 10_000:
+        raise InputError(f"quorum {quorum_bps} bps is out of range", "pass a value from 5000 (a majority) to 9999")
+    if voting_period <= 0:
+        raise InputError("the voting period must be positive", "pass a number of seconds")
+    checked: list[tuple[str, str]] = []
+    for f in founders:
+        checked.append(check_new_brand(f.name, f.symbol, checked))
+    founders = [Founder(name, symbol, f.council) for (name, symbol), f in zip(checked, founders)]
+    names = [f.name for f in founders]
+    if len(set(f.council for f in founders)) != len(founders):
+        raise InputError("founding brands need distinct council addresses", "fix the --founder list")
+    earlier = Deployment.recorded(chain.chain_id)
+    live = earlier is not None and bool(chain.w3.eth.get_code(earlier.registry))
+    if live and not force:
+        raise InputError(f"chain {chain.chain_id} already has a luxpass registry at {earlier.registry} "
+                         f"(recorded in {Deployment.path(chain.chain_id)})",
+                         "use that one, or pass --force to deploy another (the old one stays recorded)")
+    wanted, chain.confirmations = chain.confirmations, 1  # record it once mined, then confirm
+    try:
+        implementation, _ = chain.deploy("BrandPassport")
+        registry, receipt = chain.deploy(
+            "ConsortiumRegistry", implementation, names, [f.symbol for f in founders],
+            [f.council for f in founders], quorum_bps, voting_period,
+        )
+    finally:
+        chain.confirmations = wanted
+    kept = (earlier.earlier_registries + [earlier.registry]) if live else []
+    deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
+                            [f.__dict__ for f in founders], kept)
+    deployment.save()
+    chain.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
+    return deployment
+
+
+class Consortium:
+    """The registry of one chain, read and voted on through `chain`."""
+
+    def __init__(self, chain: Chain, deployment: Deployment):
+        self.chain = chain
+        self.deployment = deployment
+        self.registry = chain.contract("ConsortiumRegistry", deployment.registry)
+
+    @classmethod
+    def open(cls, chain: Chain) -> "Consortium":
+        return cls(chain, Deployment.load(chain))
+
+    def earlier_registry_of(self, collection: str) -> "Consortium | None":
+        """The registry, recorded for this chain before a `deploy --force`, that created `collection`."""
+        for address in reversed(self.deployment.earlier_registries):
+            if not self.chain.w3.eth.get_code(address):
+                continue
+            earlier = Consortium(self.chain, replace(self.deployment, registry=address, earlier_registries=[]))
+            if self.chain.call(earlier.registry.functions.brandIdOfCollection(collection)):
+                return earlier
+        return None
+
+    def brand_count(self) -> int:
+        return self.chain.call(self.registry.functions.brandCount())
+
+    def brand(self, ref) -> Brand:
+        """A brand by id, by name (any case), or by its collection's address."""
+        brand_id = self.resolve_brand_id(ref)
+        name, council, collection, status = self.chain.call(self.registry.functions.brand(brand_id))
+        return Brand(brand_id, name, council, collection, BrandStatus(status))
+
+    def brands(self) -> list[Brand]:
+        return [self.brand(i) for i in range(1, self.brand_count() + 1)]
+
+    def resolve_brand_id(self, ref) -> int:
+        text = str(ref).strip()
+        if text.isdigit():
+            brand_id = int(text)
+            if 1 <= brand_id <= self.brand_count():
+                return brand_id
+            raise InputError(f"there is no brand {brand_id}", "list brands with `luxpass brand list`")
+        if text.startswith("0x"):
+            brand_id = self.chain.call(self.registry.functions.brandIdOfCollection(parse_address(text, "collection")))
+            if brand_id:
+                return brand_id
+            raise InputError(f"{text} is not a collection of the consortium", "list brands with `luxpass brand list`")
+        for brand_id in range(1, self.brand_count() + 1):
+            if self.chain.call(self.registry.functions.brand(brand_id))[0].lower() == text.lower():
+                return brand_id
+        raise InputError(f"there is no brand named {text!r}", "list brands with `luxpass brand list`")
+
+    def brand_of_council(self, council: str) -> int:
+        return self.chain.call(self.registry.functions.brandIdOfCouncil(council))
+
+    def is_genuine_collection(self, address: str) -> bool:
+        return self.chain.call(self.registry.functions.isGenuineCollection(address))
+
+    def is_accredited(self, account: str, accreditation: Accreditation) -> bool:
+        return self.chain.call(self.registry.functions.isAccredited(account, int(accreditation)))
+
+    def brand_names(self) -> list[tuple[str, str]]:
+        """(name, symbol) of every brand the registry lists, removed ones included."""
+        return [(b.name, self.chain.call(self.chain.contract("BrandPassport", b.collection).functions.symbol()))
+                for b in self.brands()]
+
+    def propose_admission(self, name: str, symbol: str, council: str) -> Proposal:
+        name, symbol = check_new_brand(name, symbol, self.brand_names())
+        call = self.registry.functions.proposeAdmission(name, symbol, parse_address(council, "council"))
+        return self._propose(call, f"propose admitting {name}")
+
+    def propose_brand_status(self, ref, kind: ProposalKind) -> Proposal:
+        if kind not in (ProposalKind.SUSPEND, ProposalKind.REINSTATE, ProposalKind.REMOVE):
+            raise InputError(f"{kind.name.lower()} is not a brand status change", "use suspend, reinstate or remove")
+        brand_id = self.resolve_brand_id(ref)
+        call = self.registry.functions.proposeBrandStatus(brand_id, int(kind))
+        return self._propose(call, f"propose to {kind.name.lower()} brand {brand_id}")
+
+    def propose_accreditation(self, account: str, accreditation: Accreditation, grant: bool) -> Proposal:
+        account = parse_address(account, "account")
+        call = self.registry.functions.proposeAccreditation(account, int(accreditation), grant)
+        verb = "accredit" if grant else "revoke"
+        return self._propose(call, f"propose to {verb} {account} as {accreditation.name.lower()}")
+
+    def vote(self, proposal_id: int, support: bool) -> VoteResult:
+        receipt = self.chain.transact(self.registry.functions.vote(proposal_id, support),
+                                      f"vote {'yes' if support else 'no'} on proposal {proposal_id}")
+        p = self.proposal(proposal_id)
+        return VoteResult(proposal_id, p.state, p.yes, p.no, "0x" + bytes(receipt["transactionHash"]).hex())
+
+    def proposal(self, proposal_id: int) -> Proposal:
+        raw = self.chain.call(self.registry.functions.proposal(proposal_id))
+        state = ProposalState(self.chain.call(self.registry.functions.proposalState(proposal_id)))
+        kind, brand_id, account, accreditation, name, symbol, proposer, deadline, _, _, _, _ = raw
+        yes, no = self.chain.call(self.registry.functions.tally(proposal_id))
+        kind = ProposalKind(kind)
+        is_accreditation = kind in (ProposalKind.ACCREDIT, ProposalKind.REVOKE)
+        return Proposal(
+            proposal_id, kind, state, brand_id,
+            account if account != "0x" + "0" * 40 else None,
+            Accreditation(accreditation) if is_accreditation else None,
+            name or None, symbol or None, proposer, deadline, yes, no,
+        )
+
+    def proposals(self) -> list[Proposal]:
+        count = self.chain.call(self.registry.functions.proposalCount())
+        return [self.proposal(i) for i in range(1, count + 1)]
+
+    def _propose(self, call, label: str) -> Proposal:
+        receipt = self.chain.transact(call, label)
+        created = self.registry.events.ProposalCreated().process_receipt(receipt, errors=DISCARD)
+        return self.proposal(created[0]["args"]["proposalId"])

@@ -1,0 +1,1 @@
+"""The verification page server."""

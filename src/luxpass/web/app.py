@@ -1,0 +1,282 @@
+"""The verification page a consumer reaches by scanning a product's QR code, and its JSON API.
+
+    GET  /01/<GTIN>/21/<serial>?c=…&k=…          the page: verdict, brand, story, owners, chip
+    GET  /api/v1/01/<GTIN>/21/<serial>?c=…&k=…   the same check as JSON
+    POST /api/v1/chip/challenge                  {collection, passportId} -> a challenge to sign
+    POST /api/v1/chip/check                      {nonce, signature} -> whether the chip answered
+
+Each check reads the registry and the one passport from the node; none scans the chain. No
+wallet is needed. A node that cannot be reached gets a 503 page, anything unforeseen a 500 page;
+the details go to the server's log, never to the visitor.
+"""
+import logging
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from ..chain.connection import Chain, NodeUnavailable
+from ..errors import InputError, LuxpassError
+from ..gs1 import DigitalLink
+from ..onchain import chip
+from ..onchain.registry import Consortium
+from ..proofs.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
+from ..results import to_jsonable
+from ..values import parse_address, parse_passport_id
+
+log = logging.getLogger("luxpass.web")
+
+CHALLENGE_TTL = 600  # seconds a chip challenge may wait for its answer
+MAX_OPEN_CHALLENGES = 10_000
+
+_templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                         autoescape=select_autoescape())
+
+HEADLINES = {
+    AUTHENTIC: ("Authentic", "A genuine {brand} product, recorded in the luxury consortium's registry."),
+    NOT_AUTHENTIC: ("Not authentic", "This code does not lead to a genuine product passport. Do not buy on its "
+                                     "strength."),
+    UNREADABLE: ("Cannot be read, try again", "This code could not be read in full: it may be smudged, damaged or "
+                                              "mistyped. Scan it again, or type the address printed under it. "
+                                              "Nothing is known yet about the product."),
+    "stolen": ("Reported stolen", "A genuine {brand} product that its owner reported stolen. Do not buy it; "
+                                  "tell {brand}."),
+    "lost": ("Reported lost", "A genuine {brand} product that its owner reported lost. Do not buy it; tell {brand}."),
+    "destroyed": ("Destroyed", "{brand} recorded this product as destroyed: whatever carries this code is not a "
+                               "product to buy."),
+}
+STAGES = {
+    ("ownership", "mint"): "Passport issued by {brand}",
+    ("ownership", "custody"): "Moved within {brand}",
+    ("ownership", "first-sale"): "Sold new",
+    ("ownership", "private-transfer"): "Changed owner",
+    ("ownership", "resale"): "Resold through an accredited reseller",
+    ("ownership", "recovery"): "Returned to its owner by {brand}",
+    ("ownership", "chip-claim"): "Claimed with its chip",
+    ("lifecycle", "manufactured"): "Made",
+    ("lifecycle", "quality-checked"): "Quality checked",
+    ("lifecycle", "shipped"): "Shipped",
+    ("lifecycle", "received-in-store"): "Received in store",
+    ("lifecycle", "sold"): "Sold",
+    ("lifecycle", "serviced"): "Serviced",
+    ("lifecycle", "repaired"): "Repaired",
+    ("lifecycle", "brand-defined"): "Recorded by {brand}",
+    ("status", "lost"): "Reported lost",
+    ("status", "stolen"): "Reported stolen",
+    ("status", "active"): "Reported found",
+    ("status", "destroyed"): "Recorded as destroyed",
+}
+
+
+class Unavailable(Exception):
+    """The node or the deployment cannot be reached now."""
+
+
+class Registry:
+    """The consortium, opened on first use and opened again after the node was lost."""
+
+    def __init__(self, rpc_url: str):
+        self.rpc_url = rpc_url
+        self._consortium: Consortium | None = None
+        self._lock = threading.Lock()
+
+    def consortium(self) -> Consortium:
+        with self._lock:
+            if self._consortium is None:
+                try:
+                    chain = Chain(self.rpc_url, log=log.info)
+                    chain.w3.provider.cacheable_requests = {"eth_chainId"}  # asked once, not before every call
+                    chain.w3.provider.cache_allowed_requests = True
+                    self._consortium = Consortium.open(chain)
+                except (LuxpassError, requests.exceptions.RequestException) as exc:
+                    raise Unavailable(str(exc)) from None
+            return self._consortium
+
+    def forget(self) -> None:
+        with self._lock:
+            self._consortium = None
+
+
+class Challenges:
+    """Chip challenges handed out and not yet answered; each nonce is good for one answer."""
+
+    def __init__(self):
+        self._open: OrderedDict[bytes, tuple[float, str, int, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, issued: "chip.Challenge") -> None:
+        with self._lock:
+            self._open[issued.nonce] = (time.monotonic(), issued)
+            while len(self._open) > MAX_OPEN_CHALLENGES:
+                self._open.popitem(last=False)
+
+    def take(self, nonce: bytes) -> "chip.Challenge | None":
+        with self._lock:
+            issued = self._open.pop(nonce, None)
+        if issued is None or time.monotonic() - issued[0] > CHALLENGE_TTL:
+            return None
+        return issued[1]
+
+
+def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette:
+    registry, challenges = Registry(rpc_url), Challenges()
+
+    def on_chain(work):
+        """Run `work(consortium)`; a lost node is Unavailable, and is opened afresh next time."""
+        consortium = registry.consortium()
+        try:
+            return work(consortium)
+        except (requests.exceptions.RequestException, NodeUnavailable) as exc:
+            registry.forget()
+            raise Unavailable(f"lost the node at {rpc_url} ({getattr(exc, 'reason', type(exc).__name__)})") from None
+
+    def link_of(request: Request) -> DigitalLink:
+        params = request.path_params
+        return DigitalLink(str(request.base_url).rstrip("/"), params["gtin"], params["serial"],
+                           dict(request.query_params))
+
+    def passport_page(request: Request) -> Response:
+        check = on_chain(lambda consortium: check_link(consortium, link_of(request).uri))
+        return render("passport.html", page=_view(check), check=check, chip_reader_script=chip_reader_script,
+                      api_base=request.base_url.path.rstrip("/") + "/api/v1",
+                      status_code=400 if check.passport_id is None else 200)
+
+    def passport_json(request: Request) -> Response:
+        check = on_chain(lambda consortium: check_link(consortium, link_of(request).uri))
+        return JSONResponse(to_jsonable(check), status_code=400 if check.passport_id is None else 200)
+
+    async def chip_challenge(request: Request) -> Response:
+        body = await _json_body(request)
+        try:
+            collection = parse_address(str(body.get("collection", "")), "collection")
+            passport_id = parse_passport_id(str(body.get("passportId", "")))
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+
+        def issue(consortium: Consortium):
+            if not consortium.chain.call(consortium.registry.functions.brandIdOfCollection(collection)):
+                return None
+            if chip.chip_of(consortium.chain, collection, passport_id) is None:
+                return None
+            return chip.challenge(consortium.chain, collection, passport_id)
+
+        issued = await run_in_threadpool(on_chain, issue)
+        if issued is None:
+            return JSONResponse({"error": "this passport has no chip in a collection of the consortium"},
+                                status_code=404)
+        challenges.add(issued)
+        return JSONResponse({"nonce": "0x" + issued.nonce.hex(), "blockNumber": issued.block_number,
+                             "typedData": issued.typed_data(), "expiresIn": CHALLENGE_TTL})
+
+    async def chip_check(request: Request) -> Response:
+        body = await _json_body(request)
+        try:
+            nonce = bytes.fromhex(str(body.get("nonce", "")).removeprefix("0x"))
+            signature = chip.parse_signature(str(body.get("signature", "")))
+        except (ValueError, InputError) as exc:
+            return JSONResponse({"error": f"a challenge answer needs the nonce and the chip's signature ({exc})"},
+                                status_code=400)
+        issued = challenges.take(nonce)
+        if issued is None:
+            return JSONResponse({"valid": False, "reason": "this challenge is unknown, expired or already "
+                                 "answered: start the chip check again"}, status_code=409)
+
+        def answer(consortium: Consortium) -> tuple[bool, bool]:
+            chain = consortium.chain
+            valid = chip.verify_chip(chain, issued, signature)
+            return valid, chain.w3.eth.block_number - issued.block_number > chip.FRESH_BLOCKS
+
+        valid, stale = await run_in_threadpool(on_chain, answer)
+        if valid:
+            reason = "the chip in this item is the one bound to its passport"
+        elif stale:
+            reason = "the chip answered too late for this challenge: start the chip check again"
+        else:
+            reason = "the chip did not answer as the chip bound to this passport: this item may not be the original"
+        return JSONResponse({"valid": valid, "reason": reason})
+
+    def home(request: Request) -> Response:
+        return render("message.html", title="Check a luxury product",
+                      lead="Scan the QR code on a product or its certificate card to see whether it is genuine.",
+                      detail="No app and no wallet needed: each check reads the consortium's registry directly.")
+
+    def not_found(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        return render("message.html", status_code=exc.status_code, title="Nothing here",
+                      lead="This address is not a product's verification page.",
+                      detail="Scan the QR code on the product again, or type the address printed under it.")
+
+    def unavailable(request: Request, exc: Unavailable) -> Response:
+        log.warning("registry unavailable: %s", exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "the registry cannot be reached; try again in a few minutes"},
+                                status_code=503)
+        return render("message.html", status_code=503, title="The registry cannot be reached",
+                      lead="We cannot check this product right now: the consortium's registry does not answer.",
+                      detail="Nothing is known yet about whether it is genuine. Try again in a few minutes.")
+
+    def failed(request: Request, exc: Exception) -> Response:
+        log.exception("failed to answer %s", request.url.path, exc_info=exc)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "the check failed on our side; try again"}, status_code=500)
+        return render("message.html", status_code=500, title="The check failed",
+                      lead="Something went wrong on our side while checking this product.",
+                      detail="Nothing is known yet about whether it is genuine. Try again in a moment.")
+
+    routes = [
+        Route("/", home),
+        Route("/01/{gtin}/21/{serial:path}", passport_page),
+        Route("/api/v1/01/{gtin}/21/{serial:path}", passport_json),
+        Route("/api/v1/chip/challenge", chip_challenge, methods=["POST"]),
+        Route("/api/v1/chip/check", chip_check, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Unavailable: unavailable,
+                                                       Exception: failed})
+    app.state.registry = registry
+    return app
+
+
+def render(template: str, status_code: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(_templates.get_template(template).render(**context), status_code=status_code)
+
+
+async def _json_body(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _view(check: LinkCheck) -> dict:
+    """What the page shows of a check, in words."""
+    verdict, story = check.verdict, check.story
+    brand = (verdict.brand if verdict else None) or "the brand"
+    title, lead = HEADLINES[check.state]
+    view = {"state": check.state, "title": title, "lead": lead.format(brand=brand), "brand": verdict and verdict.brand,
+            "warnings": list(verdict.warnings) if verdict else [], "stages": [], "owners": None}
+    if story is not None:
+        view["stages"] = [{"label": STAGES.get((e.record, e.kind), e.kind.replace("-", " ").capitalize())
+                           .format(brand=brand), "date": _date(e.timestamp), "block": e.block}
+                          for e in story.entries]
+        view["owners"] = ("Not sold yet: still with " + brand) if story.owners == 0 else \
+            f"{story.owners} owner{'s' if story.owners > 1 else ''} since it was sold new"
+        if not story.head_verified:
+            view["warnings"].append("the story shown could not be matched in full against the passport's record "
+                                    "on chain")
+    return view
+
+
+def _date(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%-d %B %Y")
