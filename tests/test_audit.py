@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from luxpass.chain.accounts import dev_account
 from luxpass.checks.audit import audit, check_report, sign_report, write_report
 from luxpass.checks.index import Index
-from luxpass.checks.verify import history
+from luxpass.checks.history import history
 from luxpass.cli import cli
 from luxpass.onchain.records import LIFECYCLE
 from luxpass.onchain.registry import Consortium

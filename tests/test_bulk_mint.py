@@ -12,7 +12,8 @@ import pytest
 
 from luxpass.checks.verify import verify
 from luxpass.errors import InputError
-from luxpass.jobs.bulk import mint_csv, read_products
+from luxpass.jobs.bulk import mint_csv
+from luxpass.jobs.products import read_products
 from luxpass.proofs.certificate import Certificate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample-products.csv"

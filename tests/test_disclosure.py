@@ -11,7 +11,8 @@ from luxpass.cli import cli
 from luxpass.errors import InputError
 from luxpass.jobs.batch_issue import issue_csv
 from luxpass.proofs.certificate import Certificate
-from luxpass.proofs.disclosure import Disclosure, check_disclosure, disclose
+from luxpass.checks.verify import check_disclosure
+from luxpass.proofs.disclosure import Disclosure, disclose
 
 ALICE = 7
 RECORD = {"serial": "AUR-2026-77A1", "model": "Sac Aurore", "material": "calfskin", "made_in": "Italy",

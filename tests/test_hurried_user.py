@@ -142,9 +142,18 @@ def test_consent_check_runs_every_check_of_the_contract_and_of_the_file(lux, web
     assert expired["error"] == "PassportConsentExpired" and "UTC" in expired["reason"]
 
 
+def test_audit_collection_takes_an_address_like_every_other_collection(lux, consortium, tmp_path):
+    line = error_line(lux("audit", "--collection", "Maison Aurel", "--out", tmp_path / "r", expect=2))
+    assert "is not an address" in line and "--brand 'Maison Aurel'" in line
+    collection = consortium.brand(1).collection
+    summary = json.loads(lux("audit", "--collection", collection, "--out", tmp_path / "r", "--json").stdout)
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert summary["discrepancies"] == 0 and [c["address"] for c in report["collections"]] == [collection]
+
+
 def test_audit_check_of_a_report_by_an_unaccredited_signer_is_not_valid(lux, tmp_path):
     stem = tmp_path / "report"
-    lux("audit", "--collection", "1", "--out", stem, "--dev-account", NOBODY)
+    lux("audit", "--brand", "1", "--out", stem, "--dev-account", NOBODY)
     check = json.loads(lux("audit", "check", f"{stem}.json", "--json", expect=3).stdout)
     assert not check["valid"] and check["signature_valid"] and check["accredited_auditor"] is False
     assert "not accredited" in check["reason"]

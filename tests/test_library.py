@@ -2,7 +2,8 @@
 import pytest
 
 from luxpass.chain.accounts import create_keystore, dev_account, load_keystore
-from luxpass.checks.verify import history, verify
+from luxpass.checks.history import history
+from luxpass.checks.verify import verify
 from luxpass.errors import ContractRevert, InputError, LuxpassError
 from luxpass.onchain.registry import Consortium, Deployment
 from luxpass.proofs.certificate import Certificate
@@ -66,10 +67,10 @@ def test_history_notices_a_head_that_does_not_match(as_account, signer, monkeypa
     minted = mint(as_account)
     pid = int(minted.passport_id, 16)
     as_account(5).record_event(pid, EventKind.MANUFACTURED, "workshop 4")
-    from luxpass.checks import verify as verify_module
+    from luxpass.checks import history as history_module
 
-    real = verify_module.fetch_records
-    monkeypatch.setattr(verify_module, "fetch_records", lambda *a, **k: real(*a, **k)[:-1])  # a dropped log
+    real = history_module.fetch_records
+    monkeypatch.setattr(history_module, "fetch_records", lambda *a, **k: real(*a, **k)[:-1])  # a dropped log
     assert not history(Consortium.open(signer(0)), minted.collection, pid).head_verified
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from luxpass.chain.accounts import dev_address
 from luxpass.checks.resales import resale_figures
-from luxpass.checks.verify import history
+from luxpass.checks.history import history
 from luxpass.errors import ContractRevert
 from luxpass.onchain.consent import Signed, check_consent, sign_resale_consent, typed_data_digest
 from luxpass.onchain.registry import Consortium

@@ -1,11 +1,13 @@
-"""JSON files luxpass reads and writes: size-capped reading, atomic writes, and writes that never
-replace a file (a signed or salted file is never lost)."""
+"""Files luxpass reads and writes: size caps checked before a file is read, JSON read with a
+one-line error, atomic writes, and writes that never replace a file (a signed or salted file is
+never lost)."""
 import json
 import os
 from pathlib import Path
 
 from .errors import InputError
 
+MAX_CSV_BYTES = 256 * 1024 * 1024  # a product CSV or a marketplace's listings
 MAX_SMALL_JSON_BYTES = 1024 * 1024  # a certificate, consent, record or disclosure is a few kilobytes
 LARGE_JSON = {"job", "serial ledger", "audit report", "deployment"}  # these grow with the products
 

@@ -7,6 +7,7 @@ from eth_utils import to_checksum_address
 from .errors import InputError
 
 MAX_FIELD_BYTES = 1024
+ZERO_ADDRESS = "0x" + "00" * 20
 
 
 def normalize_record(record) -> dict[str, str]:

@@ -20,7 +20,7 @@ from web3.exceptions import (
 )
 
 from ..errors import LuxpassError
-from . import artifacts
+from . import artifacts, rpc
 from .accounts import require_signer
 
 DEFAULT_RPC_URL = "http://127.0.0.1:8545"
@@ -147,13 +147,14 @@ class Chain:
         a creation-code eth_call of the newest opcode the target adds (PUSH0, MCOPY) then STOP."""
         probes = [(t, code) for t, code in EVM_PROBES if EVM_TARGETS.index(t) <= EVM_TARGETS.index(target)]
         for needed, code in probes:
-            reply = self.w3.provider.make_request("eth_call", [{"data": code, "gas": hex(100_000)}, "latest"])
-            if "error" in reply:
+            try:
+                rpc.call(self.w3, None, code, gas=100_000)
+            except LuxpassError as exc:  # the node's refusal, or a revert (a node that reads the opcode as one)
                 runs = EVM_TARGETS[EVM_TARGETS.index(needed) - 1]
                 raise LuxpassError(
                     f"the node at {self.rpc_url} does not run the {needed} opcodes this {target} build uses "
-                    f"({reply['error'].get('message')})",
-                    f"build for the node's EVM: `make build LUXPASS_EVM={runs}`")
+                    f"({getattr(exc, 'message', exc.problem)})",
+                    f"build for the node's EVM: `make build LUXPASS_EVM={runs}`") from None
 
     def deploy(self, name: str, *args) -> tuple[str, dict]:
         art = artifacts.artifact(name)
@@ -272,8 +273,7 @@ class Chain:
     def _wait_light(self, tx_hash: bytes) -> dict:
         deadline = time.monotonic() + self.timeout
         while True:
-            raw = self.w3.provider.make_request("eth_getTransactionReceipt", ["0x" + bytes(tx_hash).hex()])
-            found = raw.get("result")
+            found = rpc.request(self.w3, "eth_getTransactionReceipt", ["0x" + bytes(tx_hash).hex()])
             if found:
                 break
             if time.monotonic() > deadline:
@@ -285,15 +285,6 @@ class Chain:
                    "transactionHash": bytes(tx_hash)}
         self.await_confirmations(receipt)
         return receipt
-
-    def logs(self, address: str, topics: list, from_block: int, chunk: int = 50_000) -> list:
-        """Raw logs of `address` matching `topics`, fetched in block ranges of `chunk`."""
-        latest = self.w3.eth.block_number
-        found = []
-        for start in range(from_block, latest + 1, chunk):
-            found += self.w3.eth.get_logs({"address": address, "fromBlock": start,
-                                          "toBlock": min(start + chunk - 1, latest), "topics": topics})
-        return found
 
     def call(self, fn, block="latest"):
         with decoded_reverts():

@@ -10,16 +10,15 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
-from ..errors import InputError, LuxpassError
+from ..errors import InputError
 from ..files import read_json, write_json_new
+from ..onchain.collection import Collection
 from ..onchain.records import ZERO32, Record, fold
 from ..onchain.registry import Consortium
 from ..results import Accreditation, Status, cli_name
 from ..values import passport_hex
-from .screen import screen_call
 
 REPORT_FORMAT = "luxpass-audit/1"
-_HEADS = keccak(text="heads(uint256[])")[:4]
 CHUNK = 2000
 
 
@@ -71,21 +70,6 @@ def check_passport(collection: str, token_id: int, records: list[Record], chain_
     return head, None
 
 
-def heads_call(chain, collection: str, ids: list[int], block: int) -> list[tuple[bytes, int]]:
-    data = _HEADS + (32).to_bytes(32, "big") + len(ids).to_bytes(32, "big") + b"".join(i.to_bytes(32, "big")
-                                                                                      for i in ids)
-    reply = chain.w3.provider.make_request("eth_call", [{"to": collection, "data": "0x" + data.hex()}, hex(block)])
-    if "error" in reply:
-        raise LuxpassError(f"the node refused the heads call: {reply['error'].get('message')}", "try again")
-    raw = bytes.fromhex(reply["result"][2:])
-    n = len(ids)
-    heads_at = int.from_bytes(raw[0:32], "big") + 32
-    records_at = int.from_bytes(raw[32:64], "big") + 32
-    return [(raw[heads_at + 32 * i: heads_at + 32 * i + 32], int.from_bytes(raw[records_at + 32 * i:
-                                                                                 records_at + 32 * i + 32], "big"))
-            for i in range(n)]
-
-
 def audit(consortium: Consortium, source, brand_refs: list | None = None) -> AuditResult:
     """Audit the collections of `brand_refs` (all brands if None) against `source`, anything
     with `all_records(collection)` (the Index, or a log source under test), at one block."""
@@ -97,11 +81,12 @@ def audit(consortium: Consortium, source, brand_refs: list | None = None) -> Aud
     for brand in brands:
         by_passport = source.all_records(brand.collection)
         ids = sorted(by_passport)
+        target = Collection(chain, brand.collection)
         chain_heads, codes = [], b""
         for start in range(0, len(ids), CHUNK):
             part = ids[start:start + CHUNK]
-            chain_heads += heads_call(chain, brand.collection, part, number)
-            codes += screen_call(chain, brand.collection, part, [], number)
+            chain_heads += target.heads(part, number)
+            codes += target.screen_codes(part, [], number)
         by_status = {cli_name(s): 0 for s in Status}
         bad = 0
         for token_id, (chain_head, chain_count), code in zip(ids, chain_heads, codes):
@@ -201,9 +186,8 @@ def check_report(path: Path, consortium: Consortium | None = None) -> ReportChec
     check = ReportCheck(True, f"digest and signature valid, signed by {signer}", auditor, digest,
                         signature_valid=True)
     if consortium is not None:
-        registry = consortium.registry.functions
-        check.accredited_auditor = consortium.chain.call(registry.isAccredited(auditor, int(Accreditation.AUDITOR)))
-        check.attested = consortium.chain.call(registry.attestation(auditor, computed)) != 0
+        check.accredited_auditor = consortium.is_accredited(auditor, Accreditation.AUDITOR)
+        check.attested = consortium.attestation(auditor, computed) != 0
         if not check.accredited_auditor:
             check.valid = False
             check.reason = f"not accredited: {signer} is not an accredited auditor of the consortium " \
@@ -216,6 +200,4 @@ def attest(consortium: Consortium, path: Path) -> str:
     check = check_report(path)
     if not check.valid:
         raise InputError(f"{path}: {check.reason}", "attest only a report you signed")
-    call = consortium.registry.functions.attest(bytes.fromhex(check.digest[2:]), report["block"]["number"])
-    receipt = consortium.chain.transact(call, "attest audit report")
-    return "0x" + bytes(receipt["transactionHash"]).hex()
+    return consortium.attest(bytes.fromhex(check.digest[2:]), report["block"]["number"])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..chain import rpc
 from ..chain.accounts import home
 from ..onchain.records import Record, fetch_records
 from ..onchain.registry import Consortium
@@ -138,8 +139,7 @@ class Index:
 
 
 def _hash_at(chain, number: int) -> str | None:
-    reply = chain.w3.provider.make_request("eth_getBlockByNumber", [hex(number), False])
-    block = reply.get("result")
+    block = rpc.request(chain.w3, "eth_getBlockByNumber", [hex(number), False])
     return block["hash"].removeprefix("0x") if block else None
 
 

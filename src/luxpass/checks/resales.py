@@ -4,8 +4,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from web3 import Web3
-
+from ..onchain.records import OWNERSHIP, block_timestamps, fetch_records
 from ..onchain.registry import Consortium
 from ..results import TransferKind
 
@@ -27,30 +26,23 @@ class ResaleFigures:
 def resale_figures(consortium: Consortium, brand_ref, period: str = "month") -> ResaleFigures:
     brand = consortium.brand(brand_ref)
     chain = consortium.chain
-    contract = chain.contract("BrandPassport", brand.collection)
-    event = contract.events.OwnershipRecorded
-    raw = chain.logs(brand.collection, [event.topic], consortium.deployment.block)
+    timestamp = block_timestamps(chain)
     first_sale_at, waits = {}, []
     per_period, per_reseller, first_sales = Counter(), Counter(), 0
-    timestamps = {}
-    for log in sorted(raw, key=lambda log: (log["blockNumber"], log["logIndex"])):
-        args = event().process_log(log)["args"]
-        kind = TransferKind(args["kind"])
+    for record in fetch_records(chain, [brand.collection], consortium.deployment.block, chain.w3.eth.block_number,
+                                chunk=50_000):
+        kind = TransferKind(record.kind) if record.type == OWNERSHIP else None
         if kind not in (TransferKind.FIRST_SALE, TransferKind.RESALE):
             continue
-        block = log["blockNumber"]
-        if block not in timestamps:
-            timestamps[block] = chain.w3.eth.get_block(block)["timestamp"]
-        when = timestamps[block]
-        token = args["tokenId"]
+        when = timestamp(record.block)
         if kind == TransferKind.FIRST_SALE:
             first_sales += 1
-            first_sale_at[token] = when
+            first_sale_at[record.token_id] = when
             continue
         per_period[datetime.fromtimestamp(when, timezone.utc).strftime(PERIODS[period])] += 1
-        per_reseller[Web3.to_checksum_address(args["agent"])] += 1
-        if token in first_sale_at:
-            waits.append((when - first_sale_at.pop(token)) / 86400)
+        per_reseller[record.actor] += 1
+        if record.token_id in first_sale_at:
+            waits.append((when - first_sale_at.pop(record.token_id)) / 86400)
     summary = {"count": len(waits)}
     if waits:
         summary.update(min=round(min(waits), 2), median=round(statistics.median(waits), 2),

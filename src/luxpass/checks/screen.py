@@ -5,20 +5,19 @@ then its passports are screened by the contract's `screen` view in chunks that s
 node's call gas limit. Calls are encoded and decoded by hand: through web3's contract layer
 the decoding, not the node, would be the bottleneck."""
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_utils import keccak
-
-from ..errors import InputError, LuxpassError
-from ..jobs.bulk import MAX_CSV_BYTES
+from ..errors import InputError
+from ..files import MAX_CSV_BYTES
+from ..onchain.collection import Collection
 from ..onchain.registry import Consortium
 from ..proofs.certificate import Certificate
 from ..results import BrandStatus
 from ..values import parse_address
 
 CHUNK = 4000
-_SCREEN = keccak(text="screen(uint256[],address[])")[:4]
 _VERDICTS = ["authentic", "no-such-passport", "lost", "stolen", "destroyed", "seller-not-owner", "recovery-pending"]
 
 
@@ -119,11 +118,12 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) 
             else:
                 pending.append(i)
         check_sellers = any(listings[i].seller for i in pending)
+        target = Collection(consortium.chain, collection)
         for start in range(0, len(pending), chunk):
             part = pending[start:start + chunk]
             ids = [listings[i].passport_id for i in part]
             sellers = [listings[i].seller or listings[i].collection for i in part] if check_sellers else []
-            codes = screen_call(consortium.chain, collection, ids, sellers)
+            codes = target.screen_codes(ids, sellers)
             for i, code in zip(part, codes):
                 verdict = _VERDICTS[code]
                 if verdict == "seller-not-owner" and listings[i].seller is None:
@@ -134,7 +134,7 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) 
 
 
 def _collection_problem(consortium: Consortium, collection: str) -> str | None:
-    brand_id = consortium.chain.call(consortium.registry.functions.brandIdOfCollection(collection))
+    brand_id = consortium.brand_id_of(collection)
     if brand_id == 0:
         return "unknown-collection"
     status = consortium.brand(brand_id).status
@@ -145,36 +145,23 @@ def _collection_problem(consortium: Consortium, collection: str) -> str | None:
     return None
 
 
-def screen_call(chain, collection: str, ids: list[int], sellers: list[str], block: int | str = "latest") -> bytes:
-    """One `screen(ids, sellers)` eth_call, encoded and decoded by hand, with the gas the node
-    allows a call; a chunk the node refuses (out of gas, too large) is screened in halves."""
-    n, m = len(ids), len(sellers)
-    data = b"".join([
-        _SCREEN, (64).to_bytes(32, "big"), (96 + 32 * n).to_bytes(32, "big"), n.to_bytes(32, "big"),
-        *(i.to_bytes(32, "big") for i in ids), m.to_bytes(32, "big"),
-        *(bytes(12) + bytes.fromhex(s[2:]) for s in sellers),
-    ])
-    reply = chain.w3.provider.make_request(
-        "eth_call", [{"to": collection, "data": "0x" + data.hex(), "gas": hex(chain.call_gas)},
-                     block if isinstance(block, str) else hex(block)])
-    if "error" in reply and n > 1:
-        half = n // 2
-        return (screen_call(chain, collection, ids[:half], sellers[:half], block)
-                + screen_call(chain, collection, ids[half:], sellers[half:], block))
-    if "error" in reply:
-        raise LuxpassError(f"the node refused the screening call: {reply['error'].get('message')}",
-                           "check that --rpc-url is a node of this consortium's chain")
-    raw = bytes.fromhex(reply["result"][2:])
-    length = int.from_bytes(raw[32:64], "big")
-    return raw[64:64 + length]
-
-
 def write_results(results: list[ScreenResult], out: Path) -> None:
     tmp = Path(out).with_name(Path(out).name + ".tmp")
     with open(tmp, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["listing", "collection", "passport_id", "seller", "verdict", "reason"])
-        for r in results:
-            writer.writerow([r.listing, r.collection, r.passport_id, r.seller or "",
-                             "authentic" if r.authentic else "not-authentic", r.reason])
+        _write_csv(results, fh)
     tmp.replace(out)
+
+
+def csv_text(results: list[ScreenResult]) -> str:
+    """The verdicts as the CSV `write_results` writes, with newlines, for a terminal."""
+    out = io.StringIO()
+    _write_csv(results, out, lineterminator="\n")
+    return out.getvalue()
+
+
+def _write_csv(results: list[ScreenResult], fh, lineterminator: str = "\r\n") -> None:
+    writer = csv.writer(fh, lineterminator=lineterminator)
+    writer.writerow(["listing", "collection", "passport_id", "seller", "verdict", "reason"])
+    for r in results:
+        writer.writerow([r.listing, r.collection, r.passport_id, r.seller or "",
+                         "authentic" if r.authentic else "not-authentic", r.reason])

@@ -1,12 +1,13 @@
-"""Verification of a passport against the registry, and its whole story from the chain."""
+"""Verification of a passport, or of a holder's disclosure of chosen fields, against the registry."""
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..onchain.records import LIFECYCLE, OWNERSHIP, ZERO32, Record, fetch_records, fold
+from ..onchain.collection import Collection
 from ..onchain.registry import Consortium
 from ..proofs.batch import proves
 from ..proofs.certificate import BatchProof, Certificate
-from ..results import BrandStatus, EventKind, Status, TransferKind, cli_name
+from ..proofs.disclosure import Disclosure
+from ..results import BrandStatus, Status, cli_name
 from ..values import passport_hex
 
 
@@ -30,11 +31,11 @@ class Verdict:
     chip_claim_open: bool | None = None
 
 
-def pending_state(chain, contract, passport_id: int) -> tuple[dict | None, bool, list[str]]:
+def pending_state(collection: Collection, passport_id: int) -> tuple[dict | None, bool, list[str]]:
     """What could move the passport without a new act of its owner: a pending recovery and an
     open chip claim, with the warnings a buyer must read before paying."""
-    new_owner, ready_at = chain.call(contract.functions.recoveryOf(passport_id))
-    claim_open = chain.call(contract.functions.chipClaimOpen(passport_id))
+    new_owner, ready_at = collection.pending_recovery(passport_id)
+    claim_open = collection.chip_claim_open(passport_id)
     recovery = {"new_owner": new_owner, "ready_at": ready_at} if ready_at else None
     warnings = []
     if recovery:
@@ -60,7 +61,7 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
         passport_id = certificate.claimed_passport_id or certificate.passport_id
     shown_id = passport_hex(passport_id) if passport_id else None
     verdict = Verdict(False, "", collection, shown_id)
-    brand_id = chain.call(consortium.registry.functions.brandIdOfCollection(collection))
+    brand_id = consortium.brand_id_of(collection)
     if brand_id == 0:
         earlier = consortium.earlier_registry_of(collection)
         if earlier is not None:
@@ -76,16 +77,16 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
     if brand.status == BrandStatus.REMOVED:
         verdict.reason = f"{brand.name} was removed from the consortium"
         return verdict
-    contract = chain.contract("BrandPassport", collection)
-    exists, owners, statuses = chain.call(contract.functions.passportsState([passport_id]))
+    passports = Collection(chain, collection)
+    exists, owners, statuses = passports.passports_state([passport_id])
     if not exists[0]:
         batch = batch or (certificate.batch if certificate else None)
         if batch is not None:
-            return verify_unclaimed(contract, verdict, brand, passport_id, batch, certificate)
+            return verify_unclaimed(passports, verdict, brand, passport_id, batch, certificate)
         verdict.reason = "no such passport in this collection"
         return verdict
     verdict.exists, verdict.owner = True, owners[0]
-    verdict.pending_recovery, verdict.chip_claim_open, pending = pending_state(chain, contract, passport_id)
+    verdict.pending_recovery, verdict.chip_claim_open, pending = pending_state(passports, passport_id)
     verdict.warnings.extend(pending)
     status = Status(statuses[0])
     verdict.status = cli_name(status)
@@ -104,7 +105,7 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
     return verdict
 
 
-def verify_unclaimed(contract, verdict: Verdict, brand, passport_id: int, batch: BatchProof,
+def verify_unclaimed(passports: Collection, verdict: Verdict, brand, passport_id: int, batch: BatchProof,
                      certificate: Certificate | None) -> Verdict:
     """A product of a batch whose passport is claimed at its first sale: genuine when the batch's
     root is committed in this collection and the proof leads from its commitment to that root."""
@@ -114,7 +115,7 @@ def verify_unclaimed(contract, verdict: Verdict, brand, passport_id: int, batch:
         if not verdict.certificate_matches:
             verdict.reason = "the certificate's record and salt do not match its commitment (forged or altered)"
             return verdict
-    if contract.functions.batchCommittedAt(batch.root).call() == 0:
+    if passports.batch_committed_at(batch.root) == 0:
         verdict.reason = f"no batch with root {verdict.batch_root} was committed in this collection"
         return verdict
     if not proves(batch, passport_id.to_bytes(32, "big")):
@@ -129,85 +130,26 @@ def verify_unclaimed(contract, verdict: Verdict, brand, passport_id: int, batch:
 
 
 @dataclass
-class HistoryEntry:
-    block: int
-    timestamp: int
-    tx: str
-    record: str
-    kind: str
-    by: str
-    head: str
-    from_: str | None = None
-    to: str | None = None
-    details_hash: str | None = None
+class DisclosureCheck:
+    authentic: bool
+    reason: str
+    fields: dict[str, str]  # the disclosed fields, shown only once proven
+    verdict: Verdict | None = None
 
 
-@dataclass
-class History:
-    collection: str
-    passport_id: str
-    brand: str
-    owner: str
-    status: str
-    owners: int
-    resales: int
-    head: str
-    head_verified: bool
-    entries: list
-    pending_recovery: dict | None = None
-    chip_claim_open: bool = False
-
-
-def history(consortium: Consortium, collection: str, passport_id: int, index=None) -> History:
-    """Every ownership change, lifecycle event and status change of one passport, in order,
-    with the head re-derived and checked against the chain. From the local index when one is
-    given (synced first), else straight from the node's logs."""
+def check_disclosure(consortium: Consortium, disclosure: Disclosure) -> DisclosureCheck:
+    """Each disclosed field must lead to the passport's commitment, and the passport (or, before
+    its first sale, the product's batch) must verify against the registry."""
     chain = consortium.chain
-    brand_id = chain.call(consortium.registry.functions.brandIdOfCollection(collection))
-    if brand_id == 0:
-        raise InputError(f"{collection} is not a collection of the consortium", "check the address with `luxpass brand list`")
-    contract = chain.contract("BrandPassport", collection)
-    passport = chain.call(contract.functions.passport(passport_id))
-    owner = chain.call(contract.functions.ownerOf(passport_id))
-    if index is not None:
-        index.sync()
-        records, timestamp = index.records(collection, passport_id), index.timestamp
-    else:
-        records = fetch_records(chain, [collection], consortium.deployment.block, chain.w3.eth.block_number,
-                                passport_id, chunk=100_000)
-        timestamp = _block_timestamps(chain)
-    entries, head, owners_seen, resales = [], ZERO32, set(), 0
-    for record in records:
-        head = fold(head, record)
-        entry = _entry(record, timestamp(record.block), head)
-        if entry.record == "ownership" and entry.kind not in ("mint", "custody"):
-            owners_seen.add(entry.to)
-            resales += entry.kind == "resale"
-        entries.append(entry)
-    stored_head = bytes(passport[6])
-    recovery, claim_open, _ = pending_state(chain, contract, passport_id)
-    return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
-                   cli_name(Status(passport[0])), len(owners_seen), resales, "0x" + stored_head.hex(),
-                   head == stored_head and len(entries) == passport[3], entries, recovery, claim_open)
-
-
-def _block_timestamps(chain):
-    seen: dict[int, int] = {}
-
-    def timestamp(block: int) -> int:
-        if block not in seen:
-            seen[block] = chain.w3.eth.get_block(block)["timestamp"]
-        return seen[block]
-    return timestamp
-
-
-def _entry(record: Record, timestamp: int, head: bytes) -> HistoryEntry:
-    """`head`: the head after this record, as re-derived."""
-    common = dict(block=record.block, timestamp=timestamp, tx=record.tx, head="0x" + head.hex(), by=record.actor)
-    if record.type == OWNERSHIP:
-        return HistoryEntry(record="ownership", kind=cli_name(TransferKind(record.kind)), from_=record.source,
-                            to=record.target, **common)
-    if record.type == LIFECYCLE:
-        return HistoryEntry(record="lifecycle", kind=cli_name(EventKind(record.kind)),
-                            details_hash="0x" + record.details.hex(), **common)
-    return HistoryEntry(record="status", kind=cli_name(Status(record.kind)), **common)
+    if disclosure.chain_id != chain.chain_id:
+        raise InputError(f"the disclosure is for chain {disclosure.chain_id} but the node at {chain.rpc_url} is "
+                         f"chain {chain.chain_id}", f"pass --rpc-url of chain {disclosure.chain_id}")
+    unproven = disclosure.unproven()
+    if unproven:
+        return DisclosureCheck(False, f"the disclosed field {unproven[0]!r} is not the one the product's commitment "
+                                      "holds (an altered value, salt or proof)", {})
+    verdict = verify(consortium, disclosure.collection, disclosure.passport_id, batch=disclosure.batch)
+    if not verdict.authentic:
+        return DisclosureCheck(False, verdict.reason, {}, verdict)
+    fields = {name: f.value for name, f in disclosure.fields.items()}
+    return DisclosureCheck(True, f"{verdict.reason}; the disclosed fields are the product's own", fields, verdict)

@@ -1,4 +1,5 @@
-"""`luxpass certificate qr` and `luxpass serve`: the product's QR code and the consumer's page."""
+"""What goes on the product and what its QR code opens: the GS1 Digital Link's QR code and the
+verification page server (`luxpass certificate qr`, `luxpass serve`)."""
 import socket
 from pathlib import Path
 
@@ -8,12 +9,13 @@ from ..chain.connection import DEFAULT_RPC_URL
 from ..errors import LuxpassError
 from ..proofs.certificate import Certificate
 from ..proofs.link import PNG_SCALE, SVG_SCALE, is_local, link_for, write_qr
-from .app import LuxpassGroup, Settings
+from .base import Settings, cli, pass_settings
+from .params import json_option
 
 DEFAULT_RESOLVER = "http://127.0.0.1:8000"
 
 
-@click.group(cls=LuxpassGroup)
+@cli.group()
 def certificate():
     """What goes on the product: the QR code of its GS1 Digital Link."""
 
@@ -24,8 +26,9 @@ def certificate():
               help="Public base URL of the verification page (`luxpass serve`), or set LUXPASS_RESOLVER.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Where to write OUT.svg and OUT.png (default: beside the certificate, NAME.qr.svg/.png).")
-@click.option("--json", "json_", is_flag=True, help="Print the result as JSON only.")
-def certificate_qr(certificate_file, resolver, out, json_):
+@json_option
+@pass_settings
+def certificate_qr(settings: Settings, certificate_file, resolver, out):
     """Write the QR code (SVG and PNG) of a certified product's GS1 Digital Link and print the
     link. It carries the serial and GTIN with their proof, never the certificate's salt."""
     link = link_for(Certificate.load(certificate_file), resolver)
@@ -34,15 +37,15 @@ def certificate_qr(certificate_file, resolver, out, json_):
     if is_local(resolver):
         click.echo(f"warning: the resolver {resolver} is local: a phone that scans this code cannot open it; "
                    "pass --resolver with the verification page's public URL", err=True)
-    if not json_:
+    if not settings.json:
         click.echo(f"QR code version {qr.version} ({qr.modules}x{qr.modules} modules; {SVG_SCALE} px per module in "
                    f"the SVG, {PNG_SCALE} in the PNG) written to {qr.svg} and {qr.png}", err=True)
-    Settings(json=json_).emit({"uri": link.uri, "gtin": link.gtin, "serial": link.serial, "svg": str(qr.svg),
-                               "png": str(qr.png), "qr_version": qr.version, "modules": qr.modules,
-                               "local_resolver": is_local(resolver)}, link.uri)
+    settings.emit({"uri": link.uri, "gtin": link.gtin, "serial": link.serial, "svg": str(qr.svg),
+                   "png": str(qr.png), "qr_version": qr.version, "modules": qr.modules,
+                   "local_resolver": is_local(resolver)}, link.uri)
 
 
-@click.command("serve")
+@cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
               help="Port the verification page listens on.")

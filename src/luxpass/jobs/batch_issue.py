@@ -13,7 +13,8 @@ from ..onchain.collection import Collection, tx_hex
 from ..proofs.batch import DEFAULT_DEPTH, BatchTree
 from ..proofs.certificate import Certificate, commitment
 from ..values import passport_hex
-from .bulk import job_salts, open_job, read_products, wait_until_idle, write_certificates
+from .job import job_salts, open_job, wait_until_idle, write_certificates
+from .products import read_products
 
 JOB_FORMAT = "luxpass-issue-job/1"
 

@@ -5,7 +5,7 @@ from eth_utils import keccak
 from web3.logs import DISCARD
 
 from ..errors import InputError
-from ..values import parse_address, passport_hex
+from ..values import ZERO_ADDRESS, parse_address, passport_hex
 from .registry import Consortium
 
 RULINGS = ["pending", "counterfeit", "genuine", "dismissed"]
@@ -35,8 +35,7 @@ class CaseBook:
     def __init__(self, consortium: Consortium):
         self.consortium = consortium
         self.chain = consortium.chain
-        address = self.chain.call(consortium.registry.functions.cases())
-        self.contract = self.chain.contract("CounterfeitCases", address)
+        self.contract = self.chain.contract("CounterfeitCases", consortium.cases_address())
 
     def file(self, brand_ref, listing: str, evidence: str, collection: str | None = None,
              passport_id: int | None = None) -> Case:
@@ -50,7 +49,7 @@ class CaseBook:
             collection = self.consortium.brand(brand_id).collection
         call = self.contract.functions.fileCase(brand_id, reference(listing),
                                                 parse_address(collection, "collection") if collection else
-                                                "0x" + "00" * 20, passport_id or 0, reference(evidence))
+                                                ZERO_ADDRESS, passport_id or 0, reference(evidence))
         receipt = self.chain.transact(call, f"file a case against listing {listing!r}")
         filed = self.contract.events.CaseFiled().process_receipt(receipt, errors=DISCARD)
         return self.case(filed[0]["args"]["caseId"])

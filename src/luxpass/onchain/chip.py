@@ -17,12 +17,11 @@ from eth_utils import to_checksum_address
 
 from ..chain.connection import Chain
 from ..errors import InputError
-from ..values import parse_address, passport_hex
+from ..values import ZERO_ADDRESS, parse_address, passport_hex
 from .collection import Collection, Recorded, tx_hex
 from .consent import DOMAIN_FIELDS, domain_of
 
 FRESH_BLOCKS = 256  # blockhash() reaches back this far
-_ZERO = "0x" + "00" * 20
 _HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0  # OZ ECDSA's upper bound on s
 CHALLENGE_TTL = 600  # seconds a challenge stays valid
 CHIP_CHALLENGE_TYPE = [{"name": "tokenId", "type": "uint256"}, {"name": "to", "type": "address"},
@@ -39,8 +38,7 @@ def bind_chip(collection: Collection, passport_id: int, chip: str) -> Recorded:
 
 
 def chip_of(chain: Chain, collection: str, passport_id: int) -> str | None:
-    chip = chain.call(chain.contract("BrandPassport", collection).functions.chipOf(passport_id))
-    return None if chip == _ZERO else chip
+    return Collection(chain, collection).chip_of(passport_id)
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class Challenge:
     block_hash: bytes
     nonce: bytes
     domain: dict
-    to: str = _ZERO
+    to: str = ZERO_ADDRESS
     deadline: int = 0
 
     def typed_data(self) -> dict:
@@ -84,7 +82,7 @@ def challenge(chain: Chain, collection: str, passport_id: int, block_number: int
         deadline = chain.w3.eth.get_block("latest")["timestamp"] + CHALLENGE_TTL
     return Challenge(collection, passport_id, block_number, bytes(block["hash"]),
                      nonce if nonce is not None else secrets.token_bytes(32), eip712_domain(chain, collection),
-                     parse_address(to, "to") if to else _ZERO, deadline)
+                     parse_address(to, "to") if to else ZERO_ADDRESS, deadline)
 
 
 def sign_challenge(challenge: Challenge, chip_key) -> bytes:
@@ -116,9 +114,8 @@ def verify_chip_offchain(chain: Chain, issued: Challenge, signature: bytes) -> b
 
 def verify_chip(chain: Chain, issued: Challenge, signature: bytes) -> bool:
     """The contract's own answer, from its `verifyChip` view."""
-    contract = chain.contract("BrandPassport", issued.collection)
-    return chain.call(contract.functions.verifyChip(issued.passport_id, issued.to, issued.deadline,
-                                                    issued.block_number, issued.nonce, signature))
+    return Collection(chain, issued.collection).verify_chip(issued.passport_id, issued.to, issued.deadline,
+                                                            issued.block_number, issued.nonce, signature)
 
 
 def claim_with_chip(collection: Collection, issued: Challenge, signature: bytes) -> Recorded:

@@ -6,14 +6,19 @@ from pathlib import Path
 from eth_abi import encode
 from eth_utils import keccak
 
+from ..chain import rpc
 from ..chain.accounts import home
 from ..chain.artifacts import ROLES
-from ..chain.connection import Chain
-from ..errors import InputError
+from ..chain.connection import Chain, RawCall
+from ..errors import ContractRevert, InputError
 from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..results import EventKind, Status, utc
-from ..values import new_salt, normalize_record, parse_address, passport_hex
+from ..values import ZERO_ADDRESS, new_salt, normalize_record, parse_address, passport_hex
+
+_SCREEN = keccak(text="screen(uint256[],address[])")[:4]
+_HEADS = keccak(text="heads(uint256[])")[:4]
+_MINT_BATCH = keccak(text="mintBatch(address,bytes32[])")[:4]
 
 
 @dataclass
@@ -91,6 +96,9 @@ class Collection:
     def name(self) -> str:
         return self.chain.call(self.contract.functions.name())
 
+    def symbol(self) -> str:
+        return self.chain.call(self.contract.functions.symbol())
+
     def has_role(self, role: str, account: str) -> bool:
         return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
 
@@ -128,6 +136,12 @@ class Collection:
         ledger.record([(record["serial"], pid)], reissue)
         cert.save(path)
         return Minted(pid, self.address, owner, tx_hex(receipt), cert.to_dict(), str(path))
+
+    def mint_batch_call(self, owner: str, passport_ids: list[int]) -> RawCall:
+        """`mintBatch(owner, ids)`, encoded for `Chain.send` without web3's argument encoding, which
+        would be the bottleneck of a bulk mint."""
+        return RawCall(self.address, _MINT_BATCH + encode(["address", "bytes32[]"],
+                                                          [owner, [i.to_bytes(32, "big") for i in passport_ids]]))
 
     def record_event(self, passport_id: int, kind: EventKind, details: str) -> Recorded:
         """Record a lifecycle event with a salted hash of its off-chain details."""
@@ -202,13 +216,74 @@ class Collection:
                                       f"complete recovery of {passport_hex(passport_id)[:12]}…")
         return Recorded(passport_hex(passport_id), "recovered", tx_hex(receipt))
 
-    def recovery_of(self, passport_id: int) -> dict:
+    def pending_recovery(self, passport_id: int) -> tuple[str, int]:
+        """The new owner and the time a recovery of the passport completes at; 0 when none is pending."""
         new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id))
+        return new_owner, ready_at
+
+    def recovery_of(self, passport_id: int) -> dict:
+        new_owner, ready_at = self.pending_recovery(passport_id)
         return {"passport_id": passport_hex(passport_id), "pending": ready_at != 0,
                 "new_owner": new_owner if ready_at else None, "ready_at": utc(ready_at) if ready_at else None}
 
     def owner_of(self, passport_id: int) -> str:
         return self.chain.call(self.contract.functions.ownerOf(passport_id))
+
+    def passport(self, passport_id: int) -> tuple:
+        """The passport's stored state, as the contract's `passport(tokenId)` returns it."""
+        return self.chain.call(self.contract.functions.passport(passport_id))
+
+    def passports_state(self, passport_ids: list[int]) -> tuple[list[bool], list[str], list[int]]:
+        """For each passport: whether it exists, its owner and its status."""
+        return self.chain.call(self.contract.functions.passportsState(passport_ids))
+
+    def chip_claim_open(self, passport_id: int) -> bool:
+        return self.chain.call(self.contract.functions.chipClaimOpen(passport_id))
+
+    def chip_of(self, passport_id: int) -> str | None:
+        """The address of the chip bound to the passport, None if none is."""
+        chip = self.chain.call(self.contract.functions.chipOf(passport_id))
+        return None if chip == ZERO_ADDRESS else chip
+
+    def verify_chip(self, passport_id: int, to: str, deadline: int, block_number: int, nonce: bytes,
+                    signature: bytes) -> bool:
+        """The contract's own answer to a chip's signature of a challenge, from its `verifyChip` view."""
+        return self.chain.call(self.contract.functions.verifyChip(passport_id, to, deadline, block_number, nonce,
+                                                                  signature))
+
+    def screen_codes(self, ids: list[int], sellers: list[str], block: int | str = "latest") -> bytes:
+        """The `screen(ids, sellers)` view: one verdict code a passport. Encoded and decoded by hand
+        (web3's decoding, not the node, would be the bottleneck of a marketplace's screening), with
+        the gas the node allows a call; a chunk the node refuses (out of gas, too large) is
+        screened in halves."""
+        n, m = len(ids), len(sellers)
+        data = b"".join([
+            _SCREEN, (64).to_bytes(32, "big"), (96 + 32 * n).to_bytes(32, "big"), n.to_bytes(32, "big"),
+            *(i.to_bytes(32, "big") for i in ids), m.to_bytes(32, "big"),
+            *(bytes(12) + bytes.fromhex(s[2:]) for s in sellers),
+        ])
+        try:
+            raw = rpc.call(self.chain.w3, self.address, data, block, gas=self.chain.call_gas,
+                           what="the screening call", fix="check that --rpc-url is a node of this consortium's chain")
+        except (rpc.NodeRefused, ContractRevert):
+            if n == 1:
+                raise
+            half = n // 2
+            return (self.screen_codes(ids[:half], sellers[:half], block)
+                    + self.screen_codes(ids[half:], sellers[half:], block))
+        length = int.from_bytes(raw[32:64], "big")
+        return raw[64:64 + length]
+
+    def heads(self, ids: list[int], block: int | str = "latest") -> list[tuple[bytes, int]]:
+        """The `heads(ids)` view, encoded and decoded by hand: each passport's history head and
+        its number of records."""
+        data = _HEADS + (32).to_bytes(32, "big") + len(ids).to_bytes(32, "big") + b"".join(i.to_bytes(32, "big")
+                                                                                          for i in ids)
+        raw = rpc.call(self.chain.w3, self.address, data, block, what="the heads call")
+        heads_at = int.from_bytes(raw[0:32], "big") + 32
+        records_at = int.from_bytes(raw[32:64], "big") + 32
+        return [(raw[heads_at + 32 * i: heads_at + 32 * i + 32],
+                 int.from_bytes(raw[records_at + 32 * i: records_at + 32 * i + 32], "big")) for i in range(len(ids))]
 
     def still_issued(self, entries: list[dict]) -> list[bool]:
         """For serial ledger entries: whether the chain still has each passport (or its batch)."""
@@ -219,7 +294,7 @@ class Collection:
     def exists(self, passport_ids: list[int], chunk: int = 2000) -> list[bool]:
         found = []
         for start in range(0, len(passport_ids), chunk):
-            exists, _, _ = self.chain.call(self.contract.functions.passportsState(passport_ids[start:start + chunk]))
+            exists, _, _ = self.passports_state(passport_ids[start:start + chunk])
             found.extend(exists)
         return found
 

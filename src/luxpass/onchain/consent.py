@@ -11,15 +11,16 @@ from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
+from web3.exceptions import Web3Exception
 
-from ..errors import InputError, LuxpassError
+from ..errors import ContractRevert, InputError, LuxpassError
 from ..files import read_json
 from ..results import utc
-from ..values import parse_address, passport_hex
+from ..values import ZERO_ADDRESS, parse_address, passport_hex
 from .collection import Collection, Recorded, refuse_self_transfer, tx_hex
 
 CONSENT_FORMAT = "luxpass-signed/1"
-ZERO = "0x" + "00" * 20
+ERC1271_MAGIC = bytes.fromhex("1626ba7e")  # isValidSignature(bytes32,bytes).selector
 
 TYPES = {
     "ResaleConsent": [
@@ -158,8 +159,8 @@ def sign_resale_consent(collection: Collection, passport_id: int, buyer: str | N
     salt = secrets.token_bytes(32)
     message = {
         "chainId": collection.chain.chain_id, "collection": collection.address, "tokenId": passport_id,
-        "reseller": parse_address(reseller, "reseller") if reseller else ZERO,
-        "buyer": parse_address(buyer, "buyer") if buyer else ZERO,
+        "reseller": parse_address(reseller, "reseller") if reseller else ZERO_ADDRESS,
+        "buyer": parse_address(buyer, "buyer") if buyer else ZERO_ADDRESS,
         "termsHash": "0x" + terms_commitment(terms, salt).hex(),
         "nonce": collection.chain.call(collection.contract.functions.nonces(passport_id)),
         "deadline": deadline,
@@ -197,7 +198,7 @@ def recover_signer(signed: Signed) -> str:
     try:
         return Account._recover_hash(signed.digest, signature=bytes.fromhex(signed.signature.removeprefix("0x")))
     except Exception:  # a malformed signature recovers nobody
-        return ZERO
+        return ZERO_ADDRESS
 
 
 def check_consent(collection: Collection, signed: Signed) -> tuple[str, str]:
@@ -247,10 +248,11 @@ def _signed_by(chain, owner: str, signed: Signed) -> bool:
             "inputs": [{"name": "hash", "type": "bytes32"}, {"name": "signature", "type": "bytes"}],
             "outputs": [{"name": "", "type": "bytes4"}]}])
         try:
-            return bytes(wallet.functions.isValidSignature(signed.digest, bytes.fromhex(
-                signed.signature.removeprefix("0x"))).call()) == bytes.fromhex("1626ba7e")
-        except Exception:
+            answer = chain.call(wallet.functions.isValidSignature(signed.digest, bytes.fromhex(
+                signed.signature.removeprefix("0x"))))
+        except (ContractRevert, Web3Exception, ValueError):  # a wallet that refuses, or does not answer ERC-1271
             return False
+        return bytes(answer) == ERC1271_MAGIC
     return recover_signer(signed) == owner
 
 

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 
 from eth_utils import keccak
 
+from ..chain import rpc
+from ..values import ZERO_ADDRESS
+
 OWNERSHIP, LIFECYCLE, STATUS = 0, 1, 2
 TOPICS = {
     keccak(text="OwnershipRecorded(uint256,address,address,uint8,address,bytes32)"): OWNERSHIP,
@@ -60,7 +63,7 @@ def decode_log(log: dict) -> Record:
     if log["topics"][0] == TRANSFER:
         return Record(_checksum_cache(log["address"]), int.from_bytes(topics[3], "big"), int(log["blockNumber"], 16),
                       int(log["logIndex"], 16), log["transactionHash"], log["blockHash"], OWNERSHIP, MINT,
-                      _ZERO_ADDRESS, b"", _ZERO_ADDRESS, _addr(topics[2]))
+                      ZERO_ADDRESS, b"", ZERO_ADDRESS, _addr(topics[2]))
     kind_of = TOPICS[topics[0]]
     common = dict(collection=_checksum_cache(log["address"]), token_id=int.from_bytes(topics[1], "big"),
                   block=int(log["blockNumber"], 16), log_index=int(log["logIndex"], 16), tx=log["transactionHash"],
@@ -86,22 +89,24 @@ def fetch_records(chain, addresses: list[str], from_block: int, to_block: int, t
                                      "toBlock": hex(min(start + chunk - 1, to_block)), "topics": topics})
     records = [decode_log(log) for log in raw
                if log["topics"][0] != TRANSFER or log["topics"][1] == ZERO_TOPIC]
-    claims = {(r.tx, r.token_id) for r in records if r.type == OWNERSHIP and r.head and r.source == _ZERO_ADDRESS}
+    claims = {(r.tx, r.token_id) for r in records if r.type == OWNERSHIP and r.head and r.source == ZERO_ADDRESS}
     records = [r for r in records if r.head or (r.tx, r.token_id) not in claims]
     return sorted(records, key=lambda r: (r.block, r.log_index))
 
 
+def block_timestamps(chain):
+    """`timestamp(block)`: the time of a block, asked of the node once per block."""
+    seen: dict[int, int] = {}
+
+    def timestamp(block: int) -> int:
+        if block not in seen:
+            seen[block] = chain.w3.eth.get_block(block)["timestamp"]
+        return seen[block]
+    return timestamp
+
+
 def _get_logs(chain, query: dict) -> list[dict]:
-    reply = chain.w3.provider.make_request("eth_getLogs", [query])
-    if "error" in reply:
-        from ..errors import LuxpassError
-
-        raise LuxpassError(f"the node refused eth_getLogs: {reply['error'].get('message')}",
-                           "try again, or point --rpc-url at a node that serves logs")
-    return reply["result"]
-
-
-_ZERO_ADDRESS = "0x" + "00" * 20
+    return rpc.request(chain.w3, "eth_getLogs", [query], fix="try again, or point --rpc-url at a node that serves logs")
 
 
 def _addr(word: bytes) -> str:

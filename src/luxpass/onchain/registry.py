@@ -9,8 +9,9 @@ from ..chain.connection import Chain
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic
 from ..names import check_new_brand
+from .collection import Collection, tx_hex
 from ..results import Accreditation, BrandStatus, ProposalKind, ProposalState
-from ..values import parse_address
+from ..values import ZERO_ADDRESS, parse_address
 
 DEFAULT_QUORUM_BPS = 5000  # yes votes must exceed half of the active members
 DEFAULT_VOTING_PERIOD = 7 * 24 * 3600
@@ -163,9 +164,17 @@ class Consortium:
             if not self.chain.w3.eth.get_code(address):
                 continue
             earlier = Consortium(self.chain, replace(self.deployment, registry=address, earlier_registries=[]))
-            if self.chain.call(earlier.registry.functions.brandIdOfCollection(collection)):
+            if earlier.brand_id_of(collection):
                 return earlier
         return None
+
+    def brand_id_of(self, collection: str) -> int:
+        """The id of the brand whose collection this registry created at `collection`, 0 if none."""
+        return self.chain.call(self.registry.functions.brandIdOfCollection(collection))
+
+    def cases_address(self) -> str:
+        """The address of the consortium's CounterfeitCases contract."""
+        return self.chain.call(self.registry.functions.cases())
 
     def brand_count(self) -> int:
         return self.chain.call(self.registry.functions.brandCount())
@@ -187,7 +196,7 @@ class Consortium:
                 return brand_id
             raise InputError(f"there is no brand {brand_id}", "list brands with `luxpass brand list`")
         if text.startswith("0x"):
-            brand_id = self.chain.call(self.registry.functions.brandIdOfCollection(parse_address(text, "collection")))
+            brand_id = self.brand_id_of(parse_address(text, "collection"))
             if brand_id:
                 return brand_id
             raise InputError(f"{text} is not a collection of the consortium", "list brands with `luxpass brand list`")
@@ -207,8 +216,7 @@ class Consortium:
 
     def brand_names(self) -> list[tuple[str, str]]:
         """(name, symbol) of every brand the registry lists, removed ones included."""
-        return [(b.name, self.chain.call(self.chain.contract("BrandPassport", b.collection).functions.symbol()))
-                for b in self.brands()]
+        return [(b.name, Collection(self.chain, b.collection).symbol()) for b in self.brands()]
 
     def propose_admission(self, name: str, symbol: str, council: str) -> Proposal:
         name, symbol = check_new_brand(name, symbol, self.brand_names())
@@ -228,11 +236,20 @@ class Consortium:
         verb = "accredit" if grant else "revoke"
         return self._propose(call, f"propose to {verb} {account} as {accreditation.name.lower()}")
 
+    def attestation(self, auditor: str, digest: bytes) -> int:
+        """The block an auditor attested an audit report's digest at, 0 if never."""
+        return self.chain.call(self.registry.functions.attestation(auditor, digest))
+
+    def attest(self, digest: bytes, block: int) -> str:
+        """An accredited auditor anchors the digest of its report of the chain at `block`."""
+        receipt = self.chain.transact(self.registry.functions.attest(digest, block), "attest audit report")
+        return tx_hex(receipt)
+
     def vote(self, proposal_id: int, support: bool) -> VoteResult:
         receipt = self.chain.transact(self.registry.functions.vote(proposal_id, support),
                                       f"vote {'yes' if support else 'no'} on proposal {proposal_id}")
         p = self.proposal(proposal_id)
-        return VoteResult(proposal_id, p.state, p.yes, p.no, "0x" + bytes(receipt["transactionHash"]).hex())
+        return VoteResult(proposal_id, p.state, p.yes, p.no, tx_hex(receipt))
 
     def proposal(self, proposal_id: int) -> Proposal:
         raw = self.chain.call(self.registry.functions.proposal(proposal_id))
@@ -243,7 +260,7 @@ class Consortium:
         is_accreditation = kind in (ProposalKind.ACCREDIT, ProposalKind.REVOKE)
         return Proposal(
             proposal_id, kind, state, brand_id,
-            account if account != "0x" + "0" * 40 else None,
+            account if account != ZERO_ADDRESS else None,
             Accreditation(accreditation) if is_accreditation else None,
             name or None, symbol or None, proposer, deadline, yes, no,
         )

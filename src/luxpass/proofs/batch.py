@@ -14,7 +14,7 @@ from eth_hash.auto import keccak
 
 from ..errors import InputError
 from .certificate import BatchProof
-from .merkle import fold, hash_pair
+from .merkle import MerkleTree, fold
 
 DEFAULT_DEPTH = 16  # 65,536 leaves
 MAX_DEPTH = 20  # the padding of a batch of up to about a million products
@@ -45,25 +45,19 @@ class BatchTree:
         leaves = [batch_leaf(c) for c in commitments]
         if len(set(leaves)) != len(leaves):
             raise InputError("two products of the batch have the same commitment", "give each product its own salt")
-        layer = sorted(leaves + padding_leaves(seed, 2**self.depth - self.size))
-        self._position = {leaf: i for i, leaf in enumerate(layer)}
+        self.tree = MerkleTree(leaves + padding_leaves(seed, 2**self.depth - self.size))
+        self.layers = self.tree.layers
         self._products = set(leaves)
-        self.layers = [layer]
-        while len(layer) > 1:
-            layer = [hash_pair(layer[i], layer[i + 1]) for i in range(0, len(layer), 2)]
-            self.layers.append(layer)
 
     @property
     def root(self) -> bytes:
-        return self.layers[-1][0]
+        return self.tree.root
 
     def proof(self, commitment: bytes) -> BatchProof:
         leaf = batch_leaf(commitment)
         if leaf not in self._products:
             raise InputError(f"0x{commitment.hex()} is not a product of this batch", "use the batch's own certificates")
-        index = self._position[leaf]
-        siblings = tuple(layer[(index >> level) ^ 1] for level, layer in enumerate(self.layers[:-1]))
-        return BatchProof(self.root, siblings)
+        return BatchProof(self.root, tuple(self.tree.path(leaf)))
 
 
 def proves(batch: BatchProof, commitment: bytes) -> bool:

@@ -8,10 +8,8 @@ for a product issued in a batch its batch proof, so that it checks before and af
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..checks.verify import Verdict, verify
 from ..errors import InputError
 from ..files import read_json, write_json_new
-from ..onchain.registry import Consortium
 from ..values import hash32_from_hex, parse_address, parse_passport_id, passport_hex
 from .certificate import BatchProof, Certificate, field_leaf, field_salt, record_leaves
 from .merkle import fold, leaf_path
@@ -99,32 +97,6 @@ def disclose(certificate: Certificate, names: list[str]) -> Disclosure:
               for name in dict.fromkeys(names)}
     return Disclosure(certificate.chain_id, certificate.collection, certificate.passport_id, fields,
                       certificate.batch)
-
-
-@dataclass
-class DisclosureCheck:
-    authentic: bool
-    reason: str
-    fields: dict[str, str]  # the disclosed fields, shown only once proven
-    verdict: Verdict | None = None
-
-
-def check_disclosure(consortium: Consortium, disclosure: Disclosure) -> DisclosureCheck:
-    """Each disclosed field must lead to the passport's commitment, and the passport (or, before
-    its first sale, the product's batch) must verify against the registry."""
-    chain = consortium.chain
-    if disclosure.chain_id != chain.chain_id:
-        raise InputError(f"the disclosure is for chain {disclosure.chain_id} but the node at {chain.rpc_url} is "
-                         f"chain {chain.chain_id}", f"pass --rpc-url of chain {disclosure.chain_id}")
-    unproven = disclosure.unproven()
-    if unproven:
-        return DisclosureCheck(False, f"the disclosed field {unproven[0]!r} is not the one the product's commitment "
-                                      "holds (an altered value, salt or proof)", {})
-    verdict = verify(consortium, disclosure.collection, disclosure.passport_id, batch=disclosure.batch)
-    if not verdict.authentic:
-        return DisclosureCheck(False, verdict.reason, {}, verdict)
-    fields = {name: f.value for name, f in disclosure.fields.items()}
-    return DisclosureCheck(True, f"{verdict.reason}; the disclosed fields are the product's own", fields, verdict)
 
 
 def save(disclosure: Disclosure, path: Path, certificate_path: Path) -> None:

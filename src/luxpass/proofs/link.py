@@ -1,4 +1,5 @@
-"""The link a product's QR code carries, and the consumer's check of it.
+"""The link a product's QR code carries, and its proof checked offline (`luxpass.checks.link`
+checks it against the chain).
 
     https://<resolver>/01/<GTIN-14>/21/<serial>?c=<collection>&k=<proof>
 
@@ -22,12 +23,9 @@ from urllib.parse import urlsplit
 
 import segno
 
-from ..checks.verify import History, Verdict, history, verify
 from ..errors import InputError
-from ..gs1 import GTIN_LENGTHS, DigitalLink, build_link, is_gtin, parse_link
-from ..onchain.chip import chip_of
-from ..onchain.registry import Consortium
-from ..values import parse_address, passport_hex
+from ..gs1 import GTIN_LENGTHS, DigitalLink, build_link, is_gtin
+from ..values import parse_address
 from .certificate import Certificate, field_leaf, field_salt, record_leaves
 from .merkle import fold, leaf_path
 
@@ -103,49 +101,6 @@ def _decode_proof(text: str) -> bytes:
         return base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
         raise InputError("the link's proof (k) is not base64url", "scan the code on the product again") from None
-
-
-AUTHENTIC, NOT_AUTHENTIC = "authentic", "not-authentic"  # a genuine passport's other states: its status
-UNREADABLE = "unreadable"  # the link itself cannot be read: smudged, cut, mistyped; nothing is known yet
-
-
-@dataclass
-class LinkCheck:
-    state: str
-    reason: str
-    gtin: str | None = None
-    serial: str | None = None
-    collection: str | None = None
-    passport_id: str | None = None
-    verdict: Verdict | None = None
-    story: History | None = None
-    chip: str | None = None  # the address of the chip bound to the passport, if any
-
-
-def check_link(consortium: Consortium, uri: str | DigitalLink) -> LinkCheck:
-    """What the verification page says about a scanned link: the link's proof, then the
-    registry and the passport (`luxpass.checks.verify`), then the passport's story."""
-    try:
-        link = uri if isinstance(uri, DigitalLink) else parse_link(uri)
-        proven = read_link(link)
-    except InputError as exc:
-        return LinkCheck(UNREADABLE, f"this code cannot be read in full: {exc.problem}")
-    check = LinkCheck(NOT_AUTHENTIC, "", proven.gtin, proven.serial, proven.collection,
-                      passport_hex(proven.passport_id))
-    if not proven.gtin_matches:
-        check.reason = "the GTIN in this link is not the one committed with its serial (an altered link)"
-        return check
-    verdict = check.verdict = verify(consortium, proven.collection, proven.passport_id)
-    if not verdict.exists:
-        unknown_passport = verdict.genuine_collection and verdict.brand_status != "removed"
-        check.reason = (f"no passport of {verdict.brand} has this serial and proof (an unknown product, or an "
-                        "altered link)") if unknown_passport else verdict.reason
-        return check
-    check.story = history(consortium, proven.collection, proven.passport_id)
-    check.chip = chip_of(consortium.chain, proven.collection, proven.passport_id)
-    check.state = AUTHENTIC if verdict.authentic else verdict.status
-    check.reason = verdict.reason
-    return check
 
 
 SVG_SCALE, PNG_SCALE = 4, 8  # pixels per module

@@ -30,13 +30,12 @@ from ..errors import InputError, LuxpassError
 from ..gs1 import DigitalLink
 from ..onchain import chip
 from ..onchain.registry import Consortium
-from ..proofs.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
+from ..checks.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
 from ..values import parse_address, parse_passport_id
 
 log = logging.getLogger("luxpass.web")
 
-CHALLENGE_TTL = 600  # seconds a chip challenge may wait for its answer
 MAX_OPEN_CHALLENGES = 10_000
 
 _templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -123,7 +122,7 @@ class Challenges:
     def take(self, nonce: bytes) -> "chip.Challenge | None":
         with self._lock:
             issued = self._open.pop(nonce, None)
-        if issued is None or time.monotonic() - issued[0] > CHALLENGE_TTL:
+        if issued is None or time.monotonic() - issued[0] > chip.CHALLENGE_TTL:
             return None
         return issued[1]
 
@@ -164,7 +163,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
             return JSONResponse({"error": str(exc)}, status_code=400)
 
         def issue(consortium: Consortium):
-            if not consortium.chain.call(consortium.registry.functions.brandIdOfCollection(collection)):
+            if not consortium.brand_id_of(collection):
                 return None
             if chip.chip_of(consortium.chain, collection, passport_id) is None:
                 return None
@@ -176,7 +175,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
                                 status_code=404)
         challenges.add(issued)
         return JSONResponse({"nonce": "0x" + issued.nonce.hex(), "blockNumber": issued.block_number,
-                             "typedData": issued.typed_data(), "expiresIn": CHALLENGE_TTL})
+                             "typedData": issued.typed_data(), "expiresIn": chip.CHALLENGE_TTL})
 
     async def chip_check(request: Request) -> Response:
         body = await _json_body(request)

@@ -1,0 +1,160 @@
+"""What every command shares: the settings collected once per invocation, the one error edge
+(library errors, lost connections and usage errors become one `error:` line and an exit code),
+and the output (results on stdout as text or `--json`, progress on stderr)."""
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import click
+import requests
+from web3.exceptions import MismatchedABI, Web3ValidationError
+
+from ..chain import accounts
+from ..chain.connection import DEFAULT_RPC_URL, Chain
+from ..errors import InputError, LuxpassError, NotAuthentic
+from ..onchain.collection import Collection
+from ..onchain.registry import Consortium
+from ..results import to_jsonable
+
+
+@dataclass
+class Settings:
+    """Options shared by the commands, collected once per invocation."""
+
+    rpc_url: str = DEFAULT_RPC_URL
+    json: bool = False
+    confirmations: int | None = None
+    account: str | None = None
+    keystore: str | None = None
+    password_file: str | None = None
+    dev_account: int | None = None
+    extra: dict = field(default_factory=dict)
+
+    @cached_property
+    def chain(self) -> Chain:
+        return Chain(self.rpc_url, account=self._signer, confirmations=self.confirmations)
+
+    @cached_property
+    def consortium(self) -> Consortium:
+        return Consortium.open(self.chain)
+
+    def collection(self, brand: str | None, collection: str | None) -> Collection:
+        """The collection given by --collection ADDRESS, or that of --brand NAME|ID|ADDRESS."""
+        if collection:
+            return Collection(self.chain, collection)
+        if not brand:
+            raise InputError("no collection given", "pass --brand NAME|ID or --collection ADDRESS")
+        return Collection(self.chain, self.consortium.brand(brand).collection)
+
+    def _signer(self, chain_id: int):
+        chosen = [o for o in (self.account, self.keystore, self.dev_account) if o is not None]
+        if len(chosen) > 1:
+            raise InputError("more than one account given", "pass only one of --account, --keystore, --dev-account")
+        if self.dev_account is not None:
+            return accounts.dev_account(self.dev_account, chain_id)
+        if self.account or self.keystore:
+            path = Path(self.keystore) if self.keystore else accounts.find_keystore(self.account)
+            prompt = (lambda: click.prompt(f"Password for {path.name}", hide_input=True, err=True)) \
+                if sys.stdin.isatty() else None
+            return accounts.unlock(path, self.password_file, prompt)
+        return None
+
+    def emit(self, result, text: str | None = None) -> None:
+        """Print a result: as JSON with --json, else as `text` or the result's fields."""
+        if self.json:
+            click.echo(json.dumps(to_jsonable(result), indent=2))
+        else:
+            click.echo(text if text is not None else _as_text(to_jsonable(result)))
+
+    def emit_check(self, result, holds: bool, problem: str, text: str | None = None) -> None:
+        """Print the result of a check; one that does not hold ends in NotAuthentic (exit 3)."""
+        self.emit(result, text)
+        if not holds:
+            raise NotAuthentic(problem)
+
+
+pass_settings = click.make_pass_decorator(Settings, ensure=True)
+
+
+def _as_text(data, indent: str = "") -> str:
+    if isinstance(data, dict):
+        lines = []
+        for key, value in data.items():
+            if value is None:
+                continue
+            if isinstance(value, (dict, list)) and value:
+                lines.append(f"{indent}{key}:")
+                lines.append(_as_text(value, indent + "  "))
+            else:
+                lines.append(f"{indent}{key}: {value}")
+        return "\n".join(lines)
+    if isinstance(data, list):
+        return "\n".join(_as_text(item, indent) if not isinstance(item, dict) else
+                         _as_text(item, indent + "  ").replace(indent + "  ", indent + "- ", 1) for item in data)
+    return f"{indent}{data}"
+
+
+class CommandError(click.ClickException):
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+class LuxpassGroup(click.Group):
+    """Turns library errors, lost connections and usage errors into one line on stderr and
+    their exit code, never a traceback. Its subgroups are LuxpassGroups too."""
+
+    group_class = type
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LuxpassError as exc:
+            raise CommandError(str(exc), exc.exit_code) from None
+        except click.UsageError as exc:
+            raise CommandError(exc.format_message(), exc.exit_code) from None
+        except requests.exceptions.RequestException as exc:
+            raise CommandError(f"lost the connection to the node ({type(exc).__name__}); check it and run the "
+                               "same command again", 1) from None
+        except (MismatchedABI, Web3ValidationError):
+            raise CommandError("a value does not fit the contract's argument types (a number above 2**256 - 1?); "
+                               "check the values given", 2) from None
+
+
+@click.group(cls=LuxpassGroup)
+@click.version_option(package_name="luxpass")
+def cli():
+    """Digital product passports for luxury goods, on a consortium chain."""
+
+
+def main() -> None:
+    cli(prog_name="luxpass")
+
+
+class ProgressBar:
+    """A progress bar on stderr, silent with --json."""
+
+    def __init__(self, settings: Settings, what: str = "minting"):
+        self.settings, self.what = settings, what
+
+    def __enter__(self):
+        from rich.console import Console
+        from rich.progress import Progress
+
+        self.bar = Progress(console=Console(stderr=True), disable=self.settings.json or not sys.stderr.isatty())
+        self.bar.start()
+        self.task = None
+        return self
+
+    def __call__(self, advance: int, total: int):
+        if self.task is None:
+            self.task = self.bar.add_task(self.what, total=total)
+        self.bar.update(self.task, advance=advance)
+
+    def __exit__(self, *exc):
+        self.bar.stop()

@@ -1,0 +1,110 @@
+"""The council's side: the registry's deployment, member brands and their votes, accreditations
+(`luxpass deploy`, `luxpass brand`, `luxpass accredit`)."""
+import click
+
+from ..onchain.registry import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, deploy
+from ..results import Accreditation, ProposalKind, cli_name
+from .base import Settings, cli, pass_settings
+from .params import Address, EnumChoice, FounderSpec, account_options, rpc_options
+
+
+@cli.command("deploy")
+@click.option("--founder", "founders", type=FounderSpec(), multiple=True, required=True,
+              metavar="NAME:SYMBOL:COUNCIL", help="A founding brand and its council address; repeat for each.")
+@click.option("--quorum-bps", type=int, default=DEFAULT_QUORUM_BPS, show_default=True,
+              help="Share of active members, in basis points, that yes votes must exceed.")
+@click.option("--voting-period", type=click.IntRange(1), default=DEFAULT_VOTING_PERIOD, show_default=True,
+              help="Seconds a proposal stays open.")
+@click.option("--force", is_flag=True,
+              help="Deploy although this chain has a live registry; the old one stays recorded and verifiable.")
+@rpc_options
+@account_options
+@pass_settings
+def deploy_command(settings: Settings, founders, quorum_bps, voting_period, force):
+    """Deploy the registry with its founding brands and record it for this chain. Refused when
+    the chain already has a live registry, unless --force.
+
+    Example: luxpass deploy --founder 'Maison Aurel:AUR:0x…' --founder 'Casa Vellutti:VEL:0x…' --account deployer"""
+    settings.emit(deploy(settings.chain, list(founders), quorum_bps, voting_period, force))
+
+
+@cli.group()
+def brand():
+    """Member brands and the council's votes."""
+
+
+@brand.command("list")
+@rpc_options
+@pass_settings
+def brand_list(settings: Settings):
+    """Every brand with its status and collection."""
+    brands = settings.consortium.brands()
+    settings.emit(brands, "\n".join(f"{b.brand_id}  {b.name:<24} {cli_name(b.status):<10} {b.collection}  "
+                                    f"council {b.council}" for b in brands))
+
+
+@brand.command("show")
+@click.argument("brand_ref", metavar="BRAND")
+@rpc_options
+@pass_settings
+def brand_show(settings: Settings, brand_ref):
+    """One brand by name, id or collection address."""
+    settings.emit(settings.consortium.brand(brand_ref))
+
+
+BRAND_ACTIONS = [ProposalKind.ADMIT, ProposalKind.SUSPEND, ProposalKind.REINSTATE, ProposalKind.REMOVE]
+
+
+@brand.command("propose")
+@click.argument("action", type=EnumChoice(ProposalKind, BRAND_ACTIONS))
+@click.argument("target", metavar="NAME|BRAND")
+@click.option("--symbol", help="Token symbol of the brand to admit.")
+@click.option("--council", type=Address("council"), help="Council (governance and admin) address of the brand to admit.")
+@rpc_options
+@account_options
+@pass_settings
+def brand_propose(settings: Settings, action, target, symbol, council):
+    """Propose to admit a brand (NAME) or to suspend, reinstate or remove one (BRAND)."""
+    if action == ProposalKind.ADMIT:
+        if not symbol or not council:
+            raise click.UsageError("admit needs --symbol and --council")
+        proposal = settings.consortium.propose_admission(target, symbol, council)
+    else:
+        if symbol or council:
+            raise click.UsageError(f"{cli_name(action)} takes no --symbol or --council")
+        proposal = settings.consortium.propose_brand_status(target, action)
+    settings.emit(proposal)
+
+
+@brand.command("vote")
+@click.argument("proposal_id", type=click.IntRange(1))
+@click.option("--yes/--no", "support", required=True, help="Vote for or against.")
+@rpc_options
+@account_options
+@pass_settings
+def brand_vote(settings: Settings, proposal_id, support):
+    """Cast your brand's vote; the proposal executes when it passes the quorum."""
+    settings.emit(settings.consortium.vote(proposal_id, support))
+
+
+@brand.command("proposals")
+@rpc_options
+@pass_settings
+def brand_proposals(settings: Settings):
+    """Every proposal with its state and votes."""
+    proposals = settings.consortium.proposals()
+    settings.emit(proposals, "\n".join(
+        f"{p.proposal_id}  {cli_name(p.kind):<10} {cli_name(p.state):<9} yes {p.yes} no {p.no}  "
+        f"{p.name or p.account or 'brand ' + str(p.brand_id)}" for p in proposals) or "no proposals")
+
+
+@cli.command("accredit")
+@click.argument("account_address", metavar="ACCOUNT", type=Address("account"))
+@click.option("--as", "as_", type=EnumChoice(Accreditation), required=True, help="The accreditation proposed.")
+@click.option("--revoke", is_flag=True, help="Propose to revoke the accreditation instead.")
+@rpc_options
+@account_options
+@pass_settings
+def accredit(settings: Settings, account_address, as_, revoke):
+    """Propose to accredit (or revoke) a reseller, marketplace or auditor; members vote on it."""
+    settings.emit(settings.consortium.propose_accreditation(account_address, as_, not revoke))
