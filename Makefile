@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither test fuzz bench bench-targets demo clean geth test-net bench-net
+.PHONY: setup build browser slither lint-imports test fuzz bench bench-targets demo clean geth test-net bench-net
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -46,7 +46,11 @@ browser:
 slither: setup
 	$(BIN)/python tools/slither_gate.py
 
-test: build browser slither
+# The package's layers import one way (pyproject.toml [tool.importlinter], ARCHITECTURE.md).
+lint-imports: setup
+	$(BIN)/lint-imports
+
+test: build browser slither lint-imports
 	$(BIN)/pytest tests
 
 # The invariant state machine with many thousands of steps; prints its figures.
