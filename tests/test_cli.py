@@ -84,7 +84,16 @@ def test_forged_certificate_exits_3(lux, certificate, tmp_path):
     data["record"]["model"] = "Birkin"
     forged = tmp_path / "forged.json"
     forged.write_text(json.dumps(data))
-    assert "NOT AUTHENTIC" in lux("verify", forged, expect=3).stdout
+    refused = lux("verify", forged, expect=3)
+    assert "NOT AUTHENTIC" in refused.stdout
+    assert error_line(refused) == "error: not authentic: the certificate's record and salt do not match the " \
+                                  "passport's commitment (forged or altered)"
+
+
+def test_a_usage_error_is_one_line_with_the_fix(lux):
+    assert error_line(lux("transfer", "--brand", "1", "--id", "1", expect=2)) == "error: pass --to NEW_OWNER"
+    line = error_line(lux("verify", "--collection", "Maison Aurel", "--id", "1", expect=2))
+    assert "Invalid value for '--collection'" in line and "pass --brand 'Maison Aurel'" in line
 
 
 @pytest.mark.parametrize("args, problem, code", [

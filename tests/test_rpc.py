@@ -1,0 +1,50 @@
+"""The one raw JSON-RPC helper: a node's error answer is decoded once, a revert into its custom
+error, anything else into NodeRefused naming what was asked; results pass through."""
+import pytest
+from eth_utils import keccak
+from luxpass.chain import rpc
+from luxpass.errors import ContractRevert
+
+UNKNOWN_BATCH = "0x" + (keccak(text="PassportUnknownBatch(bytes32)")[:4] + b"\x11" * 32).hex()
+
+
+class Node:
+    """A node that gives one canned answer and remembers what it was asked."""
+
+    def __init__(self, answer: dict):
+        self.answer, self.asked = answer, []
+        self.provider = self
+
+    def make_request(self, method, params):
+        self.asked.append((method, params))
+        return self.answer
+
+
+def test_a_result_passes_through_and_a_call_is_sent_as_asked():
+    node = Node({"result": "0x" + "ab" * 4})
+    assert rpc.call(node, "0x" + "22" * 20, b"\x01\x02", 7, gas=100) == b"\xab" * 4
+    assert node.asked == [("eth_call", [{"data": "0x0102", "to": "0x" + "22" * 20, "gas": "0x64"}, "0x7"])]
+
+
+@pytest.mark.parametrize("data", [UNKNOWN_BATCH, {"data": UNKNOWN_BATCH}, {"0xabc": {"return": UNKNOWN_BATCH}}])
+def test_a_revert_in_any_shape_is_raised_as_its_custom_error(data):
+    node = Node({"error": {"code": 3, "message": "execution reverted", "data": data}})
+    with pytest.raises(ContractRevert) as refused:
+        rpc.call(node, "0x" + "22" * 20, b"")
+    assert refused.value.name == "PassportUnknownBatch"
+
+
+@pytest.mark.parametrize("error", [{"code": -32000, "message": "out of gas"}, {"message": "out of gas", "data": "0x"},
+                                   "out of gas"])
+def test_any_other_refusal_names_what_was_asked_and_the_fix(error):
+    node = Node({"error": error})
+    with pytest.raises(rpc.NodeRefused) as refused:
+        rpc.request(node, "eth_getLogs", [{}], "the log query", fix="ask another node")
+    assert str(refused.value) == "the node refused the log query: out of gas; ask another node"
+    assert refused.value.exit_code == 1
+
+
+def test_an_error_of_a_method_other_than_eth_call_is_never_read_as_a_revert():
+    node = Node({"error": {"message": "pruned", "data": UNKNOWN_BATCH}})
+    with pytest.raises(rpc.NodeRefused, match="the node refused eth_getBlockByNumber: pruned"):
+        rpc.request(node, "eth_getBlockByNumber", ["0x1", False])
