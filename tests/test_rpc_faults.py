@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from fault_proxy import FaultProxy
 
-from luxpass.chain import connection as chain_module
+from luxpass.chain import rpc as rpc_module
 from luxpass.chain import node
 from luxpass.chain.accounts import dev_account
-from luxpass.chain.connection import Chain, NodeUnavailable, RawCall
+from luxpass.chain.connection import Chain, RawCall
+from luxpass.chain.rpc import NodeUnavailable
 from luxpass.cli import cli
 from luxpass.onchain.collection import Collection
 
@@ -24,7 +25,7 @@ NO_MINING_PORT = 8813
 @pytest.fixture(autouse=True)
 def short_timeouts(monkeypatch):
     monkeypatch.setenv("LUXPASS_RPC_TIMEOUT", "0.5")
-    monkeypatch.setattr(chain_module, "RPC_BACKOFF", 0.05)
+    monkeypatch.setattr(rpc_module, "RPC_BACKOFF", 0.05)
 
 
 def every_other_request(kinds):
@@ -65,7 +66,7 @@ def test_a_node_that_stays_down_fails_clearly_within_bounds(rpc_url, consortium)
             reader.w3.eth.block_number
         assert time.monotonic() - started < 5
         assert "run the same command again" in failed.value.fix
-        assert proxy.faults["502"] == chain_module.RPC_ATTEMPTS
+        assert proxy.faults["502"] == rpc_module.RPC_ATTEMPTS
 
 
 def test_cli_names_the_failure_in_one_line(rpc_url, consortium):

@@ -1,5 +1,4 @@
 """A connection to one EVM JSON-RPC node and the account that signs on it."""
-import os
 import sys
 import time
 from contextlib import contextmanager
@@ -8,7 +7,7 @@ from typing import Callable
 
 import requests
 from eth_account.signers.local import LocalAccount
-from web3 import HTTPProvider, Web3
+from web3 import Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.exceptions import (
     ContractCustomError,
@@ -21,14 +20,12 @@ from web3.exceptions import (
 
 from ..errors import LuxpassError
 from . import artifacts, rpc
+from .rpc import RPC_ATTEMPTS, NodeUnavailable, RetryingProvider
 from .accounts import require_signer
 
 DEFAULT_RPC_URL = "http://127.0.0.1:8545"
 DEV_CHAIN_IDS = {31337, 1337}
 MAX_TX_GAS = 16_777_216  # EIP-7825: the per-transaction gas cap of public chains
-RPC_ATTEMPTS = 5  # per JSON-RPC request, for transient failures
-RPC_BACKOFF = 0.25  # seconds before the first retry, doubled at each one
-TRANSIENT_HTTP = {429, 500, 502, 503, 504}
 NONCE_ATTEMPTS = 3
 # EVM targets oldest first, and the creation code that needs each: PUSH0 STOP; PUSH1 0 x3 MCOPY STOP.
 EVM_TARGETS = ("london", "paris", "shanghai", "cancun")
@@ -50,45 +47,6 @@ class RawCall:
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-class NodeUnavailable(LuxpassError):
-    def __init__(self, rpc_url: str, method: str, attempts: int, reason: str):
-        self.reason = reason
-        super().__init__(f"the node at {rpc_url} failed {method} {attempts} time(s) ({reason})",
-                         "check the node, then run the same command again: nothing already sent is sent twice")
-
-
-class RetryingProvider(HTTPProvider):
-    """Retries transient failures (connection lost, no answer in time, HTTP 429 and 5xx) with
-    backoff, a bounded number of times. Resending eth_sendRawTransaction is safe: the same signed
-    bytes carry the same nonce, so the node executes them at most once."""
-
-    def __init__(self, rpc_url: str, log: Callable[[str], None], attempts: int = RPC_ATTEMPTS):
-        timeout = float(os.environ.get("LUXPASS_RPC_TIMEOUT", "30"))
-        super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
-        self.log, self.attempts, self.timeout = log, attempts, timeout
-
-    def make_request(self, method, params):
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return super().make_request(method, params)
-            except (requests.ConnectionError, requests.Timeout, requests.HTTPError) as exc:
-                reason = self._transient(exc)
-                if reason is None:
-                    raise
-                if attempt == self.attempts:
-                    raise NodeUnavailable(self.endpoint_uri, method, attempt, reason) from None
-                self.log(f"node: {reason} on {method}; retry {attempt} of {self.attempts - 1}")
-                time.sleep(RPC_BACKOFF * 2 ** (attempt - 1))
-
-    def _transient(self, exc: Exception) -> str | None:
-        if isinstance(exc, requests.Timeout):
-            return f"no answer within {self.timeout:g} s"
-        if isinstance(exc, requests.HTTPError):
-            status = exc.response.status_code if exc.response is not None else None
-            return f"HTTP {status}" if status in TRANSIENT_HTTP else None
-        return "connection failed"
 
 
 class NonceConflict(Exception):

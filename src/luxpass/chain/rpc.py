@@ -1,9 +1,62 @@
-"""The one way to send a raw JSON-RPC request, for what web3's layers would slow down or hide:
-hand-encoded calls of bulk jobs and audits, light receipts, logs, block hashes. A node's error
-answer is decoded here, once: a contract's revert into its custom error (ContractRevert), any
-other refusal into NodeRefused, naming what was asked."""
-from . import artifacts
+"""JSON-RPC to one node: the transport that retries transient failures, and the one way to send
+a raw request, for what web3's layers would slow down or hide (hand-encoded calls of bulk jobs and
+audits, light receipts, logs, block hashes). A node's error answer is decoded here, once: a
+contract's revert into its custom error (ContractRevert), any other refusal into NodeRefused,
+naming what was asked."""
+import os
+import time
+from typing import Callable
+
+import requests
+from web3 import HTTPProvider
+
 from ..errors import LuxpassError
+from . import artifacts
+
+RPC_ATTEMPTS = 5  # per JSON-RPC request, for transient failures
+RPC_BACKOFF = 0.25  # seconds before the first retry, doubled at each one
+TRANSIENT_HTTP = {429, 500, 502, 503, 504}
+
+
+class NodeUnavailable(LuxpassError):
+    """The node did not answer, after the retries of transient failures."""
+
+    def __init__(self, rpc_url: str, method: str, attempts: int, reason: str):
+        self.reason = reason
+        super().__init__(f"the node at {rpc_url} failed {method} {attempts} time(s) ({reason})",
+                         "check the node, then run the same command again: nothing already sent is sent twice")
+
+
+class RetryingProvider(HTTPProvider):
+    """Retries transient failures (connection lost, no answer in time, HTTP 429 and 5xx) with
+    backoff, a bounded number of times. Resending eth_sendRawTransaction is safe: the same signed
+    bytes carry the same nonce, so the node executes them at most once."""
+
+    def __init__(self, rpc_url: str, log: Callable[[str], None], attempts: int = RPC_ATTEMPTS):
+        timeout = float(os.environ.get("LUXPASS_RPC_TIMEOUT", "30"))
+        super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+        self.log, self.attempts, self.timeout = log, attempts, timeout
+
+    def make_request(self, method, params):
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return super().make_request(method, params)
+            except (requests.ConnectionError, requests.Timeout, requests.HTTPError) as exc:
+                reason = self._transient(exc)
+                if reason is None:
+                    raise
+                if attempt == self.attempts:
+                    raise NodeUnavailable(self.endpoint_uri, method, attempt, reason) from None
+                self.log(f"node: {reason} on {method}; retry {attempt} of {self.attempts - 1}")
+                time.sleep(RPC_BACKOFF * 2 ** (attempt - 1))
+
+    def _transient(self, exc: Exception) -> str | None:
+        if isinstance(exc, requests.Timeout):
+            return f"no answer within {self.timeout:g} s"
+        if isinstance(exc, requests.HTTPError):
+            status = exc.response.status_code if exc.response is not None else None
+            return f"HTTP {status}" if status in TRANSIENT_HTTP else None
+        return "connection failed"
 
 
 class NodeRefused(LuxpassError):

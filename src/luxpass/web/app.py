@@ -25,7 +25,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..chain.connection import Chain, NodeUnavailable
+from ..chain.connection import Chain
+from ..chain.rpc import NodeUnavailable
 from ..errors import InputError, LuxpassError
 from ..gs1 import DigitalLink
 from ..onchain import chip
