@@ -11,7 +11,7 @@ from luxpass.chain.accounts import dev_address
 from luxpass.checks.resales import resale_figures
 from luxpass.checks.history import history
 from luxpass.errors import ContractRevert
-from luxpass.onchain.consent import Signed, check_consent, sign_resale_consent, typed_data_digest
+from luxpass.onchain.consent import ConsentCheck, Signed, check_consent, sign_resale_consent, typed_data_digest
 from luxpass.onchain.registry import Consortium
 from luxpass.results import Accreditation, Status
 
@@ -79,10 +79,10 @@ def test_library_checks_a_consent_exactly_as_the_contract(as_account, sold, rese
     consent = (int(message["chainId"]), message["collection"], sold, message["reseller"], message["buyer"],
                bytes.fromhex(message["termsHash"][2:]), int(message["nonce"]), int(message["deadline"]))
     assert alice.chain.call(alice.contract.functions.consentDigest(consent)) == signed.digest
-    assert check_consent(alice, signed) == ("ok", f"signed by the owner {signer(ALICE).address}")
+    assert check_consent(alice, signed) == ConsentCheck(True, None, f"signed by the owner {signer(ALICE).address}")
     forged = Signed(signed.kind, {**signed.typed_data, "message": {**message, "deadline": 2**41}}, signed.signature,
                     signed.signer)
-    assert check_consent(alice, forged)[0] == "PassportConsentNotOwner"
+    assert check_consent(alice, forged).error == "PassportConsentNotOwner"
 
 
 def _typed_data_file(as_account, sold, tmp_path):

@@ -179,10 +179,8 @@ def consent_check(settings: Settings, consent_file):
     would be accepted, 3 when not, with the reason."""
     signed = consent.Signed.load(consent_file)
     target = Collection(settings.chain, signed.typed_data["domain"]["verifyingContract"])
-    verdict, reason = consent.check_consent(target, signed)
-    valid = verdict == "ok"
-    settings.emit_check({"valid": valid, "error": None if valid else verdict, "reason": reason}, valid,
-                        f"the consent would be refused ({verdict}: {reason})")
+    check = consent.check_consent(target, signed)
+    settings.emit_check(check, check.valid, f"the consent would be refused ({check.error}: {check.reason})")
 
 
 @cli.command("disclose")

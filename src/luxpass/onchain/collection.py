@@ -40,6 +40,14 @@ class Recorded:
     details_salt: str | None = None
 
 
+@dataclass
+class Recovery:
+    passport_id: str
+    pending: bool
+    new_owner: str | None
+    ready_at: str | None  # UTC
+
+
 class SerialLedger:
     """The serials a brand already issued in one collection, kept on this machine: the chain holds
     only commitments, so it cannot tell that two passports are of one product. A repeat is refused
@@ -221,10 +229,10 @@ class Collection:
         new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id))
         return new_owner, ready_at
 
-    def recovery_of(self, passport_id: int) -> dict:
+    def recovery_of(self, passport_id: int) -> "Recovery":
         new_owner, ready_at = self.pending_recovery(passport_id)
-        return {"passport_id": passport_hex(passport_id), "pending": ready_at != 0,
-                "new_owner": new_owner if ready_at else None, "ready_at": utc(ready_at) if ready_at else None}
+        return Recovery(passport_hex(passport_id), ready_at != 0, new_owner if ready_at else None,
+                        utc(ready_at) if ready_at else None)
 
     def owner_of(self, passport_id: int) -> str:
         return self.chain.call(self.contract.functions.ownerOf(passport_id))
@@ -236,6 +244,13 @@ class Collection:
     def passports_state(self, passport_ids: list[int]) -> tuple[list[bool], list[str], list[int]]:
         """For each passport: whether it exists, its owner and its status."""
         return self.chain.call(self.contract.functions.passportsState(passport_ids))
+
+    def nonce(self, passport_id: int) -> int:
+        """The passport's signature nonce: a move or a revocation voids what was signed before."""
+        return self.chain.call(self.contract.functions.nonces(passport_id))
+
+    def consent_used(self, digest: bytes) -> bool:
+        return self.chain.call(self.contract.functions.isConsentUsed(digest))
 
     def chip_claim_open(self, passport_id: int) -> bool:
         return self.chain.call(self.contract.functions.chipClaimOpen(passport_id))

@@ -162,7 +162,7 @@ def sign_resale_consent(collection: Collection, passport_id: int, buyer: str | N
         "reseller": parse_address(reseller, "reseller") if reseller else ZERO_ADDRESS,
         "buyer": parse_address(buyer, "buyer") if buyer else ZERO_ADDRESS,
         "termsHash": "0x" + terms_commitment(terms, salt).hex(),
-        "nonce": collection.chain.call(collection.contract.functions.nonces(passport_id)),
+        "nonce": collection.nonce(passport_id),
         "deadline": deadline,
     }
     _require_owner(collection, passport_id)
@@ -172,7 +172,7 @@ def sign_resale_consent(collection: Collection, passport_id: int, buyer: str | N
 def sign_permit(collection: Collection, passport_id: int, spender: str, deadline: int) -> Signed:
     _require_owner(collection, passport_id)
     message = {"spender": parse_address(spender, "spender"), "tokenId": passport_id,
-               "nonce": collection.chain.call(collection.contract.functions.nonces(passport_id)), "deadline": deadline}
+               "nonce": collection.nonce(passport_id), "deadline": deadline}
     return _sign(collection, "Permit", message)
 
 
@@ -180,7 +180,7 @@ def sign_clear_request(collection: Collection, passport_id: int, deadline: int) 
     """The reporter's request to clear the current report; it names the report by the nonce the
     report set, so it cannot clear a later one."""
     message = {"tokenId": passport_id,
-               "reportNonce": collection.chain.call(collection.contract.functions.nonces(passport_id)),
+               "reportNonce": collection.nonce(passport_id),
                "deadline": deadline}
     return _sign(collection, "ClearReport", message)
 
@@ -201,9 +201,21 @@ def recover_signer(signed: Signed) -> str:
         return ZERO_ADDRESS
 
 
-def check_consent(collection: Collection, signed: Signed) -> tuple[str, str]:
-    """Check a resale consent off chain exactly as the contract does; returns ("ok" or the
-    contract's error name, a reason)."""
+@dataclass
+class ConsentCheck:
+    valid: bool
+    error: str | None  # the contract's error name (or TermsAltered, NotAConsent) when not valid
+    reason: str
+
+
+def check_consent(collection: Collection, signed: Signed) -> ConsentCheck:
+    """Check a resale consent off chain exactly as the contract does."""
+    verdict, reason = _consent_verdict(collection, signed)
+    return ConsentCheck(verdict == "ok", None if verdict == "ok" else verdict, reason)
+
+
+def _consent_verdict(collection: Collection, signed: Signed) -> tuple[str, str]:
+    """("ok" or the contract's error name, a reason)."""
     message = signed.message
     chain = collection.chain
     if signed.kind != "ResaleConsent":
@@ -225,11 +237,11 @@ def check_consent(collection: Collection, signed: Signed) -> tuple[str, str]:
     # the next block, the earliest a resale can land in, is at least one second later than the latest
     if chain.w3.eth.get_block("latest")["timestamp"] + 1 > int(message["deadline"]):
         return "PassportConsentExpired", f"the consent expired at {utc(int(message['deadline']))}"
-    if chain.call(collection.contract.functions.isConsentUsed(signed.digest)):
+    if collection.consent_used(signed.digest):
         return "PassportConsentUsed", "this consent was already used"
     token = int(message["tokenId"])
     owner = collection.owner_of(token)
-    nonce = chain.call(collection.contract.functions.nonces(token))
+    nonce = collection.nonce(token)
     if int(message["nonce"]) != nonce:
         return "PassportConsentStale", "the passport moved, or its owner revoked signatures, since the consent was signed"
     reseller = parse_address(message["reseller"])
@@ -274,12 +286,12 @@ def submit_resale(collection: Collection, signed: Signed, buyer: str | None) -> 
     buyer = parse_address(buyer, "buyer") if buyer else named
     if buyer is None:
         raise InputError("the consent allows any buyer, so the buyer must be named", "pass --to BUYER")
-    if collection.chain.call(collection.contract.functions.isConsentUsed(signed.digest)):
+    if collection.consent_used(signed.digest):
         return ResaleResult(passport_hex(token), "already-done", collection.owner_of(token),
                             collection.chain.address, None)
-    verdict, reason = check_consent(collection, signed)
-    if verdict != "ok":
-        raise LuxpassError(f"the consent is refused ({verdict}): {reason}", "ask the seller for a new consent")
+    check = check_consent(collection, signed)
+    if not check.valid:
+        raise LuxpassError(f"the consent is refused ({check.error}): {check.reason}", "ask the seller for a new consent")
     refuse_self_transfer(collection.owner_of(token), buyer)
     consent = (int(message["chainId"]), parse_address(message["collection"]), token,
                parse_address(message["reseller"]), parse_address(message["buyer"]),
@@ -298,9 +310,9 @@ def submit_permit(collection: Collection, signed: Signed, to: str) -> Recorded:
         raise InputError(f"the file holds a {signed.kind}, not a permit", "pass a permit file")
     token, spender = int(message["tokenId"]), parse_address(message["spender"])
     chain = collection.chain
-    if chain.call(collection.contract.functions.isConsentUsed(signed.digest)):
+    if collection.consent_used(signed.digest):
         raise LuxpassError(f"this permit for {passport_hex(token)} was already used", "ask the owner for a new one")
-    nonce = chain.call(collection.contract.functions.nonces(token))
+    nonce = collection.nonce(token)
     if int(message["nonce"]) != nonce:
         raise LuxpassError(f"the permit was signed before passport {passport_hex(token)} last moved "
                            f"(nonce {message['nonce']}, now {nonce})", "ask the owner for a new one")
