@@ -142,7 +142,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// @inheritdoc IBrandPassport
     function commitBatch(bytes32 root) external onlyRole(MINTER_ROLE) {
         _requireBrandActive();
-        if (root == bytes32(0)) revert PassportInvalidCommitment();
+        if (root == bytes32(0)) revert PassportInvalidBatchRoot();
         if (_batchCommittedAt[root] != 0) revert PassportBatchAlreadyCommitted(root);
         _batchCommittedAt[root] = block.timestamp;
         emit BatchCommitted(root, msg.sender);
@@ -234,9 +234,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (block.timestamp > deadline) revert PassportRequestExpired(deadline);
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, reportNonce, deadline)));
-        if (_usedDigests[digest]) revert PassportConsentUsed(digest);
+        if (_usedDigests[digest]) revert PassportClearRequestUsed(digest);
         if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
-            revert PassportNotStatusReporter(tokenId, msg.sender);
+            revert PassportClearRequestNotReporter(tokenId);
         }
         _usedDigests[digest] = true;
         p.statusReporter = address(0);
@@ -625,7 +625,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             revert AccessControlUnauthorizedAccount(msg.sender, MINTER_ROLE);
         }
         _requireBrandActive();
-        if (chip == address(0)) revert PassportNoChip(tokenId);
+        if (chip == address(0)) revert PassportInvalidChip(chip);
         p = _passports[tokenId];
     }
 

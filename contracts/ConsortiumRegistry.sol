@@ -352,7 +352,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             revert RegistryInvalidBrand(name, symbol, council);
         }
         if (!_isNormalised(bytes(name))) revert RegistryNameNotNormalised(name);
-        if (!_isNormalised(bytes(symbol))) revert RegistryNameNotNormalised(symbol);
+        if (!_isNormalised(bytes(symbol))) revert RegistrySymbolNotNormalised(symbol);
         if (_nameTaken[_nameKey(name)]) revert RegistryBrandNameTaken(name);
         if (_symbolTaken[_nameKey(symbol)]) revert RegistryBrandSymbolTaken(symbol);
         if (_brandIdOfCouncil[council] != 0) revert RegistryCouncilTaken(council);

@@ -180,6 +180,16 @@ interface IBrandPassport is IERC4494 {
     error PassportClearRequestStale(uint256 tokenId, uint256 reportNonce, uint256 currentNonce);
     /// @notice Thrown by `resell` when the consent names another reseller than the sender.
     error PassportConsentWrongReseller(address reseller);
+    /// @notice Thrown by `commitBatch` when the batch root is zero.
+    error PassportInvalidBatchRoot();
+    /// @notice Thrown by `bindChip` and `rebindChip` when the chip address is zero.
+    /// @param chip The chip address given.
+    error PassportInvalidChip(address chip);
+    /// @notice Thrown by `clearReportFor` when the clear request was already used.
+    /// @param digest The request's EIP-712 digest.
+    error PassportClearRequestUsed(bytes32 digest);
+    /// @notice Thrown by `clearReportFor` when the request is not signed by the owner who made the report.
+    error PassportClearRequestNotReporter(uint256 tokenId);
 
     /// @notice Set once by the registry, right after it cloned this collection.
     function initialize(uint256 brandId, string calldata name, string calldata symbol, address admin) external;

@@ -84,8 +84,10 @@ interface IConsortiumRegistry {
     error RegistryBrandNameTaken(string name);
     /// @notice Thrown when a brand symbol is already a member's symbol (compared without regard to ASCII case).
     error RegistryBrandSymbolTaken(string symbol);
-    /// @notice Thrown when a name or symbol has a leading, trailing or double space or a control character.
+    /// @notice Thrown when a brand name has a leading, trailing or double space or a control character.
     error RegistryNameNotNormalised(string name);
+    /// @notice Thrown when a brand symbol has a leading, trailing or double space or a control character.
+    error RegistrySymbolNotNormalised(string symbol);
     error RegistryCouncilTaken(address council);
     error RegistryInvalidBrand(string name, string symbol, address council);
     error RegistryInvalidAccount(address account);
