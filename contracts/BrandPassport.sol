@@ -10,6 +10,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
 import {IERC4494} from "../interfaces/IERC4494.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {PassportRecords} from "./libraries/PassportRecords.sol";
 
 /// @title BrandPassport
 /// @notice One brand's passport collection, created by the ConsortiumRegistry as a clone of
@@ -55,6 +56,8 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 ///   owner's signed request; destroyed is final.
 /// tests/contracts/test_invariants.py checks these after every step of random sequences.
 contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
+    using PassportRecords for Passport;
+
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
     bytes32 public constant RETAILER_ROLE = keccak256("RETAILER_ROLE");
     bytes32 public constant SERVICE_ROLE = keccak256("SERVICE_ROLE");
@@ -170,7 +173,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (!_mayRecord(msg.sender, kind)) revert PassportMissingRole(msg.sender, kind);
         _requireBrandActive();
         Passport storage p = _passports[tokenId];
-        bytes32 head = _fold(p, owner, abi.encode(RecordType.Lifecycle, uint8(kind), detailsHash, msg.sender));
+        bytes32 head = p.recordLifecycle(owner, kind, detailsHash, msg.sender);
         emit LifecycleRecorded(tokenId, kind, detailsHash, msg.sender, head);
     }
 
@@ -403,7 +406,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function passport(uint256 tokenId) external view returns (Passport memory p) {
         address owner = _requireOwned(tokenId);
         p = _passports[tokenId];
-        (p.head, p.records) = _latest(_passports[tokenId], owner);
+        (p.head, p.records) = _passports[tokenId].latest(owner);
     }
 
     /// @inheritdoc IBrandPassport
@@ -457,7 +460,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         records = new uint32[](tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            if (owner != address(0)) (head[i], records[i]) = _latest(_passports[tokenIds[i]], owner);
+            if (owner != address(0)) (head[i], records[i]) = _passports[tokenIds[i]].latest(owner);
         }
     }
 
@@ -571,8 +574,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             super._update(to, tokenId, auth);
             if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
                 p.sold = true;
-                bytes32 claimed = _append(p, bytes32(0), 0,
-                    abi.encode(RecordType.Ownership, from, to, uint8(TransferKind.FirstSale), msg.sender));
+                bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, msg.sender);
                 emit OwnershipRecorded(tokenId, from, to, TransferKind.FirstSale, msg.sender, claimed);
             }
             return from;
@@ -597,7 +599,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
         p.chipClaimOpen = false;
-        bytes32 head = _fold(p, from, abi.encode(RecordType.Ownership, from, to, uint8(kind), msg.sender));
+        bytes32 head = p.recordOwnership(from, to, kind, msg.sender);
         super._update(to, tokenId, auth);
         emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
     }
@@ -660,37 +662,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function _setStatus(uint256 tokenId, Passport storage p, Status status) private {
         Status previous = p.status;
         p.status = status;
-        bytes32 head = _fold(p, _ownerOf(tokenId), abi.encode(RecordType.Status, uint8(status), msg.sender));
+        bytes32 head = p.recordStatus(_ownerOf(tokenId), status, msg.sender);
         emit StatusChanged(tokenId, previous, status, msg.sender, head);
-    }
-
-    /// @dev Fold `record` into the head of a passport owned by `owner`.
-    function _fold(Passport storage p, address owner, bytes memory record) private returns (bytes32) {
-        (bytes32 head, uint32 records) = _latest(p, owner);
-        return _append(p, head, records, record);
-    }
-
-    function _append(Passport storage p, bytes32 head, uint32 records, bytes memory record)
-        private
-        returns (bytes32 next)
-    {
-        next = keccak256(abi.encodePacked(head, record));
-        p.head = next;
-        p.records = records + 1;
-    }
-
-    /// @dev The head and record count, with a plain mint's implied record resolved: while it is
-    /// a passport's only record, its owner is the one it was minted to.
-    function _latest(Passport storage p, address owner) private view returns (bytes32 head, uint32 records) {
-        head = p.head;
-        if (head != bytes32(0)) return (head, p.records);
-        head = keccak256(
-            abi.encodePacked(
-                bytes32(0),
-                abi.encode(RecordType.Ownership, address(0), owner, uint8(TransferKind.Mint), address(0))
-            )
-        );
-        return (head, 1);
     }
 
     function _mayRecord(address account, EventKind kind) private view returns (bool) {
