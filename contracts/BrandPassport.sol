@@ -441,14 +441,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         verdicts = new bytes(tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            Screening verdict = Screening.Authentic;
-            if (owner == address(0)) verdict = Screening.NoSuchPassport;
-            else if (_passports[tokenIds[i]].status != Status.Active) {
-                verdict = Screening(uint8(_passports[tokenIds[i]].status) + 1);
-            } else if (checkSellers && sellers[i] != owner) {
-                verdict = Screening.SellerNotOwner;
-            } else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) {
-                verdict = Screening.RecoveryPending;
+            Screening verdict =
+                owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(_passports[tokenIds[i]].status);
+            if (verdict == Screening.Authentic) {
+                if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
+                else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) verdict = Screening.RecoveryPending;
             }
             verdicts[i] = bytes1(uint8(verdict));
         }
@@ -664,6 +661,15 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         p.status = status;
         bytes32 head = p.recordStatus(_ownerOf(tokenId), status, msg.sender);
         emit StatusChanged(tokenId, previous, status, msg.sender, head);
+    }
+
+    /// @dev The verdict a status gives, member by member: reordering `Status` or `Screening`
+    /// cannot change what a status screens as.
+    function _statusVerdict(Status status) private pure returns (Screening) {
+        if (status == Status.Lost) return Screening.Lost;
+        if (status == Status.Stolen) return Screening.Stolen;
+        if (status == Status.Destroyed) return Screening.Destroyed;
+        return Screening.Authentic;
     }
 
     function _mayRecord(address account, EventKind kind) private view returns (bool) {
