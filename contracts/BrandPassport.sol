@@ -283,6 +283,14 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IERC4494
+    /// @dev Requirements:
+    ///
+    /// - `deadline` has not passed (PassportPermitExpired);
+    /// - the passport exists (ERC721NonexistentToken) and is Active (PassportNotTransferable);
+    /// - the permit was not used (PassportPermitUsed) and its owner signed it at the current
+    ///   nonce (PassportPermitNotOwner); ERC-1271 wallets can.
+    ///
+    /// Emits an {Approval} and a {PermitUsed} event.
     function permit(address spender, uint256 tokenId, uint256 deadline, bytes calldata signature) external {
         if (block.timestamp > deadline) revert PassportPermitExpired(deadline);
         address owner = _requireOwned(tokenId);
@@ -394,10 +402,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     // ---- views ------------------------------------------------------------------------------
 
+    /// @inheritdoc ERC721
     function name() public view override returns (string memory) {
         return _collectionName;
     }
 
+    /// @inheritdoc ERC721
     function symbol() public view override returns (string memory) {
         return _collectionSymbol;
     }
@@ -462,6 +472,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IERC4494
+    /// @dev A passport's nonce also advances on a lost or stolen report, a chip rebind and
+    /// `revokeSignatures`.
     function nonces(uint256 tokenId) external view returns (uint256) {
         return _passports[tokenId].nonce;
     }
@@ -541,10 +553,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         return _batchCommittedAt[root];
     }
 
+    /// @inheritdoc IBrandPassport
     function brandId() external view returns (uint256) {
         return _brandId;
     }
 
+    /// @inheritdoc IBrandPassport
     function registry() external view returns (address) {
         return _registry;
     }
@@ -555,6 +569,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             || hasRole(RETAILER_ROLE, account) || hasRole(SERVICE_ROLE, account);
     }
 
+    /// @inheritdoc ERC721
     function supportsInterface(bytes4 interfaceId) public view override(ERC721, AccessControl) returns (bool) {
         return interfaceId == type(IBrandPassport).interfaceId || interfaceId == type(IERC4494).interfaceId
             || super.supportsInterface(interfaceId);
