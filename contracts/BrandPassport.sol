@@ -58,10 +58,15 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     using PassportRecords for Passport;
 
+    /// @notice Mints passports, commits batches, records manufacturing events and binds chips.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+    /// @notice Makes first sales (`firstSale`, `claim`) and records store events.
     bytes32 public constant RETAILER_ROLE = keccak256("RETAILER_ROLE");
+    /// @notice Records service and repair events and binds chips.
     bytes32 public constant SERVICE_ROLE = keccak256("SERVICE_ROLE");
+    /// @notice The time from a recovery request to its completion, in which the owner can cancel it.
     uint64 public constant RECOVERY_DELAY = 7 days;
+    /// @notice After the owner cancels a recovery, how long no new request for them is accepted.
     uint64 public constant RECOVERY_COOLDOWN = 30 days;
 
     bytes32 private constant _CONSENT_TYPEHASH = keccak256(
@@ -114,6 +119,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
+    /// @param brandId_ The brand's id in the registry.
+    /// @param name_ The collection's ERC-721 name.
+    /// @param symbol_ The collection's ERC-721 symbol.
+    /// @param admin The brand's council, granted DEFAULT_ADMIN_ROLE.
     function initialize(uint256 brandId_, string calldata name_, string calldata symbol_, address admin) external {
         if (_registry != address(0)) revert PassportAlreadyInitialized();
         _registry = msg.sender;
@@ -485,19 +494,19 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function consentDigest(ResaleConsent calldata c) public view returns (bytes32) {
+    function consentDigest(ResaleConsent calldata consent) public view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
                 abi.encode(
                     _CONSENT_TYPEHASH,
-                    c.chainId,
-                    c.collection,
-                    c.tokenId,
-                    c.reseller,
-                    c.buyer,
-                    c.termsHash,
-                    c.nonce,
-                    c.deadline
+                    consent.chainId,
+                    consent.collection,
+                    consent.tokenId,
+                    consent.reseller,
+                    consent.buyer,
+                    consent.termsHash,
+                    consent.nonce,
+                    consent.deadline
                 )
             )
         );

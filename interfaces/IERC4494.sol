@@ -9,8 +9,8 @@ interface IERC4494 {
     /// @param spender The account approved.
     /// @param tokenId The token.
     /// @param deadline The last second the permit is valid.
-    /// @param sig The owner's signature of the permit.
-    function permit(address spender, uint256 tokenId, uint256 deadline, bytes memory sig) external;
+    /// @param signature The owner's signature of the permit.
+    function permit(address spender, uint256 tokenId, uint256 deadline, bytes memory signature) external;
 
     /// @notice The token's nonce, which a permit names; it advances on every transfer of `tokenId`.
     /// @param tokenId The token.
