@@ -120,7 +120,6 @@ interface IConsortiumRegistry {
     /// @notice Thrown when no brand has this id.
     /// @param brandId The id given.
     error RegistryUnknownBrand(uint256 brandId);
-    error RegistryBrandNotActive(uint256 brandId);
     /// @notice Thrown when a status proposal does not fit the brand's membership: suspend needs
     /// Active, reinstate Suspended, remove anything but Removed, and the kind must be one of those three.
     /// @param brandId The brand.

@@ -86,7 +86,6 @@ FIXES = {
     "FailedDeployment": "the registry could not create the collection; check the node and try again",
     "InsufficientBalance": "the registry lacks the balance to deploy; check the node",
     "RegistryAlreadyAttested": "this report's digest is already attested; nothing to do",
-    "RegistryBrandNotActive": "the brand is not active (suspended or removed); see `luxpass brand show`",
     "RegistryInvalidAccount": "the account address is invalid (zero); pass a real address",
     "RegistryInvalidBrand": "the brand needs a non-empty, unused name and symbol and a council address",
     "RegistryInvalidFounders": "pass at least one founder, each with a distinct name and council",
