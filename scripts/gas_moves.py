@@ -6,7 +6,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-from luxpass.accounts import dev_account
+from luxpass.chain.accounts import dev_account
 
 WEEK = 7 * 24 * 3600
 ZERO = "0x" + "00" * 20
