@@ -10,6 +10,7 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
 import {IERC4494} from "../interfaces/IERC4494.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
+import {PassportRecords} from "./libraries/PassportRecords.sol";
 
 /// @title BrandPassport
 /// @notice One brand's passport collection, created by the ConsortiumRegistry as a clone of
@@ -55,10 +56,17 @@ import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 ///   owner's signed request; destroyed is final.
 /// tests/contracts/test_invariants.py checks these after every step of random sequences.
 contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
+    using PassportRecords for Passport;
+
+    /// @notice Mints passports, commits batches, records manufacturing events and binds chips.
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+    /// @notice Makes first sales (`firstSale`, `claim`) and records store events.
     bytes32 public constant RETAILER_ROLE = keccak256("RETAILER_ROLE");
+    /// @notice Records service and repair events and binds chips.
     bytes32 public constant SERVICE_ROLE = keccak256("SERVICE_ROLE");
+    /// @notice The time from a recovery request to its completion, in which the owner can cancel it.
     uint64 public constant RECOVERY_DELAY = 7 days;
+    /// @notice After the owner cancels a recovery, how long no new request for them is accepted.
     uint64 public constant RECOVERY_COOLDOWN = 30 days;
 
     bytes32 private constant _CONSENT_TYPEHASH = keccak256(
@@ -111,6 +119,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
+    /// @param brandId_ The brand's id in the registry.
+    /// @param name_ The collection's ERC-721 name.
+    /// @param symbol_ The collection's ERC-721 symbol.
+    /// @param admin The brand's council, granted DEFAULT_ADMIN_ROLE.
     function initialize(uint256 brandId_, string calldata name_, string calldata symbol_, address admin) external {
         if (_registry != address(0)) revert PassportAlreadyInitialized();
         _registry = msg.sender;
@@ -142,7 +154,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// @inheritdoc IBrandPassport
     function commitBatch(bytes32 root) external onlyRole(MINTER_ROLE) {
         _requireBrandActive();
-        if (root == bytes32(0)) revert PassportInvalidCommitment();
+        if (root == bytes32(0)) revert PassportInvalidBatchRoot();
         if (_batchCommittedAt[root] != 0) revert PassportBatchAlreadyCommitted(root);
         _batchCommittedAt[root] = block.timestamp;
         emit BatchCommitted(root, msg.sender);
@@ -170,7 +182,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (!_mayRecord(msg.sender, kind)) revert PassportMissingRole(msg.sender, kind);
         _requireBrandActive();
         Passport storage p = _passports[tokenId];
-        bytes32 head = _fold(p, owner, abi.encode(RecordType.Lifecycle, uint8(kind), detailsHash, msg.sender));
+        bytes32 head = p.recordLifecycle(owner, kind, detailsHash, msg.sender);
         emit LifecycleRecorded(tokenId, kind, detailsHash, msg.sender, head);
     }
 
@@ -234,9 +246,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (block.timestamp > deadline) revert PassportRequestExpired(deadline);
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, reportNonce, deadline)));
-        if (_usedDigests[digest]) revert PassportConsentUsed(digest);
+        if (_usedDigests[digest]) revert PassportClearRequestUsed(digest);
         if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
-            revert PassportNotStatusReporter(tokenId, msg.sender);
+            revert PassportClearRequestNotReporter(tokenId);
         }
         _usedDigests[digest] = true;
         p.statusReporter = address(0);
@@ -280,6 +292,14 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IERC4494
+    /// @dev Requirements:
+    ///
+    /// - `deadline` has not passed (PassportPermitExpired);
+    /// - the passport exists (ERC721NonexistentToken) and is Active (PassportNotTransferable);
+    /// - the permit was not used (PassportPermitUsed) and its owner signed it at the current
+    ///   nonce (PassportPermitNotOwner); ERC-1271 wallets can.
+    ///
+    /// Emits an {Approval} and a {PermitUsed} event.
     function permit(address spender, uint256 tokenId, uint256 deadline, bytes calldata signature) external {
         if (block.timestamp > deadline) revert PassportPermitExpired(deadline);
         address owner = _requireOwned(tokenId);
@@ -391,10 +411,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     // ---- views ------------------------------------------------------------------------------
 
+    /// @inheritdoc ERC721
     function name() public view override returns (string memory) {
         return _collectionName;
     }
 
+    /// @inheritdoc ERC721
     function symbol() public view override returns (string memory) {
         return _collectionSymbol;
     }
@@ -403,7 +425,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function passport(uint256 tokenId) external view returns (Passport memory p) {
         address owner = _requireOwned(tokenId);
         p = _passports[tokenId];
-        (p.head, p.records) = _latest(_passports[tokenId], owner);
+        (p.head, p.records) = _passports[tokenId].latest(owner);
     }
 
     /// @inheritdoc IBrandPassport
@@ -438,14 +460,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         verdicts = new bytes(tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            Screening verdict = Screening.Authentic;
-            if (owner == address(0)) verdict = Screening.NoSuchPassport;
-            else if (_passports[tokenIds[i]].status != Status.Active) {
-                verdict = Screening(uint8(_passports[tokenIds[i]].status) + 1);
-            } else if (checkSellers && sellers[i] != owner) {
-                verdict = Screening.SellerNotOwner;
-            } else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) {
-                verdict = Screening.RecoveryPending;
+            Screening verdict =
+                owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(_passports[tokenIds[i]].status);
+            if (verdict == Screening.Authentic) {
+                if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
+                else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) verdict = Screening.RecoveryPending;
             }
             verdicts[i] = bytes1(uint8(verdict));
         }
@@ -457,11 +476,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         records = new uint32[](tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            if (owner != address(0)) (head[i], records[i]) = _latest(_passports[tokenIds[i]], owner);
+            if (owner != address(0)) (head[i], records[i]) = _passports[tokenIds[i]].latest(owner);
         }
     }
 
     /// @inheritdoc IERC4494
+    /// @dev A passport's nonce also advances on a lost or stolen report, a chip rebind and
+    /// `revokeSignatures`.
     function nonces(uint256 tokenId) external view returns (uint256) {
         return _passports[tokenId].nonce;
     }
@@ -473,19 +494,19 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function consentDigest(ResaleConsent calldata c) public view returns (bytes32) {
+    function consentDigest(ResaleConsent calldata consent) public view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
                 abi.encode(
                     _CONSENT_TYPEHASH,
-                    c.chainId,
-                    c.collection,
-                    c.tokenId,
-                    c.reseller,
-                    c.buyer,
-                    c.termsHash,
-                    c.nonce,
-                    c.deadline
+                    consent.chainId,
+                    consent.collection,
+                    consent.tokenId,
+                    consent.reseller,
+                    consent.buyer,
+                    consent.termsHash,
+                    consent.nonce,
+                    consent.deadline
                 )
             )
         );
@@ -541,10 +562,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         return _batchCommittedAt[root];
     }
 
+    /// @inheritdoc IBrandPassport
     function brandId() external view returns (uint256) {
         return _brandId;
     }
 
+    /// @inheritdoc IBrandPassport
     function registry() external view returns (address) {
         return _registry;
     }
@@ -555,6 +578,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             || hasRole(RETAILER_ROLE, account) || hasRole(SERVICE_ROLE, account);
     }
 
+    /// @inheritdoc ERC721
     function supportsInterface(bytes4 interfaceId) public view override(ERC721, AccessControl) returns (bool) {
         return interfaceId == type(IBrandPassport).interfaceId || interfaceId == type(IERC4494).interfaceId
             || super.supportsInterface(interfaceId);
@@ -571,8 +595,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             super._update(to, tokenId, auth);
             if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
                 p.sold = true;
-                bytes32 claimed = _append(p, bytes32(0), 0,
-                    abi.encode(RecordType.Ownership, from, to, uint8(TransferKind.FirstSale), msg.sender));
+                bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, msg.sender);
                 emit OwnershipRecorded(tokenId, from, to, TransferKind.FirstSale, msg.sender, claimed);
             }
             return from;
@@ -597,7 +620,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
         p.chipClaimOpen = false;
-        bytes32 head = _fold(p, from, abi.encode(RecordType.Ownership, from, to, uint8(kind), msg.sender));
+        bytes32 head = p.recordOwnership(from, to, kind, msg.sender);
         super._update(to, tokenId, auth);
         emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
     }
@@ -625,7 +648,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             revert AccessControlUnauthorizedAccount(msg.sender, MINTER_ROLE);
         }
         _requireBrandActive();
-        if (chip == address(0)) revert PassportNoChip(tokenId);
+        if (chip == address(0)) revert PassportInvalidChip(chip);
         p = _passports[tokenId];
     }
 
@@ -660,37 +683,17 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function _setStatus(uint256 tokenId, Passport storage p, Status status) private {
         Status previous = p.status;
         p.status = status;
-        bytes32 head = _fold(p, _ownerOf(tokenId), abi.encode(RecordType.Status, uint8(status), msg.sender));
+        bytes32 head = p.recordStatus(_ownerOf(tokenId), status, msg.sender);
         emit StatusChanged(tokenId, previous, status, msg.sender, head);
     }
 
-    /// @dev Fold `record` into the head of a passport owned by `owner`.
-    function _fold(Passport storage p, address owner, bytes memory record) private returns (bytes32) {
-        (bytes32 head, uint32 records) = _latest(p, owner);
-        return _append(p, head, records, record);
-    }
-
-    function _append(Passport storage p, bytes32 head, uint32 records, bytes memory record)
-        private
-        returns (bytes32 next)
-    {
-        next = keccak256(abi.encodePacked(head, record));
-        p.head = next;
-        p.records = records + 1;
-    }
-
-    /// @dev The head and record count, with a plain mint's implied record resolved: while it is
-    /// a passport's only record, its owner is the one it was minted to.
-    function _latest(Passport storage p, address owner) private view returns (bytes32 head, uint32 records) {
-        head = p.head;
-        if (head != bytes32(0)) return (head, p.records);
-        head = keccak256(
-            abi.encodePacked(
-                bytes32(0),
-                abi.encode(RecordType.Ownership, address(0), owner, uint8(TransferKind.Mint), address(0))
-            )
-        );
-        return (head, 1);
+    /// @dev The verdict a status gives, member by member: reordering `Status` or `Screening`
+    /// cannot change what a status screens as.
+    function _statusVerdict(Status status) private pure returns (Screening) {
+        if (status == Status.Lost) return Screening.Lost;
+        if (status == Status.Stolen) return Screening.Stolen;
+        if (status == Status.Destroyed) return Screening.Destroyed;
+        return Screening.Authentic;
     }
 
     function _mayRecord(address account, EventKind kind) private view returns (bool) {

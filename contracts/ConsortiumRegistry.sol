@@ -48,9 +48,22 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(address auditor => mapping(bytes32 digest => uint64)) private _attestedAt;
     uint256[] private _openProposals; // may hold closed ones until `_settleDefeats` prunes them
 
-    /// @param founders councils of the founding brands, with their `names` and `symbols`
-    /// @param quorumBps_ share of active members, in basis points, that yes votes must exceed:
-    /// from 5000 (a majority) to 9999
+    /// @notice Deploy the registry, its counterfeit case book and the founding brands, each
+    /// admitted with its collection.
+    /// @dev Requirements: as many names and symbols as founders (RegistryInvalidFounders); at
+    /// least two founders (RegistryTooFewFounders); a quorum from 5000 to 9999
+    /// (RegistryInvalidQuorum); a voting period above zero (RegistryInvalidVotingPeriod); an
+    /// implementation with code (RegistryInvalidImplementation); founders as `proposeAdmission`
+    /// requires of a brand (RegistryInvalidBrand, RegistryNameNotNormalised, ...).
+    ///
+    /// Emits a {BrandAdmitted} event per founder.
+    /// @param passportImplementation_ The BrandPassport implementation collections are cloned from.
+    /// @param names The founding brands' names.
+    /// @param symbols The founding brands' symbols.
+    /// @param founders The councils of the founding brands, in the order of `names` and `symbols`.
+    /// @param quorumBps_ The share of active members, in basis points, that yes votes must exceed:
+    /// from 5000 (a majority) to 9999.
+    /// @param votingPeriod_ How long a proposal stays open, in seconds.
     constructor(
         address passportImplementation_,
         string[] memory names,
@@ -118,6 +131,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         return _attestedAt[auditor][digest];
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function cases() external view returns (address) {
         return _cases;
     }
@@ -150,55 +164,68 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         return (_activeAmong(_yesVoters[proposalId]), _activeAmong(_noVoters[proposalId]));
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function proposalCount() external view returns (uint256) {
         return _proposals.length;
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function hasVoted(uint256 proposalId, uint256 brandId) external view returns (bool) {
         return _voted[proposalId][brandId];
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function brand(uint256 brandId) external view returns (Brand memory) {
         return _brand(brandId);
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function brandCount() external view returns (uint256) {
         return _brands.length;
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function brandStatus(uint256 brandId) external view returns (BrandStatus) {
         if (brandId == 0 || brandId > _brands.length) return BrandStatus.None;
         return _brands[brandId - 1].status;
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function brandIdOfCouncil(address council) external view returns (uint256) {
         return _brandIdOfCouncil[council];
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function brandIdOfCollection(address collection) external view returns (uint256) {
         return _brandIdOfCollection[collection];
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function isGenuineCollection(address collection) external view returns (bool) {
         return _brandIdOfCollection[collection] != 0;
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function activeMemberCount() external view returns (uint256) {
         return _activeMembers;
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function isAccredited(address account, Accreditation accreditation) external view returns (bool) {
         return _accredited[account][accreditation];
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function quorumBps() external view returns (uint16) {
         return _quorumBps;
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function votingPeriod() external view returns (uint64) {
         return _votingPeriod;
     }
 
+    /// @inheritdoc IConsortiumRegistry
     function passportImplementation() external view returns (address) {
         return _passportImplementation;
     }
@@ -352,7 +379,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             revert RegistryInvalidBrand(name, symbol, council);
         }
         if (!_isNormalised(bytes(name))) revert RegistryNameNotNormalised(name);
-        if (!_isNormalised(bytes(symbol))) revert RegistryNameNotNormalised(symbol);
+        if (!_isNormalised(bytes(symbol))) revert RegistrySymbolNotNormalised(symbol);
         if (_nameTaken[_nameKey(name)]) revert RegistryBrandNameTaken(name);
         if (_symbolTaken[_nameKey(symbol)]) revert RegistryBrandSymbolTaken(symbol);
         if (_brandIdOfCouncil[council] != 0) revert RegistryCouncilTaken(council);

@@ -15,6 +15,7 @@ contract CounterfeitCases is ICounterfeitCases {
     IConsortiumRegistry private immutable _registry;
     Case[] private _cases; // case id = index + 1
 
+    /// @param registry_ The registry whose accreditations and brands the cases follow.
     constructor(IConsortiumRegistry registry_) {
         _registry = registry_;
     }
@@ -68,10 +69,12 @@ contract CounterfeitCases is ICounterfeitCases {
         return _case(caseId);
     }
 
+    /// @inheritdoc ICounterfeitCases
     function caseCount() external view returns (uint256) {
         return _cases.length;
     }
 
+    /// @inheritdoc ICounterfeitCases
     function registry() external view returns (address) {
         return address(_registry);
     }

@@ -6,6 +6,8 @@ pragma solidity ^0.8.24;
 /// collection is one that this registry created for a member brand. No single key controls
 /// membership or accreditation: every change passes a vote of the active members.
 interface IConsortiumRegistry {
+    /// @notice A brand's membership: None (never admitted), Active, Suspended (no vote, no brand
+    /// records; reinstatable), Removed (final).
     enum BrandStatus {
         None,
         Active,
@@ -20,6 +22,7 @@ interface IConsortiumRegistry {
         Auditor
     }
 
+    /// @notice What a proposal changes when it carries.
     enum ProposalKind {
         AdmitBrand,
         SuspendBrand,
@@ -29,6 +32,8 @@ interface IConsortiumRegistry {
         RevokeAccreditation
     }
 
+    /// @notice A proposal's state: None (no such proposal), Open, Executed, Defeated (final)
+    /// or Expired (its voting period ended first).
     enum ProposalState {
         None,
         Open,
@@ -37,6 +42,8 @@ interface IConsortiumRegistry {
         Expired
     }
 
+    /// @notice A member brand: its name, its council (governance key and collection admin), its
+    /// passport collection and its membership.
     struct Brand {
         string name;
         address council;
@@ -63,61 +70,174 @@ interface IConsortiumRegistry {
         bool defeated;
     }
 
+    /// @notice Emitted when a brand is admitted (by a vote, or as a founder) and its collection created.
+    /// @param brandId The new brand's id.
+    /// @param name The brand's name.
+    /// @param council The brand's council.
+    /// @param collection The brand's passport collection.
     event BrandAdmitted(uint256 indexed brandId, string name, address indexed council, address indexed collection);
+    /// @notice Emitted when a vote suspends, reinstates or removes a brand.
+    /// @param brandId The brand.
+    /// @param previous Its membership before.
+    /// @param current Its membership after.
     event BrandStatusChanged(uint256 indexed brandId, BrandStatus previous, BrandStatus current);
+    /// @notice Emitted when a vote accredits an account or revokes its accreditation.
+    /// @param account The account.
+    /// @param accreditation The role.
+    /// @param accredited Whether the account now holds it.
     event AccreditationChanged(address indexed account, Accreditation indexed accreditation, bool accredited);
+    /// @notice Emitted when a member proposes a change.
+    /// @param proposalId The new proposal's id.
+    /// @param kind What it changes.
+    /// @param proposerBrandId The proposing brand.
+    /// @param brandId The brand it targets (0 for admissions and accreditations).
+    /// @param account The council to admit or the account to accredit (0 for status changes).
     event ProposalCreated(
         uint256 indexed proposalId, ProposalKind kind, uint256 indexed proposerBrandId, uint256 brandId, address account
     );
+    /// @notice Emitted for every vote, the proposer's own yes included.
+    /// @param proposalId The proposal.
+    /// @param brandId The voting brand.
+    /// @param support Whether it voted yes.
     event VoteCast(uint256 indexed proposalId, uint256 indexed brandId, bool support);
+    /// @notice Emitted when a vote carries a proposal past the quorum and its change is made.
+    /// @param proposalId The proposal.
     event ProposalExecuted(uint256 indexed proposalId);
     /// @notice Emitted when a proposal is recorded as defeated: by the no vote after which it
     /// can no longer pass, or, before a change of membership, when it could no longer pass.
+    /// @param proposalId The proposal.
     event ProposalDefeated(uint256 indexed proposalId);
+    /// @notice Emitted when an accredited auditor anchors the digest of an audit report.
+    /// @param auditor The auditor.
+    /// @param digest The report's digest.
+    /// @param chainBlock The block the report was made at.
     event AuditAttested(address indexed auditor, bytes32 indexed digest, uint256 chainBlock);
 
+    /// @notice Thrown when the caller is not the council of an active member brand, and only one may
+    /// propose or vote.
+    /// @param account The caller.
     error RegistryNotActiveMember(address account);
+    /// @notice Thrown when no brand has this id.
+    /// @param brandId The id given.
     error RegistryUnknownBrand(uint256 brandId);
-    error RegistryBrandNotActive(uint256 brandId);
+    /// @notice Thrown when a status proposal does not fit the brand's membership: suspend needs
+    /// Active, reinstate Suspended, remove anything but Removed, and the kind must be one of those three.
+    /// @param brandId The brand.
+    /// @param status Its membership.
+    /// @param kind The change proposed.
     error RegistryInvalidStatusChange(uint256 brandId, BrandStatus status, ProposalKind kind);
     /// @notice Thrown when a brand name is already a member's name (compared without regard to ASCII case).
+    /// @param name The name given.
     error RegistryBrandNameTaken(string name);
     /// @notice Thrown when a brand symbol is already a member's symbol (compared without regard to ASCII case).
+    /// @param symbol The symbol given.
     error RegistryBrandSymbolTaken(string symbol);
-    /// @notice Thrown when a name or symbol has a leading, trailing or double space or a control character.
+    /// @notice Thrown when a brand name has a leading, trailing or double space or a control character.
+    /// @param name The name given.
     error RegistryNameNotNormalised(string name);
+    /// @notice Thrown when a brand symbol has a leading, trailing or double space or a control character.
+    /// @param symbol The symbol given.
+    error RegistrySymbolNotNormalised(string symbol);
+    /// @notice Thrown when the council given is already a member brand's council.
+    /// @param council The council given.
     error RegistryCouncilTaken(address council);
+    /// @notice Thrown when a brand to admit has an empty name or symbol, or a zero council.
+    /// @param name The name given.
+    /// @param symbol The symbol given.
+    /// @param council The council given.
     error RegistryInvalidBrand(string name, string symbol, address council);
+    /// @notice Thrown by `proposeAccreditation` when the account is zero.
+    /// @param account The account given.
     error RegistryInvalidAccount(address account);
+    /// @notice Thrown when an accreditation proposal would change nothing: when proposed, or when
+    /// it carries (another proposal made the change first).
+    /// @param account The account.
+    /// @param accreditation The role.
+    /// @param accredited What the proposal would set.
     error RegistryAccreditationUnchanged(address account, Accreditation accreditation, bool accredited);
+    /// @notice Thrown when no proposal has this id.
+    /// @param proposalId The id given.
     error RegistryUnknownProposal(uint256 proposalId);
+    /// @notice Thrown by `vote` when the proposal is no longer open.
+    /// @param proposalId The proposal.
+    /// @param state Its state.
     error RegistryProposalClosed(uint256 proposalId, ProposalState state);
+    /// @notice Thrown by `vote` when the brand already voted on the proposal.
+    /// @param proposalId The proposal.
+    /// @param brandId The voting brand.
     error RegistryAlreadyVoted(uint256 proposalId, uint256 brandId);
     /// @notice Thrown by the constructor when the quorum is below 5000 (a majority) or not below 10_000.
+    /// @param quorumBps The quorum given, in basis points.
     error RegistryInvalidQuorum(uint16 quorumBps);
     /// @notice Thrown by the constructor when fewer than two founders are given.
+    /// @param founders The number of founders given.
     error RegistryTooFewFounders(uint256 founders);
+    /// @notice Thrown by the constructor when the voting period is zero.
+    /// @param votingPeriod The period given, in seconds.
     error RegistryInvalidVotingPeriod(uint64 votingPeriod);
     /// @notice Thrown by the constructor when names, symbols and founders differ in number.
     error RegistryInvalidFounders();
+    /// @notice Thrown by the constructor when the passport implementation has no code.
+    /// @param implementation The address given.
     error RegistryInvalidImplementation(address implementation);
+    /// @notice Thrown by `attest` when the caller is not an accredited auditor.
+    /// @param account The caller.
     error RegistryNotAccreditedAuditor(address account);
-    /// @notice Thrown when `auditor` already attested `digest`.
+    /// @notice Thrown by `attest` when `auditor` already attested `digest`.
+    /// @param auditor The caller.
+    /// @param digest The report's digest.
     error RegistryAlreadyAttested(address auditor, bytes32 digest);
-    /// @notice Thrown when an attestation names a block after the one that includes it (`chainBlock` > `currentBlock`).
+    /// @notice Thrown by `attest` when the attestation names a block after the one that includes it.
+    /// @param chainBlock The block named.
+    /// @param currentBlock The block that includes the attestation.
     error RegistryAttestedBlockInFuture(uint256 chainBlock, uint256 currentBlock);
 
     /// @notice Propose to admit a brand whose council (its governance and admin key) is `council`.
     /// The proposer's own vote counts as yes. On execution the registry creates the brand's
     /// passport collection, a clone of `passportImplementation()`, with `council` as its admin.
+    /// @dev Requirements:
+    ///
+    /// - `name` and `symbol` are not empty and `council` is not zero (RegistryInvalidBrand);
+    /// - `name` and `symbol` are normalised (RegistryNameNotNormalised, RegistrySymbolNotNormalised)
+    ///   and no member's, regardless of ASCII case (RegistryBrandNameTaken, RegistryBrandSymbolTaken);
+    /// - `council` is no member's council (RegistryCouncilTaken);
+    /// - the caller is the council of an active member (RegistryNotActiveMember).
+    ///
+    /// Emits a {ProposalCreated} and a {VoteCast} event, and those of `vote` if that vote carries it.
+    /// @param name The brand's name.
+    /// @param symbol The brand's symbol, its collection's ERC-721 symbol.
+    /// @param council The brand's council.
+    /// @return proposalId The new proposal's id.
     function proposeAdmission(string calldata name, string calldata symbol, address council)
         external
         returns (uint256 proposalId);
 
     /// @notice Propose to suspend, reinstate or remove a brand (`kind` is one of those three).
+    /// @dev Requirements:
+    ///
+    /// - the brand exists (RegistryUnknownBrand);
+    /// - `kind` fits its membership: SuspendBrand an Active brand, ReinstateBrand a Suspended one,
+    ///   RemoveBrand one not Removed (RegistryInvalidStatusChange);
+    /// - the caller is the council of an active member (RegistryNotActiveMember).
+    ///
+    /// Emits a {ProposalCreated} and a {VoteCast} event, and those of `vote` if that vote carries it.
+    /// @param brandId The brand.
+    /// @param kind SuspendBrand, ReinstateBrand or RemoveBrand.
+    /// @return proposalId The new proposal's id.
     function proposeBrandStatus(uint256 brandId, ProposalKind kind) external returns (uint256 proposalId);
 
     /// @notice Propose to accredit (`grant`) or revoke `accreditation` for `account`.
+    /// @dev Requirements:
+    ///
+    /// - `account` is not zero (RegistryInvalidAccount);
+    /// - the proposal changes the account's accreditation (RegistryAccreditationUnchanged);
+    /// - the caller is the council of an active member (RegistryNotActiveMember).
+    ///
+    /// Emits a {ProposalCreated} and a {VoteCast} event, and those of `vote` if that vote carries it.
+    /// @param account The account.
+    /// @param accreditation The role.
+    /// @param grant True to accredit, false to revoke.
+    /// @return proposalId The new proposal's id.
     function proposeAccreditation(address account, Accreditation accreditation, bool grant)
         external
         returns (uint256 proposalId);
@@ -127,38 +247,111 @@ interface IConsortiumRegistry {
     /// still active, times 10_000, greater than `activeMemberCount() * quorumBps()`. It is
     /// defeated, for good, by the no vote after which the other active members can no longer
     /// carry it.
+    /// @dev Requirements:
+    ///
+    /// - the caller is the council of an active member (RegistryNotActiveMember);
+    /// - the proposal exists (RegistryUnknownProposal) and is open (RegistryProposalClosed);
+    /// - the brand has not voted on it (RegistryAlreadyVoted);
+    /// - when the vote carries it, its change is still valid: the rules of the proposing function
+    ///   (e.g. RegistryBrandNameTaken, RegistryAccreditationUnchanged, RegistryInvalidStatusChange).
+    ///
+    /// Emits a {VoteCast} event; a {ProposalDefeated} event when a no vote defeats it; when a yes
+    /// vote carries it, a {ProposalDefeated} event for every open proposal that can no longer pass,
+    /// the change's event ({BrandAdmitted}, {BrandStatusChanged} or {AccreditationChanged}) and a
+    /// {ProposalExecuted} event.
+    /// @param proposalId The proposal.
+    /// @param support True for yes.
     function vote(uint256 proposalId, bool support) external;
 
     /// @notice Yes and no votes of the members that are active now.
+    /// @dev Requirements: the proposal exists (RegistryUnknownProposal).
+    /// @param proposalId The proposal.
+    /// @return yes The yes votes of active members.
+    /// @return no The no votes of active members.
     function tally(uint256 proposalId) external view returns (uint256 yes, uint256 no);
 
+    /// @notice A proposal as recorded.
+    /// @dev Requirements: the proposal exists (RegistryUnknownProposal).
+    /// @param proposalId The proposal.
+    /// @return The proposal.
     function proposal(uint256 proposalId) external view returns (Proposal memory);
+    /// @notice A proposal's state now; None for an id that names no proposal.
+    /// @param proposalId The proposal.
+    /// @return The state.
     function proposalState(uint256 proposalId) external view returns (ProposalState);
+    /// @notice The number of proposals made; ids run from 1 to it.
+    /// @return The count.
     function proposalCount() external view returns (uint256);
+    /// @notice Whether a brand voted on a proposal.
+    /// @param proposalId The proposal.
+    /// @param brandId The brand.
+    /// @return True once it voted.
     function hasVoted(uint256 proposalId, uint256 brandId) external view returns (bool);
 
+    /// @notice A brand as recorded.
+    /// @dev Requirements: the brand exists (RegistryUnknownBrand).
+    /// @param brandId The brand.
+    /// @return The brand.
     function brand(uint256 brandId) external view returns (Brand memory);
+    /// @notice The number of brands ever admitted; ids run from 1 to it.
+    /// @return The count.
     function brandCount() external view returns (uint256);
+    /// @notice A brand's membership; None for an id that names no brand.
+    /// @param brandId The brand.
+    /// @return Its membership.
     function brandStatus(uint256 brandId) external view returns (BrandStatus);
+    /// @notice The brand whose council `council` is.
+    /// @param council The account.
+    /// @return The brand's id; 0 when it is no brand's council.
     function brandIdOfCouncil(address council) external view returns (uint256);
-    /// @notice The brand whose collection `collection` is; 0 when it is not a genuine collection.
+    /// @notice The brand whose collection `collection` is.
+    /// @param collection The collection.
+    /// @return The brand's id; 0 when it is not a genuine collection.
     function brandIdOfCollection(address collection) external view returns (uint256);
     /// @notice True only for collections this registry created. Look-alikes return false.
+    /// @param collection The collection.
+    /// @return Whether this registry created it.
     function isGenuineCollection(address collection) external view returns (bool);
+    /// @notice The number of Active member brands, the base of the quorum.
+    /// @return The count.
     function activeMemberCount() external view returns (uint256);
+    /// @notice Whether `account` holds `accreditation`.
+    /// @param account The account.
+    /// @param accreditation The role.
+    /// @return True while accredited.
     function isAccredited(address account, Accreditation accreditation) external view returns (bool);
 
     /// @notice An accredited auditor anchors the digest of an audit report made at `chainBlock`,
-    /// a block no later than the one that includes the attestation. Each auditor attests a digest once; another auditor may attest it too.
+    /// a block no later than the one that includes the attestation. Each auditor attests a digest
+    /// once; another auditor may attest it too.
+    /// @dev Requirements:
+    ///
+    /// - the caller is an accredited auditor (RegistryNotAccreditedAuditor);
+    /// - `chainBlock` is not after the current block (RegistryAttestedBlockInFuture);
+    /// - the caller has not attested `digest` (RegistryAlreadyAttested).
+    ///
+    /// Emits an {AuditAttested} event.
+    /// @param digest The report's digest.
+    /// @param chainBlock The block the report was made at.
     function attest(bytes32 digest, uint256 chainBlock) external;
 
-    /// @notice When `auditor` attested `digest`; zero if it did not.
+    /// @notice When `auditor` attested `digest`.
+    /// @param auditor The auditor.
+    /// @param digest The report's digest.
+    /// @return attestedAt The block timestamp of the attestation; zero if it did not attest it.
     function attestation(address auditor, bytes32 digest) external view returns (uint64 attestedAt);
 
     /// @notice The counterfeit case book this registry created.
+    /// @return The CounterfeitCases contract.
     function cases() external view returns (address);
 
+    /// @notice The share of active members, in basis points, that yes votes must exceed.
+    /// @return The quorum, from 5000 to 9999.
     function quorumBps() external view returns (uint16);
+    /// @notice How long a proposal stays open.
+    /// @return The voting period, in seconds.
     function votingPeriod() external view returns (uint64);
+    /// @notice The BrandPassport implementation every collection is a clone of.
+    /// @return Its address.
     function passportImplementation() external view returns (address);
 }

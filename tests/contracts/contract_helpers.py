@@ -33,6 +33,8 @@ S_ACTIVE, S_LOST, S_STOLEN, S_DESTROYED = range(4)  # Status
 ) = range(8)  # EventKind
 T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE = range(4)  # TransferKind
 R_OWNERSHIP, R_LIFECYCLE, R_STATUS = range(3)  # RecordType
+(V_AUTHENTIC, V_NO_SUCH_PASSPORT, V_LOST, V_STOLEN, V_DESTROYED, V_SELLER_NOT_OWNER,
+ V_RECOVERY_PENDING) = range(7)  # Screening
 
 DEFAULT_ADMIN_ROLE = "0x" + "00" * 32
 MINTER_ROLE = "0x" + keccak(text="MINTER_ROLE").hex()

@@ -137,6 +137,12 @@ def test_mint_zero_commitment(brand, minter):
         brand.mint(minter, "0x" + "00" * 32, {"from": minter})
 
 
+def test_commit_batch_with_zero_root(brand, minter):
+    with brownie.reverts(error("PassportInvalidBatchRoot")):
+        brand.commitBatch("0x" + "00" * 32, {"from": minter})
+    assert brand.batchCommittedAt("0x" + "00" * 32) == 0
+
+
 def test_mint_duplicate_commitment(brand, minter, retailer, minted, commit):
     with brownie.reverts(error("ERC721InvalidSender", ZERO_ADDRESS)):
         brand.mint(retailer, commit, {"from": minter})

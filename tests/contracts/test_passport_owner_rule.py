@@ -149,6 +149,25 @@ def test_a_claim_opened_by_an_earlier_owner_closes_on_the_move(brand, chipped, a
         brand.claimWithChip(chipped, stranger, deadline, block, nonce, signature, {"from": stranger})
 
 
+def test_a_chip_is_never_bound_to_the_zero_address(brand, minter, in_store):
+    with brownie.reverts(error("PassportInvalidChip", ZERO)):
+        brand.bindChip(in_store, ZERO, {"from": minter})
+    assert brand.chipOf(in_store) == ZERO
+
+
+def test_a_chip_is_never_rebound_to_the_zero_address(brand, servicer, chipped, alice, chip):
+    signature = _rebind_signature(brand, chipped, ZERO, key_of(alice))
+    with brownie.reverts(error("PassportInvalidChip", ZERO)):
+        brand.rebindChip(chipped, ZERO, brownie.chain.time() + 600, signature, {"from": servicer})
+    assert brand.chipOf(chipped) == chip.address
+
+
+def test_no_chip_claim_opens_without_a_chip(brand, sold, alice):
+    with brownie.reverts(error("PassportNoChip", sold)):
+        brand.setChipClaim(sold, True, {"from": alice})
+    assert not brand.chipClaimOpen(sold)
+
+
 @pytest.mark.parametrize("staff", ["minter", "servicer"])
 def test_staff_cannot_rebind_a_sold_chip_alone(brand, request, sold, staff):
     account = request.getfixturevalue(staff)
@@ -206,6 +225,16 @@ def test_an_old_clear_request_does_not_clear_a_new_report(brand, admin, sold, al
     brand.reportStatus(sold, S_STOLEN, {"from": alice})
     with brownie.reverts(error("PassportClearRequestStale", sold, old_nonce, brand.nonces(sold))):
         brand.clearReportFor(sold, old_nonce, deadline, old, {"from": admin})
+    assert brand.passport(sold).dict()["status"] == S_STOLEN
+
+
+def test_a_clear_request_signed_by_another_than_the_reporter(brand, admin, sold, alice, bob):
+    brand.reportStatus(sold, S_STOLEN, {"from": alice})
+    deadline = brownie.chain.time() + 3600
+    forged = sign(brand, "ClearReport", CLEAR_TYPES,
+                  {"tokenId": sold, "reportNonce": brand.nonces(sold), "deadline": deadline}, key_of(bob))
+    with brownie.reverts(error("PassportClearRequestNotReporter", sold)):
+        brand.clearReportFor(sold, brand.nonces(sold), deadline, forged, {"from": admin})
     assert brand.passport(sold).dict()["status"] == S_STOLEN
 
 

@@ -1,5 +1,6 @@
 """Governance: every change of membership or accreditation passes a vote of active members."""
 import brownie
+import pytest
 from brownie import ZERO_ADDRESS, chain
 
 from contract_helpers import (
@@ -552,3 +553,9 @@ def test_symbol_taken(registry, councils, newcomer):
 def test_name_not_normalised(registry, councils, newcomer):
     with brownie.reverts(error("RegistryNameNotNormalised", "Atelier  Neuf")):
         registry.proposeAdmission("Atelier  Neuf", "NEU", newcomer, {"from": councils[0]})
+
+
+@pytest.mark.parametrize("symbol", ["NEU ", " NEU", "N  EU", "NE\nU"])
+def test_symbol_not_normalised(registry, councils, newcomer, symbol):
+    with brownie.reverts(error("RegistrySymbolNotNormalised", symbol)):
+        registry.proposeAdmission("Atelier Neuf", symbol, newcomer, {"from": councils[0]})

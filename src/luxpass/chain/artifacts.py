@@ -72,7 +72,7 @@ FIXES = {
     "PassportConsentWrongChain": "the consent was signed for another chain; pass --rpc-url of that chain",
     "PassportConsentWrongCollection": "the consent was signed for another collection; check the file",
     "PassportEmptyBatch": "a batch needs at least one passport; check the CSV",
-    "PassportInvalidCommitment": "a commitment is zero or invalid; mint from the product record with luxpass",
+    "PassportInvalidCommitment": "the commitment is zero; mint from the product record with luxpass",
     "PassportLengthMismatch": "the lists passed have different lengths; pass one value per passport",
     "PassportNoChip": "no chip is bound to this passport; bind one with `luxpass chip bind`",
     "PassportNotInBrandCustody": "the passport already left brand custody; a first sale happens once",
@@ -86,7 +86,6 @@ FIXES = {
     "FailedDeployment": "the registry could not create the collection; check the node and try again",
     "InsufficientBalance": "the registry lacks the balance to deploy; check the node",
     "RegistryAlreadyAttested": "this report's digest is already attested; nothing to do",
-    "RegistryBrandNotActive": "the brand is not active (suspended or removed); see `luxpass brand show`",
     "RegistryInvalidAccount": "the account address is invalid (zero); pass a real address",
     "RegistryInvalidBrand": "the brand needs a non-empty, unused name and symbol and a council address",
     "RegistryInvalidFounders": "pass at least one founder, each with a distinct name and council",
@@ -127,6 +126,11 @@ FIXES = {
     "PassportConsentWrongReseller": "the consent names another reseller; submit it from that account or ask for a new one",
     "PassportConsentStale": "the passport moved or its owner revoked signatures; ask the owner for a new consent",
     "PassportNoRecovery": "no recovery is pending for this passport; see `luxpass recovery show`",
+    "PassportInvalidBatchRoot": "the batch root is zero; commit the root `luxpass issue` builds from the products",
+    "PassportInvalidChip": "the chip address is zero; pass the chip's public address with --chip",
+    "PassportClearRequestUsed": "this clear request was already used; the report is cleared",
+    "PassportClearRequestNotReporter": "the clear request is not signed by the owner who made the report; ask them to sign it",
+    "RegistrySymbolNotNormalised": "trim the symbol and use single spaces (luxpass normalises symbols for you)",
 }
 
 
