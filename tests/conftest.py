@@ -25,6 +25,7 @@ def pytest_configure(config):
     log = config.rootpath / "build" / f"{name}.log"
     log.parent.mkdir(exist_ok=True)
     config._luxpass_node = nodes.start(name, log)
+    nodes.adapt_brownie(name)
 
 
 def pytest_collection_modifyitems(config, items):

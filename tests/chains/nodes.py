@@ -90,3 +90,24 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def adapt_brownie(name: str) -> None:
+    """Hardhat reports no contractAddress for a creation that reverted, where Anvil and Ganache report
+    the address it would have had; brownie's revert decoding of a deployment needs it (else "None is
+    not a valid ETH address"), so it is filled in from the sender and nonce, as the node would."""
+    if name != "hardhat":
+        return
+    import rlp
+    from brownie.network.transaction import TransactionReceipt
+    from eth_utils import keccak, to_canonical_address, to_checksum_address
+
+    original = TransactionReceipt._set_from_receipt
+
+    def _set_from_receipt(self, receipt):
+        if self.receiver is None and receipt.get("contractAddress") is None:
+            created = keccak(rlp.encode([to_canonical_address(str(self.sender)), self.nonce]))[12:]
+            receipt = {**receipt, "contractAddress": to_checksum_address(created)}
+        original(self, receipt)
+
+    TransactionReceipt._set_from_receipt = _set_from_receipt
