@@ -22,7 +22,7 @@ ACCOUNTS = 10
 
 
 def _anvil() -> str:
-    from luxpass import node
+    from luxpass.chain import node
 
     return node.anvil_binary()
 
