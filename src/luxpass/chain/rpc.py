@@ -113,7 +113,7 @@ class FailoverProvider(RetryingProvider):
                 chain_id = int(node.make_request("eth_chainId", [])["result"], 16)
                 block = int(node.make_request("eth_blockNumber", [])["result"], 16)
                 heads.append(NodeHead(node.endpoint_uri, True, chain_id, block, None))
-            except (NodeUnavailable, KeyError, TypeError, ValueError) as exc:
+            except (NodeUnavailable, requests.RequestException, KeyError, TypeError, ValueError) as exc:
                 heads.append(NodeHead(node.endpoint_uri, False, None, None, None,
                                       getattr(exc, "reason", "no valid answer")))
         best = max((h.block for h in heads if h.reachable), default=None)
