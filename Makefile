@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports test fuzz bench bench-targets demo clean geth test-net bench-net
+.PHONY: setup build browser slither lint-imports test test-chains fuzz bench bench-targets demo clean geth test-net bench-net
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -52,6 +52,28 @@ lint-imports: setup
 
 test: build browser slither lint-imports
 	$(BIN)/pytest tests
+
+# The suite on other nodes, each started by the tests (tests/chains/nodes.py): Ganache 7 and the Hardhat
+# node from npm, and Anvil at the Shanghai hardfork, the contracts built for shanghai; one line per node.
+# Every contract test and every CLI and library path on a chain; left out: tests of `luxpass node` and
+# of RPC faults (they start and kill Anvil processes of their own), the browser (it drives the page
+# test_web.py covers) and the tests that need no chain. Leaves the default build.
+CHAIN_NODES := ganache hardhat anvil-shanghai
+CHAIN_TESTS := tests/contracts tests/test_cli.py tests/test_hurried_user.py tests/test_hostile_cli.py \
+	tests/test_resale.py tests/test_audit.py tests/test_screen.py tests/test_bulk_mint.py tests/test_batches.py \
+	tests/test_chip.py tests/test_competitor.py tests/test_library.py tests/test_scripts.py tests/test_web.py \
+	tests/test_erc721_conformance.py
+test-chains: setup
+	LUXPASS_EVM=shanghai $(BIN)/brownie compile >/dev/null
+	@failed=""; for node in $(CHAIN_NODES); do \
+		start=$$(date +%s); log=build/test-chains-$$node.log; \
+		LUXPASS_EVM=shanghai LUXPASS_TEST_NODE=$$node $(BIN)/pytest -q $(CHAIN_TESTS) >$$log 2>&1 || failed="$$failed $$node"; \
+		echo "$$node: $$(grep -E '^=* ?[0-9]+ (passed|failed|errors?) ' $$log | tail -1 | tr -d '=' | xargs)" \
+			"($$(( $$(date +%s) - start )) s, log $$log)"; \
+	done; \
+	$(BIN)/brownie compile >/dev/null; \
+	if [ -n "$$failed" ]; then echo "test-chains failed on:$$failed" >&2; \
+		for node in $$failed; do tail -n 40 build/test-chains-$$node.log >&2; done; exit 1; fi
 
 # The invariant state machine with many thousands of steps; prints its figures.
 fuzz: build

@@ -1,7 +1,10 @@
-"""Fixtures shared by every test: a consortium of three founding houses on brownie's Anvil."""
+"""Fixtures shared by every test: a consortium of three founding houses on brownie's Anvil, or on
+the node LUXPASS_TEST_NODE names (tests/chains/nodes.py; `make test-chains`)."""
 import os
 
 import pytest
+
+from chains import nodes
 
 # tests/net runs four geth nodes and takes minutes: only `make test-net` collects it.
 collect_ignore = [] if os.environ.get("LUXPASS_TEST_NET") else ["net"]
@@ -9,6 +12,39 @@ collect_ignore = [] if os.environ.get("LUXPASS_TEST_NET") else ["net"]
 WEEK = 7 * 24 * 3600
 FOUNDERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL"), ("Horlogerie Brandt", "HBR")]
 FIGURES: list[str] = []  # what the assurance tests counted, printed at the end of the run
+
+
+def pytest_configure(config):
+    """Start the node LUXPASS_TEST_NODE names before brownie connects: brownie attaches to it."""
+    name = nodes.selected()
+    if name is None:
+        return
+    target, runs = os.environ.get("LUXPASS_EVM", "paris"), nodes.EVM[name]
+    if nodes.EVM_ORDER.index(target) > nodes.EVM_ORDER.index(runs):
+        raise pytest.UsageError(f"{name} runs {runs}, but the build is for {target}: set LUXPASS_EVM={runs}")
+    log = config.rootpath / "build" / f"{name}.log"
+    log.parent.mkdir(exist_ok=True)
+    config._luxpass_node = nodes.start(name, log)
+    nodes.adapt_brownie(name)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a node other than Anvil, leave out (deselect, never skip) the tests marked anvil_only, and
+    say which and why in the summary."""
+    name = nodes.selected()
+    if name is None or name.startswith("anvil"):
+        return
+    left_out = [item for item in items if item.get_closest_marker("anvil_only")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
+        for item in left_out:
+            FIGURES.append(f"left out on {name}: {item.nodeid} ({item.get_closest_marker('anvil_only').args[0]})")
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_luxpass_node", None) is not None:
+        nodes.stop(config._luxpass_node)
 
 
 @pytest.fixture(scope="session")

@@ -39,8 +39,12 @@ def test_faults_are_retried_and_each_action_lands_once(rpc_url, consortium, web3
     kinds = ["drop", "502", "delay", "lost-answer"]
     plan = every_other_request(kinds)
 
-    def with_lost_sends(number, method):  # every transaction's answer is lost once, at least
-        return "lost-answer" if method == "eth_sendRawTransaction" and number % 3 else plan(number, method)
+    last = {"method": None}
+
+    def with_lost_sends(number, method):  # every transaction's first answer is lost, its retries faulted too
+        first_send = method == "eth_sendRawTransaction" and last["method"] != method
+        last["method"] = method
+        return "lost-answer" if first_send else plan(number, method)
 
     collection_address = consortium.brand(1).collection
     nonce_before = web3.eth.get_transaction_count(dev_account(MINTER, 31337).address)

@@ -13,14 +13,13 @@ from web3.exceptions import (
     ContractCustomError,
     ContractLogicError,
     ContractPanicError,
-    TimeExhausted,
     TransactionNotFound,
     Web3RPCError,
 )
 
 from ..errors import LuxpassError
 from . import artifacts, rpc
-from .rpc import RPC_ATTEMPTS, NodeUnavailable, RetryingProvider
+from .rpc import RPC_ATTEMPTS, FailoverProvider, NodeUnavailable, RetryingProvider, split_urls
 from .accounts import require_signer
 
 DEFAULT_RPC_URL = "http://127.0.0.1:8545"
@@ -64,16 +63,19 @@ class Chain:
         timeout: float = 120,
         log: Callable[[str], None] = _stderr,
     ):
-        self.rpc_url = rpc_url
-        provider = RetryingProvider(rpc_url, log, attempts=1)  # no node at first contact: say so at once
+        urls = split_urls(rpc_url)
+        # no node at first contact: say so at once
+        provider = RetryingProvider(urls[0], log, attempts=1) if len(urls) == 1 else FailoverProvider(urls, log, 1)
         self.w3 = Web3(provider)
         # Proof-of-authority chains (Clique, QBFT) carry the sealers' signatures in extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+        if len(urls) > 1:
+            self._rank_nodes(provider)
         try:
             self.chain_id = self.w3.eth.chain_id
         except (requests.exceptions.RequestException, OSError, ValueError, NodeUnavailable) as exc:
             raise LuxpassError(
-                f"cannot reach a node at {rpc_url} ({getattr(exc, 'reason', type(exc).__name__)})",
+                f"cannot reach a node at {' or '.join(urls)} ({getattr(exc, 'reason', type(exc).__name__)})",
                 "start one with `luxpass node start` or pass --rpc-url",
             ) from None
         provider.attempts = RPC_ATTEMPTS
@@ -83,8 +85,25 @@ class Chain:
         self.timeout = timeout
         self.log = log
         self._next_nonce: int | None = None
+        self._sent: dict[bytes, tuple[str, bytes]] = {}  # hash -> (node it went to, signed bytes), until mined
         self._call_gas: int | None = None
         self._probed: set[str] = set()
+
+    @property
+    def rpc_url(self) -> str:
+        """The node now asked (of several, the one failed over to)."""
+        return self.w3.provider.endpoint_uri
+
+    @staticmethod
+    def _rank_nodes(provider: FailoverProvider) -> None:
+        """Several nodes must be of one chain; the first near the best head is asked first."""
+        heads = provider.heads()
+        chains = {h.chain_id for h in heads if h.reachable}
+        if len(chains) > 1:
+            raise LuxpassError(
+                "the RPC URLs name nodes of different chains (" + ", ".join(
+                    f"{h.rpc_url}: chain id {h.chain_id}" for h in heads if h.reachable) + ")",
+                "pass only nodes of one chain to --rpc-url")
 
     @property
     def call_gas(self) -> int:
@@ -135,6 +154,7 @@ class Chain:
             signed = self._signed(call, label, gas)
             try:
                 tx_hash = self._send_raw(signed)
+                self._sent[bytes(tx_hash)] = (self.rpc_url, signed.raw_transaction)
                 break
             except NonceConflict as exc:
                 self._next_nonce = None
@@ -195,22 +215,47 @@ class Chain:
     def wait(self, tx_hash: bytes, light: bool = False) -> dict:
         """The receipt once mined (and confirmed). `light` skips web3's formatting of the logs
         and returns only status, gasUsed, blockNumber and transactionHash."""
-        if light:
-            return self._wait_light(tx_hash)
-        try:
-            receipt = self.w3.eth.wait_for_transaction_receipt(
-                tx_hash, timeout=self.timeout, poll_latency=0.05 if self.dev else 1.0
-            )
-        except TimeExhausted:
-            raise LuxpassError(
-                f"transaction 0x{bytes(tx_hash).hex()} was not mined within {self.timeout:.0f} s",
-                "check the node; running the same command again is safe",
-            ) from None
+        found = self._mined(tx_hash)
+        if light and int(found["status"], 16) == 1:
+            receipt = {"status": 1, "gasUsed": int(found["gasUsed"], 16),
+                       "blockNumber": int(found["blockNumber"], 16), "transactionHash": bytes(tx_hash)}
+        else:
+            receipt = self.w3.eth.get_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
             self._next_nonce = None
             raise self._replay_failure(tx_hash, receipt)
         self.await_confirmations(receipt)
         return receipt
+
+    def _mined(self, tx_hash: bytes) -> dict:
+        """The node's raw receipt, waited for at most `timeout` seconds. When the requests failed over
+        to another node since the transaction was sent, that node gets the same signed bytes unless it
+        knows the transaction already: the first node may have died before passing it on."""
+        hex_hash = "0x" + bytes(tx_hash).hex()
+        sent = self._sent.get(bytes(tx_hash))
+        deadline = time.monotonic() + self.timeout
+        while True:
+            if sent is not None and sent[0] != self.rpc_url:
+                self._hand_over(hex_hash, sent[1])
+                sent = (self.rpc_url, sent[1])
+            found = rpc.request(self.w3, "eth_getTransactionReceipt", [hex_hash])
+            if found:
+                self._sent.pop(bytes(tx_hash), None)
+                return found
+            if time.monotonic() > deadline:
+                raise LuxpassError(f"transaction {hex_hash} was not mined within {self.timeout:.0f} s",
+                                   "check the node; running the same command again is safe")
+            time.sleep(0.02 if self.dev else 1.0)
+
+    def _hand_over(self, hex_hash: str, raw: bytes) -> None:
+        if rpc.request(self.w3, "eth_getTransactionByHash", [hex_hash]) is not None:
+            return
+        self.log(f"transaction {hex_hash}: unknown to {self.rpc_url}; sending it the same signed bytes")
+        try:
+            self.w3.eth.send_raw_transaction(raw)
+        except Web3RPCError as exc:  # known by now, or its nonce used: then the receipt tells which
+            if not any(word in str(exc).lower() for word in ALREADY_KNOWN + NONCE_TAKEN):
+                raise
 
     def await_confirmations(self, receipt: dict, confirmations: int | None = None,
                             resume: str = "running the same command again is safe") -> None:
@@ -227,22 +272,6 @@ class Chain:
                     "the chain has stopped growing or makes blocks only for transactions: check that a majority "
                     f"of the sealers run, or pass --confirmations 1; {resume}")
             time.sleep(0.05 if self.dev else 2.0)
-
-    def _wait_light(self, tx_hash: bytes) -> dict:
-        deadline = time.monotonic() + self.timeout
-        while True:
-            found = rpc.request(self.w3, "eth_getTransactionReceipt", ["0x" + bytes(tx_hash).hex()])
-            if found:
-                break
-            if time.monotonic() > deadline:
-                return self.wait(tx_hash)  # raises the clear time-out error
-            time.sleep(0.02 if self.dev else 1.0)
-        if int(found["status"], 16) != 1:
-            return self.wait(tx_hash)  # decodes the refusal
-        receipt = {"status": 1, "gasUsed": int(found["gasUsed"], 16), "blockNumber": int(found["blockNumber"], 16),
-                   "transactionHash": bytes(tx_hash)}
-        self.await_confirmations(receipt)
-        return receipt
 
     def call(self, fn, block="latest"):
         with decoded_reverts():

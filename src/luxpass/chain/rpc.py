@@ -5,6 +5,7 @@ contract's revert into its custom error (ContractRevert), any other refusal into
 naming what was asked."""
 import os
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 import requests
@@ -57,6 +58,89 @@ class RetryingProvider(HTTPProvider):
             status = exc.response.status_code if exc.response is not None else None
             return f"HTTP {status}" if status in TRANSIENT_HTTP else None
         return "connection failed"
+
+
+MAX_LAG = int(os.environ.get("LUXPASS_RPC_MAX_LAG", "3"))  # blocks a node may trail the best one
+
+
+def split_urls(rpc_url: str | list[str]) -> list[str]:
+    """Several nodes of one chain: "URL1,URL2" (or spaces between them), or a list."""
+    urls = rpc_url if isinstance(rpc_url, list) else rpc_url.replace(",", " ").split()
+    if not urls:
+        raise LuxpassError("no RPC URL given", "pass --rpc-url URL (several nodes of one chain: URL1,URL2)")
+    return urls
+
+
+@dataclass
+class NodeHead:
+    """One node of a set as last asked: whether it answered, its chain and head, and how far it trails."""
+
+    rpc_url: str
+    reachable: bool
+    chain_id: int | None
+    block: int | None
+    lag: int | None
+    reason: str | None = None
+
+
+class FailoverProvider(RetryingProvider):
+    """Several nodes of one chain, asked one at a time: the first that answers and is not more than
+    MAX_LAG blocks behind the best. A node that stays down (after its own retries) hands the request
+    to the next, and later requests stay there. A transaction handed over is the same signed bytes,
+    so every node knows it by the same hash and nonce: the chain runs it at most once."""
+
+    def __init__(self, rpc_urls: list[str], log: Callable[[str], None], attempts: int = RPC_ATTEMPTS):
+        super().__init__(rpc_urls[0], log, attempts)
+        self.nodes = [RetryingProvider(url, log, attempts) for url in rpc_urls]
+        self.current = 0
+
+    @property
+    def attempts(self) -> int:
+        return self._attempts
+
+    @attempts.setter
+    def attempts(self, value: int) -> None:
+        self._attempts = value
+        for node in getattr(self, "nodes", []):
+            node.attempts = value
+
+    def heads(self) -> list[NodeHead]:
+        """Ask every node for its chain id and head (one attempt each), and rank them: the first node
+        that answers and is at most MAX_LAG blocks behind the best becomes the current one."""
+        heads = []
+        for node in self.nodes:
+            try:
+                chain_id = int(node.make_request("eth_chainId", [])["result"], 16)
+                block = int(node.make_request("eth_blockNumber", [])["result"], 16)
+                heads.append(NodeHead(node.endpoint_uri, True, chain_id, block, None))
+            except (NodeUnavailable, requests.RequestException, KeyError, TypeError, ValueError) as exc:
+                heads.append(NodeHead(node.endpoint_uri, False, None, None, None,
+                                      getattr(exc, "reason", "no valid answer")))
+        best = max((h.block for h in heads if h.reachable), default=None)
+        for head in heads:
+            head.lag = best - head.block if head.reachable else None
+        usable = [i for i, h in enumerate(heads) if h.reachable and h.lag <= MAX_LAG]
+        if usable and usable[0] != self.current:
+            self._switch(usable[0], f"{heads[self.current].rpc_url} "
+                         f"{'is down' if not heads[self.current].reachable else 'trails by %d blocks' % heads[self.current].lag}")
+        return heads
+
+    def _switch(self, index: int, why: str) -> None:
+        self.log(f"node: {why}; using {self.nodes[index].endpoint_uri}")
+        self.current = index
+        self.endpoint_uri = self.nodes[index].endpoint_uri
+
+    def make_request(self, method, params):
+        for step in range(len(self.nodes)):
+            index = (self.current + step) % len(self.nodes)
+            if index != self.current:
+                self._switch(index, f"{self.nodes[self.current].endpoint_uri} failed {method}")
+            try:
+                return self.nodes[index].make_request(method, params)
+            except NodeUnavailable as exc:
+                if step == len(self.nodes) - 1:
+                    raise NodeUnavailable(" and ".join(n.endpoint_uri for n in self.nodes), method,
+                                          self.attempts, exc.reason) from None
 
 
 class NodeRefused(LuxpassError):

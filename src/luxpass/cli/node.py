@@ -6,6 +6,7 @@ import click
 
 from ..chain import accounts, node
 from ..chain import network as net
+from ..chain import rpc
 from .base import Settings, cli, pass_settings
 from .params import json_option
 
@@ -41,7 +42,24 @@ def _node_command(name: str, act, help_text: str) -> None:
 
 
 _node_command("stop", node.stop, "Stop the node cleanly, writing its state.")
-_node_command("status", node.status, "Whether the node runs, its RPC URL, chain id and block.")
+
+
+@node_group.command("status")
+@data_dir_option
+@click.option("--rpc-url", "rpc_urls", metavar="URL1,URL2",
+              help="Instead of the local node: each of these nodes of one chain, whether it answers, its "
+                   "chain id, head block and how many blocks it trails the best one.")
+@json_option
+@pass_settings
+def node_status(settings: Settings, data_dir, rpc_urls):
+    """Whether the node runs, its RPC URL, chain id and block (or, with --rpc-url, each node's head and lag)."""
+    if not rpc_urls:
+        settings.emit(node.status(node.data_dir(data_dir)))
+        return
+    heads = rpc.FailoverProvider(rpc.split_urls(rpc_urls), log=lambda _: None, attempts=1).heads()
+    lines = [f"{h.rpc_url}  " + (f"chain {h.chain_id}  block {h.block}  lag {h.lag}" if h.reachable else
+                                 f"unreachable ({h.reason})") for h in heads]
+    settings.emit(heads, "\n".join(lines))
 
 
 @cli.group("consortium-net")

@@ -111,7 +111,8 @@ json_option = click.option("--json", "json_", is_flag=True, default=None, expose
 
 def rpc_options(fn):
     fn = click.option("--rpc-url", envvar="ETH_RPC_URL", default=DEFAULT_RPC_URL, show_default=True,
-                      expose_value=False, callback=_store("rpc_url"), help="JSON-RPC endpoint of the chain.")(fn)
+                      expose_value=False, callback=_store("rpc_url"), help="JSON-RPC endpoint of the chain; several nodes of one chain as URL1,URL2 (asked in turn when one "
+                           "is down or trails).")(fn)
     fn = json_option(fn)
     fn = click.option("--confirmations", type=click.IntRange(0), expose_value=False, callback=_store("confirmations"),
                       help="Blocks to wait for each transaction (default 1 on a development chain, 3 elsewhere).")(fn)

@@ -1,0 +1,97 @@
+"""Several nodes of one chain behind one --rpc-url: a node killed mid-run hands reads and the wait
+for a sent transaction to the next one, which gets the same signed bytes (so the transaction runs
+once, under its one hash); a node that trails is passed over; `node status` shows each node.
+Two local Anvils with the same development accounts stand for two member nodes."""
+import json
+import subprocess
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from luxpass.chain import node, rpc
+from luxpass.chain.accounts import dev_account
+from luxpass.chain.connection import Chain, RawCall
+from luxpass.cli import cli
+
+FIRST_PORT = 8831
+
+
+@pytest.fixture(autouse=True)
+def short_timeouts(monkeypatch):
+    monkeypatch.setenv("LUXPASS_RPC_TIMEOUT", "0.5")
+    monkeypatch.setattr(rpc, "RPC_BACKOFF", 0.05)
+
+
+def _start(port: int, *flags: str) -> subprocess.Popen:
+    process = subprocess.Popen([node.anvil_binary(), "--port", str(port), "--silent", *flags],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not node._answers(f"http://127.0.0.1:{port}"):
+        assert time.monotonic() < deadline, "anvil did not start"
+        time.sleep(0.1)
+    return process
+
+
+@pytest.fixture
+def two_nodes():
+    """Node A holds sent transactions in its pool (it mines only when asked); node B mines each."""
+    processes = [_start(FIRST_PORT, "--no-mining"), _start(FIRST_PORT + 1)]
+    yield [f"http://127.0.0.1:{FIRST_PORT + i}" for i in range(2)], processes
+    for process in processes:
+        process.kill()
+        process.wait(10)
+
+
+def test_a_node_killed_mid_run_hands_over_reads_and_the_sent_transaction_runs_once(two_nodes):
+    (first, second), (process_a, _) = two_nodes
+    messages = []
+    chain = Chain(f"{first},{second}", dev_account(1, 31337), confirmations=1, timeout=20, log=messages.append)
+    assert chain.rpc_url == first
+    tx_hash = chain.send(RawCall(dev_account(2, 31337).address, b""), label="payment")  # waits in A's pool
+    process_a.kill()
+    process_a.wait(10)
+    receipt = chain.wait(tx_hash)
+    assert chain.rpc_url == second
+    assert bytes(receipt["transactionHash"]) == bytes(tx_hash) and receipt["status"] == 1
+    on_b = Chain(second, log=lambda _: None)
+    assert on_b.w3.eth.get_transaction_count(chain.address) == 1  # ran once, under its one hash
+    assert any(f"{first} failed" in m and f"using {second}" in m for m in messages), messages
+    assert any("sending it the same signed bytes" in m for m in messages), messages
+    chain.transact(RawCall(dev_account(2, 31337).address, b""), label="next payment")  # goes on on B
+    assert on_b.w3.eth.get_transaction_count(chain.address) == 2
+
+
+def test_a_node_that_trails_is_passed_over_and_node_status_shows_each(two_nodes):
+    (first, second), _ = two_nodes
+    behind = Chain(second, log=lambda _: None)
+    for _ in range(rpc.MAX_LAG + 2):
+        behind.w3.provider.make_request("evm_mine", [])  # B is ahead: A trails by MAX_LAG + 2 blocks
+    messages = []
+    chain = Chain(f"{first},{second}", log=messages.append)
+    assert chain.rpc_url == second
+    assert any(f"{first} trails by {rpc.MAX_LAG + 2} blocks; using {second}" in m for m in messages), messages
+    down = f"http://127.0.0.1:{FIRST_PORT + 5}"
+    result = CliRunner().invoke(cli, ["node", "status", "--rpc-url", f"{first},{second},{down}", "--json"])
+    assert result.exit_code == 0, result.output
+    heads = {h["rpc_url"]: h for h in json.loads(result.stdout)}
+    assert (heads[first]["block"], heads[first]["lag"]) == (0, rpc.MAX_LAG + 2)
+    assert (heads[second]["block"], heads[second]["lag"]) == (rpc.MAX_LAG + 2, 0)
+    assert not heads[down]["reachable"] and heads[down]["lag"] is None
+    text = CliRunner().invoke(cli, ["node", "status", "--rpc-url", f"{first},{down}"]).stdout
+    assert f"{first}  chain 31337  block 0  lag 0" in text and f"{down}  unreachable" in text
+
+
+def test_nodes_of_different_chains_are_refused(two_nodes):
+    (first, _), _ = two_nodes
+    with subprocess.Popen([node.anvil_binary(), "--port", str(FIRST_PORT + 2), "--silent", "--chain-id", "1337"],
+                          stdout=subprocess.DEVNULL) as other:
+        try:
+            url = f"http://127.0.0.1:{FIRST_PORT + 2}"
+            while not node._answers(url):
+                time.sleep(0.1)
+            result = CliRunner().invoke(cli, ["brand", "list", "--rpc-url", f"{first},{url}"])
+            assert result.exit_code != 0
+            assert "different chains" in result.output and "Traceback" not in result.output
+        finally:
+            other.kill()
