@@ -179,18 +179,6 @@ def test_account_names_cannot_leave_the_keystore_folder(lux, tmp_path, luxpass_h
     assert not (luxpass_home / "evil.json").exists()
 
 
-def test_every_custom_error_of_the_contracts_has_a_fix():
-    """Every error any compiled contract can throw (other helpers add new ones) has a one-line
-    fix in FIXES; mocks and the benchmark's comparison contracts are left out."""
-    from luxpass.chain.artifacts import FIXES, build_dir
-
-    skipped = {"ReceiverMock", "WalletMock", "BatchERC721A", "CommitmentERC721", "ERC721A", "IERC721A"}
-    missing = sorted({f"{path.stem}.{item['name']}" for path in build_dir().glob("*.json") if path.stem not in skipped
-                      for item in json.loads(path.read_text()).get("abi", []) if item.get("type") == "error"
-                      and item["name"] not in FIXES})
-    assert not missing, f"custom errors without a hint in luxpass.chain.artifacts.FIXES: {missing}"
-
-
 def test_granting_a_role_already_held_sends_nothing(lux, web3):
     block = web3.eth.block_number
     held = json.loads(lux("role", "grant", "minter", dev_address(FACTORY), "--brand", "1", "--dev-account", 1,

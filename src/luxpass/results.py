@@ -2,6 +2,20 @@
 import dataclasses
 import enum
 
+# The contracts' enums, importable from here as before; luxpass.spec is their one mirror.
+from .spec import (  # noqa: F401
+    Accreditation,
+    BrandStatus,
+    EventKind,
+    ProposalKind,
+    ProposalState,
+    RecordType,
+    Ruling,
+    Screening,
+    Status,
+    TransferKind,
+)
+
 
 def to_jsonable(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -15,64 +29,6 @@ def to_jsonable(value):
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     return value
-
-
-class BrandStatus(enum.IntEnum):
-    NONE = 0
-    ACTIVE = 1
-    SUSPENDED = 2
-    REMOVED = 3
-
-
-class ProposalKind(enum.IntEnum):
-    ADMIT = 0
-    SUSPEND = 1
-    REINSTATE = 2
-    REMOVE = 3
-    ACCREDIT = 4
-    REVOKE = 5
-
-
-class ProposalState(enum.IntEnum):
-    NONE = 0
-    OPEN = 1
-    EXECUTED = 2
-    DEFEATED = 3
-    EXPIRED = 4
-
-
-class Accreditation(enum.IntEnum):
-    RESELLER = 0
-    MARKETPLACE = 1
-    AUDITOR = 2
-
-
-class Status(enum.IntEnum):
-    ACTIVE = 0
-    LOST = 1
-    STOLEN = 2
-    DESTROYED = 3
-
-
-class EventKind(enum.IntEnum):
-    MANUFACTURED = 0
-    QUALITY_CHECKED = 1
-    SHIPPED = 2
-    RECEIVED_IN_STORE = 3
-    SOLD = 4
-    SERVICED = 5
-    REPAIRED = 6
-    BRAND_DEFINED = 7
-
-
-class TransferKind(enum.IntEnum):
-    MINT = 0
-    CUSTODY = 1
-    FIRST_SALE = 2
-    PRIVATE_TRANSFER = 3
-    RESALE = 4
-    RECOVERY = 5
-    CHIP_CLAIM = 6
 
 
 def cli_name(member: enum.Enum) -> str:

@@ -8,17 +8,17 @@ from eth_utils import keccak
 
 from ..chain import rpc
 from ..chain.accounts import home
-from ..chain.artifacts import ROLES
 from ..chain.connection import Chain, RawCall
 from ..errors import ContractRevert, InputError
 from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..results import EventKind, Status, utc
+from ..spec import ROLES, selector
 from ..values import ZERO_ADDRESS, new_salt, normalize_record, parse_address, passport_hex
 
-_SCREEN = keccak(text="screen(uint256[],address[])")[:4]
-_HEADS = keccak(text="heads(uint256[])")[:4]
-_MINT_BATCH = keccak(text="mintBatch(address,bytes32[])")[:4]
+_SCREEN = selector("screen")
+_HEADS = selector("heads")
+_MINT_BATCH = selector("mintBatch")
 
 
 @dataclass
@@ -322,7 +322,7 @@ def refuse_self_transfer(owner: str, to: str) -> None:
 
 def _role(name: str) -> bytes:
     try:
-        return bytes.fromhex(ROLES[name.lower()][2:])
+        return ROLES[name.lower()]
     except KeyError:
         raise InputError(f"unknown role {name!r}", f"use one of {', '.join(ROLES)}") from None
 
