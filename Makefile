@@ -34,8 +34,10 @@ $(BIN)/anvil: node_modules/.installed $(VENV)/.installed
 	ln -sf "$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil" $@
 	$@ --version | head -1
 
+# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed).
 build: setup
 	$(BIN)/brownie compile
+	$(BIN)/python tools/package_contracts.py
 
 # Debian's Chromium and its driver, for the browser tests (tests/test_browser.py).
 browser:

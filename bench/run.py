@@ -17,6 +17,7 @@ PORT = 8657
 RPC = f"http://127.0.0.1:{PORT}"
 WORK = Path(tempfile.mkdtemp(prefix="luxpass-bench-"))
 os.environ["LUXPASS_HOME"] = str(WORK / "home")
+os.environ.setdefault("LUXPASS_BUILD", str(ROOT / "build" / "contracts"))  # the comparison contracts too
 
 from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
     Certificate,

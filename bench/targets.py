@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PORT = 8659
 WORK = Path(tempfile.mkdtemp(prefix="luxpass-targets-"))
 os.environ["LUXPASS_HOME"] = str(WORK / "home")
+os.environ.setdefault("LUXPASS_BUILD", str(ROOT / "build" / "contracts"))  # the target just built
 
 from luxpass import Chain, Collection, dev_account, sign_resale_consent, submit_resale  # noqa: E402 (LUXPASS_HOME first)
 from luxpass.chain import node  # noqa: E402
