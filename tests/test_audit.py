@@ -51,6 +51,16 @@ def test_audit_of_an_honest_index_finds_nothing(consortium, story):
     assert report["block"]["number"] == index.synced_to
 
 
+def test_a_passport_awaiting_recovery_is_audited_as_active(consortium, story, as_account, signer):
+    """`screen` answers RecoveryPending for it, a verdict that is no status: counted active."""
+    as_account(1).request_recovery(story[1], signer(BOB).address)
+    index = Index(consortium)
+    index.sync()
+    report = audit(consortium, index).report
+    assert report["collections"][0]["byStatus"] == {"active": 2, "lost": 0, "stolen": 1, "destroyed": 0}
+    assert report["totals"]["discrepancies"] == 0
+
+
 @pytest.mark.parametrize("change, first_bad", [
     (lambda rs: rs[:1] + rs[2:], 2),  # a dropped record
     (lambda rs: [rs[0], rs[2], rs[1]] + rs[3:], 2),  # two records swapped

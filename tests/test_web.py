@@ -288,3 +288,13 @@ def test_chip_api_refuses_what_it_cannot_check(client, sold, consortium):
     assert garbage.status_code == 400 and "needs the nonce and the chip's signature" in garbage.json()["error"]
     unknown = client.post("/api/v1/chip/check", json={"nonce": "0x" + "00" * 32, "signature": "0x" + "11" * 65})
     assert unknown.status_code == 409 and "unknown, expired or already answered" in unknown.json()["reason"]
+
+
+def test_every_record_the_contract_can_log_has_words_on_the_page():
+    from luxpass.results import cli_name
+    from luxpass.spec import EventKind, Status, TransferKind
+    from luxpass.web.app import STAGES
+
+    logged = {("ownership", cli_name(k)) for k in TransferKind} | {("lifecycle", cli_name(k)) for k in EventKind} \
+        | {("status", cli_name(s)) for s in Status}
+    assert logged == set(STAGES)

@@ -15,7 +15,8 @@ from ..files import read_json, write_json_new
 from ..onchain.collection import Collection
 from ..onchain.records import ZERO32, Record, fold
 from ..onchain.registry import Consortium
-from ..results import Accreditation, Status, cli_name
+from ..results import cli_name
+from ..spec import SCREENING_STATUS, Accreditation, Screening, Status
 from ..values import passport_hex
 
 REPORT_FORMAT = "luxpass-audit/1"
@@ -90,7 +91,8 @@ def audit(consortium: Consortium, source, brand_refs: list | None = None) -> Aud
         by_status = {cli_name(s): 0 for s in Status}
         bad = 0
         for token_id, (chain_head, chain_count), code in zip(ids, chain_heads, codes):
-            status = "missing" if code == 1 else cli_name(Status(max(code - 1, 0)))
+            known = SCREENING_STATUS.get(Screening(code))
+            status = cli_name(known) if known is not None else "missing"
             if status in by_status:
                 by_status[status] += 1
             head, problem = check_passport(brand.collection, token_id, by_passport[token_id], chain_head, chain_count)

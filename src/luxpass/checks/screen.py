@@ -14,11 +14,11 @@ from ..files import MAX_CSV_BYTES
 from ..onchain.collection import Collection
 from ..onchain.registry import Consortium
 from ..proofs.certificate import Certificate
-from ..results import BrandStatus
+from ..results import cli_name
+from ..spec import BrandStatus, Screening
 from ..values import parse_address
 
 CHUNK = 4000
-_VERDICTS = ["authentic", "no-such-passport", "lost", "stolen", "destroyed", "seller-not-owner", "recovery-pending"]
 
 
 @dataclass
@@ -125,7 +125,7 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) 
             sellers = [listings[i].seller or listings[i].collection for i in part] if check_sellers else []
             codes = target.screen_codes(ids, sellers)
             for i, code in zip(part, codes):
-                verdict = _VERDICTS[code]
+                verdict = cli_name(Screening(code))
                 if verdict == "seller-not-owner" and listings[i].seller is None:
                     verdict = "authentic"
                 verdicts[i] = verdict

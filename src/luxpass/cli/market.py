@@ -123,7 +123,7 @@ def cases_list(settings: Settings, brand_ref, marketplace):
 
 @cases.command("rule")
 @click.argument("case_id", type=click.IntRange(1))
-@click.argument("ruling", type=click.Choice(RULINGS[1:]))
+@click.argument("ruling", type=click.Choice(RULINGS))
 @click.option("--reason", required=True, help="The reason (only its hash goes on chain).")
 @rpc_options
 @account_options

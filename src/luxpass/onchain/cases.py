@@ -5,10 +5,12 @@ from eth_utils import keccak
 from web3.logs import DISCARD
 
 from ..errors import InputError
+from ..results import cli_name, from_cli_name
+from ..spec import Ruling
 from ..values import ZERO_ADDRESS, parse_address, passport_hex
 from .registry import Consortium
 
-RULINGS = ["pending", "counterfeit", "genuine", "dismissed"]
+RULINGS = [cli_name(r) for r in Ruling if r is not Ruling.PENDING]  # what a council rules; a case is pending till then
 
 
 @dataclass
@@ -55,9 +57,9 @@ class CaseBook:
         return self.case(filed[0]["args"]["caseId"])
 
     def rule(self, case_id: int, ruling: str, reason: str) -> Case:
-        if ruling not in RULINGS[1:]:
-            raise InputError(f"unknown ruling {ruling!r}", f"use one of {', '.join(RULINGS[1:])}")
-        call = self.contract.functions.ruleCase(case_id, RULINGS.index(ruling), reference(reason))
+        if ruling not in RULINGS:
+            raise InputError(f"unknown ruling {ruling!r}", f"use one of {', '.join(RULINGS)}")
+        call = self.contract.functions.ruleCase(case_id, from_cli_name(Ruling, ruling), reference(reason))
         self.chain.transact(call, f"rule case {case_id} {ruling}")
         return self.case(case_id)
 
@@ -67,7 +69,7 @@ class CaseBook:
         named = int(collection, 16) != 0
         return Case(case_id, brand_id, marketplace, "0x" + bytes(listing_ref).hex(), collection if named else None,
                     passport_hex(token_id) if named and token_id else None, "0x" + bytes(evidence).hex(),
-                    RULINGS[ruling], filed_at, ruled_at or None, "0x" + bytes(reason).hex() if ruled_at else None)
+                    cli_name(Ruling(ruling)), filed_at, ruled_at or None, "0x" + bytes(reason).hex() if ruled_at else None)
 
     def cases(self, brand_ref=None, marketplace: str | None = None) -> list[Case]:
         count = self.chain.call(self.contract.functions.caseCount())

@@ -17,6 +17,7 @@ from eth_utils import to_checksum_address
 
 from ..chain.connection import Chain
 from ..errors import InputError
+from ..spec import eip712_fields
 from ..values import ZERO_ADDRESS, parse_address, passport_hex
 from .collection import Collection, Recorded, tx_hex
 from .consent import DOMAIN_FIELDS, domain_of
@@ -24,9 +25,7 @@ from .consent import DOMAIN_FIELDS, domain_of
 FRESH_BLOCKS = 256  # blockhash() reaches back this far
 _HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0  # OZ ECDSA's upper bound on s
 CHALLENGE_TTL = 600  # seconds a challenge stays valid
-CHIP_CHALLENGE_TYPE = [{"name": "tokenId", "type": "uint256"}, {"name": "to", "type": "address"},
-                       {"name": "deadline", "type": "uint256"}, {"name": "blockHash", "type": "bytes32"},
-                       {"name": "nonce", "type": "bytes32"}]
+CHIP_CHALLENGE_TYPE = eip712_fields("ChipChallenge")
 
 
 def bind_chip(collection: Collection, passport_id: int, chip: str) -> Recorded:

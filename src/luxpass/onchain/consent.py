@@ -16,30 +16,16 @@ from web3.exceptions import Web3Exception
 from ..errors import ContractRevert, InputError, LuxpassError
 from ..files import read_json
 from ..results import utc
+from ..spec import EIP712_DOMAIN_FIELDS as DOMAIN_FIELDS
+from ..spec import eip712_fields
 from ..values import ZERO_ADDRESS, parse_address, passport_hex
 from .collection import Collection, Recorded, refuse_self_transfer, tx_hex
 
 CONSENT_FORMAT = "luxpass-signed/1"
 ERC1271_MAGIC = bytes.fromhex("1626ba7e")  # isValidSignature(bytes32,bytes).selector
 
-TYPES = {
-    "ResaleConsent": [
-        {"name": "chainId", "type": "uint256"}, {"name": "collection", "type": "address"},
-        {"name": "tokenId", "type": "uint256"}, {"name": "reseller", "type": "address"},
-        {"name": "buyer", "type": "address"}, {"name": "termsHash", "type": "bytes32"}, {"name": "nonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ],
-    "Permit": [
-        {"name": "spender", "type": "address"}, {"name": "tokenId", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"}, {"name": "deadline", "type": "uint256"},
-    ],
-    "ClearReport": [
-        {"name": "tokenId", "type": "uint256"}, {"name": "reportNonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ],
-}
-DOMAIN_FIELDS = [("name", "string"), ("version", "string"), ("chainId", "uint256"),
-                  ("verifyingContract", "address"), ("salt", "bytes32")]
+# The signed messages a file of `luxpass consent` holds, with their fields as typed data lists them.
+TYPES = {kind: eip712_fields(kind) for kind in ("ResaleConsent", "Permit", "ClearReport")}
 
 
 @dataclass

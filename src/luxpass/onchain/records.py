@@ -5,19 +5,16 @@ from dataclasses import dataclass
 from eth_utils import keccak
 
 from ..chain import rpc
+from ..spec import RecordType, TransferKind, topic
 from ..values import ZERO_ADDRESS
 
-OWNERSHIP, LIFECYCLE, STATUS = 0, 1, 2
-TOPICS = {
-    keccak(text="OwnershipRecorded(uint256,address,address,uint8,address,bytes32)"): OWNERSHIP,
-    keccak(text="LifecycleRecorded(uint256,uint8,bytes32,address,bytes32)"): LIFECYCLE,
-    keccak(text="StatusChanged(uint256,uint8,uint8,address,bytes32)"): STATUS,
-}
-TOPIC_HEXES = ["0x" + topic.hex() for topic in TOPICS]
-TRANSFER = "0x" + keccak(text="Transfer(address,address,uint256)").hex()
+OWNERSHIP, LIFECYCLE, STATUS = RecordType.OWNERSHIP, RecordType.LIFECYCLE, RecordType.STATUS
+TOPICS = {topic("OwnershipRecorded"): OWNERSHIP, topic("LifecycleRecorded"): LIFECYCLE, topic("StatusChanged"): STATUS}
+TOPIC_HEXES = ["0x" + t.hex() for t in TOPICS]
+TRANSFER = "0x" + topic("Transfer").hex()
 ZERO32 = bytes(32)
 ZERO_TOPIC = "0x" + "00" * 32
-MINT = 0
+MINT = TransferKind.MINT
 
 
 @dataclass(frozen=True)
