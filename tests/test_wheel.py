@@ -55,7 +55,8 @@ def venv(tmp_path_factory) -> Path:
     (wheel,) = (work / "dist").glob("luxpass-*.whl")
     contents = zipfile.ZipFile(wheel).namelist()
     assert {f"luxpass/contracts/{name}.json" for name in PACKAGED} <= set(contents)
-    assert {f"luxpass/templates/{p.name}" for p in (ROOT / "src" / "luxpass" / "templates").glob("*.html")} <= set(contents)
+    templates = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "luxpass").rglob("templates/*.html")}
+    assert templates and templates <= set(contents)
 
     env = work / "venv"
     run(getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", env)

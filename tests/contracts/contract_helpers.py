@@ -9,37 +9,47 @@ from brownie import ZERO_ADDRESS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from luxpass.chain.accounts import dev_account
+from luxpass.spec import (
+    EIP712_DOMAIN_FIELDS,
+    EIP712_TYPES,
+    ROLES,
+    Accreditation,
+    BrandStatus,
+    EventKind,
+    ProposalKind,
+    ProposalState,
+    RecordType,
+    Screening,
+    Status,
+    TransferKind,
+)
 
 WEEK = 7 * 24 * 3600
 ZERO32 = b"\x00" * 32
 
-# IConsortiumRegistry enums
-NONE, ACTIVE, SUSPENDED, REMOVED = 0, 1, 2, 3  # BrandStatus
-RESELLER, MARKETPLACE, AUDITOR = 0, 1, 2  # Accreditation
-ADMIT, SUSPEND, REINSTATE, REMOVE, ACCREDIT, REVOKE = range(6)  # ProposalKind
-P_NONE, P_OPEN, P_EXECUTED, P_DEFEATED, P_EXPIRED = range(5)  # ProposalState
+# The contracts' enums and roles under the short names the tests use, bound by name to
+# luxpass.spec, the one mirror of the contracts (tests/test_spec.py checks it against the build).
+NONE, ACTIVE, SUSPENDED, REMOVED = BrandStatus.NONE, BrandStatus.ACTIVE, BrandStatus.SUSPENDED, BrandStatus.REMOVED
+RESELLER, MARKETPLACE, AUDITOR = Accreditation.RESELLER, Accreditation.MARKETPLACE, Accreditation.AUDITOR
+ADMIT, SUSPEND, REINSTATE, REMOVE = ProposalKind.ADMIT, ProposalKind.SUSPEND, ProposalKind.REINSTATE, ProposalKind.REMOVE
+ACCREDIT, REVOKE = ProposalKind.ACCREDIT, ProposalKind.REVOKE
+P_NONE, P_OPEN, P_EXECUTED = ProposalState.NONE, ProposalState.OPEN, ProposalState.EXECUTED
+P_DEFEATED, P_EXPIRED = ProposalState.DEFEATED, ProposalState.EXPIRED
+S_ACTIVE, S_LOST, S_STOLEN, S_DESTROYED = Status.ACTIVE, Status.LOST, Status.STOLEN, Status.DESTROYED
+MANUFACTURED, QUALITY_CHECKED, SHIPPED = EventKind.MANUFACTURED, EventKind.QUALITY_CHECKED, EventKind.SHIPPED
+RECEIVED_IN_STORE, SOLD, SERVICED = EventKind.RECEIVED_IN_STORE, EventKind.SOLD, EventKind.SERVICED
+REPAIRED, BRAND_DEFINED = EventKind.REPAIRED, EventKind.BRAND_DEFINED
+T_MINT, T_CUSTODY, T_FIRST_SALE = TransferKind.MINT, TransferKind.CUSTODY, TransferKind.FIRST_SALE
+T_PRIVATE, T_RESALE, T_RECOVERY = TransferKind.PRIVATE_TRANSFER, TransferKind.RESALE, TransferKind.RECOVERY
+T_CHIP_CLAIM = TransferKind.CHIP_CLAIM
+R_OWNERSHIP, R_LIFECYCLE, R_STATUS = RecordType.OWNERSHIP, RecordType.LIFECYCLE, RecordType.STATUS
 
-# IBrandPassport enums
-S_ACTIVE, S_LOST, S_STOLEN, S_DESTROYED = range(4)  # Status
-(
-    MANUFACTURED,
-    QUALITY_CHECKED,
-    SHIPPED,
-    RECEIVED_IN_STORE,
-    SOLD,
-    SERVICED,
-    REPAIRED,
-    BRAND_DEFINED,
-) = range(8)  # EventKind
-T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE = range(4)  # TransferKind
-R_OWNERSHIP, R_LIFECYCLE, R_STATUS = range(3)  # RecordType
-(V_AUTHENTIC, V_NO_SUCH_PASSPORT, V_LOST, V_STOLEN, V_DESTROYED, V_SELLER_NOT_OWNER,
- V_RECOVERY_PENDING) = range(7)  # Screening
+V_AUTHENTIC, V_NO_SUCH_PASSPORT, V_LOST = Screening.AUTHENTIC, Screening.NO_SUCH_PASSPORT, Screening.LOST
+V_STOLEN, V_DESTROYED = Screening.STOLEN, Screening.DESTROYED
+V_SELLER_NOT_OWNER, V_RECOVERY_PENDING = Screening.SELLER_NOT_OWNER, Screening.RECOVERY_PENDING
 
-DEFAULT_ADMIN_ROLE = "0x" + "00" * 32
-MINTER_ROLE = "0x" + keccak(text="MINTER_ROLE").hex()
-RETAILER_ROLE = "0x" + keccak(text="RETAILER_ROLE").hex()
-SERVICE_ROLE = "0x" + keccak(text="SERVICE_ROLE").hex()
+DEFAULT_ADMIN_ROLE, MINTER_ROLE, RETAILER_ROLE, SERVICE_ROLE = (
+    "0x" + ROLES[name].hex() for name in ("admin", "minter", "retailer", "service"))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -161,12 +171,13 @@ def key_of(account):
     return next(dev_account(i, 31337).key for i in range(10) if dev_account(i, 31337).address == account.address)
 
 
-def sign(collection, primary, fields, message, signer_key):
+def sign(collection, primary, message, signer_key):
+    """`signer_key`'s EIP-712 signature of `message`, a `primary` of luxpass.spec.EIP712_TYPES, in
+    the collection's domain."""
     _, name, version, chain_id, verifying, _, _ = collection.eip712Domain()
     typed = {
-        "types": {"EIP712Domain": [{"name": n, "type": t} for n, t in [("name", "string"), ("version", "string"),
-                                   ("chainId", "uint256"), ("verifyingContract", "address")]],
-                  primary: [{"name": n, "type": t} for n, t in fields]},
+        "types": {"EIP712Domain": [{"name": n, "type": t} for n, t in EIP712_DOMAIN_FIELDS[:4]],
+                  primary: [{"name": n, "type": t} for n, t in EIP712_TYPES[primary]]},
         "primaryType": primary,
         "domain": {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying},
         "message": message,

@@ -9,6 +9,14 @@ from contract_helpers import (
     ACCREDIT,
     ACTIVE,
     ADMIT,
+    BRAND_DEFINED,
+    MANUFACTURED,
+    QUALITY_CHECKED,
+    RECEIVED_IN_STORE,
+    REPAIRED,
+    SERVICED,
+    SHIPPED,
+    SOLD,
     NONE,
     P_DEFEATED,
     P_EXECUTED,
@@ -25,6 +33,13 @@ from contract_helpers import (
     S_STOLEN,
     SUSPEND,
     SUSPENDED,
+    T_CHIP_CLAIM,
+    T_CUSTODY,
+    T_FIRST_SALE,
+    T_MINT,
+    T_PRIVATE,
+    T_RECOVERY,
+    T_RESALE,
     History,
 )
 
@@ -32,9 +47,10 @@ BPS = 10_000
 ZERO = "0x" + "00" * 20
 ADMIN, MINTER, RETAILER, SERVICE = "admin", "minter", "retailer", "service"
 BRAND_ROLES = (ADMIN, MINTER, RETAILER, SERVICE)
-T_MINT, T_CUSTODY, T_FIRST_SALE, T_PRIVATE, T_RESALE, T_RECOVERY, T_CHIP_CLAIM = range(7)
-EVENT_ROLES = {0: {MINTER}, 1: {MINTER}, 2: {MINTER}, 3: {RETAILER}, 4: {RETAILER}, 5: {SERVICE}, 6: {SERVICE},
-               7: {MINTER, RETAILER, SERVICE}}  # EventKind -> roles that may record it
+EVENT_ROLES = {  # the roles that may record each kind of event
+    MANUFACTURED: {MINTER}, QUALITY_CHECKED: {MINTER}, SHIPPED: {MINTER}, RECEIVED_IN_STORE: {RETAILER},
+    SOLD: {RETAILER}, SERVICED: {SERVICE}, REPAIRED: {SERVICE}, BRAND_DEFINED: {MINTER, RETAILER, SERVICE},
+}
 
 
 def name_key(name: str) -> str:

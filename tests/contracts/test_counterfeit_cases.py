@@ -4,8 +4,9 @@ import pytest
 from eth_utils import keccak
 
 from contract_helpers import AUDITOR, MARKETPLACE, error
+from luxpass.spec import Ruling
 
-PENDING, COUNTERFEIT, GENUINE, DISMISSED = range(4)
+PENDING, COUNTERFEIT, GENUINE, DISMISSED = Ruling.PENDING, Ruling.COUNTERFEIT, Ruling.GENUINE, Ruling.DISMISSED
 LISTING, EVIDENCE, REASON = keccak(text="listing 991"), keccak(text="photos"), keccak(text="stitching")
 
 

@@ -308,7 +308,7 @@ class Consortium(RuleBasedStateMachine):
                    "reseller": named_reseller, "buyer": named_buyer or ZERO, "termsHash": keccak(text="EUR 4,800"),
                    "nonce": p.nonce, "deadline": brownie.chain.time() + 3600}
         consent = tuple(message[n] for n, _ in CONSENT_TYPES)
-        signature = sign(c, "ResaleConsent", CONSENT_TYPES, message, self.env["keys"][signing.address])
+        signature = sign(c, "ResaleConsent", message, self.env["keys"][signing.address])
         if signing.address == p.owner:
             self.passports.grant(token, "consent", named_reseller)
         self.signed.append((c, consent, signature, signing.address, named_buyer, named_reseller))

@@ -9,10 +9,6 @@ from contract_helpers import RESELLER, S_LOST, S_STOLEN, WEEK, error, key_of, si
 from test_passport_resale import consent_for
 
 ZERO = "0x" + "00" * 20
-CHIP_TYPES = [("tokenId", "uint256"), ("to", "address"), ("deadline", "uint256"), ("blockHash", "bytes32"),
-              ("nonce", "bytes32")]
-REBIND_TYPES = [("tokenId", "uint256"), ("chip", "address"), ("nonce", "uint256"), ("deadline", "uint256")]
-CLEAR_TYPES = [("tokenId", "uint256"), ("reportNonce", "uint256"), ("deadline", "uint256")]
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +41,14 @@ def chipped(brand, minter, sold, chip):
 def _rebind_signature(brand, token, chip, key, deadline=None):
     message = {"tokenId": token, "chip": chip, "nonce": brand.nonces(token),
                "deadline": deadline or brownie.chain.time() + 600}
-    return sign(brand, "ChipRebind", REBIND_TYPES, message, key)
+    return sign(brand, "ChipRebind", message, key)
 
 
 def chip_signature(brand, token, chip, to, deadline, nonce=b"\x02" * 32):
     block = brownie.chain.height - 1
     message = {"tokenId": token, "to": to.address if hasattr(to, "address") else to, "deadline": deadline,
                "blockHash": brownie.web3.eth.get_block(block)["hash"], "nonce": nonce}
-    return block, nonce, sign(brand, "ChipChallenge", CHIP_TYPES, message, chip.key)
+    return block, nonce, sign(brand, "ChipChallenge", message, chip.key)
 
 
 # --- 1, 2, 3: recovery -------------------------------------------------------------------------
@@ -219,8 +215,7 @@ def test_an_old_clear_request_does_not_clear_a_new_report(brand, admin, sold, al
     brand.reportStatus(sold, S_LOST, {"from": alice})
     old_nonce = brand.nonces(sold)
     deadline = brownie.chain.time() + 3600
-    old = sign(brand, "ClearReport", CLEAR_TYPES,
-               {"tokenId": sold, "reportNonce": old_nonce, "deadline": deadline}, key_of(alice))
+    old = sign(brand, "ClearReport", {"tokenId": sold, "reportNonce": old_nonce, "deadline": deadline}, key_of(alice))
     brand.reportFound(sold, {"from": alice})
     brand.reportStatus(sold, S_STOLEN, {"from": alice})
     with brownie.reverts(error("PassportClearRequestStale", sold, old_nonce, brand.nonces(sold))):
@@ -231,8 +226,7 @@ def test_an_old_clear_request_does_not_clear_a_new_report(brand, admin, sold, al
 def test_a_clear_request_signed_by_another_than_the_reporter(brand, admin, sold, alice, bob):
     brand.reportStatus(sold, S_STOLEN, {"from": alice})
     deadline = brownie.chain.time() + 3600
-    forged = sign(brand, "ClearReport", CLEAR_TYPES,
-                  {"tokenId": sold, "reportNonce": brand.nonces(sold), "deadline": deadline}, key_of(bob))
+    forged = sign(brand, "ClearReport", {"tokenId": sold, "reportNonce": brand.nonces(sold), "deadline": deadline}, key_of(bob))
     with brownie.reverts(error("PassportClearRequestNotReporter", sold)):
         brand.clearReportFor(sold, brand.nonces(sold), deadline, forged, {"from": admin})
     assert brand.passport(sold).dict()["status"] == S_STOLEN

@@ -5,12 +5,10 @@ import pytest
 from eth_utils import keccak
 
 from contract_helpers import RESELLER, S_STOLEN, error, key_of, sign
+from luxpass.spec import EIP712_TYPES
 
 ZERO = "0x" + "00" * 20
-CONSENT_TYPES = [("chainId", "uint256"), ("collection", "address"), ("tokenId", "uint256"), ("reseller", "address"),
-                 ("buyer", "address"),
-                 ("termsHash", "bytes32"), ("nonce", "uint256"), ("deadline", "uint256")]
-PERMIT_TYPES = [("spender", "address"), ("tokenId", "uint256"), ("nonce", "uint256"), ("deadline", "uint256")]
+CONSENT_TYPES = EIP712_TYPES["ResaleConsent"]  # the fields in order, as the struct passes them
 
 
 def consent_for(collection, token, seller, buyer=ZERO, deadline=None, chain_id=None, on=None, nonce=None,
@@ -20,7 +18,7 @@ def consent_for(collection, token, seller, buyer=ZERO, deadline=None, chain_id=N
                "buyer": buyer if isinstance(buyer, str) else buyer.address, "termsHash": keccak(text="EUR 4,800"),
                "nonce": collection.nonces(token) if nonce is None else nonce,
                "deadline": deadline or brownie.chain.time() + 3600}
-    signature = sign(collection, "ResaleConsent", CONSENT_TYPES, message, key_of(seller))
+    signature = sign(collection, "ResaleConsent", message, key_of(seller))
     return tuple(message[n] for n, _ in CONSENT_TYPES), signature
 
 
@@ -138,7 +136,7 @@ def test_contract_wallet_consents_through_erc1271(WalletMock, brand, sold, alice
 def permit_for(brand, token, signer, spender, deadline=None):
     deadline = deadline or brownie.chain.time() + 3600
     message = {"spender": spender.address, "tokenId": token, "nonce": brand.nonces(token), "deadline": deadline}
-    return deadline, sign(brand, "Permit", PERMIT_TYPES, message, key_of(signer))
+    return deadline, sign(brand, "Permit", message, key_of(signer))
 
 
 def test_permit_approves_without_custody(brand, sold, alice, bob, accounts):

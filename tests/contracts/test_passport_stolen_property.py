@@ -29,8 +29,7 @@ def _run(brand, token, alice, bob, accounts, admin, retailer, reseller, minter, 
     operator, chip = accounts[3], accounts[6]
     deadline = brownie.chain.time() + 600
     rebind = {"tokenId": token, "chip": chip.address, "nonce": brand.nonces(token), "deadline": deadline}
-    signature = sign(brand, "ChipRebind", [("tokenId", "uint256"), ("chip", "address"), ("nonce", "uint256"),
-                                           ("deadline", "uint256")], rebind, key_of(alice))
+    signature = sign(brand, "ChipRebind", rebind, key_of(alice))
     brand.rebindChip(token, chip, deadline, signature, {"from": minter})
     brand.reportStatus(token, S_STOLEN, {"from": alice})
     reported_by = alice
