@@ -88,13 +88,16 @@ def abi_signature(contract: str, kind: str, name: str) -> str:
 
 
 def test_mirrored_enums_match_the_interfaces():
+    differ = []
     for py_enum, (interface, name) in spec.SOLIDITY_ENUMS.items():
         members = ast_enum_members(interface, name)
         renamed = {sol: py for py, sol in spec.SOLIDITY_MEMBER_NAMES.get(py_enum, {}).items()}
-        assert set(renamed) <= set(members), f"{py_enum.__name__}: renamed members not in {interface}.{name}"
-        assert [m.name for m in py_enum] == [renamed.get(m, upper_snake(m)) for m in members], \
-            f"luxpass.spec.{py_enum.__name__} differs from {interface}.{name} {members}"
-        assert [m.value for m in py_enum] == list(range(len(members))), py_enum
+        expected = [renamed.get(m, upper_snake(m)) for m in members]
+        if [m.name for m in py_enum] != expected or not set(renamed) <= set(members):
+            differ.append(f"luxpass.spec.{py_enum.__name__} {[m.name for m in py_enum]} is not {interface}.{name} "
+                          f"{members}")
+        assert [m.value for m in py_enum] == list(range(len(py_enum))), py_enum
+    assert not differ, "; ".join(differ)
 
 
 def test_every_enum_of_the_interfaces_is_mirrored():
