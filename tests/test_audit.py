@@ -13,7 +13,7 @@ from luxpass.checks.history import history
 from luxpass.cli import cli
 from luxpass.onchain.records import LIFECYCLE
 from luxpass.onchain.registry import Consortium
-from luxpass.results import Accreditation, EventKind, Status
+from luxpass.spec import Accreditation, EventKind, Status
 
 ALICE, BOB, AUDITOR = 7, 8, 9
 

@@ -16,7 +16,7 @@ from luxpass.onchain.registry import Consortium
 from luxpass.proofs.batch import BatchTree, batch_leaf, proves
 from luxpass.proofs.certificate import BatchProof, Certificate
 from luxpass.proofs.merkle import merkle_root
-from luxpass.results import ProposalKind, TransferKind
+from luxpass.spec import ProposalKind, TransferKind
 from luxpass.values import normalize_record
 
 ALICE, BOB = 7, 8

@@ -21,7 +21,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from luxpass.onchain.chip import bind_chip
 from luxpass.proofs.certificate import Certificate
 from luxpass.proofs.link import link_for
-from luxpass.results import EventKind, Status
+from luxpass.spec import EventKind, Status
 from luxpass.values import new_salt
 
 ROOT = Path(__file__).resolve().parents[1]

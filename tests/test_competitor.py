@@ -24,7 +24,7 @@ from luxpass.onchain.chip import bind_chip
 from luxpass.onchain.collection import Collection
 from luxpass.onchain.registry import Consortium
 from luxpass.proofs.certificate import Certificate
-from luxpass.results import Accreditation, EventKind, Status
+from luxpass.spec import Accreditation, EventKind, Status
 
 RESELLER, ALICE, B_MINTER, B_RETAILER = 4, 7, 8, 9
 MODELS = ["Sac Aurore Grand Modele", "Pochette Lune Minuit", "Cabas Riviera Edition Noire"]

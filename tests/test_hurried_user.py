@@ -228,7 +228,7 @@ def test_every_option_of_every_command_has_help():
 
 def test_a_listing_is_filed_as_a_case_once(lux, consortium, signer, web3):
     from luxpass.onchain.registry import Consortium
-    from luxpass.results import Accreditation
+    from luxpass.spec import Accreditation
 
     proposal = Consortium.open(signer(1)).propose_accreditation(dev_address(NOBODY), Accreditation.MARKETPLACE, True)
     Consortium.open(signer(2)).vote(proposal.proposal_id, True)

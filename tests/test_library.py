@@ -7,7 +7,7 @@ from luxpass.checks.verify import verify
 from luxpass.errors import ContractRevert, InputError, LuxpassError
 from luxpass.onchain.registry import Consortium, Deployment
 from luxpass.proofs.certificate import Certificate
-from luxpass.results import BrandStatus, EventKind, ProposalKind, ProposalState, Status
+from luxpass.spec import BrandStatus, EventKind, ProposalKind, ProposalState, Status
 from luxpass.values import new_salt, normalize_record
 
 ALICE, BOB = 7, 8

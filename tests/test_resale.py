@@ -13,7 +13,7 @@ from luxpass.checks.history import history
 from luxpass.errors import ContractRevert
 from luxpass.onchain.consent import ConsentCheck, Signed, check_consent, sign_resale_consent, typed_data_digest
 from luxpass.onchain.registry import Consortium
-from luxpass.results import Accreditation, Status
+from luxpass.spec import Accreditation, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 ALICE, BOB, CAROL, RESELLER = 7, 8, 4, 9

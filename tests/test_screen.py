@@ -9,7 +9,7 @@ from luxpass.checks.screen import read_listings, screen
 from luxpass.cli import cli
 from luxpass.errors import InputError
 from luxpass.onchain.registry import Consortium
-from luxpass.results import ProposalKind, Status
+from luxpass.spec import ProposalKind, Status
 
 ALICE, BOB = 7, 8
 

@@ -14,7 +14,7 @@ from luxpass.cli import cli
 from luxpass.onchain.chip import bind_chip
 from luxpass.proofs.certificate import Certificate
 from luxpass.proofs.link import link_for
-from luxpass.results import EventKind, Status
+from luxpass.spec import EventKind, Status
 from luxpass.values import new_salt
 from luxpass.web.app import create_app
 

@@ -6,7 +6,8 @@ from ..errors import InputError
 from ..onchain.collection import Collection
 from ..onchain.records import LIFECYCLE, OWNERSHIP, ZERO32, Record, block_timestamps, fetch_records, fold
 from ..onchain.registry import Consortium
-from ..results import EventKind, Status, TransferKind, cli_name
+from ..results import cli_name
+from ..spec import EventKind, Status, TransferKind
 from ..values import passport_hex
 from .verify import pending_state
 

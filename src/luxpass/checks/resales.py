@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from ..onchain.records import OWNERSHIP, block_timestamps, fetch_records
 from ..onchain.registry import Consortium
-from ..results import TransferKind
+from ..spec import TransferKind
 
 PERIODS = {"month": "%Y-%m", "week": "%G-W%V", "day": "%Y-%m-%d", "year": "%Y"}
 

@@ -7,7 +7,8 @@ from ..onchain.registry import Consortium
 from ..proofs.batch import proves
 from ..proofs.certificate import BatchProof, Certificate
 from ..proofs.disclosure import Disclosure
-from ..results import BrandStatus, Status, cli_name
+from ..results import cli_name
+from ..spec import BrandStatus, Status
 from ..values import passport_hex
 
 

@@ -12,7 +12,7 @@ from ..jobs.batch_issue import issue_csv
 from ..onchain import chip
 from ..onchain.collection import Collection
 from ..proofs.batch import DEFAULT_DEPTH, MAX_DEPTH
-from ..results import EventKind
+from ..spec import ROLES, EventKind
 from .base import ProgressBar, Settings, cli, pass_settings
 from .params import (
     ADDRESS,
@@ -25,7 +25,7 @@ from .params import (
     rpc_options,
 )
 
-ROLE_NAMES = click.Choice(["minter", "retailer", "service", "admin"])
+ROLE_NAMES = click.Choice(list(ROLES))
 
 
 @cli.group()

@@ -3,7 +3,8 @@
 import click
 
 from ..onchain.registry import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, deploy
-from ..results import Accreditation, ProposalKind, cli_name
+from ..results import cli_name
+from ..spec import Accreditation, ProposalKind
 from .base import Settings, cli, pass_settings
 from .params import Address, EnumChoice, FounderSpec, account_options, rpc_options
 

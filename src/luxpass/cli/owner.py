@@ -11,7 +11,7 @@ from ..onchain.collection import Collection
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import disclose
 from ..proofs.disclosure import save as save_disclosure
-from ..results import Status
+from ..spec import Status
 from .base import Settings, cli, pass_settings
 from .params import (
     PASSPORT_ID,

@@ -12,8 +12,8 @@ from ..chain.connection import Chain, RawCall
 from ..errors import ContractRevert, InputError
 from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
-from ..results import EventKind, Status, utc
-from ..spec import ROLES, selector
+from ..results import utc
+from ..spec import ROLES, EventKind, Status, selector
 from ..values import ZERO_ADDRESS, new_salt, normalize_record, parse_address, passport_hex
 
 _SCREEN = selector("screen")

@@ -16,8 +16,7 @@ from web3.exceptions import Web3Exception
 from ..errors import ContractRevert, InputError, LuxpassError
 from ..files import read_json
 from ..results import utc
-from ..spec import EIP712_DOMAIN_FIELDS as DOMAIN_FIELDS
-from ..spec import eip712_fields
+from ..spec import EIP712_DOMAIN_FIELDS as DOMAIN_FIELDS, eip712_fields
 from ..values import ZERO_ADDRESS, parse_address, passport_hex
 from .collection import Collection, Recorded, refuse_self_transfer, tx_hex
 

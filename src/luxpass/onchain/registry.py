@@ -10,7 +10,7 @@ from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic
 from ..names import check_new_brand
 from .collection import Collection, tx_hex
-from ..results import Accreditation, BrandStatus, ProposalKind, ProposalState
+from ..spec import Accreditation, BrandStatus, ProposalKind, ProposalState
 from ..values import ZERO_ADDRESS, parse_address
 
 DEFAULT_QUORUM_BPS = 5000  # yes votes must exceed half of the active members
