@@ -8,8 +8,8 @@ from importlib import import_module
 
 _PUBLIC = {
     "errors": ["LuxpassError", "InputError", "NotAuthentic", "ContractRevert"],
-    "results": ["Accreditation", "BrandStatus", "EventKind", "ProposalKind", "ProposalState", "Status",
-                "TransferKind"],
+    "spec": ["Accreditation", "BrandStatus", "EventKind", "ProposalKind", "ProposalState", "RecordType", "Ruling",
+             "Screening", "Status", "TransferKind"],
     "values": ["new_salt", "parse_address", "parse_passport_id", "passport_hex"],
     "chain.accounts": ["dev_account", "dev_address", "load_keystore"],
     "chain.connection": ["Chain"],
