@@ -66,14 +66,14 @@ CHAIN_TESTS := tests/contracts tests/test_cli.py tests/test_hurried_user.py test
 	tests/test_chip.py tests/test_competitor.py tests/test_library.py tests/test_scripts.py tests/test_web.py \
 	tests/test_erc721_conformance.py
 test-chains: setup
-	LUXPASS_EVM=shanghai $(BIN)/brownie compile >/dev/null
+	LUXPASS_EVM=shanghai $(BIN)/brownie compile >/dev/null && $(BIN)/python tools/package_contracts.py >/dev/null
 	@failed=""; for node in $(CHAIN_NODES); do \
 		start=$$(date +%s); log=build/test-chains-$$node.log; \
 		LUXPASS_EVM=shanghai LUXPASS_TEST_NODE=$$node $(BIN)/pytest -q $(CHAIN_TESTS) >$$log 2>&1 || failed="$$failed $$node"; \
 		echo "$$node: $$(grep -E '^=* ?[0-9]+ (passed|failed|errors?) ' $$log | tail -1 | tr -d '=' | xargs)" \
 			"($$(( $$(date +%s) - start )) s, log $$log)"; \
 	done; \
-	$(BIN)/brownie compile >/dev/null; \
+	$(BIN)/brownie compile >/dev/null && $(BIN)/python tools/package_contracts.py >/dev/null; \
 	if [ -n "$$failed" ]; then echo "test-chains failed on:$$failed" >&2; \
 		for node in $$failed; do tail -n 40 build/test-chains-$$node.log >&2; done; exit 1; fi
 
