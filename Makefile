@@ -63,7 +63,7 @@ test: build browser slither lint-imports
 # no chain. Leaves the default build.
 CHAIN_NODES := ganache hardhat anvil-shanghai
 # The invariant machine's steps per node (240 in `make test`): Ganache and Hardhat trace every refusal.
-CHAIN_FUZZ_STEPS := 40
+CHAIN_FUZZ_STEPS := 10
 CHAIN_TESTS := tests/contracts tests/test_cli.py tests/test_resale.py tests/test_hurried_user.py \
 	tests/test_audit.py tests/test_screen.py tests/test_scripts.py tests/test_erc721_conformance.py
 test-chains: setup
