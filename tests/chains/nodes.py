@@ -93,9 +93,17 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def adapt_brownie(name: str) -> None:
-    """Hardhat reports no contractAddress for a creation that reverted, where Anvil and Ganache report
-    the address it would have had; brownie's revert decoding of a deployment needs it (else "None is
-    not a valid ETH address"), so it is filled in from the sender and nonce, as the node would."""
+    """What brownie, attaching to a node it did not start, gets wrong about these nodes.
+    - It picks its time-travel and unlock methods by the node's client version and knows no "anvil/…":
+      on an attached Anvil it would unlock accounts with Ganache 6's evm_unlockUnknownAccount, which
+      Anvil lacks ("No Signer available"); its own Anvil backend is the one brownie uses when it
+      starts Anvil itself.
+    - Hardhat reports no contractAddress for a creation that reverted, where Anvil and Ganache report
+      the address it would have had; brownie's revert decoding of a deployment needs it (else "None is
+      not a valid ETH address"), so it is filled in from the sender and nonce, as the node would."""
+    from brownie.network.rpc import ATTACH_BACKENDS, anvil
+
+    ATTACH_BACKENDS.setdefault("anvil", anvil)
     if name != "hardhat":
         return
     import rlp
