@@ -176,3 +176,12 @@ def test_each_hint_is_one_line_and_written_once():
                   and any(getattr(t, "id", None) == "HINTS" for t in node.targets)]
     keys = [k.value for k in literal.keys]
     assert len(keys) == len(set(keys)), f"hints written twice: {sorted({k for k in keys if keys.count(k) > 1})}"
+
+
+def test_spec_is_the_bottom_layer():
+    """spec imports nothing of luxpass (errors at most), so every layer may read it."""
+    tree = ast.parse(Path(spec.__file__).read_text())
+    imported = {("." * node.level) + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    own = {name for name in imported if name.startswith((".", "luxpass"))}
+    assert own <= {".errors", "luxpass.errors"}, own
