@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports test test-chains fuzz bench bench-targets demo clean geth test-net bench-net
+.PHONY: setup build browser slither lint-imports test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -106,6 +106,10 @@ $(GETH):
 test-net: build $(GETH)
 	LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
 
+# `make demo`'s story on the four-node network, each house signing with its keystore on its own node.
+demo-net: build $(GETH)
+	$(BIN)/python demo/demo.py --net
+
 # Passports minted and listings screened a second on the four-node network, beside one Anvil.
 bench-net: build $(GETH)
 	$(BIN)/python bench/net.py
@@ -119,4 +123,4 @@ bench-targets: setup
 	$(BIN)/python bench/targets.py --table
 
 clean:
-	rm -rf $(VENV) node_modules .solcx build .demo .tools
+	rm -rf $(VENV) node_modules .solcx build .demo .demo-net .tools

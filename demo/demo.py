@@ -1,38 +1,169 @@
-"""`make demo`: the main job of luxpass, told step by step on a local chain that it starts.
+"""`make demo` and `make demo-net`: the main job of luxpass, told step by step on a chain the demo
+starts: one local Anvil node (`make demo`), or the consortium's own four geth nodes under Clique
+(`make demo-net`, `--net`), where each house signs with its keystore on its own node.
 
 Every step runs the real `luxpass` command, as a brand, a retailer, an owner or the council
-would; only the counterfeiter uses the library directly, as a forger would use any tool."""
+would; only the counterfeiter uses the library directly, as a forger would use any tool. The
+story names its actors by number; a Stage says which key each one signs with and which node it
+talks to."""
+import argparse
 import csv
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+from typing import Protocol
 
-from luxpass import Certificate, Chain, dev_account, dev_address, new_salt
+from eth_account.signers.local import LocalAccount
+
+from luxpass import Certificate, Chain, dev_account, dev_address, load_keystore, new_salt
+from luxpass.chain import network as net
+from luxpass.chain.accounts import DEV_CHAIN_ID
 
 ROOT = Path(__file__).resolve().parents[1]
-HOME = ROOT / ".demo"
-PORT = 8645
-RPC = f"http://127.0.0.1:{PORT}"
-ENV = {**os.environ, "LUXPASS_HOME": str(HOME), "ETH_RPC_URL": RPC}
+ANVIL_PORT = 8645
+NET_BASE_PORT = 8630  # the net tests use 8600-8603, bench-net 8620-8623
 
+OPERATOR = 0
 COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
-FACTORY, BOUTIQUE, ALICE, BOB, CAROL, FORGER, RESELLER, DAVE = 5, 6, 7, 8, 9, 0, 10, 11
-MARKETPLACE, AUDITOR = 14, 15
-VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE = 12, 13
+FACTORY, BOUTIQUE, ALICE, BOB, CAROL, RESELLER, DAVE = 5, 6, 7, 8, 9, 10, 11
+VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE, MARKETPLACE, AUDITOR, FORGER = 12, 13, 14, 15, 16
+# Off the development chain, every actor but the houses has a keystore of that name, and talks
+# to the node of the house given (its employer's, or one of the consortium's for outsiders).
+ACTORS = {OPERATOR: ("operator", "Maison Aurel"), FACTORY: ("aurel-factory", "Maison Aurel"),
+          BOUTIQUE: ("aurel-boutique", "Maison Aurel"), ALICE: ("alice", "Horlogerie Brandt"),
+          BOB: ("bob", "Horlogerie Brandt"), CAROL: ("carol", "Horlogerie Brandt"),
+          RESELLER: ("maison-seconde", "Atelier Nouveau"), DAVE: ("dave", "Horlogerie Brandt"),
+          VELLUTTI_FACTORY: ("vellutti-factory", "Casa Vellutti"),
+          VELLUTTI_BOUTIQUE: ("vellutti-boutique", "Casa Vellutti"), MARKETPLACE: ("marketplace", "Atelier Nouveau"),
+          AUDITOR: ("auditor", "Atelier Nouveau"), FORGER: ("forger", "Horlogerie Brandt")}
+
+
+class Stage(Protocol):
+    """Where the story runs: a home folder, a chain, and for each actor its key and its node."""
+
+    home: Path
+    chain_id: int
+    rpc_url: str  # the node read-only steps ask
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def address(self, who: int) -> str: ...
+    def signer_args(self, who: int) -> list[str]: ...
+    def node_of(self, who: int) -> tuple[str, str]: ...  # (rpc url, whose node, for the reader)
+    def account(self, who: int) -> LocalAccount: ...
+
+
+class AnvilStage:
+    """One Anvil node; Anvil's public development keys, numbered as the story numbers its actors."""
+
+    def __init__(self):
+        self.home, self.chain_id = ROOT / ".demo", DEV_CHAIN_ID
+        self.rpc_url = f"http://127.0.0.1:{ANVIL_PORT}"
+
+    def start(self) -> None:
+        say("A local Anvil chain, its state kept in .demo/node so that it survives a restart.")
+        run("node", "start", "--port", str(ANVIL_PORT))
+
+    def stop(self) -> None:
+        say("Stop the node cleanly; its state is written to .demo/node/state.json.")
+        run("node", "stop")
+
+    def address(self, who: int) -> str:
+        return dev_address(who)
+
+    def signer_args(self, who: int) -> list[str]:
+        return ["--dev-account", str(who)]
+
+    def node_of(self, who: int) -> tuple[str, str]:
+        return self.rpc_url, ""
+
+    def account(self, who: int) -> LocalAccount:
+        return dev_account(who, self.chain_id)
+
+
+class NetStage:
+    """The four houses' geth nodes. Each house signs with the keystore `consortium-net` made for
+    its node; every other actor with a keystore `luxpass account new` makes, funded by the genesis.
+    Passwords stay in 0600 files and are never printed."""
+
+    def __init__(self):
+        self.home, self.chain_id = ROOT / ".demo-net", net.CHAIN_ID
+        self.folder = self.home / "net"
+        self.password_file = self.home / "actors.password"
+        self.rpc_url = ""
+        self.nodes: dict[str, dict] = {}
+        self.addresses: dict[int, str] = {}
+
+    def start(self) -> None:
+        say("The consortium's own chain: one geth node per house, sealing Clique blocks each second. The "
+            "houses' signer keys are keystores the network makes; the other actors make theirs with "
+            "`luxpass account new`, and the genesis funds them. Every password stays in a 0600 file.")
+        self.home.mkdir(parents=True)
+        self.password_file.write_text(secrets.token_urlsafe(24))
+        os.chmod(self.password_file, 0o600)
+        for who, (name, _) in ACTORS.items():
+            made = json.loads(run("account", "new", name, "--password-file", str(self.password_file), "--json",
+                                  quiet=who != OPERATOR))
+            self.addresses[who] = made["address"]
+        funded = [arg for who in ACTORS for arg in ("--fund", self.addresses[who])]
+        nodes = json.loads(run("consortium-net", "up", "--dir", str(self.folder), "--base-port", str(NET_BASE_PORT),
+                               *funded, "--json", quiet=True))
+        run("consortium-net", "status", "--dir", str(self.folder))
+        self.nodes = {node["house"]: node for node in nodes}
+        self.rpc_url = self.nodes["Atelier Nouveau"]["rpc_url"]
+        for house, who in COUNCIL.items():
+            self.addresses[who] = self.nodes[house]["signer"]
+
+    def stop(self) -> None:
+        say("Stop the four nodes cleanly; `luxpass consortium-net up --dir .demo-net/net` resumes the chain.")
+        run("consortium-net", "down", "--dir", str(self.folder), quiet=True)
+
+    def address(self, who: int) -> str:
+        return self.addresses[who]
+
+    def signer_args(self, who: int) -> list[str]:
+        house = self._house(who)
+        if house:
+            return ["--keystore", self.nodes[house]["keystore"], "--password-file",
+                    str(net.password_file(self.folder, house))]
+        return ["--account", ACTORS[who][0], "--password-file", str(self.password_file)]
+
+    def node_of(self, who: int) -> tuple[str, str]:
+        house = self._house(who) or ACTORS[who][1]
+        return self.nodes[house]["rpc_url"], f"{house}'s node"
+
+    def account(self, who: int) -> LocalAccount:
+        return load_keystore(self.home / "keystores" / f"{ACTORS[who][0]}.json", self.password_file.read_text())
+
+    @staticmethod
+    def _house(who: int) -> str | None:
+        return next((house for house, council in COUNCIL.items() if council == who), None)
+
+
+stage: Stage = AnvilStage()
 
 
 def say(text: str) -> None:
     print("\n" + "\n".join(textwrap.wrap(text, 96)))
 
 
-def run(*args: str, expect: int = 0, quiet: bool = False) -> str:
-    shown = " ".join(a if " " not in a else repr(a) for a in args)
-    print(f"  $ luxpass {shown}")
-    done = subprocess.run([sys.executable, "-m", "luxpass", *args], env=ENV, capture_output=True, text=True)
+def run(*args: str, who: int | None = None, expect: int = 0, quiet: bool = False) -> str:
+    """`luxpass ARGS`, as actor `who` (signing with its key, on its node) or, without one, as
+    anyone reading the chain."""
+    rpc_url, where = stage.node_of(who) if who is not None else (stage.rpc_url, "")
+    signer = stage.signer_args(who) if who is not None else []
+    shown = " ".join(a if " " not in a else repr(a) for a in (*args, *signer))
+    print(f"  $ luxpass {shown}" + (f"    [{where}]" if where else ""))
+    done = subprocess.run([sys.executable, "-m", "luxpass", *args, *signer], env=environment(rpc_url),
+                          capture_output=True, text=True)
     out = (done.stdout + done.stderr).strip()
     if not quiet or done.returncode != expect:
         print(textwrap.indent(out, "    "))
@@ -42,62 +173,69 @@ def run(*args: str, expect: int = 0, quiet: bool = False) -> str:
     return done.stdout
 
 
-def accredit(index: int, role: str, show: bool = False) -> None:
+def environment(rpc_url: str) -> dict:
+    return {**os.environ, "LUXPASS_HOME": str(stage.home), "ETH_RPC_URL": rpc_url}
+
+
+def accredit(who: int, role: str, show: bool = False) -> None:
     """Maison Aurel proposes; Casa Vellutti and Atelier Nouveau vote yes: three of four members."""
-    proposal = json.loads(run("accredit", addr(index), "--as", role, "--dev-account", "1", "--json", quiet=True))
-    run("brand", "vote", str(proposal["proposal_id"]), "--yes", "--dev-account", "2", quiet=True)
-    run("brand", "vote", str(proposal["proposal_id"]), "--yes", "--dev-account", "4", quiet=not show)
+    proposal = json.loads(run("accredit", addr(who), "--as", role, "--json", who=1, quiet=True))
+    run("brand", "vote", str(proposal["proposal_id"]), "--yes", who=2, quiet=True)
+    run("brand", "vote", str(proposal["proposal_id"]), "--yes", who=4, quiet=not show)
 
 
-def addr(index: int) -> str:
-    return dev_address(index)
+def addr(who: int) -> str:
+    return stage.address(who)
 
 
 def main() -> None:
-    shutil.rmtree(HOME, ignore_errors=True)
-    say("A local Anvil chain, its state kept in .demo/node so that it survives a restart.")
-    run("node", "start", "--port", str(PORT))
+    global stage
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--net", action="store_true", help="run on the four-node consortium network (needs geth)")
+    stage = NetStage() if parser.parse_args().net else AnvilStage()
+    shutil.rmtree(stage.home, ignore_errors=True)
+    began = time.monotonic()
+    stage.start()
     try:
         story()
     finally:
-        say("Stop the node cleanly; its state is written to .demo/node/state.json.")
-        run("node", "stop")
+        stage.stop()
+    print(f"\nThe story took {time.monotonic() - began:.0f} s.")
 
 
 def story() -> None:
     say("Three founding houses deploy the consortium registry. Each house's council key votes; "
         "no single key controls membership.")
     founders = [f"--founder={n}:{n[:3].upper()}:{addr(i)}" for n, i in list(COUNCIL.items())[:3]]
-    run("deploy", *founders, "--dev-account", "0", quiet=True)
+    run("deploy", *founders, who=OPERATOR, quiet=True)
     run("brand", "list")
 
     say("Maison Aurel proposes admitting an independent house, Atelier Nouveau; Casa Vellutti "
         "votes yes, which makes a majority of the three: the registry itself creates its collection.")
-    run("brand", "propose", "admit", "Atelier Nouveau", "--symbol", "ATN", "--council", addr(4),
-        "--dev-account", "1")
-    run("brand", "vote", "1", "--yes", "--dev-account", "2")
-    run("brand", "vote", "1", "--yes", "--dev-account", "3", expect=1)
+    run("brand", "propose", "admit", "Atelier Nouveau", "--symbol", "ATN", "--council", addr(4), who=1)
+    run("brand", "vote", "1", "--yes", who=2)
+    run("brand", "vote", "1", "--yes", who=3, expect=1)
     run("brand", "list")
 
     say("Maison Aurel's admin grants its own roles: a factory that mints, a boutique that sells.")
-    run("role", "grant", "minter", addr(FACTORY), "--brand", "Maison Aurel", "--dev-account", "1")
-    run("role", "grant", "retailer", addr(BOUTIQUE), "--brand", "Maison Aurel", "--dev-account", "1")
+    run("role", "grant", "minter", addr(FACTORY), "--brand", "Maison Aurel", who=1)
+    run("role", "grant", "retailer", addr(BOUTIQUE), "--brand", "Maison Aurel", who=1)
 
     say("Atelier Nouveau mints one product from a JSON record. The chain sees only a salted commitment; "
         "the record and salt go into the owner certificate.")
-    run("role", "grant", "minter", addr(4), "--brand", "Atelier Nouveau", "--dev-account", "4", quiet=True)
-    record = HOME / "atelier-record.json"
+    run("role", "grant", "minter", addr(4), "--brand", "Atelier Nouveau", who=4, quiet=True)
+    record = stage.home / "atelier-record.json"
     record.write_text(json.dumps({"serial": "ATN-0001", "model": "Collier Lune", "material": "18k gold"}))
     run("mint", "--brand", "Atelier Nouveau", "--record", str(record), "--certificate",
-        str(HOME / "atelier-0001.json"), "--dev-account", "4")
+        str(stage.home / "atelier-0001.json"), who=4)
 
     say("Maison Aurel's factory mints 1,000 products in bulk from its product system's CSV export, "
         "in batches; the result folder holds each row's passport and owner certificate.")
-    out = HOME / "aurel-batch"
+    out = stage.home / "aurel-batch"
     csv = str(ROOT / "data" / "sample-products.csv")
-    run("mint", "--brand", "Maison Aurel", "--csv", csv, "--out", str(out), "--dev-account", str(FACTORY))
+    run("mint", "--brand", "Maison Aurel", "--csv", csv, "--out", str(out), who=FACTORY)
     say("Run again (as after an interruption): nothing is minted twice, nothing is skipped.")
-    run("mint", "--brand", "Maison Aurel", "--csv", csv, "--out", str(out), "--dev-account", str(FACTORY))
+    run("mint", "--brand", "Maison Aurel", "--csv", csv, "--out", str(out), who=FACTORY)
 
     certs = sorted((out / "certificates").iterdir())
     tote, stolen = str(certs[0]), str(certs[1])
@@ -106,11 +244,11 @@ def story() -> None:
                                ("quality-checked", FACTORY, "QC passed, inspector 17"),
                                ("shipped", FACTORY, "to Paris Saint-Honoré"),
                                ("received-in-store", BOUTIQUE, "Paris Saint-Honoré")]:
-        run("event", tote, "--kind", kind, "--details", details, "--dev-account", str(who), quiet=True)
+        run("event", tote, "--kind", kind, "--details", details, who=who, quiet=True)
 
     say("The first sale: the boutique sells to Alice. Then Alice sells privately to Bob.")
-    run("transfer", tote, "--first-sale", "--to", addr(ALICE), "--dev-account", str(BOUTIQUE))
-    run("transfer", tote, "--to", addr(BOB), "--dev-account", str(ALICE))
+    run("transfer", tote, "--first-sale", "--to", addr(ALICE), who=BOUTIQUE)
+    run("transfer", tote, "--to", addr(BOB), who=ALICE)
     run("history", tote)
     say("Anyone verifies Bob's bag with his owner certificate:")
     run("verify", tote)
@@ -121,25 +259,25 @@ def story() -> None:
     say("Bob signs his consent offline with his key alone, no gas: EIP-712 typed data in the collection's "
         "own domain, with a salted hash of the terms, the passport's nonce and a deadline. He had also "
         "signed one for another platform earlier.")
-    consent, earlier = HOME / "consent-bob.json", HOME / "consent-bob-earlier.json"
+    consent, earlier = stage.home / "consent-bob.json", stage.home / "consent-bob-earlier.json"
     run("consent", "sign", tote, "--any-reseller", "--terms", "EUR 2,900 via another platform", "--out", str(earlier),
-        "--dev-account", str(BOB), quiet=True)
+        who=BOB, quiet=True)
     say("His consent names the reseller he chose: no other accredited reseller can submit it first.")
     run("consent", "sign", tote, "--reseller", addr(RESELLER), "--buyer", addr(DAVE), "--terms",
-        "EUR 3,900, escrow 4471", "--out", str(consent), "--dev-account", str(BOB))
+        "EUR 3,900, escrow 4471", "--out", str(consent), who=BOB)
     run("consent", "check", str(consent))
     say("The reseller records the resale to Dave; submitting it again is reported as already done.")
-    run("transfer", "--consent", str(consent), "--dev-account", str(RESELLER))
-    run("transfer", "--consent", str(consent), "--dev-account", str(RESELLER))
+    run("transfer", "--consent", str(consent), who=RESELLER)
+    run("transfer", "--consent", str(consent), who=RESELLER)
     say("The earlier consent is replayed: the passport has moved since, and the contract refuses it.")
-    run("transfer", "--consent", str(earlier), "--to", addr(CAROL), "--dev-account", str(RESELLER), expect=1)
+    run("transfer", "--consent", str(earlier), "--to", addr(CAROL), who=RESELLER, expect=1)
     run("history", tote)
     run("resales", "--brand", "Maison Aurel")
 
     say("Carol buys another bag; it is stolen. She reports it, and from then on it cannot move.")
-    run("transfer", stolen, "--first-sale", "--to", addr(CAROL), "--dev-account", str(BOUTIQUE), quiet=True)
-    run("report", "stolen", stolen, "--dev-account", str(CAROL))
-    run("transfer", stolen, "--to", addr(BOB), "--dev-account", str(CAROL), expect=1)
+    run("transfer", stolen, "--first-sale", "--to", addr(CAROL), who=BOUTIQUE, quiet=True)
+    run("report", "stolen", stolen, who=CAROL)
+    run("transfer", stolen, "--to", addr(BOB), who=CAROL, expect=1)
     run("verify", stolen, expect=3)
 
     say("A counterfeiter deploys the very same code as a registry of their own, with a collection "
@@ -150,7 +288,7 @@ def story() -> None:
     say("A forged certificate: a genuine one with the model changed to a dearer one.")
     forged = json.loads(Path(tote).read_text())
     forged["record"]["model"] = "Tote Grande Crocodile"
-    forged_path = HOME / "forged.json"
+    forged_path = stage.home / "forged.json"
     forged_path.write_text(json.dumps(forged))
     run("verify", str(forged_path), expect=3)
     consumer_check()
@@ -163,12 +301,12 @@ def vellutti_batch() -> None:
     say("Casa Vellutti issues a whole production batch of 10,000 bags with one transaction: the Merkle root "
         "of their commitments, padded to 65,536 leaves so that nothing on chain tells the batch's size. No "
         "passport exists until a bag's first sale.")
-    run("role", "grant", "minter", addr(VELLUTTI_FACTORY), "--brand", "Casa Vellutti", "--dev-account", "2", quiet=True)
-    run("role", "grant", "retailer", addr(VELLUTTI_BOUTIQUE), "--brand", "Casa Vellutti", "--dev-account", "2",
+    run("role", "grant", "minter", addr(VELLUTTI_FACTORY), "--brand", "Casa Vellutti", who=2, quiet=True)
+    run("role", "grant", "retailer", addr(VELLUTTI_BOUTIQUE), "--brand", "Casa Vellutti", who=2,
         quiet=True)
-    out = HOME / "vellutti-batch"
+    out = stage.home / "vellutti-batch"
     issued = json.loads(run("issue", "--brand", "Casa Vellutti", "--csv", str(vellutti_products(10_000)), "--out",
-                            str(out), "--dev-account", str(VELLUTTI_FACTORY), "--json", quiet=True))
+                            str(out), "--json", who=VELLUTTI_FACTORY, quiet=True))
     print(f"  root {issued['root']}: {issued['products']:,} products in one transaction of {issued['gas_used']:,} "
           f"gas; every proof has {issued['depth']} hashes")
     certs = [str(path) for path in sorted((out / "certificates").iterdir())[:3]]
@@ -177,19 +315,19 @@ def vellutti_batch() -> None:
     run("verify", certs[0])
     say("The boutique sells three bags: each sale claims the passport with the bag's proof, minted to the buyer.")
     for cert, buyer in zip(certs, (ALICE, BOB, CAROL)):
-        run("transfer", cert, "--first-sale", "--to", addr(buyer), "--dev-account", str(VELLUTTI_BOUTIQUE),
+        run("transfer", cert, "--first-sale", "--to", addr(buyer), who=VELLUTTI_BOUTIQUE,
             quiet=cert != certs[0])
-    run("transfer", certs[0], "--first-sale", "--to", addr(DAVE), "--dev-account", str(VELLUTTI_BOUTIQUE), expect=1)
+    run("transfer", certs[0], "--first-sale", "--to", addr(DAVE), who=VELLUTTI_BOUTIQUE, expect=1)
     run("verify", certs[0])
     say("Alice proves that her bag is made in Italy of calfskin, and keeps its serial and the rest to herself.")
-    disclosure = str(HOME / "made-in-italy.json")
+    disclosure = str(stage.home / "made-in-italy.json")
     run("disclose", certs[0], "--field", "made_in", "--field", "material", "--out", disclosure)
     run("verify", disclosure)
 
 
 def vellutti_products(count: int) -> Path:
     """Casa Vellutti's product system export, the same on every run."""
-    path = HOME / "vellutti-products.csv"
+    path = stage.home / "vellutti-products.csv"
     models, materials = ("Borsa Luna", "Secchiello Arno", "Clutch Vela"), ("calfskin", "lambskin", "suede")
     with open(path, "w", newline="") as fh:
         writer = csv.writer(fh)
@@ -204,7 +342,7 @@ def screening_and_audit(batch: Path, tote: str, stolen: str, fake: str, forged: 
         "listed by collection and id, plus Bob's bag (now Dave's), the stolen one, the counterfeit and the "
         "forged certificate as sellers uploaded them.")
     accredit(MARKETPLACE, "marketplace")
-    listings = HOME / "listings.csv"
+    listings = stage.home / "listings.csv"
     rows = ["listing,collection,passport_id,seller,certificate"]
     for row in list(csv.DictReader(open(batch / "passports.csv")))[2:]:
         rows.append(f"L-{row['row']},{json.loads((batch / row['certificate']).read_text())['collection']},"
@@ -213,22 +351,22 @@ def screening_and_audit(batch: Path, tote: str, stolen: str, fake: str, forged: 
                                ("forged", str(forged), BOB)):
         rows.append(f"{name},,,{addr(seller)},{path}")
     listings.write_text("\n".join(rows) + "\n")
-    run("screen", str(listings), "--out", str(HOME / "verdicts.csv"))
-    verdicts = list(csv.DictReader(open(HOME / "verdicts.csv")))
+    run("screen", str(listings), "--out", str(stage.home / "verdicts.csv"))
+    verdicts = list(csv.DictReader(open(stage.home / "verdicts.csv")))
     print(f"  {sum(v['verdict'] == 'authentic' for v in verdicts)} authentic; not authentic: " + ", ".join(
         f"{v['listing']} ({v['reason']})" for v in verdicts if v["verdict"] != "authentic"))
     say("It files a case against the counterfeit listing; Maison Aurel's council rules it a counterfeit. "
         "Only hashes of the listing and the evidence go on chain.")
     run("cases", "file", "--brand", "Maison Aurel", "--listing", "market.example/item/991",
-        "--evidence", "photos 991-1..6", "--dev-account", str(MARKETPLACE), quiet=True)
-    run("cases", "rule", "1", "counterfeit", "--reason", "stitching, logo", "--dev-account", "1", quiet=True)
+        "--evidence", "photos 991-1..6", who=MARKETPLACE, quiet=True)
+    run("cases", "rule", "1", "counterfeit", "--reason", "stitching, logo", who=1, quiet=True)
     run("cases", "list")
     say("An accredited auditor indexes every collection's logs, re-derives every passport's history head, "
         "compares it with the chain, signs the report and anchors its digest on chain.")
     accredit(AUDITOR, "auditor")
-    report = HOME / "audit"
-    run("audit", "--all", "--out", str(report), "--dev-account", str(AUDITOR))
-    run("audit", "attest", f"{report}.json", "--dev-account", str(AUDITOR), quiet=True)
+    report = stage.home / "audit"
+    run("audit", "--all", "--out", str(report), who=AUDITOR)
+    run("audit", "attest", f"{report}.json", who=AUDITOR, quiet=True)
     run("audit", "check", f"{report}.json")
 
 
@@ -237,17 +375,17 @@ def consumer_check() -> None:
     serve_url = "http://127.0.0.1:8646"
     say("The consumer's check. The factory mints a watch with its GTIN; the boutique sells it. Its QR code "
         "carries the GS1 Digital Link of the item with a proof of its serial and GTIN, never the salt.")
-    watch = str(HOME / "watch.json")
+    watch = str(stage.home / "watch.json")
     run("mint", "--brand", "Maison Aurel", "--serial", "AUR-2026-W0001", "--field", "gtin=03760123450003",
-        "--field", "model=Montre Lune", "--certificate", watch, "--dev-account", str(FACTORY), quiet=True)
-    run("transfer", watch, "--first-sale", "--to", addr(ALICE), "--dev-account", str(BOUTIQUE), quiet=True)
+        "--field", "model=Montre Lune", "--certificate", watch, who=FACTORY, quiet=True)
+    run("transfer", watch, "--first-sale", "--to", addr(ALICE), who=BOUTIQUE, quiet=True)
     genuine = run("certificate", "qr", watch, "--resolver", serve_url).strip()
     forged = genuine.replace("/21/AUR-2026-W0001", "/21/AUR-2026-W0666")
     say("A counterfeiter copies that code onto a fake watch with a serial of its own.")
     print(f"  genuine product: {genuine}\n  forged product:  {forged}")
     say("`luxpass serve` answers both for a moment, as a phone scanning them would see it:")
     server = subprocess.Popen([sys.executable, "-m", "luxpass", "serve", "--port", serve_url.rsplit(":", 1)[1]],
-                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=environment(stage.rpc_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for name, uri in (("genuine", genuine), ("forged", forged)):
             check = _fetch_json(uri.replace(serve_url, serve_url + "/api/v1"))
@@ -258,10 +396,6 @@ def consumer_check() -> None:
 
 
 def _fetch_json(url: str, attempts: int = 50) -> dict:
-    import time
-    import urllib.error
-    import urllib.request
-
     for _ in range(attempts):
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
@@ -277,16 +411,16 @@ def counterfeit() -> str:
     """The forger deploys the same, audited code: a registry of their own whose only founder
     is called 'Maison Aurel' (beside a second founder of their own, as the registry needs two),
     and mints from its collection."""
-    chain = Chain(RPC, dev_account(FORGER, 31337), log=lambda _: None)
+    chain = Chain(stage.node_of(FORGER)[0], stage.account(FORGER), log=lambda _: None)
     implementation, _ = chain.deploy("BrandPassport")
     registry, _ = chain.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Maison Forge"],
                                ["AUR", "FRG"], [chain.address, "0x000000000000000000000000000000000000dEaD"], 5000, 3600)
     address = chain.contract("ConsortiumRegistry", registry).functions.brand(1).call()[2]
     fake = chain.contract("BrandPassport", address)
     chain.transact(fake.functions.grantRole(fake.functions.MINTER_ROLE().call(), chain.address))
-    cert = Certificate(31337, address, {"serial": "AUR-2026-00001-FAKE", "model": "Tote Grande"}, new_salt())
+    cert = Certificate(stage.chain_id, address, {"serial": "AUR-2026-00001-FAKE", "model": "Tote Grande"}, new_salt())
     chain.transact(fake.functions.mint(chain.address, cert.commitment))
-    path = HOME / "counterfeit.json"
+    path = stage.home / "counterfeit.json"
     cert.save(path)
     print(f"  (look-alike collection {address}, named {fake.functions.name().call()!r})")
     return str(path)

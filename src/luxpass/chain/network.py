@@ -22,6 +22,7 @@ from pathlib import Path
 
 import requests
 from eth_account import Account
+from web3 import Web3
 
 from ..errors import InputError, LuxpassError
 from .accounts import home
@@ -76,10 +77,17 @@ def slug(house: str) -> str:
 
 
 def up(folder: Path, houses: tuple[str, ...] = HOUSES, chain_id: int = CHAIN_ID, period: int = PERIOD,
-       base_port: int = BASE_HTTP_PORT, timeout: float = 60) -> list[NodeState]:
-    """Create the network on first use, then start every node not running and connect them all.
-    Run again, it resumes the same chain from the nodes' data folders."""
-    config = _load(folder) or _create(folder, houses, chain_id, period, base_port)
+       base_port: int = BASE_HTTP_PORT, timeout: float = 60, funded: tuple[str, ...] = ()) -> list[NodeState]:
+    """Create the network on first use, its genesis funding the houses' signers and `funded`, then
+    start every node not running and connect them all. Run again, it resumes the same chain from
+    the nodes' data folders."""
+    funded = tuple(_address(a) for a in funded)
+    config = _load(folder)
+    if config is None:
+        config = _create(folder, houses, chain_id, period, base_port, funded)
+    elif not set(funded) <= set(config.get("funded", [])):
+        raise InputError(f"--fund applies when a network is created, and {folder} holds one already",
+                         "send funds from a house's account, or create a new network with another --dir")
     geth = geth_binary()
     for node in config["nodes"]:
         if not _running(folder, node):
@@ -139,7 +147,14 @@ def as_dicts(states: list[NodeState]) -> list[dict]:
 
 # --- creation -----------------------------------------------------------------------------
 
-def _create(folder: Path, houses: tuple[str, ...], chain_id: int, period: int, base_port: int) -> dict:
+def _address(text: str) -> str:
+    if not Web3.is_address(text):
+        raise InputError(f"{text!r} is not an address", "pass a 0x-prefixed 20-byte address to --fund")
+    return Web3.to_checksum_address(text)
+
+
+def _create(folder: Path, houses: tuple[str, ...], chain_id: int, period: int, base_port: int,
+            funded: tuple[str, ...]) -> dict:
     if len(houses) < 2 or len(set(map(slug, houses))) != len(houses):
         raise InputError("a consortium network needs at least two houses with distinct names", "check --house")
     if folder.exists() and any(folder.iterdir()):
@@ -162,7 +177,7 @@ def _create(folder: Path, houses: tuple[str, ...], chain_id: int, period: int, b
                       "rpc_url": f"http://127.0.0.1:{base_port + i}", "http_port": base_port + i,
                       "p2p_port": BASE_P2P_PORT + (base_port - BASE_HTTP_PORT) + i,
                       "auth_port": BASE_AUTH_PORT + (base_port - BASE_HTTP_PORT) + i})
-    genesis = _genesis(chain_id, period, [node["signer"] for node in nodes])
+    genesis = _genesis(chain_id, period, [node["signer"] for node in nodes], list(funded))
     (folder / "genesis.json").write_text(json.dumps(genesis, indent=1))
     geth = geth_binary()
     for node in nodes:
@@ -171,14 +186,14 @@ def _create(folder: Path, houses: tuple[str, ...], chain_id: int, period: int, b
         if done.returncode != 0:
             raise LuxpassError(f"geth init failed for {node['house']}: {done.stderr.strip().splitlines()[-1:]}",
                                f"remove {folder} and run `luxpass consortium-net up` again")
-    config = {"chain_id": chain_id, "period": period, "geth": GETH_VERSION, "nodes": nodes}
+    config = {"chain_id": chain_id, "period": period, "geth": GETH_VERSION, "nodes": nodes, "funded": list(funded)}
     tmp = folder / "net.json.tmp"
     tmp.write_text(json.dumps(config, indent=1))
     tmp.replace(folder / "net.json")
     return config
 
 
-def _genesis(chain_id: int, period: int, signers: list[str]) -> dict:
+def _genesis(chain_id: int, period: int, signers: list[str], funded: list[str]) -> dict:
     sealers = "".join(s[2:].lower() for s in sorted(signers, key=str.lower))
     forks = {f"{name}Block": 0 for name in ("homestead", "eip150", "eip155", "eip158", "byzantium",
                                             "constantinople", "petersburg", "istanbul", "berlin", "london")}
@@ -187,7 +202,7 @@ def _genesis(chain_id: int, period: int, signers: list[str]) -> dict:
         "difficulty": "0x1",
         "gasLimit": hex(GAS_LIMIT),
         "extradata": "0x" + "00" * 32 + sealers + "00" * 65,
-        "alloc": {s[2:].lower(): {"balance": hex(FUNDS)} for s in signers},
+        "alloc": {a[2:].lower(): {"balance": hex(FUNDS)} for a in signers + funded},
     }
 
 
@@ -198,7 +213,7 @@ def _start(folder: Path, config: dict, node: dict, geth: str) -> None:
     cmd = [geth, "--datadir", str(data), "--networkid", str(config["chain_id"]), "--syncmode", "full",
            "--port", str(node["p2p_port"]), "--nodiscover", "--nat", "extip:127.0.0.1", "--ipcdisable",
            "--http", "--http.addr", "127.0.0.1", "--http.port", str(node["http_port"]),
-           "--http.api", "eth,net,web3,admin,clique,txpool", "--authrpc.port", str(node["auth_port"]),
+           "--http.api", "eth,net,web3,admin,clique,txpool,miner", "--authrpc.port", str(node["auth_port"]),
            "--mine", "--miner.etherbase", node["signer"], "--unlock", node["signer"],
            "--password", str(password_file(folder, node["house"])), "--allow-insecure-unlock",
            "--miner.gaslimit", str(GAS_LIMIT), "--verbosity", "3"]

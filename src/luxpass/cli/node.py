@@ -81,11 +81,14 @@ net_dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False
               help="Seconds between blocks.")
 @click.option("--base-port", type=click.IntRange(1024, 65000), default=net.BASE_HTTP_PORT, show_default=True,
               help="RPC port of the first node; the others follow.")
+@click.option("--fund", "funded", multiple=True, metavar="ADDRESS",
+              help="An account the genesis funds beside the houses' signers (repeat). First run only.")
 @json_option
 @pass_settings
-def net_up(settings: Settings, folder, houses, chain_id, period, base_port):
+def net_up(settings: Settings, folder, houses, chain_id, period, base_port, funded):
     """Create the network on first use, else resume it; start every stopped node and connect all."""
-    _emit_net(settings, net.up(net.net_dir(folder), tuple(houses) or net.HOUSES, chain_id, period, base_port))
+    _emit_net(settings, net.up(net.net_dir(folder), tuple(houses) or net.HOUSES, chain_id, period, base_port,
+                               funded=tuple(funded)))
 
 
 @consortium_net.command("down")
