@@ -224,8 +224,7 @@ class Chain:
         if receipt["status"] != 1:
             self._next_nonce = None
             raise self._replay_failure(tx_hash, receipt)
-        self.await_confirmations(receipt)
-        return receipt
+        return self.await_confirmations(receipt)
 
     def _mined(self, tx_hash: bytes) -> dict:
         """The node's raw receipt, waited for at most `timeout` seconds. When the requests failed over
@@ -258,20 +257,48 @@ class Chain:
                 raise
 
     def await_confirmations(self, receipt: dict, confirmations: int | None = None,
-                            resume: str = "running the same command again is safe") -> None:
-        """Wait, at most `timeout` seconds, until the receipt's block has `confirmations` blocks
-        (its own included); a chain that makes blocks only for transactions may never get there."""
+                            resume: str = "running the same command again is safe") -> dict:
+        """Wait, at most `timeout` seconds, until the transaction's block has `confirmations` blocks
+        (its own included) and is still the chain's; returns the receipt as confirmed. A
+        reorganisation that drops the block sends the wait back to the transaction: mined again in
+        another block, it counts from there; gone from the node, it is reported, never taken as done.
+        A chain that makes blocks only for transactions may never get there."""
         wanted = self.confirmations if confirmations is None else confirmations
+        tx = "0x" + bytes(receipt["transactionHash"]).hex()
         deadline = time.monotonic() + self.timeout
-        while (have := self.w3.eth.block_number - receipt["blockNumber"] + 1) < wanted:
+        mined_in: int | None = receipt["blockNumber"]
+        while True:
+            have = self.w3.eth.block_number - mined_in + 1 if mined_in is not None else 0
+            if have >= wanted:
+                if wanted <= 1:
+                    return receipt  # the receipt just read is the one confirmation
+                found = rpc.request(self.w3, "eth_getTransactionReceipt", [tx])
+                if found and int(found["blockNumber"], 16) == mined_in:
+                    return receipt
+                if found:  # mined again in another block after a reorganisation
+                    mined_in = int(found["blockNumber"], 16)
+                    receipt = {**receipt, "blockNumber": mined_in, "blockHash": found["blockHash"]}
+                    continue
+                if rpc.request(self.w3, "eth_getTransactionByHash", [tx]) is None:
+                    raise LuxpassError(
+                        f"transaction {tx} was mined in block {mined_in}, which a reorganisation of the chain "
+                        "dropped, and the node no longer holds it: it is not done",
+                        "run the same command again: it skips what is done and sends the rest")
+                mined_in = None  # back in the pool: wait for its new block
+            elif mined_in is None:
+                found = rpc.request(self.w3, "eth_getTransactionReceipt", [tx])
+                if found:
+                    mined_in = int(found["blockNumber"], 16)
+                    receipt = {**receipt, "blockNumber": mined_in, "blockHash": found["blockHash"]}
+                    continue
             if time.monotonic() > deadline:
+                where = "" if mined_in is not None else ", which a reorganisation dropped (it waits to be mined again),"
                 raise LuxpassError(
-                    f"transaction 0x{bytes(receipt['transactionHash']).hex()} was mined in block "
-                    f"{receipt['blockNumber']} but had not {wanted} confirmations within {self.timeout:.0f} s "
-                    f"({have} so far)",
+                    f"transaction {tx} was mined in block {receipt['blockNumber']}{where} but had not {wanted} "
+                    f"confirmations within {self.timeout:.0f} s ({have} so far)",
                     "the chain has stopped growing or makes blocks only for transactions: check that a majority "
                     f"of the sealers run, or pass --confirmations 1; {resume}")
-            time.sleep(0.05 if self.dev else 2.0)
+            time.sleep(0.05 if self.dev else 0.5)
 
     def call(self, fn, block="latest"):
         with decoded_reverts():
