@@ -3,11 +3,14 @@
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
+import requests
 from eth_account import Account
 from web3 import Web3
 from web3.middleware import ExtraDataToPOAMiddleware
@@ -223,3 +226,135 @@ def test_bulk_mint_survives_its_node_killed_and_all_nodes_agree(consortium, tmp_
              for w3 in w3s]
     assert all(view == views[0] for view in views), "the nodes disagree on a passport's head"
     assert len(views[0][0]) == 300
+
+
+# --- partitions: Clique's rule decides which side goes on; nothing confirmed is lost --------
+
+def rpc(node, method, *params):
+    reply = requests.post(node["rpc_url"], json={"jsonrpc": "2.0", "id": 1, "method": method,
+                                                 "params": list(params)}, timeout=10).json()
+    assert "error" not in reply, f"{method} on {node['house']}: {reply['error']}"
+    return reply["result"]
+
+
+def split(side, other):
+    """No peering between the two sides, in either direction (the nodes have no discovery, so a
+    peer removed and no longer trusted stays away)."""
+    for a in side:
+        for b in other:
+            for x, y in ((a, b), (b, a)):
+                rpc(x, "admin_removeTrustedPeer", y["enode"])
+                rpc(x, "admin_removePeer", y["enode"])
+    for group in (side, other):
+        wait_for(lambda: all(len(rpc(n, "admin_peers")) == len(group) - 1 for n in group), 20,
+                 f"{[n['house'] for n in group]} peering only among themselves")
+
+
+def heal(nodes):
+    for a in nodes:
+        for b in nodes:
+            if a is not b:
+                rpc(a, "admin_addTrustedPeer", b["enode"])
+                rpc(a, "admin_addPeer", b["enode"])
+    wait_for(lambda: all(len(rpc(n, "admin_peers")) == len(nodes) - 1 for n in nodes), 30, "every node peering again")
+
+
+def sealer(node, number):
+    return rpc(node, "clique_getSigner", hex(number)).lower()
+
+
+def partitioned(folder):
+    nodes = net_cmd(folder, "status")
+    for node in nodes:
+        node["enode"] = rpc(node, "admin_nodeInfo")["enode"]
+    return nodes
+
+
+def test_two_against_two_neither_side_goes_on(consortium, report_figure):
+    """Clique lets a sealer sign at most one of any floor(4/2)+1 = 3 consecutive blocks: two houses
+    alone seal at most two blocks, then stop, on both sides. Healed, one side's blocks win, and no
+    block that had its 3 confirmations before the split is replaced."""
+    folder, _ = consortium
+    nodes = partitioned(folder)
+    w3s = web3s(nodes)
+    confirmed = w3s[0].eth.block_number - FINAL + 1
+    confirmed_hash = w3s[0].eth.get_block(confirmed)["hash"]
+    split(nodes[:2], nodes[2:])
+    heads = [w3.eth.block_number for w3 in w3s]
+    time.sleep(8)  # eight periods: a side that could go on would seal about six blocks
+    grown = [w3.eth.block_number - head for w3, head in zip(w3s, heads)]
+    stalled = [w3.eth.block_number for w3 in w3s]
+    time.sleep(3)
+    assert [w3.eth.block_number for w3 in w3s] == stalled, "a side of two houses went on sealing"
+    assert max(grown) <= FINAL - 1, f"a side of two sealed {max(grown)} blocks"
+    heal(nodes)
+    tip = max(w3.eth.block_number for w3 in w3s) + 1
+    wait_for(lambda: all(w3.eth.block_number >= tip + FINAL for w3 in w3s), 60, "sealing again after the heal")
+    assert agree_on(w3s, tip)
+    assert {w3.eth.get_block(confirmed)["hash"] for w3 in w3s} == {confirmed_hash}
+    report_figure(f"consortium-net 2+2 split: the sides grew by {grown[0]} and {grown[2]} blocks and stalled; "
+                  "healed, the chain went on and no confirmed block changed")
+
+
+def test_a_lone_house_stalls_and_its_write_comes_back(consortium, tmp_path, report_figure):
+    """Atelier Nouveau's node is cut off from the other three. The three (a majority) go on, and
+    a passport they mint is confirmed. The lone house seals at most one block, in which it mints
+    a passport of its own; its command waits, for that write has not the confirmations it needs.
+    The index, read from the lone node, holds that block's record. Healed, the lone node takes the
+    majority's chain (the reorganisation), its mint comes back in a block of that chain, the
+    command ends with the block confirmed, the index rolls back and re-reads it, the audit finds
+    nothing wrong, and the majority's confirmed mint is where it was."""
+    folder, _ = consortium
+    nodes = partitioned(folder)
+    majority, atelier = nodes[:3], nodes[3]
+    w3s = web3s(nodes)
+    lone = w3s[3]
+    rpc(atelier, "miner_stop")  # so that Atelier is not among the last two sealers when cut off
+    start = lone.eth.block_number
+    wait_for(lambda: lone.eth.block_number >= start + 2, 30, "two blocks sealed by the others")
+    split(majority, [atelier])
+    fork = lone.eth.block_number
+    assert atelier["signer"].lower() not in {sealer(atelier, fork), sealer(atelier, fork - 1)}
+
+    mint_args = ["mint", "--brand", atelier["house"], "--serial", "ATN-PARTITION-1", "--json",
+                 "--rpc-url", atelier["rpc_url"], "--keystore", atelier["keystore"],
+                 "--password-file", net.password_file(folder, atelier["house"])]
+    lone_mint = subprocess.Popen([sys.executable, "-m", "luxpass", *mint_args], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: int(rpc(atelier, "txpool_status")["pending"], 16) >= 1, 60, "the lone house's mint in its pool")
+    rpc(atelier, "miner_start")
+    wait_for(lambda: lone.eth.block_number == fork + 1, 30, "the lone house sealing a block")
+    lone_block = lone.eth.get_block(fork + 1, full_transactions=True)
+    assert len(lone_block["transactions"]) == 1
+    lone_tx = lone_block["transactions"][0]["hash"]
+
+    aurel_mint = json.loads(house_cli(folder, majority[0], "mint", "--brand", majority[0]["house"],
+                                      "--serial", "AUR-PARTITION-1", "--json").stdout)
+    aurel_receipt = w3s[0].eth.get_transaction_receipt(aurel_mint["tx"])
+    assert w3s[0].eth.block_number >= fork + FINAL + 1
+    assert lone.eth.block_number == fork + 1, "a lone house sealed two blocks"
+    assert lone_mint.poll() is None, "the lone house's mint was reported done without its confirmations"
+    on_lone = json.loads(luxpass("index", "--rpc-url", atelier["rpc_url"], "--json").stdout)
+    assert on_lone["to_block"] == fork + 1 and on_lone["records_added"] >= 1
+
+    heal(nodes)
+    wait_for(lambda: lone.eth.get_block(fork + 1)["hash"] != lone_block["hash"], 60, "the lone node reorganised")
+    stdout, stderr = lone_mint.communicate(timeout=120)
+    assert lone_mint.returncode == 0, stderr
+    assert json.loads(stdout)["tx"] == "0x" + bytes(lone_tx).hex()
+    receipts = [w3.eth.get_transaction_receipt(lone_tx) for w3 in w3s]
+    assert len({r["blockHash"] for r in receipts}) == 1 and receipts[0]["blockHash"] != lone_block["hash"]
+    again = receipts[0]["blockNumber"]
+    assert agree_on(w3s, again)
+    assert {w3.eth.get_transaction_receipt(aurel_mint["tx"])["blockHash"] for w3 in w3s} == {aurel_receipt["blockHash"]}
+
+    followed = json.loads(luxpass("index", "--rpc-url", atelier["rpc_url"], "--json").stdout)
+    assert followed["rolled_back_to"] is not None and followed["rolled_back_to"] <= fork
+    index = sqlite3.connect(Path(os.environ["LUXPASS_HOME"]) / "index" / f"{net.CHAIN_ID}.sqlite")
+    blocks = {row[0] for row in index.execute("SELECT block FROM records WHERE tx = ?", ("0x" + bytes(lone_tx).hex(),))}
+    assert blocks == {again}, blocks
+    audited = json.loads(luxpass("audit", "--all", "--out", tmp_path / "after-heal", "--rpc-url", atelier["rpc_url"],
+                                 "--json").stdout)
+    assert audited["discrepancies"] == 0 and audited["block"] >= again
+    report_figure(f"consortium-net 3+1 split: the lone house sealed 1 block (#{fork + 1}) and stalled while the three "
+                  f"went on; healed, its mint came back in #{again}, the index rolled back to #{followed['rolled_back_to']}")
