@@ -173,6 +173,42 @@ def test_confirmations_are_awaited_for_a_bounded_time(rpc_url, web3):
         chain.transact(payment, gas=21_000)
 
 
+def test_confirmations_follow_a_reorganisation(rpc_url, web3):
+    """A payment's block is dropped by a reorganisation (Anvil's snapshot and revert). Sent again
+    and mined in another block, its confirmations count from that block; gone from the node, the
+    wait says it is not done instead of counting the old block's successors."""
+    from luxpass.chain.connection import Chain
+
+    payer = dev_account(9, 31337)
+    chain = Chain(rpc_url, payer, confirmations=3, timeout=2, log=lambda _: None)
+
+    def pay():
+        signed = payer.sign_transaction({"to": dev_account(8, 31337).address, "value": 1, "gas": 21_000,
+                                         "gasPrice": 2 * web3.eth.gas_price, "chainId": 31337,
+                                         "nonce": web3.eth.get_transaction_count(payer.address)})
+        return signed, web3.eth.wait_for_transaction_receipt(web3.eth.send_raw_transaction(signed.raw_transaction))
+
+    def mine(blocks):
+        for _ in range(blocks):
+            web3.provider.make_request("evm_mine", [])
+
+    fork = web3.provider.make_request("evm_snapshot", [])["result"]
+    signed, receipt = pay()
+    web3.provider.make_request("evm_revert", [fork])
+    mine(3)
+    with pytest.raises(LuxpassError, match="a reorganisation of the chain dropped, and the node no longer holds it"):
+        chain.await_confirmations(receipt)
+
+    fork = web3.provider.make_request("evm_snapshot", [])["result"]
+    signed, receipt = pay()
+    web3.provider.make_request("evm_revert", [fork])
+    mine(1)
+    again = web3.eth.wait_for_transaction_receipt(web3.eth.send_raw_transaction(signed.raw_transaction))
+    mine(2)
+    assert again["blockNumber"] == receipt["blockNumber"] + 1
+    assert chain.await_confirmations(receipt)["blockNumber"] == again["blockNumber"]
+
+
 def test_record_commitments_never_reach_the_chain_in_clear(as_account, web3):
     record = normalize_record({"serial": "SECRET-SERIAL-42", "model": "Secret Model"})
     cert = Certificate(31337, as_account(5).address, record, new_salt())
