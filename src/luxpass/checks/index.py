@@ -68,6 +68,11 @@ class Index:
         value = self._meta("synced_to")
         return int(value) if value is not None else self.consortium.deployment.block - 1
 
+    def synced_hash(self) -> str | None:
+        """The hash, as indexed, of the block the index is synced to (None if it kept none)."""
+        row = self.db.execute("SELECT hash FROM blocks WHERE number = ?", (self.synced_to,)).fetchone()
+        return row[0] if row else None
+
     def sync(self, chunk: int = 10_000, progress: Callable[[int, int], None] | None = None) -> SyncResult:
         chain = self.consortium.chain
         rolled_back = self._roll_back_forks()

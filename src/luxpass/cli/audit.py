@@ -27,10 +27,8 @@ def audit(ctx, brand_refs, collections, all_, out):
     chosen = list(brand_refs) + list(collections)
     if bool(chosen) == all_:
         raise click.UsageError("pass --brand BRAND or --collection ADDRESS (repeatable), or --all")
-    index = Index(settings.consortium)
     with ProgressBar(settings, "indexing") as progress:
-        index.sync(progress=progress)
-    result = audits.audit(settings.consortium, index, chosen or None)
+        result = audits.audit_synced(settings.consortium, Index(settings.consortium), chosen or None, progress)
     report = result.report
     if settings.chain.account is not None:
         report = result.report = audits.sign_report(report, settings.chain.account)
