@@ -288,12 +288,16 @@ def test_two_against_two_neither_side_goes_on(consortium, report_figure):
     assert [w3.eth.block_number for w3 in w3s] == stalled, "a side of two houses went on sealing"
     assert max(grown) <= FINAL - 1, f"a side of two sealed {max(grown)} blocks"
     heal(nodes)
+    # Peered again, the two forks may weigh the same, and then neither side takes the other's
+    # (go-ethereum#24705): `up` settles that by rewinding one fork's nodes to the fork point.
+    settled = luxpass("consortium-net", "up", "--dir", folder, "--json").stderr.strip()
     tip = max(w3.eth.block_number for w3 in w3s) + 1
     wait_for(lambda: all(w3.eth.block_number >= tip + FINAL for w3 in w3s), 60, "sealing again after the heal")
     assert agree_on(w3s, tip)
     assert {w3.eth.get_block(confirmed)["hash"] for w3 in w3s} == {confirmed_hash}
     report_figure(f"consortium-net 2+2 split: the sides grew by {grown[0]} and {grown[2]} blocks and stalled; "
-                  "healed, the chain went on and no confirmed block changed")
+                  f"healed ({settled or 'no deadlock: the heavier fork won'}), the chain went on and no "
+                  "confirmed block changed")
 
 
 def test_a_lone_house_stalls_and_its_write_comes_back(consortium, tmp_path, report_figure):

@@ -19,6 +19,7 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Callable
 
 import requests
 from eth_account import Account
@@ -77,10 +78,12 @@ def slug(house: str) -> str:
 
 
 def up(folder: Path, houses: tuple[str, ...] = HOUSES, chain_id: int = CHAIN_ID, period: int = PERIOD,
-       base_port: int = BASE_HTTP_PORT, timeout: float = 60, funded: tuple[str, ...] = ()) -> list[NodeState]:
+       base_port: int = BASE_HTTP_PORT, timeout: float = 60, funded: tuple[str, ...] = (),
+       log: Callable[[str], None] = lambda _: None) -> list[NodeState]:
     """Create the network on first use, its genesis funding the houses' signers and `funded`, then
-    start every node not running and connect them all. Run again, it resumes the same chain from
-    the nodes' data folders."""
+    start every node not running, connect them all, settle a deadlock between forks if there is
+    one, and only then let them seal (a node sealing alone makes a fork of its own). Run again,
+    after a stop or a partition, it resumes the same chain from the nodes' data folders."""
     funded = tuple(_address(a) for a in funded)
     config = _load(folder)
     if config is None:
@@ -96,6 +99,10 @@ def up(folder: Path, houses: tuple[str, ...] = HOUSES, chain_id: int = CHAIN_ID,
     for node in config["nodes"]:
         _wait_answers(folder, node, deadline)
     _connect(config, deadline)
+    _settle(config, log)
+    for node in config["nodes"]:
+        _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
+        _rpc(node["rpc_url"], "miner_start")
     return status(folder)
 
 
@@ -213,8 +220,8 @@ def _start(folder: Path, config: dict, node: dict, geth: str) -> None:
     cmd = [geth, "--datadir", str(data), "--networkid", str(config["chain_id"]), "--syncmode", "full",
            "--port", str(node["p2p_port"]), "--nodiscover", "--nat", "extip:127.0.0.1", "--ipcdisable",
            "--http", "--http.addr", "127.0.0.1", "--http.port", str(node["http_port"]),
-           "--http.api", "eth,net,web3,admin,clique,txpool,miner", "--authrpc.port", str(node["auth_port"]),
-           "--mine", "--miner.etherbase", node["signer"], "--unlock", node["signer"],
+           "--http.api", "eth,net,web3,admin,clique,txpool,miner,debug", "--authrpc.port", str(node["auth_port"]),
+           "--miner.etherbase", node["signer"], "--unlock", node["signer"],
            "--password", str(password_file(folder, node["house"])), "--allow-insecure-unlock",
            "--miner.gaslimit", str(GAS_LIMIT), "--verbosity", "3"]
     log = open(data / "geth.log", "ab")
@@ -240,6 +247,19 @@ def _wait_answers(folder: Path, node: dict, deadline: float) -> None:
                        f"see {folder / node['slug'] / 'geth.log'}")
 
 
+def _wait_unlocked(node: dict, deadline: float) -> None:
+    """Until geth has unlocked the house's signer key (it does so after it answers RPC)."""
+    while True:
+        try:
+            _rpc(node["rpc_url"], "eth_sign", [node["signer"], "0x00"])
+            return
+        except LuxpassError:
+            if time.monotonic() > deadline:
+                raise LuxpassError(f"the node of {node['house']} did not unlock its signer key in time",
+                                   "see its geth.log") from None
+            time.sleep(0.2)
+
+
 def _connect(config: dict, deadline: float) -> None:
     """Every node peers with every other (the network has no discovery); waits until they do."""
     enodes = {n["slug"]: _rpc(n["rpc_url"], "admin_nodeInfo")["enode"] for n in config["nodes"]}
@@ -254,6 +274,46 @@ def _connect(config: dict, deadline: float) -> None:
             return
         time.sleep(0.2)
     raise LuxpassError("the nodes did not all connect to each other in time", "see each node's geth.log")
+
+
+def _settle(config: dict, log: Callable[[str], None]) -> None:
+    """Nodes that peer but stand still on forks of equal total difficulty never reorganise by
+    themselves (Clique's known deadlock after a partition, go-ethereum#24705: each fork's next
+    sealers are all recent on it). Keep the fork most nodes hold (then the higher, then the lower
+    hash) and rewind the others' nodes to where the forks part; they then sync the kept fork. A
+    fork a minority sealed holds at most floor(N/2) blocks, never a confirmed one."""
+    nodes = config["nodes"]
+    first = {n["slug"]: _head(n) for n in nodes}
+    if len(set(first.values())) == 1:
+        return
+    time.sleep(4 * config["period"] + 1)  # time for a fork at the tip to resolve, or the chain to grow
+    heads = {n["slug"]: _head(n) for n in nodes}
+    if len(set(heads.values())) == 1 or max(heads.values())[0] > max(first.values())[0]:
+        return
+    forks: dict[tuple[int, str], list[dict]] = {}
+    for node in nodes:
+        forks.setdefault(heads[node["slug"]], []).append(node)
+    kept_head = max(sorted(forks), key=lambda head: (len(forks[head]), head[0]))  # ties: the lowest hash
+    kept = forks[kept_head][0]
+    for head, stuck in forks.items():
+        if head == kept_head:
+            continue
+        ancestor = min(head[0], kept_head[0])
+        while _hash_at(stuck[0], ancestor) != _hash_at(kept, ancestor):
+            ancestor -= 1
+        for node in stuck:
+            _rpc(node["rpc_url"], "debug_setHead", [hex(ancestor)])
+            log(f"{node['house']}'s node stood still on a fork of equal weight at block {head[0]}: "
+                f"rewound to block {ancestor}, where it parts from {kept['house']}'s")
+
+
+def _head(node: dict) -> tuple[int, str]:
+    block = _rpc(node["rpc_url"], "eth_getBlockByNumber", ["latest", False])
+    return int(block["number"], 16), block["hash"]
+
+
+def _hash_at(node: dict, number: int) -> str:
+    return _rpc(node["rpc_url"], "eth_getBlockByNumber", [hex(number), False])["hash"]
 
 
 def _running(folder: Path, node: dict) -> int | None:

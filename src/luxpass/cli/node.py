@@ -86,9 +86,10 @@ net_dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False
 @json_option
 @pass_settings
 def net_up(settings: Settings, folder, houses, chain_id, period, base_port, funded):
-    """Create the network on first use, else resume it; start every stopped node and connect all."""
+    """Create the network on first use, else resume it; start every stopped node, connect all
+    (run it after a partition too: it settles nodes stuck on forks of equal weight), then seal."""
     _emit_net(settings, net.up(net.net_dir(folder), tuple(houses) or net.HOUSES, chain_id, period, base_port,
-                               funded=tuple(funded)))
+                               funded=tuple(funded), log=lambda line: click.echo(line, err=True)))
 
 
 @consortium_net.command("down")
