@@ -318,3 +318,15 @@ def test_huge_and_missing_files(hostile, valid_certificate, tmp_path, template, 
         fh.write("S-ragged,Tote,extra\n")
     hostile(template, allowed, str(huge))
     hostile(template, allowed | {2}, str(tmp_path / "missing.json"))
+
+
+def test_consortium_net_funds_addresses_only_and_only_a_new_network(tmp_path):
+    """`consortium-net up --fund` takes addresses, and only when it creates the network's genesis."""
+    folder = tmp_path / "net"
+    bad = CliRunner().invoke(cli, ["consortium-net", "up", "--dir", str(folder), "--fund", "0x1234"])
+    assert bad.exit_code == 2 and "'0x1234' is not an address" in bad.output and "Traceback" not in bad.output
+    assert not folder.exists()
+    folder.mkdir()
+    (folder / "net.json").write_text(json.dumps({"chain_id": 7531, "period": 1, "nodes": [], "funded": []}))
+    late = CliRunner().invoke(cli, ["consortium-net", "up", "--dir", str(folder), "--fund", dev_address(3)])
+    assert late.exit_code == 2 and "--fund applies when a network is created" in late.output
