@@ -1,5 +1,6 @@
 """Constants and pure helpers shared by the contract tests (fixtures live in conftest.py)."""
 import re
+import time
 
 from eth_abi import encode
 from eth_utils import keccak
@@ -8,6 +9,7 @@ from hexbytes import HexBytes
 from brownie import ZERO_ADDRESS
 from eth_account import Account
 from eth_account.messages import encode_typed_data
+from web3.middleware import Web3Middleware
 from luxpass.chain.accounts import dev_account
 from luxpass.spec import (
     EIP712_DOMAIN_FIELDS,
@@ -183,3 +185,23 @@ def sign(collection, primary, message, signer_key):
         "message": message,
     }
     return Account.sign_message(encode_typed_data(full_message=typed), signer_key).signature
+
+
+class PatientReceipts(Web3Middleware):
+    """Asks again, for up to two seconds, when the node answers null for a transaction or its
+    receipt. A loaded Anvil at times does so for a transaction it has just mined, while the
+    sender's nonce already counts it; brownie then calls the mined transaction dropped ("Tx dropped
+    without known replacement") and a random search turns it into hypothesis's Flaky."""
+
+    ASKED_AGAIN = ("eth_getTransactionReceipt", "eth_getTransactionByHash")
+
+    def wrap_make_request(self, make_request):
+        def patient(method, params):
+            response = make_request(method, params)
+            for _ in range(20 if method in self.ASKED_AGAIN else 0):
+                if response.get("result") is not None or "error" in response:
+                    break
+                time.sleep(0.1)
+                response = make_request(method, params)
+            return response
+        return patient

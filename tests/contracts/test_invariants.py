@@ -38,6 +38,7 @@ from contract_helpers import (
     SUSPEND,
     WEEK,
     History,
+    PatientReceipts,
     commitment,
 )
 from eth_account import Account
@@ -119,6 +120,15 @@ class Figures:
     proposals: int = 0
     chip_claims: int = 0  # accepted
     by_rule: dict = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+    first_failure: str = ""  # where the machine first failed, before hypothesis shrinks it
+
+    def failed(self, message):
+        """Note the first failure, with the random steps and time it took to find."""
+        if not self.first_failure:
+            self.first_failure = (f"invariants: first failure after {self.steps} random steps in {self.runs} runs, "
+                                  f"{time.monotonic() - self.started:.0f} s: {message}")
+            print(self.first_failure, flush=True)
 
 
 FIGURES = Figures()
@@ -497,6 +507,13 @@ class Consortium(RuleBasedStateMachine):
     @invariant()
     def chain_equals_model(self):
         FIGURES.invariant_checks += 1
+        try:
+            self._compare_chain_with_model()
+        except AssertionError as exc:
+            FIGURES.failed(f"chain and model differ: {exc}")
+            raise
+
+    def _compare_chain_with_model(self):
         registry, m = self.read_registry, self.model
         calls = [registry.functions.brandCount(), registry.functions.activeMemberCount(),
                  registry.functions.proposalCount()]
@@ -533,8 +550,12 @@ class Consortium(RuleBasedStateMachine):
             self._check_votes_of(self.touched_proposal)
 
     def teardown(self):
-        self._check_every_vote()
-        self._check_heads_against_logs()
+        try:
+            self._check_every_vote()
+            self._check_heads_against_logs()
+        except AssertionError as exc:
+            FIGURES.failed(f"at the end of a run: {exc}")
+            raise
 
     def _check_passports(self, collection, tokens, state, heads, balances):
         for token, there, owner, status, head, count in zip(tokens, *state, *heads):
@@ -607,24 +628,36 @@ class Consortium(RuleBasedStateMachine):
         try:
             tx = send()
         except VirtualMachineError as exc:
-            assert refused, f"{what}: the contract refused ({exc.revert_msg}) what the model accepts"
+            self._expect(refused, f"{what}: the contract refused ({exc.revert_msg}) what the model accepts")
             FIGURES.refused += 1
             return None
-        assert not refused, f"{what}: the contract accepted what the model refuses ({refused})"
+        # The owner rule is asked first, independently of the model's prediction: its verdict
+        # names who took a passport without authority.
+        self._expect(not (taken := self._unauthorised(tx)), "; ".join(taken))
+        self._expect(not refused, f"{what}: the contract accepted what the model refuses ({refused})")
         FIGURES.accepted += 1
         self._check_writers(tx)
-        self._check_authorised(tx)
         return tx
 
-    def _check_authorised(self, tx):
+    @staticmethod
+    def _expect(holds, message):
+        if not holds:
+            FIGURES.failed(message)
+            raise AssertionError(message)
+
+    def _unauthorised(self, tx):
         """Every change of a sold passport's owner is explained by an authorisation its current
-        owner gave during the current ownership (the BrandPassport header's rule)."""
+        owner gave during the current ownership (the BrandPassport header's rule): the changes
+        that are not, each with who took the passport and why the rule does not explain it."""
+        taken = []
         for event in tx.events["OwnershipRecorded"] if "OwnershipRecorded" in tx.events else []:
             if event.address not in self.index_of:
                 continue
             why_not = self.passports.authorised(event["tokenId"], event["from"], event["kind"], tx.sender.address,
                                                 event["to"])
-            assert why_not is None, f"{self.name_of.get(event['to'], event['to'])} took a passport: {why_not}"
+            if why_not:
+                taken.append(f"{self.name_of.get(event['to'], event['to'])} took a passport: {why_not}")
+        return taken
 
     def _check_writers(self, tx):
         """Brand records come only from holders of the brand's role, as held before this step; a
@@ -680,12 +713,16 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
     Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, collections[1]], "keys": keys,
                       "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
     brownie.chain.snapshot()
-    started = time.monotonic()
-    while FIGURES.steps < STEPS:  # hypothesis starts each search with about ten short runs
-        runs = SHORT_RUNS + math.ceil((STEPS - FIGURES.steps) / STEPS_PER_RUN)
-        run_state_machine_as_test(Consortium, settings=settings(
-            max_examples=runs, stateful_step_count=STEPS_PER_RUN, deadline=None, database=None,
-            suppress_health_check=list(HealthCheck)))
+    started = FIGURES.started = time.monotonic()
+    brownie.web3.middleware_onion.add(PatientReceipts, name="patient receipts")
+    try:
+        while FIGURES.steps < STEPS:  # hypothesis starts each search with about ten short runs
+            runs = SHORT_RUNS + math.ceil((STEPS - FIGURES.steps) / STEPS_PER_RUN)
+            run_state_machine_as_test(Consortium, settings=settings(
+                max_examples=runs, stateful_step_count=STEPS_PER_RUN, deadline=None, database=None,
+                suppress_health_check=list(HealthCheck)))
+    finally:
+        brownie.web3.middleware_onion.remove("patient receipts")
     figures = (f"invariants: {FIGURES.steps} random steps (and {FIGURES.seeded} seeding) in {FIGURES.runs} runs "
                f"({FIGURES.accepted} accepted, "
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
