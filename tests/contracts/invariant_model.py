@@ -88,8 +88,9 @@ class Passport:
     hold: tuple | None = None  # (owner, epoch) of the owner's last cancel of a recovery
     chip: str | None = None  # the bound chip's address
     claim_open: bool = False  # the chip-claim flag, which every move and every bind closes
-    # What the current owner authorised during the current ownership, at `nonce`: the rule of
-    # the BrandPassport header, asked of every ownership change (`authorised`).
+    # What the current owner authorised during the current ownership, as (what, for whom, nonce
+    # or None): the rule of the BrandPassport header, asked of every ownership change
+    # (`authority`) and every chip bound after the first sale (`chip_authority`).
     grants: set = field(default_factory=set)
     history: History = field(default_factory=History)
 
@@ -329,35 +330,59 @@ class Collections:
         if kind == T_FIRST_SALE:
             p.sold = True
 
-    def grant(self, token: int, what: str, who: str) -> None:
-        """The current owner authorised `what` for `who` (an operator, a reseller, a recovery) at
-        the current nonce; a chip claim is granted for the ownership (nonce None): it outlives
-        a report and `revokeSignatures`, which sign nothing away, but no move and no bind."""
-        p = self.passports[token]
-        p.grants.add((what, who, None if what == "chip claim" else p.nonce))
+    # What a grant is bound to: a signature to the nonce it was signed at (a report, a rebind
+    # and `revokeSignatures` advance it); an approval and a chip claim to the ownership (nonce
+    # None): both outlive a report, which signs nothing away, and die with the next move.
+    OWNERSHIP_GRANTS = ("operator", "chip claim")
 
-    def authorised(self, token: int, frm: str, kind: int, sender: str, to: str) -> str | None:
-        """Who authorised this change of owner? None when the rule explains it, else why not.
-        Asked of the chain's OwnershipRecorded events against the owner's grants as they stood
-        before the step, independently of the check_* functions."""
+    def grant(self, token: int, what: str, who: str) -> None:
+        """The current owner authorised `what` for `who`: an operator (ERC-721 keeps one per
+        passport, so a new approval replaces the last), a reseller's consent, a recovery to `who`,
+        a claim by chip `who`, a rebind to chip `who`."""
         p = self.passports[token]
-        if not p.sold or kind in (T_CUSTODY, T_FIRST_SALE):
-            return None
+        if what == "operator":
+            p.grants = {g for g in p.grants if g[0] != "operator"}
+        p.grants.add((what, who, None if what in self.OWNERSHIP_GRANTS else p.nonce))
+
+    def authority(self, token: int, frm: str, kind: int, sender: str, to: str) -> tuple[str | None, str | None]:
+        """Who authorised this change of owner: (the authority, None) when the rule explains it,
+        else (None, why not). Asked of the chain's OwnershipRecorded events against the owner's
+        grants as they stood before the step, independently of the check_* functions."""
+        p = self.passports[token]
+        if kind == T_FIRST_SALE and not p.sold:
+            return "the first sale, by a retailer", None
+        if kind == T_CUSTODY and not p.sold:
+            return "the brand, in custody", None
+        if not p.sold:
+            return None, f"kind {kind} before the first sale"
         if frm != p.owner:
-            return f"moved from {frm}, who is not the current owner"
+            return None, f"moved from {frm}, who is not the current owner"
         if kind == T_PRIVATE:
-            return None if sender == frm or ("operator", sender, p.nonce) in p.grants else \
-                f"{sender} moved it without the owner's approval"
+            if sender == frm:
+                return "the owner's own transaction", None
+            return ("an operator the owner approved", None) if ("operator", sender, None) in p.grants else \
+                (None, f"{sender} moved it without the owner's approval")
         if kind == T_RESALE:
-            return None if ("consent", sender, p.nonce) in p.grants or ("consent", ZERO, p.nonce) in p.grants else \
-                f"reseller {sender} had no consent of the owner at nonce {p.nonce}"
+            return ("the owner's consent for this reseller", None) \
+                if ("consent", sender, p.nonce) in p.grants or ("consent", ZERO, p.nonce) in p.grants else \
+                (None, f"reseller {sender} had no consent of the owner at nonce {p.nonce}")
         if kind == T_RECOVERY:
-            return None if ("recovery", to, p.nonce) in p.grants and self.brand_active(p.collection) else \
-                f"no recovery to {to} requested during this ownership by an active brand"
+            return ("a recovery the owner did not cancel", None) \
+                if ("recovery", to, p.nonce) in p.grants and self.brand_active(p.collection) else \
+                (None, f"no recovery to {to} requested during this ownership by an active brand")
         if kind == T_CHIP_CLAIM:
-            return None if ("chip claim", p.chip, None) in p.grants else \
-                f"the owner opened no claim for chip {p.chip} during this ownership"
-        return f"an unexpected kind {kind}"
+            return ("a chip claim the owner opened", None) if ("chip claim", p.chip, None) in p.grants else \
+                (None, f"the owner opened no claim for chip {p.chip} during this ownership")
+        return None, f"an unexpected kind {kind} after the first sale"
+
+    def chip_authority(self, token: int, chip: str) -> tuple[str | None, str | None]:
+        """Who authorised binding `chip` (a ChipBound event): the brand before the first sale, after
+        it only the current owner's rebind signed at the current nonce."""
+        p = self.passports[token]
+        if not p.sold:
+            return "a chip bound by the brand before the first sale", None
+        return ("a chip rebound with the owner's signed rebind", None) if ("rebind", chip, p.nonce) in p.grants else \
+            (None, f"chip {chip} bound to a sold passport without the owner's rebind at nonce {p.nonce}")
 
     def check_approve(self, token: int, sender: str) -> str | None:
         return None if sender == self.passports[token].owner else "not the owner"
@@ -378,8 +403,7 @@ class Collections:
     def apply_report(self, token: int, sender: str, status: int) -> None:
         p = self.passports[token]
         if status in (S_LOST, S_STOLEN):  # a report advances the nonce: what was signed before dies
-            p.nonce, p.recovery = p.nonce + 1, None
-            p.grants = {g for g in p.grants if g[0] in ("operator", "chip claim")}
+            self._advance_nonce(p)
         p.reporter = sender if status in (S_LOST, S_STOLEN) else None
         p.status = status
         p.history.status(status, sender)
@@ -415,11 +439,36 @@ class Collections:
         p.chip, p.claim_open = chip, False
         p.grants = {g for g in p.grants if g[0] != "chip claim"}
 
+    def check_rebind_chip(self, token: int, sender: str, chip: str, signer: str, nonce: int, expired: bool,
+                          roles: tuple = (MINTER, SERVICE)) -> str | None:
+        """rebindChip by `sender`, with a ChipRebind that `signer` signed at `nonce`, before the first
+        sale and after it."""
+        p = self.passports[token]
+        if not any(self.has(p.collection, role, sender) for role in roles):
+            return "not a minter nor a service centre"
+        if not self.brand_active(p.collection):
+            return "brand not active"
+        if expired:
+            return "the rebind request expired"
+        return None if signer == p.owner and nonce == p.nonce else "not the current owner's rebind at this nonce"
+
+    def apply_rebind_chip(self, token: int, chip: str) -> None:
+        """A rebind uses the nonce: the owner's other signatures die with it; the approval stays."""
+        self._advance_nonce(self.passports[token])
+        self.apply_bind_chip(token, chip)
+
     def apply_revoke_signatures(self, token: int) -> None:
         """Every signature of the owner dies, and the approval; an open chip claim is no signature."""
         p = self.passports[token]
-        p.nonce, p.recovery, p.approved = p.nonce + 1, None, None
-        p.grants = {g for g in p.grants if g[0] == "chip claim"}
+        self._advance_nonce(p)
+        p.approved = None
+        p.grants = {g for g in p.grants if g[0] != "operator"}
+
+    @staticmethod
+    def _advance_nonce(p: Passport) -> None:
+        """Every signature of the owner dies (a pending recovery is keyed to the nonce too)."""
+        p.nonce, p.recovery = p.nonce + 1, None
+        p.grants = {g for g in p.grants if g[2] is None}
 
     def check_set_chip_claim(self, token: int, sender: str) -> str | None:
         p = self.passports[token]

@@ -1,6 +1,7 @@
 """The contracts' invariants as one stateful property: random sequences of votes, admissions,
 suspensions, role grants, mints, lifecycle events, transfers, consented resales, status
-reports, recoveries, chip bindings and chip claims by many actors, against the Python model in invariant_model.py.
+reports, recoveries, chip bindings and rebinds and chip claims by many actors, against the
+Python model in invariant_model.py.
 
 Every step must be accepted by the contract exactly when the model accepts it; after every
 step the chain must equal the model, and:
@@ -9,6 +10,9 @@ step the chain must equal the model, and:
 - no account wrote a brand record (mint, first sale, lifecycle event, role, recovery request)
   in a collection of a brand in which it held no role for it;
 - a passport's chip and chip-claim flag are the model's (the flag closes on every move and bind);
+- the owner rule, asked of the chain's events and not of the model's predictions: every change
+  of a sold passport's owner, and every chip bound to it, is explained by an authorisation its
+  current owner gave during the current ownership (the figures count who authorised each);
 - every passport's history head is the fold of its records (model each step; logs each run);
 - a member's vote counted once;
 - membership and accreditations changed only in the vote that carried a proposal.
@@ -60,6 +64,7 @@ from invariant_model import (
     T_CHIP_CLAIM,
     T_FIRST_SALE,
     T_MINT,
+    T_PRIVATE,
     T_RECOVERY,
     T_RESALE,
     ZERO,
@@ -67,7 +72,7 @@ from invariant_model import (
     Proposal,
     Registry,
 )
-from test_passport_owner_rule import chip_signature
+from test_passport_owner_rule import chip_signature, rebind_signature
 from test_passport_resale import CONSENT_TYPES, sign
 from web3 import HTTPProvider, Web3
 
@@ -95,6 +100,10 @@ ADMINS = ["council1", "council2", "council1", "council2", "minter", "stranger"]
 RESELLERS = ["stranger", "bob"]
 SENDERS = ["owner"] * 8 + ["approved"] + EVERYONE  # "owner": whoever owns the passport now
 CHIP_SIGNERS = ["bound"] * 3 + ["bob"]  # "bound": the chip bound to the passport; else a key of no chip
+# Genuine chips: keys that only sign challenges (no account, no role), bound by a rebind.
+CHIPS = {f"chip{i}": Account.from_key(keccak(text=f"luxpass invariant chip {i}")) for i in (1, 2)}
+CHIP_STAFF = ["minter", "servicer", "rival_staff", "retailer", "stranger"]
+REBIND_SIGNERS = ["owner"] * 4 + ["alice", "bob"]
 NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti"]
 NEW_COUNCILS = ["newcomer", "stranger", "council1"]
 
@@ -119,7 +128,9 @@ class Figures:
     passport_checks: int = 0
     proposals: int = 0
     chip_claims: int = 0  # accepted
+    rebinds: int = 0  # accepted rebindChip calls
     by_rule: dict = field(default_factory=dict)
+    by_authority: dict = field(default_factory=dict)  # accepted owner changes, by who authorised them
     started: float = field(default_factory=time.monotonic)
     first_failure: str = ""  # where the machine first failed, before hypothesis shrinks it
 
@@ -162,6 +173,7 @@ class Consortium(RuleBasedStateMachine):
         self.touched_proposal = 0
         self.signed = []  # every consent signed in this run, for front-runners to resubmit
         self.chip_answers = []  # every chip answer of this run, for front-runners to resubmit
+        self.rebinds = []  # every ChipRebind signed in this run, for staff to resubmit
         self.focus = None
         FIGURES.runs += 1
         steps = FIGURES.steps
@@ -429,6 +441,54 @@ class Consortium(RuleBasedStateMachine):
             FIGURES.chip_claims += 1
             self.passports.apply_move(token, to, T_CHIP_CLAIM, self.a[sender].address)
 
+    @precondition(lambda self: self.tokens)
+    @rule(sender=st.sampled_from(CHIP_STAFF), pick=st.integers(0, 63), chip=st.sampled_from(["chip1", "chip2", "own"]),
+          signer=st.sampled_from(REBIND_SIGNERS), when=st.sampled_from(["now"] * 4 + ["stale", "expired"]))
+    def rebind_chip(self, sender, pick, chip, signer, when):
+        """Brand staff rebind a chip (a genuine one, or their own key) with a ChipRebind signed by
+        the owner, by someone else, at an earlier nonce or expired: before and after the first
+        sale, only the current owner's signature at the current nonce binds it."""
+        token, c, p = self._passport(pick)
+        chip_address = self.a[sender].address if chip == "own" else CHIPS[chip].address
+        signing = self._who(signer, p)
+        nonce = p.nonce - 1 if when == "stale" and p.nonce else p.nonce
+        deadline = brownie.chain.time() + (-60 if when == "expired" else 600)
+        signature = rebind_signature(c, token, chip_address, self.env["keys"][signing.address], deadline, nonce)
+        if signing.address == p.owner and nonce == p.nonce:
+            self.passports.grant(token, "rebind", chip_address)
+        fresh_in = -1 if when == "expired" else self.model.epoch  # the epoch in which it has not expired
+        self.rebinds.append((token, chip_address, signing.address, nonce, deadline, signature, fresh_in))
+        self._submit_rebind(self.rebinds[-1], sender)
+
+    @precondition(lambda self: self.rebinds)
+    @rule(pick=st.integers(0, 63), sender=st.sampled_from(CHIP_STAFF))
+    def resubmit_rebind(self, pick, sender):
+        """Staff submit a ChipRebind signed earlier: after its use, after the passport moved or after
+        the owner revoked signatures, it binds nothing."""
+        self._submit_rebind(self.rebinds[pick % len(self.rebinds)], sender)
+
+    def _submit_rebind(self, request, sender):
+        token, chip, signer, nonce, deadline, signature, fresh_in = request
+        c = self.collections[self.passports.passports[token].collection]
+        self.focus = token
+        refused = self.passports.check_rebind_chip(token, self.a[sender].address, chip, signer, nonce,
+                                                   fresh_in != self.model.epoch)
+        if self._act("rebind_chip", refused, lambda: c.rebindChip(token, chip, deadline, signature,
+                                                                  self._from(sender))):
+            FIGURES.rebinds += 1
+            self.passports.apply_rebind_chip(token, chip)
+
+    @precondition(lambda self: any(p.sold and p.chip and p.status == S_ACTIVE for p in self.passports.passports.values()))
+    @rule(pick=st.integers(0, 63), to=st.sampled_from(BUYERS), sender=st.sampled_from(EVERYONE))
+    def claim_by_chip_holder(self, pick, to, sender):
+        """The owner of a chipped passport opens a claim, and whoever holds the item answers a fresh
+        challenge with its chip for the recipient it names (the buyer of a bag sold hand to hand);
+        anyone submits the answer: the passport moves to that recipient, unless it is the owner."""
+        chipped = [t for t, p in self.passports.passports.items() if p.sold and p.chip and p.status == S_ACTIVE]
+        self.focus = chipped[pick % len(chipped)]
+        self.set_chip_claim("owner", 0, True)
+        self.claim_with_chip(0, "bound", to, sender)
+
     @precondition(lambda self: any(not p.sold for p in self.passports.passports.values()))
     @rule(pick=st.integers(0, 63), staff=st.sampled_from(["minter", "servicer"]), buyer=st.sampled_from(BUYERS))
     def claim_across_first_sale(self, pick, staff, buyer):
@@ -491,6 +551,48 @@ class Consortium(RuleBasedStateMachine):
             self.passports.apply_move(token, p.recovery[0], T_RECOVERY, self.a[sender].address)
             p.recovery = None
             self.frozen.pop(token, None)  # a recovery carries a lost or stolen report to the new owner
+
+    @precondition(lambda self: any(p.sold and p.status != S_DESTROYED for p in self.passports.passports.values()))
+    @rule(pick=st.integers(0, 63), new_owner=st.sampled_from(BUYERS + ["servicer"]), to=st.sampled_from(BUYERS),
+          meanwhile=st.sampled_from(["transfer", "resell", "owner cancels", "admin cancels", "revoke", "report",
+                                     "nothing"]))
+    def recovery_across_a_move(self, pick, new_owner, to, meanwhile):
+        """The brand admin requests a recovery of a sold passport; within the delay the owner sells
+        it, cancels the request, revokes signatures or reports it lost (or nothing happens); after
+        the delay anyone completes it: only an uncancelled request of the current ownership moves
+        the passport, and after an owner's cancel the admin's new request waits."""
+        sold = [t for t, p in self.passports.passports.items() if p.sold and p.status != S_DESTROYED]
+        self.focus = sold[pick % len(sold)]
+        admin = ("council1", "council2")[self.passports.passports[self.focus].collection]
+        self.request_recovery(admin, 0, new_owner)
+        if meanwhile == "transfer":
+            self.transfer("owner", 0, to, False)
+        elif meanwhile == "resell":
+            self.resell("stranger", 0, to, "owner", "buyer", "self")
+        elif meanwhile in ("owner cancels", "admin cancels"):
+            self.cancel_recovery("owner" if meanwhile == "owner cancels" else admin, 0)
+            self.request_recovery(admin, 0, new_owner)
+        elif meanwhile == "revoke":
+            self.revoke_signatures("owner", 0)
+        elif meanwhile == "report":
+            self.report("owner", 0, "lost")
+        self.time_passes()
+        self.complete_recovery("stranger", 0)
+
+    @precondition(lambda self: any(p.sold and p.status == S_ACTIVE for p in self.passports.passports.values()))
+    @rule(pick=st.integers(0, 63), operator=st.sampled_from(["stranger", "bob", "newcomer"]),
+          what=st.sampled_from(["lost", "stolen"]), to=st.sampled_from(BUYERS))
+    def approval_across_a_report(self, pick, operator, what, to):
+        """The owner approves an operator (a marketplace), reports the passport lost or stolen and
+        then found, and the operator moves it: the approval is the owner's, of this ownership, and
+        outlives the report (approvals die on every move and with revokeSignatures)."""
+        sold = [t for t, p in self.passports.passports.items() if p.sold and p.status == S_ACTIVE]
+        self.focus = sold[pick % len(sold)]
+        self.approve("owner", 0, operator)
+        self.report("owner", 0, what)
+        self.transfer("approved", 0, to, False)
+        self.report("owner", 0, "found")
+        self.transfer("approved", 0, to, False)
 
     @rule()
     def time_passes(self):
@@ -647,16 +749,26 @@ class Consortium(RuleBasedStateMachine):
 
     def _unauthorised(self, tx):
         """Every change of a sold passport's owner is explained by an authorisation its current
-        owner gave during the current ownership (the BrandPassport header's rule): the changes
-        that are not, each with who took the passport and why the rule does not explain it."""
+        owner gave during the current ownership (the BrandPassport header's rule), and so is every
+        chip bound to it: the changes that are not, each with who took the passport (or bound the
+        chip) and why the rule does not explain it. The authorities found are counted."""
         taken = []
-        for event in tx.events["OwnershipRecorded"] if "OwnershipRecorded" in tx.events else []:
-            if event.address not in self.index_of:
-                continue
-            why_not = self.passports.authorised(event["tokenId"], event["from"], event["kind"], tx.sender.address,
-                                                event["to"])
-            if why_not:
-                taken.append(f"{self.name_of.get(event['to'], event['to'])} took a passport: {why_not}")
+        for name in ("OwnershipRecorded", "ChipBound"):
+            for event in tx.events[name] if name in tx.events else []:
+                if event.address not in self.index_of:
+                    continue
+                if name == "ChipBound":
+                    authority, why_not = self.passports.chip_authority(event["tokenId"], event["chip"])
+                    who = event["by"]
+                else:
+                    authority, why_not = self.passports.authority(event["tokenId"], event["from"], event["kind"],
+                                                                  tx.sender.address, event["to"])
+                    who = event["to"]
+                if why_not:
+                    did = "bound a chip" if name == "ChipBound" else "took a passport"
+                    taken.append(f"{self.name_of.get(who, who)} {did}: {why_not}")
+                else:
+                    FIGURES.by_authority[authority] = FIGURES.by_authority.get(authority, 0) + 1
         return taken
 
     def _check_writers(self, tx):
@@ -710,6 +822,7 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
               "retailer": accounts[5], "servicer": accounts[6], "rival_staff": rival_staff, "alice": accounts[7],
               "bob": accounts[8], "stranger": accounts[9], "newcomer": newcomer}
     keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(12)}
+    keys.update({chip.address: chip.key for chip in CHIPS.values()})
     Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, collections[1]], "keys": keys,
                       "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
     brownie.chain.snapshot()
@@ -727,11 +840,32 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
                f"({FIGURES.accepted} accepted, "
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
                f"{FIGURES.passports_minted} passports minted, {FIGURES.passport_checks} passport checks, "
-               f"{FIGURES.proposals} proposals, {FIGURES.chip_claims} chip claims, {time.monotonic() - started:.0f} s")
+               f"{FIGURES.proposals} proposals, {FIGURES.chip_claims} chip claims, {FIGURES.rebinds} rebinds, "
+               f"{time.monotonic() - started:.0f} s")
     print(figures)
     print("invariants: steps by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_rule.items())))
+    print("invariants: owner changes and chip bindings by who authorised them: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_authority.items())))
     report_figure(figures)
     assert FIGURES.steps >= STEPS and FIGURES.passports_minted > 0 and FIGURES.accepted > FIGURES.steps // 4
+
+
+def test_the_model_explains_an_approval_that_outlived_a_report():
+    """An operator the owner approved before reporting the passport lost, and who moves it after
+    "found", acts on the owner's authorisation (the contract lets it, as the BrandPassport header
+    says); the model once keyed approvals to the nonce, which a report advances, and called that
+    move unauthorised. A revoke ends the approval."""
+    council, minter, retailer, alice, bob, market = (f"0x{i:040x}" for i in range(1, 7))
+    passports = Collections(Registry([council], ["Maison"], 6000), [1],
+                            [{ADMIN: {council}, MINTER: {minter}, RETAILER: {retailer}, SERVICE: set()}])
+    passports.apply_mint(0, minter, 1)
+    passports.apply_move(1, alice, T_FIRST_SALE, retailer)
+    passports.grant(1, "operator", market)
+    passports.apply_report(1, alice, S_LOST)
+    passports.apply_report(1, alice, S_ACTIVE)
+    assert passports.authority(1, alice, T_PRIVATE, market, bob) == ("an operator the owner approved", None)
+    passports.apply_revoke_signatures(1)
+    assert passports.authority(1, alice, T_PRIVATE, market, bob)[0] is None
 
 
 def _unlocked_dev_account(index, funder):

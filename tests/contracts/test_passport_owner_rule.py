@@ -33,13 +33,14 @@ def chip():
 @pytest.fixture
 def chipped(brand, minter, sold, chip):
     """`sold` (alice's), its chip bound by the minter with alice's signed rebind."""
-    signature = _rebind_signature(brand, sold, chip.address, key_of(brownie.accounts.at(brand.ownerOf(sold))))
+    signature = rebind_signature(brand, sold, chip.address, key_of(brownie.accounts.at(brand.ownerOf(sold))))
     brand.rebindChip(sold, chip.address, brownie.chain.time() + 600, signature, {"from": minter})
     return sold
 
 
-def _rebind_signature(brand, token, chip, key, deadline=None):
-    message = {"tokenId": token, "chip": chip, "nonce": brand.nonces(token),
+def rebind_signature(brand, token, chip, key, deadline=None, nonce=None):
+    """The ChipRebind of `chip`, signed with `key`, at `nonce` (the passport's, unless given)."""
+    message = {"tokenId": token, "chip": chip, "nonce": brand.nonces(token) if nonce is None else nonce,
                "deadline": deadline or brownie.chain.time() + 600}
     return sign(brand, "ChipRebind", message, key)
 
@@ -172,7 +173,7 @@ def test_staff_cannot_rebind_a_sold_chip_alone(brand, request, sold, staff):
 
 
 def test_a_rebind_needs_the_current_owners_signature(brand, servicer, chipped, alice, bob, chip):
-    earlier = _rebind_signature(brand, chipped, servicer.address, key_of(alice))
+    earlier = rebind_signature(brand, chipped, servicer.address, key_of(alice))
     deadline = brownie.chain.time() + 600
     brand.transferFrom(alice, bob, chipped, {"from": alice})
     with brownie.reverts(error("PassportRebindNotOwner", chipped)):
@@ -183,7 +184,7 @@ def test_a_rebind_needs_the_current_owners_signature(brand, servicer, chipped, a
 def test_an_owners_rebind_closes_the_claim_and_is_used_once(brand, servicer, chipped, alice):
     brand.setChipClaim(chipped, True, {"from": alice})
     deadline = brownie.chain.time() + 600
-    signature = _rebind_signature(brand, chipped, servicer.address, key_of(alice), deadline)
+    signature = rebind_signature(brand, chipped, servicer.address, key_of(alice), deadline)
     brand.rebindChip(chipped, servicer.address, deadline, signature, {"from": servicer})
     assert brand.chipOf(chipped) == servicer.address and not brand.chipClaimOpen(chipped)
     with brownie.reverts(error("PassportRebindNotOwner", chipped)):
@@ -252,6 +253,19 @@ def test_the_owner_revokes_consents_and_approvals(brand, sold, alice, bob, resel
     assert tx.events["SignaturesRevoked"]["nonce"] == before + 1 and brand.getApproved(sold) == ZERO
     with brownie.reverts(error("PassportConsentStale", sold, before, before + 1)):
         brand.resell(consent, bob, signature, {"from": reseller})
+
+
+def test_an_approval_outlives_a_report_until_a_move_or_a_revoke(brand, sold, alice, bob, stranger):
+    """An approval is the owner's, of this ownership: while the passport is reported lost it moves
+    nothing, after "found" it works again; a move or `revokeSignatures` ends it."""
+    brand.approve(stranger, sold, {"from": alice})
+    brand.reportStatus(sold, S_LOST, {"from": alice})
+    with brownie.reverts(error("PassportNotTransferable", sold, S_LOST)):
+        brand.transferFrom(alice, bob, sold, {"from": stranger})
+    brand.reportFound(sold, {"from": alice})
+    assert brand.getApproved(sold) == stranger
+    brand.transferFrom(alice, bob, sold, {"from": stranger})
+    assert brand.ownerOf(sold) == bob and brand.getApproved(sold) == ZERO
 
 
 def test_only_the_owner_revokes(brand, sold, bob):
