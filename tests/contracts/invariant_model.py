@@ -279,7 +279,7 @@ class Collections:
             return "missing role"
         return None if self.brand_active(p.collection) else "brand not active"
 
-    def check_first_sale(self, token: int, sender: str) -> str | None:
+    def check_first_sale(self, token: int, sender: str, buyer: str) -> str | None:
         p = self.passports[token]
         if not self.has(p.collection, RETAILER, sender):
             return "not a retailer"
@@ -289,7 +289,7 @@ class Collections:
             return "already sold"
         if not self.custodian(p.collection, p.owner):
             return "not in brand custody"
-        return self.check_move(token, T_FIRST_SALE)
+        return self.check_move(token, T_FIRST_SALE, buyer)
 
     # --- moves: every one passes the contract's `_update` ------------------------------
 

@@ -273,9 +273,10 @@ class Consortium(RuleBasedStateMachine):
     @rule(sender=st.sampled_from(RETAILERS), pick=st.integers(0, 63), buyer=st.sampled_from(BUYERS))
     def first_sale(self, sender, pick, buyer):
         token, c, _ = self._passport(pick)
-        if self._act("first_sale", self.passports.check_first_sale(token, self.a[sender].address),
-                     lambda: c.firstSale(token, self.a[buyer], self._from(sender))):
-            self.passports.apply_move(token, self.a[buyer].address, T_FIRST_SALE, self.a[sender].address)
+        seller, to = self.a[sender].address, self.a[buyer].address
+        if self._act("first_sale", self.passports.check_first_sale(token, seller, to),
+                     lambda: c.firstSale(token, to, self._from(sender))):
+            self.passports.apply_move(token, to, T_FIRST_SALE, seller)
 
     # --- owners ------------------------------------------------------------------------------
 
