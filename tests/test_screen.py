@@ -104,3 +104,31 @@ def test_a_malformed_row_is_a_verdict_and_the_file_goes_on(tmp_path, consortium,
     results = screen(consortium, read_listings(path))
     assert results[0].reason == "no-such-passport"
     assert not results[1].authentic and results[1].reason.startswith("malformed row") and problem in results[1].reason
+
+
+def test_a_buyer_sees_a_pending_recovery_until_the_request_dies(rpc_url, as_account, signer, tmp_path):
+    """`luxpass screen` says recovery-pending while the brand's recovery request is live, for a
+    listing that names its seller and for one beside it that names none; the verdict goes once
+    the request dies (the owner cancels it, or the passport moves)."""
+    ids = [int(as_account(5).mint({"serial": f"recovery-{n}"}).passport_id, 16) for n in range(2)]
+    alice, bob, new_wallet = (signer(n).address for n in (ALICE, BOB, 9))
+    for passport_id in ids:
+        as_account(6).first_sale(passport_id, alice)
+        as_account(1).request_recovery(passport_id, new_wallet)
+    collection = as_account(1).address
+    path = tmp_path / "listings.csv"
+    path.write_text(f"listing,collection,passport_id,seller\nnamed,{collection},{hex(ids[0])},{alice}\n"
+                    f"unnamed,{collection},{hex(ids[1])},\n")
+
+    def verdicts(name):
+        out = tmp_path / name
+        result = CliRunner().invoke(cli, ["screen", str(path), "--out", str(out)], env={"ETH_RPC_URL": rpc_url})
+        assert result.exit_code == 0, result.output
+        return {row["listing"]: row["reason"] for row in csv.DictReader(open(out))}
+
+    assert verdicts("pending.csv") == {"named": "recovery-pending", "unnamed": "recovery-pending"}
+    as_account(ALICE).cancel_recovery(ids[0])
+    as_account(ALICE).transfer(ids[1], bob)
+    path.write_text(f"listing,collection,passport_id,seller\nnamed,{collection},{hex(ids[0])},{alice}\n"
+                    f"unnamed,{collection},{hex(ids[1])},{bob}\n")
+    assert verdicts("after.csv") == {"named": "authentic", "unnamed": "authentic"}

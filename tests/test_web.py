@@ -92,6 +92,22 @@ def test_stolen_product(client, sold, as_account):
     assert client.get("/api/v1" + path_of(link_for(sold, RESOLVER).uri)).json()["state"] == "stolen"
 
 
+def test_a_pending_recovery_is_shown_before_paying_and_goes_with_the_request(client, as_account, signer):
+    """While the brand's recovery request is live, the page and its JSON warn the buyer that the
+    passport is about to move; once the owner cancels the request, the warning is gone."""
+    cert = mint(as_account, "AUR-2026-00044")
+    as_account(6).first_sale(cert.passport_id, signer(ALICE).address)
+    new_wallet = signer(9).address
+    as_account(1).request_recovery(cert.passport_id, new_wallet)
+    page = path_of(link_for(cert, RESOLVER).uri)
+    html = client.get(page).text
+    assert f"Note: a recovery to {new_wallet} is pending (ready 20" in html and "unless its owner cancels it" in html
+    assert client.get("/api/v1" + page).json()["verdict"]["pending_recovery"]["new_owner"] == new_wallet
+    as_account(ALICE).cancel_recovery(cert.passport_id)
+    assert "a recovery to" not in client.get(page).text
+    assert client.get("/api/v1" + page).json()["verdict"]["pending_recovery"] is None
+
+
 def test_destroyed_product(client, as_account):
     cert = mint(as_account, "AUR-2026-00043")
     as_account(1).report(cert.passport_id, Status.DESTROYED)

@@ -117,18 +117,17 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) 
                 verdicts[i] = "certificate-mismatch"
             else:
                 pending.append(i)
-        check_sellers = any(listings[i].seller for i in pending)
+        # Listings that name no seller are screened apart: a stand-in seller would be "not the
+        # owner" and hide the verdicts the contract gives after that check (a pending recovery).
         target = Collection(consortium.chain, collection)
-        for start in range(0, len(pending), chunk):
-            part = pending[start:start + chunk]
-            ids = [listings[i].passport_id for i in part]
-            sellers = [listings[i].seller or listings[i].collection for i in part] if check_sellers else []
-            codes = target.screen_codes(ids, sellers)
-            for i, code in zip(part, codes):
-                verdict = cli_name(Screening(code))
-                if verdict == "seller-not-owner" and listings[i].seller is None:
-                    verdict = "authentic"
-                verdicts[i] = verdict
+        for named in (True, False):
+            group = [i for i in pending if bool(listings[i].seller) == named]
+            for start in range(0, len(group), chunk):
+                part = group[start:start + chunk]
+                sellers = [listings[i].seller for i in part] if named else []
+                codes = target.screen_codes([listings[i].passport_id for i in part], sellers)
+                for i, code in zip(part, codes):
+                    verdicts[i] = cli_name(Screening(code))
     return [ScreenResult(l.listing, l.collection, "0x%064x" % l.passport_id, l.seller, v == "authentic", v)
             for l, v in zip(listings, verdicts)]
 

@@ -7,7 +7,7 @@ from ..onchain.registry import Consortium
 from ..proofs.batch import proves
 from ..proofs.certificate import BatchProof, Certificate
 from ..proofs.disclosure import Disclosure
-from ..results import cli_name
+from ..results import cli_name, utc
 from ..spec import BrandStatus, Status
 from ..values import passport_hex
 
@@ -40,7 +40,7 @@ def pending_state(collection: Collection, passport_id: int) -> tuple[dict | None
     recovery = {"new_owner": new_owner, "ready_at": ready_at} if ready_at else None
     warnings = []
     if recovery:
-        warnings.append(f"a recovery to {new_owner} is pending (ready at {ready_at}): the passport moves there "
+        warnings.append(f"a recovery to {new_owner} is pending (ready {utc(ready_at)}): the passport moves there "
                         "unless its owner cancels it")
     if claim_open:
         warnings.append("the owner opened a chip claim: whoever holds the item can claim the passport")
