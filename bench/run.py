@@ -41,10 +41,10 @@ from luxpass.chain.artifacts import artifact  # noqa: E402
 from luxpass.chain.connection import MAX_TX_GAS  # noqa: E402
 
 from founded import ALICE, BOB, MINTER, RESELLER, RETAILER, founded_brand  # noqa: E402
+import owner_rule  # noqa: E402
 
 HISTORY_PASSPORTS = int(os.environ.get("LUXPASS_BENCH_PASSPORTS", "100000"))
 results: list[dict] = []
-PLAIN_MOVE_BEFORE_FIXES = 74_033  # transferFrom of a sold passport, nothing pending, before issue 11 (paris build)
 
 
 def figure(name, value, unit, target=None, met=None, baseline=None, note=""):
@@ -139,11 +139,7 @@ def run() -> None:
     oz_transfer = gas(as_alice, as_alice.contract("CommitmentERC721", baseline).functions.transferFrom(
         signer(ALICE).address, signer(BOB).address, 22))
     figure("private transfer", transfer_gas, "gas", baseline=oz_transfer)
-    # Before issue 11's fixes a plain move cost 74,033 gas (main at c7a8b08, paris build);
-    # the owner rule (nonce-keyed recoveries, chip-claim flag in the passport's slot, self-move check)
-    # may add at most 2,500.
-    figure("private transfer, cost of the owner rule", transfer_gas - PLAIN_MOVE_BEFORE_FIXES, "gas",
-           "<= 2,500", transfer_gas - PLAIN_MOVE_BEFORE_FIXES <= 2_500, note="before: 74,033 gas")
+    owner_rule_cost()
 
     bob = Collection(signer(BOB), address)
     consent = sign_resale_consent(bob, sold, None, "EUR 3,900", 2**40, signer(RESELLER).address)
@@ -207,6 +203,17 @@ def run() -> None:
     for name in ("ConsortiumRegistry", "BrandPassport", "CounterfeitCases"):
         size = len(artifact(name)["deployedBytecode"].removeprefix("0x")) // 2
         figure(f"{name} deployed size", size, "bytes", "<= 24,576", size <= 24_576)
+
+
+def owner_rule_cost() -> None:
+    """Each move with nothing pending, before issue 11's fixes and now, measured alike (bench/owner_rule.py)."""
+    print()
+    rows = owner_rule.compare(owner_rule.measure_on_own_node(), owner_rule.evm_target())
+    for name, now, before in rows:
+        if before is not None:
+            figure(f"{name}, cost of the owner rule", now - before, "gas", f"<= {owner_rule.ALLOWED:,}",
+                   now - before <= owner_rule.ALLOWED, note=f"{before:,} gas before, {now:,} now")
+    print()
 
 
 def update_readme() -> None:
