@@ -238,6 +238,9 @@ class Collections:
         self.roles = roles  # collection index -> role -> holders
         self.passports: dict[int, Passport] = {}
         self.chip_nonces_used: set[tuple[int, bytes]] = set()  # (token, challenge nonce) of chip claims made
+        # (collection, owner, operator) of ERC-721 setApprovalForAll: the owner's standing authorisation
+        # for every passport they hold in that collection, now or later; no move ends it
+        self.operators: set[tuple[int, str, str]] = set()
 
     def has(self, collection: int, role: str, account: str) -> bool:
         return account in self.roles[collection][role]
@@ -317,7 +320,16 @@ class Collections:
         refused = self.check_move(token, self.move_kind(token, to), to)
         if refused:
             return refused
-        return None if sender in (p.owner, p.approved) else "not owner nor approved"
+        return None if sender in (p.owner, p.approved) or self.operates(token, sender) else "not owner nor approved"
+
+    def operates(self, token: int, sender: str) -> bool:
+        """`sender` is an operator of all the passports the owner holds in this collection."""
+        p = self.passports[token]
+        return (p.collection, p.owner, sender) in self.operators
+
+    def apply_approval_for_all(self, collection: int, owner: str, operator: str, approved: bool) -> None:
+        entry = (collection, owner, operator)
+        self.operators.add(entry) if approved else self.operators.discard(entry)
 
     def apply_move(self, token: int, to: str, kind: int, agent: str) -> None:
         """Everything granted during the ownership that ends dies with it."""
@@ -360,7 +372,9 @@ class Collections:
         if kind == T_PRIVATE:
             if sender == frm:
                 return "the owner's own transaction", None
-            return ("an operator the owner approved", None) if ("operator", sender, None) in p.grants else \
+            if ("operator", sender, None) in p.grants:
+                return "an operator the owner approved", None
+            return ("an operator of all the owner's passports", None) if self.operates(token, sender) else \
                 (None, f"{sender} moved it without the owner's approval")
         if kind == T_RESALE:
             return ("the owner's consent for this reseller", None) \
@@ -385,7 +399,8 @@ class Collections:
             (None, f"chip {chip} bound to a sold passport without the owner's rebind at nonce {p.nonce}")
 
     def check_approve(self, token: int, sender: str) -> str | None:
-        return None if sender == self.passports[token].owner else "not the owner"
+        return None if sender == self.passports[token].owner or self.operates(token, sender) else \
+            "not the owner nor an operator of theirs"
 
     # --- status ------------------------------------------------------------------------
 

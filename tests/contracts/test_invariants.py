@@ -1,5 +1,6 @@
 """The contracts' invariants as one stateful property: random sequences of votes, admissions,
-suspensions, role grants, mints, lifecycle events, transfers, consented resales, status
+suspensions, role grants, mints, lifecycle events, transfers (by owners, approved operators and
+operators of all an owner's passports), consented resales, status
 reports, recoveries, chip bindings and rebinds and chip claims by many actors, against the
 Python model in invariant_model.py.
 
@@ -98,7 +99,8 @@ RETAILERS = ["retailer", "retailer", "rival_staff", "minter", "bob"]
 BUYERS = ["alice", "bob", "stranger", "retailer", "newcomer"]
 ADMINS = ["council1", "council2", "council1", "council2", "minter", "stranger"]
 RESELLERS = ["stranger", "bob"]
-SENDERS = ["owner"] * 8 + ["approved"] + EVERYONE  # "owner": whoever owns the passport now
+SENDERS = ["owner"] * 8 + ["approved", "operator"] + EVERYONE  # "owner": whoever owns the passport now
+OPERATORS = ["stranger", "bob", "newcomer", "servicer"]  # accounts an owner makes operators of all their passports
 CHIP_SIGNERS = ["bound"] * 3 + ["bob"]  # "bound": the chip bound to the passport; else a key of no chip
 # Genuine chips: keys that only sign challenges (no account, no role), bound by a rebind.
 CHIPS = {f"chip{i}": Account.from_key(keccak(text=f"luxpass invariant chip {i}")) for i in (1, 2)}
@@ -303,6 +305,16 @@ class Consortium(RuleBasedStateMachine):
             p.approved = self.a[operator].address
             self.passports.grant(token, "operator", p.approved)
 
+    @rule(sender=st.sampled_from(["alice", "bob", "stranger", "retailer"]), collection=st.integers(0, 1),
+          operator=st.sampled_from(OPERATORS), approved=st.sampled_from([True, True, False]))
+    def set_approval_for_all(self, sender, collection, operator, approved):
+        """An owner makes an account the operator of all their passports in a collection (a
+        marketplace), or stops: the operator then moves and approves any of them, held now or later."""
+        owner, target = self.a[sender].address, self.a[operator].address
+        if self._act("set_approval_for_all", None, lambda: self.collections[collection].setApprovalForAll(
+                target, approved, self._from(sender))):
+            self.passports.apply_approval_for_all(collection, owner, target, approved)
+
     @precondition(lambda self: self.tokens)
     @rule(sender=st.sampled_from(SENDERS + ["council1", "council2"]), pick=st.integers(0, 63),
           what=st.sampled_from(list(STATUS)))
@@ -443,13 +455,17 @@ class Consortium(RuleBasedStateMachine):
             self.passports.apply_move(token, to, T_CHIP_CLAIM, self.a[sender].address)
 
     @precondition(lambda self: self.tokens)
-    @rule(sender=st.sampled_from(CHIP_STAFF), pick=st.integers(0, 63), chip=st.sampled_from(["chip1", "chip2", "own"]),
-          signer=st.sampled_from(REBIND_SIGNERS), when=st.sampled_from(["now"] * 4 + ["stale", "expired"]))
+    @rule(sender=st.sampled_from(["service"] * 4 + CHIP_STAFF), pick=st.integers(0, 63),
+          chip=st.sampled_from(["chip1", "chip2", "own"]), signer=st.sampled_from(REBIND_SIGNERS),
+          when=st.sampled_from(["now"] * 4 + ["stale", "expired"]))
     def rebind_chip(self, sender, pick, chip, signer, when):
-        """Brand staff rebind a chip (a genuine one, or their own key) with a ChipRebind signed by
-        the owner, by someone else, at an earlier nonce or expired: before and after the first
-        sale, only the current owner's signature at the current nonce binds it."""
+        """Brand staff ("service": the service centre of the passport's brand) rebind a chip (a
+        genuine one, or their own key) with a ChipRebind signed by the owner, by someone else, at
+        an earlier nonce or expired: before and after the first sale, only the current owner's
+        signature at the current nonce binds it."""
         token, c, p = self._passport(pick)
+        if sender == "service":
+            sender = ("servicer", "rival_staff")[p.collection]
         chip_address = self.a[sender].address if chip == "own" else CHIPS[chip].address
         signing = self._who(signer, p)
         nonce = p.nonce - 1 if when == "stale" and p.nonce else p.nonce
@@ -808,7 +824,11 @@ class Consortium(RuleBasedStateMachine):
             return self.a[self.name_of[passport.owner]]
         if name == "approved" and passport.approved:
             return self.a[self.name_of[passport.approved]]
-        return self.a["stranger" if name == "approved" else name]
+        if name == "operator":
+            operators = sorted(o for c, owner, o in self.passports.operators
+                               if c == passport.collection and owner == passport.owner)
+            return self.a[self.name_of[operators[0]] if operators else "stranger"]
+        return self.a["stranger" if name in ("approved", "operator") else name]
 
     def _from(self, name):
         return {"from": self.a[name]}
