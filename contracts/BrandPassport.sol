@@ -18,13 +18,15 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 ///
 /// The rule: after its first sale a passport changes owner only by an authorisation that its
 /// current owner gave during the current ownership and that names what it allows: the owner's
-/// own transaction (or an approved operator's, approvals die on every move), a consent or
-/// permit signed at the current nonce, a chip claim the current owner opened, or a recovery
-/// requested during this ownership, by a brand that is active, that the owner did not cancel
-/// within RECOVERY_DELAY. Anything granted before the passport last moved is dead: consents,
-/// permits, chip rebind requests and recoveries are keyed to the passport's nonce, which every
-/// move advances, and the chip-claim flag lives in the slot every move writes and is cleared
-/// there. The owner ends every outstanding signature without moving with `revokeSignatures`.
+/// own transaction (or an approved operator's, approvals die on every move; an operator the
+/// owner named for all their passports with `setApprovalForAll` is their standing choice, and
+/// acts until they revoke it), a consent or permit signed at the current nonce, a chip claim
+/// the current owner opened, or a recovery requested during this ownership, by a brand that is
+/// active, that the owner did not cancel within RECOVERY_DELAY. Anything granted before the
+/// passport last moved is dead: consents, permits, chip rebind requests and recoveries are
+/// keyed to the passport's nonce, which every move advances, and the chip-claim flag lives in
+/// the slot every move writes and is cleared there. The owner ends every outstanding signature
+/// without moving with `revokeSignatures`.
 ///
 /// Invariants:
 /// - every mint and transfer passes `_update`, which refuses to move a lost, stolen or
