@@ -7,8 +7,9 @@ nothing pending at most 2,500 gas more than before.
     python bench/owner_rule.py --record COMMIT    # measure this build as the "before" of its target
 
 `--record` is run on a scratch worktree of the commit before the fixes, with PYTHONPATH at that
-worktree's src (the script uses only library calls both sides have). `make bench` prints the
-comparison too (bench/run.py calls `measure_on_own_node`).
+worktree's src: the figures in bench/owner_rule_before.json were recorded by this script as of
+commit bf55fbd (branch owner11), whose imports are those of the library before the layout move
+(issue 14). `make bench` prints the comparison too (bench/run.py calls `measure_on_own_node`).
 """
 import inspect
 import json
@@ -29,15 +30,14 @@ OPERATOR = 9  # an account alice approves; holds nothing
 
 
 def evm_target() -> str:
-    from luxpass.artifacts import build_dir
+    from luxpass.chain.artifacts import build_dir
 
     return json.loads((build_dir() / "BrandPassport.json").read_text())["compiler"]["evm_version"]
 
 
 def measure(signer) -> dict:
     """Gas of each move with nothing pending, on a fresh deployment on the chain `signer(N)` signs for."""
-    from luxpass.consent import sign_resale_consent, submit_resale
-    from luxpass.passports import Collection
+    from luxpass import Collection, sign_resale_consent, submit_resale
 
     address, minter, retailer = founded_brand(signer)
     alice, bob = (Collection(signer(n), address) for n in (ALICE, BOB))
@@ -86,8 +86,7 @@ def compare(figures: dict, target: str, print_line=print) -> list[tuple[str, int
 
 
 def _node_signer():
-    from luxpass.accounts import dev_account
-    from luxpass.chain import Chain
+    from luxpass import Chain, dev_account
 
     return lambda index: Chain(f"http://127.0.0.1:{PORT}", dev_account(index, 31337), log=lambda _: None,
                                confirmations=0)
@@ -98,7 +97,7 @@ def measure_on_own_node() -> dict:
     work = Path(tempfile.mkdtemp(prefix="luxpass-owner-rule-"))
     home = os.environ.get("LUXPASS_HOME")
     os.environ["LUXPASS_HOME"] = str(work / "home")
-    from luxpass import node
+    from luxpass.chain import node
 
     node.start(work / "node", PORT)
     try:
