@@ -4,6 +4,7 @@ Brand 1 ("Maison Aurel", council accounts[1]) is the brand under test for passpo
 collection is `brand`, with a minter, a retailer and a service centre. Brand 2 is `rival`,
 whose own staff holds every role in brand 2's collection and none in brand 1's.
 """
+import brownie
 import pytest
 
 from contract_helpers import (
@@ -11,9 +12,18 @@ from contract_helpers import (
     RETAILER_ROLE,
     SERVICE_ROLE,
     Governance,
+    PatientReceipts,
     commitment,
     token_of,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def patient_receipts():
+    """brownie reads transactions and receipts through PatientReceipts in every contract test."""
+    brownie.web3.middleware_onion.add(PatientReceipts, name="patient receipts")
+    yield
+    brownie.web3.middleware_onion.remove("patient receipts")
 
 
 # --- accounts ------------------------------------------------------------------------------

@@ -43,7 +43,6 @@ from contract_helpers import (
     SUSPEND,
     WEEK,
     History,
-    PatientReceipts,
     commitment,
 )
 from eth_account import Account
@@ -848,15 +847,11 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
                       "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
     brownie.chain.snapshot()
     started = FIGURES.started = time.monotonic()
-    brownie.web3.middleware_onion.add(PatientReceipts, name="patient receipts")
-    try:
-        while FIGURES.steps < STEPS:  # hypothesis starts each search with about ten short runs
-            runs = SHORT_RUNS + math.ceil((STEPS - FIGURES.steps) / STEPS_PER_RUN)
-            run_state_machine_as_test(Consortium, settings=settings(
-                max_examples=runs, stateful_step_count=STEPS_PER_RUN, deadline=None, database=None,
-                suppress_health_check=list(HealthCheck)))
-    finally:
-        brownie.web3.middleware_onion.remove("patient receipts")
+    while FIGURES.steps < STEPS:  # hypothesis starts each search with about ten short runs
+        runs = SHORT_RUNS + math.ceil((STEPS - FIGURES.steps) / STEPS_PER_RUN)
+        run_state_machine_as_test(Consortium, settings=settings(
+            max_examples=runs, stateful_step_count=STEPS_PER_RUN, deadline=None, database=None,
+            suppress_health_check=list(HealthCheck)))
     figures = (f"invariants: {FIGURES.steps} random steps (and {FIGURES.seeded} seeding) in {FIGURES.runs} runs "
                f"({FIGURES.accepted} accepted, "
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
