@@ -153,7 +153,7 @@ def test_a_chip_is_never_bound_to_the_zero_address(brand, minter, in_store):
 
 
 def test_a_chip_is_never_rebound_to_the_zero_address(brand, servicer, chipped, alice, chip):
-    signature = _rebind_signature(brand, chipped, ZERO, key_of(alice))
+    signature = rebind_signature(brand, chipped, ZERO, key_of(alice))
     with brownie.reverts(error("PassportInvalidChip", ZERO)):
         brand.rebindChip(chipped, ZERO, brownie.chain.time() + 600, signature, {"from": servicer})
     assert brand.chipOf(chipped) == chip.address
