@@ -6,8 +6,8 @@ import pytest
 from brownie import Contract
 
 from contract_helpers import ACTIVE, AUDITOR, MINTER_ROLE, P_EXECUTED, P_OPEN, WEEK, error
-from luxpass import safe as safes
-from luxpass.accounts import dev_account
+from luxpass.onchain import safe as safes
+from luxpass.chain.accounts import dev_account
 
 
 @pytest.fixture(scope="module")

@@ -24,9 +24,11 @@ from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 from web3.logs import DISCARD
 
-from .chain import Chain, decoded_reverts
-from .commitment import parse_address, read_json, write_json_atomic, write_json_new
-from .errors import InputError, LuxpassError
+from ..chain.accounts import home
+from ..chain.connection import Chain, decoded_reverts
+from ..errors import InputError, LuxpassError
+from ..files import read_json, write_json_atomic, write_json_new
+from ..values import parse_address
 
 SAFE_VERSION = "1.4.1"
 JOB_FORMAT = "luxpass-safe-transaction/1"
@@ -46,7 +48,7 @@ def artifacts_dir() -> Path:
     configured = os.environ.get("LUXPASS_SAFE_ARTIFACTS")
     if configured:
         return Path(configured)
-    return (Path(__file__).resolve().parents[2] / "node_modules" / "@safe-global" / "safe-contracts" / "build"
+    return (Path(__file__).resolve().parents[3] / "node_modules" / "@safe-global" / "safe-contracts" / "build"
             / "artifacts" / "contracts")
 
 
@@ -315,3 +317,32 @@ def execute(path, chain: Chain) -> SafeJob:
     write_json_atomic(Path(path), job.to_dict())
     job.receipt = receipt
     return job
+
+
+class SafeDrafted(Exception):
+    """Raised in place of sending by a chain that acts for a Safe: its one transaction was drafted
+    into `path` for the Safe's owners to sign."""
+
+    def __init__(self, job: SafeJob, path: Path):
+        super().__init__(f"drafted {job.description} for the Safe {job.safe} in {path}")
+        self.job, self.path = job, path
+
+
+def job_path(chain_id: int, safe: str, nonce: int, digest: bytes) -> Path:
+    return home() / "safe" / str(chain_id) / f"{safe}-{nonce}-{digest[:4].hex()}.json"
+
+
+def act_for(chain: Chain, safe_address: str, out: str | None = None) -> None:
+    """Make `chain` draft its next transaction as a Safe transaction (saved to `out`, never over
+    an existing file) and raise SafeDrafted instead of sending it."""
+    if not safe_address:
+        raise InputError("--safe-out is given without --safe", "pass --safe ADDRESS, the Safe that holds the council")
+    safe = Safe(chain, safe_address)
+
+    def draft(call, label: str = "", gas: int | None = None) -> dict:
+        job = safe.draft(call, label or "a Safe transaction")
+        path = Path(out) if out else job_path(chain.chain_id, safe.address, job.tx.nonce, job.digest)
+        job.save_new(path)
+        raise SafeDrafted(job, path)
+
+    chain.transact = draft
