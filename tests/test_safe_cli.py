@@ -83,3 +83,14 @@ def test_a_non_owner_cannot_sign(lux, council_safe, tmp_path):
 def test_safe_needs_a_safe(lux, tmp_path):
     result = lux("brand", "propose", "suspend", "2", "--safe", dev_address(9), expect=2)
     assert "it is not a Safe" in error_line(result)
+
+
+def test_a_safe_council_hands_its_seat_to_another_safe(lux, signer, council_safe, tmp_path):
+    contracts = safes.deploy_safe_factory(signer(0))
+    successor = safes.create_safe(signer(0), contracts, [dev_address(i) for i in (7, 8, 9)], 2, salt=1)
+    job = tmp_path / "rotate.json"
+    lux("brand", "rotate-council", successor, "--safe", council_safe, "--safe-out", job)
+    for owner in OWNERS[:2]:
+        lux("safe", "sign", job, "--dev-account", owner)
+    lux("safe", "exec", job, "--dev-account", OWNERS[0])
+    assert json.loads(lux("brand", "show", "4", "--json").stdout)["council"] == successor

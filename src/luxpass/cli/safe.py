@@ -10,7 +10,8 @@ from .base import Settings, cli, pass_settings
 from .params import account_options, rpc_options
 
 # The commands a council sends as one transaction, which can therefore act for a Safe.
-COUNCIL_COMMANDS = (("brand", "propose"), ("brand", "vote"), ("accredit",), ("role", "grant"), ("role", "revoke"))
+COUNCIL_COMMANDS = (("brand", "propose"), ("brand", "vote"), ("brand", "rotate-council"), ("brand", "replace-council"),
+                    ("accredit",), ("role", "grant"), ("role", "revoke"))
 
 
 def _store_safe(ctx, param, value):
