@@ -291,6 +291,15 @@ class Consortium:
                 found.append((log["blockNumber"], log["logIndex"], {**entry, "at": utc(block["timestamp"])}))
         return [entry for *_, entry in sorted(found, key=lambda f: f[:2])]
 
+    def left_on(self, brand_id: int) -> str | None:
+        """The UTC day the brand was removed (left the consortium), from the registry's logs."""
+        changes = self.registry.events.BrandStatusChanged().get_logs(from_block=self.deployment.block,
+                                                                   argument_filters={"brandId": brand_id})
+        for log in changes:
+            if log["args"]["current"] == BrandStatus.REMOVED:
+                return utc(self.chain.w3.eth.get_block(log["blockNumber"])["timestamp"]).split(" ")[0]
+        return None
+
     def _council_change(self, receipt) -> CouncilChange:
         rotated = self.registry.events.CouncilRotated().process_receipt(receipt, errors=DISCARD)[0]["args"]
         return CouncilChange(rotated["brandId"], rotated["previous"], rotated["current"], tx_hex(receipt))
