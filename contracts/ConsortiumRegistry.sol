@@ -33,9 +33,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     uint16 private constant _BPS = 10_000;
     uint16 private constant _MIN_QUORUM_BPS = 5_000;
     uint256 private constant _MIN_FOUNDERS = 2;
-    /// @inheritdoc IConsortiumRegistry
+    /// @notice Seconds between the vote that carries a council replacement and its effect.
     uint64 public constant COUNCIL_REPLACEMENT_DELAY = 3 days;
-    /// @inheritdoc IConsortiumRegistry
+    /// @notice Seconds after a replacement's effect before the same brand's council can be replaced again.
     uint64 public constant COUNCIL_REPLACEMENT_COOLDOWN = 30 days;
 
     address private immutable _passportImplementation;
@@ -57,7 +57,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(bytes32 symbolHash => bool) private _symbolTaken;
     mapping(address auditor => mapping(bytes32 digest => uint64)) private _attestedAt;
     uint256[] private _openProposals; // may hold closed ones until `_settleDefeats` prunes them
-    mapping(uint256 brandId => PendingCouncil) private _pendingCouncils;
+    // The council voted and its due time apart, so that no council address derives from a timestamp.
+    mapping(uint256 brandId => address council) private _pendingCouncils;
+    mapping(uint256 brandId => uint64) private _replacementDue;
     mapping(uint256 brandId => uint64) private _replacementHeldUntil;
     mapping(address council => bool) private _councilUnavailable; // replaced, or waiting to take a seat
 
@@ -131,8 +133,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     /// @inheritdoc IConsortiumRegistry
     function rotateCouncil(address newCouncil) external {
         uint256 brandId = _activeMemberOf(msg.sender);
-        PendingCouncil storage pending = _pendingCouncils[brandId];
-        if (pending.council != address(0)) revert RegistryCouncilReplacementPending(brandId, pending.effectiveAt);
+        if (_pendingCouncils[brandId] != address(0)) {
+            revert RegistryCouncilReplacementPending(brandId, _replacementDue[brandId]);
+        }
         _checkNewCouncil(newCouncil);
         _setCouncil(brandId, newCouncil);
     }
@@ -147,18 +150,19 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @inheritdoc IConsortiumRegistry
     function completeCouncilReplacement(uint256 brandId) external {
-        PendingCouncil memory pending = _pendingCouncils[brandId];
-        if (pending.council == address(0)) revert RegistryNoCouncilReplacement(brandId);
-        // slither-disable-next-line timestamp (a delay of days; a validator's seconds do not matter)
-        if (block.timestamp < pending.effectiveAt) revert RegistryCouncilReplacementNotDue(brandId, pending.effectiveAt);
+        address council = _pendingCouncils[brandId];
+        if (council == address(0)) revert RegistryNoCouncilReplacement(brandId);
+        uint64 due = _replacementDue[brandId];
+        if (block.timestamp < due) revert RegistryCouncilReplacementNotDue(brandId, due);
         if (_brand(brandId).status == BrandStatus.Removed) revert RegistryBrandRemoved(brandId);
         delete _pendingCouncils[brandId];
-        _setCouncil(brandId, pending.council);
+        delete _replacementDue[brandId];
+        _setCouncil(brandId, council);
     }
 
     /// @inheritdoc IConsortiumRegistry
     function pendingCouncil(uint256 brandId) external view returns (PendingCouncil memory) {
-        return _pendingCouncils[brandId];
+        return PendingCouncil({council: _pendingCouncils[brandId], effectiveAt: _replacementDue[brandId]});
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -354,7 +358,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         } else if (kind == ProposalKind.ReplaceCouncil) {
             _checkReplacement(p.brandId, p.account);
             uint64 effectiveAt = uint64(block.timestamp) + COUNCIL_REPLACEMENT_DELAY;
-            _pendingCouncils[p.brandId] = PendingCouncil({council: p.account, effectiveAt: effectiveAt});
+            _pendingCouncils[p.brandId] = p.account;
+            _replacementDue[p.brandId] = effectiveAt;
             _replacementHeldUntil[p.brandId] = effectiveAt + COUNCIL_REPLACEMENT_COOLDOWN;
             _councilUnavailable[p.account] = true;
             emit CouncilReplacementScheduled(p.brandId, p.account, effectiveAt);
@@ -452,7 +457,6 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     function _checkReplacement(uint256 brandId, address newCouncil) private view {
         if (_brand(brandId).status == BrandStatus.Removed) revert RegistryBrandRemoved(brandId);
-        // slither-disable-next-line timestamp (a cooldown of days)
         if (block.timestamp < _replacementHeldUntil[brandId]) {
             revert RegistryCouncilReplacementHeld(brandId, _replacementHeldUntil[brandId]);
         }

@@ -323,12 +323,6 @@ interface IConsortiumRegistry {
     /// (the pending one's effective time plus the cooldown); zero when never replaced.
     function councilReplacementHeldUntil(uint256 brandId) external view returns (uint64);
 
-    /// @notice Seconds between the vote that carries a council replacement and its effect.
-    function COUNCIL_REPLACEMENT_DELAY() external view returns (uint64);
-
-    /// @notice Seconds after a replacement's effect before the same brand's council can be replaced again.
-    function COUNCIL_REPLACEMENT_COOLDOWN() external view returns (uint64);
-
     /// @notice Yes and no votes of the members that are active now.
     /// @dev Requirements: the proposal exists (RegistryUnknownProposal).
     /// @param proposalId The proposal.
