@@ -5,9 +5,11 @@ import brownie
 import pytest
 from brownie import Contract
 
-from contract_helpers import ACTIVE, AUDITOR, MINTER_ROLE, P_EXECUTED, P_OPEN, WEEK, error
-from luxpass.onchain import safe as safes
+from eth_utils import keccak
+
+from contract_helpers import ACTIVE, AUDITOR, MINTER_ROLE, P_EXECUTED, P_OPEN, RESELLER, WEEK, error
 from luxpass.chain.accounts import dev_account
+from luxpass.onchain import safe as safes
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +122,8 @@ def test_an_owner_and_a_stranger_cannot_act_for_the_safe(signer, safe_registry, 
     registry = web3_contract(signer, "ConsortiumRegistry", safe_registry.address)
     job = safes.Safe(signer(4), safe_wallet.address).draft(registry.functions.proposeBrandStatus(2, 1), "suspend")
     stranger = dev_account(9, 31337)
-    pairs = sorted([(officers[0].address, officers[0]), (stranger.address, stranger)], key=lambda p: int(p[0], 16))
-    packed = b"".join(bytes(key.unsafe_sign_hash(job.digest).signature) for _, key in pairs)
+    packed = safes.pack_signatures({k.address: bytes(k.unsafe_sign_hash(job.digest).signature)
+                                    for k in (officers[0], stranger)})
     with brownie.reverts("GS026"):  # invalid owner provided
         safe_wallet.execTransaction(*job.tx.as_args(), packed, {"from": accounts[4]})
     assert safe_registry.proposalCount() == 0
@@ -161,3 +163,25 @@ def test_an_altered_job_file_is_refused(signer, safe_registry, council_safe, job
     job_path.write_text(text)
     with pytest.raises(safes.InputError, match="altered"):
         safes.SafeJob.read(job_path)
+
+
+# --- EIP-1271: a Safe signs what the collections check through SignatureChecker ------------------
+
+@pytest.fixture(scope="module")
+def reseller(accounts, governance):
+    governance.accredit(accounts[9], RESELLER)
+    return accounts[9]
+
+
+def test_a_passport_held_by_a_safe_is_resold_on_its_owners_eip1271_consent(brand, in_store, retailer, council_safe,
+                                                                          officers, bob, reseller):
+    brand.firstSale(in_store, council_safe, {"from": retailer})  # the Safe's handler accepts ERC-721s
+    consent = (brownie.chain.id, brand.address, in_store, reseller.address, bob.address, keccak(text="EUR 4,800"),
+               brand.nonces(in_store), brownie.chain.time() + 3600)
+    digest = bytes(brand.consentDigest(consent))
+    one = safes.sign_for_safe(brownie.chain.id, council_safe, digest, officers[:1])
+    with brownie.reverts(error("PassportConsentNotOwner", in_store)):  # one officer is not the Safe
+        brand.resell(consent, bob, one, {"from": reseller})
+    two = safes.sign_for_safe(brownie.chain.id, council_safe, digest, officers[1:])
+    brand.resell(consent, bob, two, {"from": reseller})
+    assert brand.ownerOf(in_store) == bob

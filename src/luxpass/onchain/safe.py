@@ -37,6 +37,7 @@ DOMAIN_TYPEHASH = keccak(text="EIP712Domain(uint256 chainId,address verifyingCon
 SAFE_TX_TYPEHASH = keccak(text="SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,"
                                "uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,"
                                "uint256 nonce)")
+SAFE_MESSAGE_TYPEHASH = keccak(text="SafeMessage(bytes message)")
 _ARTIFACTS = {  # name: path under the package's build/artifacts/contracts
     "SafeL2": "SafeL2.sol/SafeL2.json",
     "SafeProxyFactory": "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
@@ -132,15 +133,37 @@ class SafeTransaction:
                    refund_receiver=to_checksum_address(data["refundReceiver"]))
 
 
+def _domain(chain_id: int, safe: str) -> bytes:
+    return keccak(encode(["bytes32", "uint256", "address"], [DOMAIN_TYPEHASH, chain_id, safe]))
+
+
 def safe_tx_hash(chain_id: int, safe: str, tx: SafeTransaction) -> bytes:
     """The EIP-712 hash the owners sign, as Safe 1.4.1's `getTransactionHash` computes it."""
-    domain = keccak(encode(["bytes32", "uint256", "address"], [DOMAIN_TYPEHASH, chain_id, safe]))
+    domain = _domain(chain_id, safe)
     struct = keccak(encode(
         ["bytes32", "address", "uint256", "bytes32", "uint8", "uint256", "uint256", "uint256", "address", "address",
          "uint256"],
         [SAFE_TX_TYPEHASH, tx.to, tx.value, keccak(tx.data), tx.operation, tx.safe_tx_gas, tx.base_gas, tx.gas_price,
          tx.gas_token, tx.refund_receiver, tx.nonce]))
     return keccak(b"\x19\x01" + domain + struct)
+
+
+def safe_message_hash(chain_id: int, safe: str, digest: bytes) -> bytes:
+    """What the owners sign so that the Safe's EIP-1271 `isValidSignature(digest, signatures)` holds
+    (its fallback handler's `getMessageHashForSafe` of `abi.encode(digest)`)."""
+    struct = keccak(encode(["bytes32", "bytes32"], [SAFE_MESSAGE_TYPEHASH, keccak(digest)]))
+    return keccak(b"\x19\x01" + _domain(chain_id, safe) + struct)
+
+
+def pack_signatures(signatures: dict[str, bytes]) -> bytes:
+    """Owners' 65-byte signatures as a Safe reads them: concatenated, owners in ascending order."""
+    return b"".join(signatures[owner] for owner in sorted(signatures, key=lambda o: int(o, 16)))
+
+
+def sign_for_safe(chain_id: int, safe: str, digest: bytes, owners: list[LocalAccount]) -> bytes:
+    """The Safe's EIP-1271 signature of `digest` (e.g. an EIP-712 resale consent), made by `owners`."""
+    message = safe_message_hash(chain_id, safe, digest)
+    return pack_signatures({o.address: bytes(o.unsafe_sign_hash(message).signature) for o in owners})
 
 
 class Safe:
@@ -233,8 +256,7 @@ class SafeJob:
 
     def packed_signatures(self) -> bytes:
         """The signatures as `execTransaction` reads them: 65 bytes each, owners in ascending order."""
-        ordered = sorted(self.signatures, key=lambda s: int(s["owner"], 16))
-        return b"".join(bytes.fromhex(s["signature"].removeprefix("0x")) for s in ordered)
+        return pack_signatures({s["owner"]: bytes.fromhex(s["signature"].removeprefix("0x")) for s in self.signatures})
 
 
 def _check_job_chain(job: SafeJob, chain: Chain, path) -> Safe:
