@@ -134,6 +134,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
+    /// @inheritdoc IBrandPassport
+    function replaceAdmin(address previous, address current) external {
+        if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
+        _revokeRole(DEFAULT_ADMIN_ROLE, previous);
+        _grantRole(DEFAULT_ADMIN_ROLE, current);
+    }
+
     // ---- brand: minting, batches, lifecycle, first sale -------------------------------------
 
     /// @inheritdoc IBrandPassport
@@ -407,6 +414,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireBrandActive();
         _baseTokenURI = baseURI;
         emit BaseURIChanged(baseURI);
     }

@@ -21,12 +21,22 @@ import {CounterfeitCases} from "./CounterfeitCases.sol";
 ///   (no leading, trailing or double spaces, no control characters; the Python side applies NFKC
 ///   and refuses look-alikes before a name reaches the chain);
 /// - only an accredited auditor attests a report digest, once per auditor and digest, for a
-///   block that exists; attestations are never removed.
+///   block that exists; attestations are never removed;
+/// - a brand's council (its vote here and the admin role of its collection, moved together) changes
+///   only by the council itself while active (`rotateCouncil`), or by a vote of at least two *other*
+///   active members (`proposeCouncilReplacement`: the brand itself cannot vote on it, so a stolen
+///   key cannot block it), which takes effect no sooner than COUNCIL_REPLACEMENT_DELAY after the
+///   vote, once per COUNCIL_REPLACEMENT_COOLDOWN, so that a hostile majority can neither seize a
+///   brand unseen nor keep taking it back; a council once replaced never holds a seat again.
 /// tests/contracts/test_invariants.py checks the first two after every step of random sequences.
 contract ConsortiumRegistry is IConsortiumRegistry {
     uint16 private constant _BPS = 10_000;
     uint16 private constant _MIN_QUORUM_BPS = 5_000;
     uint256 private constant _MIN_FOUNDERS = 2;
+    /// @notice Seconds between the vote that carries a council replacement and its effect.
+    uint64 public constant COUNCIL_REPLACEMENT_DELAY = 3 days;
+    /// @notice Seconds after a replacement's effect before the same brand's council can be replaced again.
+    uint64 public constant COUNCIL_REPLACEMENT_COOLDOWN = 30 days;
 
     address private immutable _passportImplementation;
     uint16 private immutable _quorumBps;
@@ -47,6 +57,11 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(bytes32 symbolHash => bool) private _symbolTaken;
     mapping(address auditor => mapping(bytes32 digest => uint64)) private _attestedAt;
     uint256[] private _openProposals; // may hold closed ones until `_settleDefeats` prunes them
+    // The council voted and its due time apart, so that no council address derives from a timestamp.
+    mapping(uint256 brandId => address council) private _pendingCouncils;
+    mapping(uint256 brandId => uint64) private _replacementDue;
+    mapping(uint256 brandId => uint64) private _replacementHeldUntil;
+    mapping(address council => bool) private _councilUnavailable; // replaced, or waiting to take a seat
 
     /// @notice Deploy the registry, its counterfeit case book and the founding brands, each
     /// admitted with its collection.
@@ -113,6 +128,46 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
         ProposalKind kind = grant ? ProposalKind.Accredit : ProposalKind.RevokeAccreditation;
         return _propose(kind, 0, account, accreditation, "", "");
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function rotateCouncil(address newCouncil) external {
+        uint256 brandId = _activeMemberOf(msg.sender);
+        if (_pendingCouncils[brandId] != address(0)) {
+            revert RegistryCouncilReplacementPending(brandId, _replacementDue[brandId]);
+        }
+        _checkNewCouncil(newCouncil);
+        _setCouncil(brandId, newCouncil);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposeCouncilReplacement(uint256 brandId, address newCouncil) external returns (uint256) {
+        _checkReplacement(brandId, newCouncil);
+        uint256 others = _electorate(ProposalKind.ReplaceCouncil, brandId);
+        if (others < _MIN_FOUNDERS) revert RegistryTooFewOtherMembers(brandId, others);
+        return _propose(ProposalKind.ReplaceCouncil, brandId, newCouncil, Accreditation.Reseller, "", "");
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function completeCouncilReplacement(uint256 brandId) external {
+        address council = _pendingCouncils[brandId];
+        if (council == address(0)) revert RegistryNoCouncilReplacement(brandId);
+        uint64 due = _replacementDue[brandId];
+        if (block.timestamp < due) revert RegistryCouncilReplacementNotDue(brandId, due);
+        if (_brand(brandId).status == BrandStatus.Removed) revert RegistryBrandRemoved(brandId);
+        delete _pendingCouncils[brandId];
+        delete _replacementDue[brandId];
+        _setCouncil(brandId, council);
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function pendingCouncil(uint256 brandId) external view returns (PendingCouncil memory) {
+        return PendingCouncil({council: _pendingCouncils[brandId], effectiveAt: _replacementDue[brandId]});
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function councilReplacementHeldUntil(uint256 brandId) external view returns (uint64) {
+        return _replacementHeldUntil[brandId];
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -266,8 +321,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (state == ProposalState.None) revert RegistryUnknownProposal(proposalId);
         if (state != ProposalState.Open) revert RegistryProposalClosed(proposalId, state);
         if (_voted[proposalId][voter]) revert RegistryAlreadyVoted(proposalId, voter);
-        _voted[proposalId][voter] = true;
         Proposal storage p = _proposals[proposalId - 1];
+        if (p.kind == ProposalKind.ReplaceCouncil && voter == p.brandId) revert RegistryTargetCannotVote(proposalId, voter);
+        _voted[proposalId][voter] = true;
         if (support) {
             p.yes += 1;
             _yesVoters[proposalId].push(voter);
@@ -276,7 +332,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             _noVoters[proposalId].push(voter);
         }
         emit VoteCast(proposalId, voter, support);
-        if (support && _passes(_activeAmong(_yesVoters[proposalId]))) {
+        if (support && _passes(p, _activeAmong(_yesVoters[proposalId]))) {
             p.executed = true;
             _execute(p);
             emit ProposalExecuted(proposalId);
@@ -299,6 +355,14 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             }
             _accredited[p.account][p.accreditation] = grant;
             emit AccreditationChanged(p.account, p.accreditation, grant);
+        } else if (kind == ProposalKind.ReplaceCouncil) {
+            _checkReplacement(p.brandId, p.account);
+            uint64 effectiveAt = uint64(block.timestamp) + COUNCIL_REPLACEMENT_DELAY;
+            _pendingCouncils[p.brandId] = p.account;
+            _replacementDue[p.brandId] = effectiveAt;
+            _replacementHeldUntil[p.brandId] = effectiveAt + COUNCIL_REPLACEMENT_COOLDOWN;
+            _councilUnavailable[p.account] = true;
+            emit CouncilReplacementScheduled(p.brandId, p.account, effectiveAt);
         } else {
             _checkStatusChange(p.brandId, kind);
             BrandStatus next = kind == ProposalKind.SuspendBrand
@@ -353,8 +417,19 @@ contract ConsortiumRegistry is IConsortiumRegistry {
 
     /// @dev The members who have not voted no can no longer carry it.
     function _cannotPass(uint256 proposalId) private view returns (bool) {
+        Proposal storage p = _proposals[proposalId - 1];
+        uint256 electorate = _electorate(p.kind, p.brandId);
         uint256 no = _activeAmong(_noVoters[proposalId]);
-        return !_passes(_activeMembers > no ? _activeMembers - no : 0);
+        return !_passes(p, electorate > no ? electorate - no : 0);
+    }
+
+    /// @dev The active members who decide: all of them, but for the brand whose council a
+    /// replacement would change.
+    function _electorate(ProposalKind kind, uint256 brandId) private view returns (uint256) {
+        if (kind == ProposalKind.ReplaceCouncil && _brands[brandId - 1].status == BrandStatus.Active) {
+            return _activeMembers - 1;
+        }
+        return _activeMembers;
     }
 
     function _activeAmong(uint256[] storage brandIds) private view returns (uint256 count) {
@@ -363,8 +438,35 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
     }
 
-    function _passes(uint256 yes) private view returns (bool) {
-        return yes * _BPS > _activeMembers * _quorumBps;
+    /// @dev A council replacement needs, besides the quorum of the other members, two of them.
+    function _passes(Proposal storage p, uint256 yes) private view returns (bool) {
+        if (p.kind == ProposalKind.ReplaceCouncil && yes < _MIN_FOUNDERS) return false;
+        return yes * _BPS > _electorate(p.kind, p.brandId) * _quorumBps;
+    }
+
+    function _setCouncil(uint256 brandId, address next) private {
+        Brand storage b = _brands[brandId - 1];
+        address previous = b.council;
+        b.council = next;
+        delete _brandIdOfCouncil[previous];
+        _brandIdOfCouncil[next] = brandId;
+        _councilUnavailable[previous] = true;
+        emit CouncilRotated(brandId, previous, next);
+        IBrandPassport(b.collection).replaceAdmin(previous, next);
+    }
+
+    function _checkReplacement(uint256 brandId, address newCouncil) private view {
+        if (_brand(brandId).status == BrandStatus.Removed) revert RegistryBrandRemoved(brandId);
+        if (block.timestamp < _replacementHeldUntil[brandId]) {
+            revert RegistryCouncilReplacementHeld(brandId, _replacementHeldUntil[brandId]);
+        }
+        _checkNewCouncil(newCouncil);
+    }
+
+    /// @dev Not zero, not a member's council, never replaced and not waiting to take a seat.
+    function _checkNewCouncil(address council) private view {
+        if (council == address(0)) revert RegistryInvalidAccount(council);
+        if (_brandIdOfCouncil[council] != 0 || _councilUnavailable[council]) revert RegistryCouncilTaken(council);
     }
 
     function _activeMemberOf(address account) private view returns (uint256 brandId) {
@@ -382,7 +484,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (!_isNormalised(bytes(symbol))) revert RegistrySymbolNotNormalised(symbol);
         if (_nameTaken[_nameKey(name)]) revert RegistryBrandNameTaken(name);
         if (_symbolTaken[_nameKey(symbol)]) revert RegistryBrandSymbolTaken(symbol);
-        if (_brandIdOfCouncil[council] != 0) revert RegistryCouncilTaken(council);
+        _checkNewCouncil(council);
     }
 
     /// @dev No leading, trailing or double space and no ASCII control character.

@@ -364,6 +364,17 @@ interface IBrandPassport is IERC4494 {
     /// @param admin The brand's council, granted DEFAULT_ADMIN_ROLE.
     function initialize(uint256 brandId, string calldata name, string calldata symbol, address admin) external;
 
+    /// @notice Thrown when a call only the registry makes comes from `caller`.
+    error PassportNotRegistry(address caller);
+
+    /// @notice The registry moves the admin role from the brand's old council to its new one
+    /// (a rotation or a replacement). Roles the old council granted stay; the new council revokes
+    /// what it does not trust.
+    /// @dev Requirements: the caller is the registry. Emits {RoleRevoked} and {RoleGranted}.
+    /// @param previous The council that loses DEFAULT_ADMIN_ROLE.
+    /// @param current The council that gains it.
+    function replaceAdmin(address previous, address current) external;
+
     /// @notice Mint the passport of one product to `to`, a brand custody account, as its first owner.
     /// @dev Requirements:
     ///
@@ -454,7 +465,9 @@ interface IBrandPassport is IERC4494 {
     function markDestroyed(uint256 tokenId) external;
 
     /// @notice Set the base of the token URIs: `tokenURI(id)` is `baseURI` followed by the id in decimal.
-    /// @dev Requirements: the caller holds DEFAULT_ADMIN_ROLE (AccessControlUnauthorizedAccount).
+    /// Only while the brand is active: a brand that left cannot point its passports elsewhere.
+    /// @dev Requirements: the caller holds DEFAULT_ADMIN_ROLE (AccessControlUnauthorizedAccount); the brand is
+    /// active (PassportBrandNotActive).
     ///
     /// Emits a {BaseURIChanged} event.
     /// @param baseURI The new base.

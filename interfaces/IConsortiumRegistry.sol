@@ -29,7 +29,8 @@ interface IConsortiumRegistry {
         ReinstateBrand,
         RemoveBrand,
         Accredit,
-        RevokeAccreditation
+        RevokeAccreditation,
+        ReplaceCouncil
     }
 
     /// @notice A proposal's state: None (no such proposal), Open, Executed, Defeated (final)
@@ -51,8 +52,14 @@ interface IConsortiumRegistry {
         BrandStatus status;
     }
 
-    /// @dev `brandId` is the target brand for status changes, `account` the council of a brand
-    /// to admit or the account to accredit; `name` and `symbol` are set for admissions only.
+    /// @notice A council replacement voted by the other members, waiting for its effective time.
+    struct PendingCouncil {
+        address council;
+        uint64 effectiveAt;
+    }
+
+    /// @dev `brandId` is the target brand for status changes and council replacements, `account`
+    /// the council of a brand to admit, the account to accredit or the replacing council; `name` and `symbol` are set for admissions only.
     /// `yes` and `no` count the votes cast; `tally` counts those of members still active, which
     /// are the ones that decide. `defeated` is set by the no vote that defeats it, and is final.
     struct Proposal {
@@ -112,6 +119,12 @@ interface IConsortiumRegistry {
     /// @param digest The report's digest.
     /// @param chainBlock The block the report was made at.
     event AuditAttested(address indexed auditor, bytes32 indexed digest, uint256 chainBlock);
+    /// @notice Emitted when a brand's council changes, by its own rotation or by a replacement
+    /// the other members voted; the collection's admin role moved with it.
+    event CouncilRotated(uint256 indexed brandId, address indexed previous, address indexed current);
+    /// @notice Emitted when the other members voted to replace a brand's council with `council`,
+    /// which takes its seat through `completeCouncilReplacement` from `effectiveAt` on.
+    event CouncilReplacementScheduled(uint256 indexed brandId, address indexed council, uint64 effectiveAt);
 
     /// @notice Thrown when the caller is not the council of an active member brand, and only one may
     /// propose or vote.
@@ -191,6 +204,21 @@ interface IConsortiumRegistry {
     /// @param chainBlock The block named.
     /// @param currentBlock The block that includes the attestation.
     error RegistryAttestedBlockInFuture(uint256 chainBlock, uint256 currentBlock);
+    /// @notice Thrown when the brand whose council a replacement would change votes on it, or proposes it.
+    error RegistryTargetCannotVote(uint256 proposalId, uint256 brandId);
+    /// @notice Thrown when fewer than two active members besides `brandId` could vote to replace its council.
+    error RegistryTooFewOtherMembers(uint256 brandId, uint256 others);
+    /// @notice Thrown when a council replacement names, or is completed for, a removed brand.
+    error RegistryBrandRemoved(uint256 brandId);
+    /// @notice Thrown when a council replacement is proposed or carried while the brand's last one
+    /// is pending or cooling down, until `until`.
+    error RegistryCouncilReplacementHeld(uint256 brandId, uint64 until);
+    /// @notice Thrown by `rotateCouncil` while a replacement voted by the other members is pending.
+    error RegistryCouncilReplacementPending(uint256 brandId, uint64 effectiveAt);
+    /// @notice Thrown by `completeCouncilReplacement` when no replacement is pending for the brand.
+    error RegistryNoCouncilReplacement(uint256 brandId);
+    /// @notice Thrown by `completeCouncilReplacement` before the replacement's effective time.
+    error RegistryCouncilReplacementNotDue(uint256 brandId, uint64 effectiveAt);
 
     /// @notice Propose to admit a brand whose council (its governance and admin key) is `council`.
     /// The proposer's own vote counts as yes. On execution the registry creates the brand's
@@ -262,6 +290,38 @@ interface IConsortiumRegistry {
     /// @param proposalId The proposal.
     /// @param support True for yes.
     function vote(uint256 proposalId, bool support) external;
+
+    /// @notice The caller, an active brand's council, hands its seat to `newCouncil`: the brand's
+    /// vote here and the admin role of its collection, in this one transaction.
+    /// @dev Requirements: the caller is the council of an active brand; no replacement is pending for
+    /// it; `newCouncil` is not zero, not a council and never was one. Emits {CouncilRotated}.
+    /// @param newCouncil The brand's new council (an account or a Safe).
+    function rotateCouncil(address newCouncil) external;
+
+    /// @notice Propose to replace the council of brand `brandId` (lost or compromised) with
+    /// `newCouncil`. Only the other active members vote on it; it carries with the quorum of them
+    /// and at least two yes votes, and takes effect `COUNCIL_REPLACEMENT_DELAY` after that.
+    /// @dev Requirements: the caller is the council of an active brand other than `brandId`; the
+    /// brand is not removed; at least two other members are active; no replacement of it is
+    /// pending or cooling down; `newCouncil` as in {rotateCouncil}. Emits {ProposalCreated};
+    /// when carried, {CouncilReplacementScheduled}.
+    /// @param brandId The brand whose council is replaced (active or suspended).
+    /// @param newCouncil The council that takes its seat.
+    /// @return proposalId The new proposal.
+    function proposeCouncilReplacement(uint256 brandId, address newCouncil) external returns (uint256 proposalId);
+
+    /// @notice Anyone seats the council that the members voted for `brandId`, once its effective
+    /// time came; the old council loses the brand's vote and its collection's admin role.
+    /// @dev Requirements: a replacement is pending and due; the brand is not removed. Emits {CouncilRotated}.
+    /// @param brandId The brand whose council is replaced.
+    function completeCouncilReplacement(uint256 brandId) external;
+
+    /// @notice The council replacement waiting for `brandId`; zero fields when none is.
+    function pendingCouncil(uint256 brandId) external view returns (PendingCouncil memory);
+
+    /// @notice Until when no new replacement of `brandId`'s council can be proposed or carried
+    /// (the pending one's effective time plus the cooldown); zero when never replaced.
+    function councilReplacementHeldUntil(uint256 brandId) external view returns (uint64);
 
     /// @notice Yes and no votes of the members that are active now.
     /// @dev Requirements: the proposal exists (RegistryUnknownProposal).

@@ -116,12 +116,13 @@ def test_suspended_brand_cannot_mint_but_its_passports_verify(consortium, as_acc
     assert verdict.authentic and verdict.brand_status == "suspended" and "suspended" in verdict.warnings[0]
 
 
-def test_removed_brand_passports_do_not_verify(consortium, as_account, signer):
+def test_removed_brand_passports_verify_as_issued_while_a_member(consortium, as_account, signer):
     pid = int(mint(as_account).passport_id, 16)
     proposal = Consortium.open(signer(2)).propose_brand_status(1, ProposalKind.REMOVE)
     Consortium.open(signer(3)).vote(proposal.proposal_id, True)
     verdict = verify(consortium, as_account(0).address, pid)
-    assert not verdict.authentic and "removed" in verdict.reason
+    assert verdict.authentic and verdict.brand_status == "removed"
+    assert verdict.reason.startswith("issued by Maison Aurel while a member; Maison Aurel left the consortium on ")
 
 
 def test_refusals_change_nothing_on_chain(as_account, signer, web3):

@@ -33,6 +33,7 @@ class ProposalKind(enum.IntEnum):
     REMOVE = 3
     ACCREDIT = 4
     REVOKE = 5
+    REPLACE_COUNCIL = 6
 
 
 class ProposalState(enum.IntEnum):
@@ -208,7 +209,18 @@ HINTS = {
     "RegistryAttestedBlockInFuture": "the report names a block the chain has not reached; attest a report made at an existing block",
     "RegistryBrandNameTaken": "a member brand already has that name (compared without case); choose another name",
     "RegistryBrandSymbolTaken": "a member brand already has that symbol; choose another symbol",
-    "RegistryCouncilTaken": "that council address already governs another brand; give each brand its own council address",
+    "RegistryCouncilTaken": "that council address governs a brand, governed one, or waits for a seat; give each brand "
+                            "a council address never used by a council",
+    "RegistryTargetCannotVote": "a brand does not vote on the replacement of its own council; the other members decide",
+    "RegistryTooFewOtherMembers": "a council replacement needs at least two other active members to vote on it",
+    "RegistryBrandRemoved": "the brand was removed: it has no council seat to replace",
+    "RegistryCouncilReplacementHeld": "this brand's council was replaced recently; propose again after the date shown "
+                                      "(`luxpass brand show`)",
+    "RegistryCouncilReplacementPending": "the other members voted to replace this council; it takes effect at the time "
+                                         "shown by `luxpass brand show`",
+    "RegistryNoCouncilReplacement": "no council replacement is pending for this brand; see `luxpass brand show`",
+    "RegistryCouncilReplacementNotDue": "the replacement takes effect at the time shown; complete it then",
+    "PassportNotRegistry": "only the consortium registry moves a collection's admin role (`luxpass brand rotate-council`)",
     "RegistryInvalidAccount": "the account address is invalid (zero); pass a real address",
     "RegistryInvalidBrand": "the name or symbol is empty or the council is the zero address; pass a name, a symbol and a council address",
     "RegistryInvalidFounders": "the founders' names, symbols and councils differ in number; give one name and one symbol per founder",

@@ -34,7 +34,7 @@ ZERO32 = b"\x00" * 32
 NONE, ACTIVE, SUSPENDED, REMOVED = BrandStatus.NONE, BrandStatus.ACTIVE, BrandStatus.SUSPENDED, BrandStatus.REMOVED
 RESELLER, MARKETPLACE, AUDITOR = Accreditation.RESELLER, Accreditation.MARKETPLACE, Accreditation.AUDITOR
 ADMIT, SUSPEND, REINSTATE, REMOVE = ProposalKind.ADMIT, ProposalKind.SUSPEND, ProposalKind.REINSTATE, ProposalKind.REMOVE
-ACCREDIT, REVOKE = ProposalKind.ACCREDIT, ProposalKind.REVOKE
+ACCREDIT, REVOKE, REPLACE_COUNCIL = ProposalKind.ACCREDIT, ProposalKind.REVOKE, ProposalKind.REPLACE_COUNCIL
 P_NONE, P_OPEN, P_EXECUTED = ProposalState.NONE, ProposalState.OPEN, ProposalState.EXECUTED
 P_DEFEATED, P_EXPIRED = ProposalState.DEFEATED, ProposalState.EXPIRED
 S_ACTIVE, S_LOST, S_STOLEN, S_DESTROYED = Status.ACTIVE, Status.LOST, Status.STOLEN, Status.DESTROYED
@@ -164,6 +164,9 @@ class Governance:
 
     def remove(self, brand_id):
         return self.carry(self.registry.proposeBrandStatus, (brand_id, REMOVE), brand_id)
+
+    def replace_council(self, brand_id, council):
+        return self.carry(self.registry.proposeCouncilReplacement, (brand_id, council), brand_id)
 
     def accredit(self, account, accreditation, grant=True):
         return self.carry(self.registry.proposeAccreditation, (account, accreditation, grant))

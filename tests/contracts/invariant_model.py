@@ -26,6 +26,7 @@ from contract_helpers import (
     REINSTATE,
     REMOVE,
     REMOVED,
+    REPLACE_COUNCIL,
     REVOKE,
     S_ACTIVE,
     S_DESTROYED,
@@ -59,6 +60,9 @@ def name_key(name: str) -> str:
 
 # RECOVERY_COOLDOWN (30 days) in the machine's epochs of a week and an hour: held for four epochs
 RECOVERY_COOLDOWN_EPOCHS = 5
+# A council replacement is due 3 days after its vote (the next epoch) and held for 3 + 30 days:
+# after four epochs (676 h) it is still held, after five (845 h) it is not.
+REPLACEMENT_DUE_EPOCHS, REPLACEMENT_HELD_EPOCHS = 1, 5
 
 
 @dataclass
@@ -106,6 +110,9 @@ class Registry:
         self.accredited: set[tuple[str, int]] = set()
         self.proposals: dict[int, Proposal] = {}
         self.epoch = 0  # voting periods gone by; a proposal of an earlier epoch has expired
+        self.unavailable: set[str] = set()  # councils replaced, or waiting for their seat
+        self.pending: dict[int, tuple[str, int]] = {}  # brand -> (council, epoch from which it is due)
+        self.held_until: dict[int, int] = {}  # brand -> first epoch a new replacement may be carried
 
     def brand_of(self, council: str) -> int:
         return next((b for b, c in self.council.items() if c == council), 0)
@@ -120,11 +127,18 @@ class Registry:
     def active_among(self, brands: list[int]) -> int:
         return sum(self.status[b] == ACTIVE for b in brands)
 
-    def passes(self, yes: int) -> bool:
-        return yes * BPS > self.active_count() * self.quorum_bps
+    def electorate(self, p: Proposal | None) -> int:
+        """Who decides: the active members, but for the brand a council replacement targets."""
+        replaced = p is not None and p.kind == REPLACE_COUNCIL and self.status.get(p.brand_id) == ACTIVE
+        return self.active_count() - replaced
+
+    def passes(self, yes: int, p: Proposal | None = None) -> bool:
+        if p is not None and p.kind == REPLACE_COUNCIL and yes < 2:
+            return False
+        return yes * BPS > self.electorate(p) * self.quorum_bps
 
     def cannot_pass(self, p: Proposal) -> bool:
-        return not self.passes(max(self.active_count() - self.active_among(p.no), 0))
+        return not self.passes(max(self.electorate(p) - self.active_among(p.no), 0), p)
 
     def state(self, proposal_id: int) -> int:
         p = self.proposals.get(proposal_id)
@@ -147,9 +161,40 @@ class Registry:
     def check_new_brand(self, name: str, council: str) -> str | None:
         if name_key(name) in self.names:
             return "name taken"
-        if self.brand_of(council):
-            return "council taken"
-        return None
+        return self.check_new_council(council)
+
+    def check_new_council(self, council: str) -> str | None:
+        return "council taken" if self.brand_of(council) or council in self.unavailable else None
+
+    def check_replacement(self, brand_id: int, council: str) -> str | None:
+        status = self.status.get(brand_id, NONE)
+        if status in (NONE, REMOVED):
+            return "unknown or removed brand"
+        if self.epoch < self.held_until.get(brand_id, 0):
+            return "replacement held"
+        return self.check_new_council(council)
+
+    def check_rotation(self, sender: str, council: str) -> str | None:
+        brand = self.active_member(sender)
+        if not brand:
+            return "not an active member"
+        if brand in self.pending:
+            return "a replacement is pending"
+        return self.check_new_council(council)
+
+    def apply_rotation(self, brand_id: int, council: str) -> str:
+        """The brand's new council; returns the old one."""
+        old = self.council[brand_id]
+        self.council[brand_id] = council
+        self.unavailable.add(old)
+        return old
+
+    def check_completion(self, brand_id: int) -> str | None:
+        if brand_id not in self.pending:
+            return "no replacement pending"
+        if self.epoch < self.pending[brand_id][1]:
+            return "not due"
+        return "removed brand" if self.status[brand_id] == REMOVED else None
 
     def check_status_change(self, brand_id: int, kind: int) -> str | None:
         status = self.status.get(brand_id, NONE)
@@ -164,12 +209,17 @@ class Registry:
             refused = self.check_new_brand(p.name, p.account)
         elif p.kind in (ACCREDIT, REVOKE):
             refused = "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
+        elif p.kind == REPLACE_COUNCIL:
+            refused = self.check_replacement(p.brand_id, p.account) or (
+                "too few other members" if self.electorate(p) < 2 else None)
         else:
             refused = self.check_status_change(p.brand_id, p.kind)
         if refused:
             return refused
         if not self.active_member(proposer):
             return "not an active member"
+        if p.kind == REPLACE_COUNCIL and self.active_member(proposer) == p.brand_id:
+            return "the target cannot vote"
         return self.check_execution(p, [self.active_member(proposer)])
 
     def apply_proposal(self, proposer: str, p: Proposal) -> int:
@@ -188,14 +238,18 @@ class Registry:
         p = self.proposals[proposal_id]
         if brand in p.yes or brand in p.no:
             return "already voted"
+        if p.kind == REPLACE_COUNCIL and brand == p.brand_id:
+            return "the target cannot vote"
         return self.check_execution(p, p.yes + [brand]) if support else None
 
     def check_execution(self, p: Proposal, yes: list[int]) -> str | None:
         """A vote that carries a proposal executes it, and reverts whole if the execution does."""
-        if not self.passes(self.active_among(yes)):
+        if not self.passes(self.active_among(yes), p):
             return None
         if p.kind == ADMIT:
             return self.check_new_brand(p.name, p.account)
+        if p.kind == REPLACE_COUNCIL:
+            return self.check_replacement(p.brand_id, p.account)
         if p.kind in (ACCREDIT, REVOKE):
             return "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
         return self.check_status_change(p.brand_id, p.kind)
@@ -204,7 +258,7 @@ class Registry:
         """Record the vote; True when it executed the proposal."""
         p = self.proposals[proposal_id]
         (p.yes if support else p.no).append(brand)
-        if support and self.passes(self.active_among(p.yes)):
+        if support and self.passes(self.active_among(p.yes), p):
             p.executed = True
             self._execute(p)
             return True
@@ -225,6 +279,10 @@ class Registry:
             self.accredited.add((p.account, p.accreditation))
         elif p.kind == REVOKE:
             self.accredited.discard((p.account, p.accreditation))
+        elif p.kind == REPLACE_COUNCIL:
+            self.pending[p.brand_id] = (p.account, self.epoch + REPLACEMENT_DUE_EPOCHS)
+            self.held_until[p.brand_id] = self.epoch + REPLACEMENT_HELD_EPOCHS
+            self.unavailable.add(p.account)
         else:
             self.status[p.brand_id] = {SUSPEND: SUSPENDED, REINSTATE: ACTIVE, REMOVE: REMOVED}[p.kind]
 

@@ -1,7 +1,7 @@
 """The contracts' invariants as one stateful property: random sequences of votes, admissions,
-suspensions, role grants, mints, lifecycle events, transfers (by owners, approved operators and
-operators of all an owner's passports), consented resales, status
-reports, recoveries, chip bindings and rebinds and chip claims by many actors, against the
+suspensions, council rotations and replacements, role grants, mints, lifecycle events, transfers
+(by owners, approved operators and operators of all an owner's passports), consented resales,
+status reports, recoveries, chip bindings and rebinds and chip claims by many actors, against the
 Python model in invariant_model.py.
 
 Every step must be accepted by the contract exactly when the model accepts it; after every
@@ -16,7 +16,10 @@ step the chain must equal the model, and:
   current owner gave during the current ownership (the figures count who authorised each);
 - every passport's history head is the fold of its records (model each step; logs each run);
 - a member's vote counted once;
-- membership and accreditations changed only in the vote that carried a proposal.
+- membership and accreditations changed only in the vote that carried a proposal;
+- each brand's council, its pending replacement, and its collection's admin are the model's: a
+  council changes only by its own rotation or a replacement the other members carried, and the
+  admin role moves with it in the same transaction, by the registry alone.
 
 LUXPASS_FUZZ_STEPS sets how many steps run in all (default 240; `make fuzz` runs thousands)."""
 import math
@@ -32,6 +35,7 @@ from contract_helpers import (
     MINTER_ROLE,
     REINSTATE,
     REMOVE,
+    REPLACE_COUNCIL,
     RESELLER,
     RETAILER_ROLE,
     REVOKE,
@@ -88,15 +92,15 @@ STATUS = {"lost": S_LOST, "stolen": S_STOLEN, "found": S_ACTIVE, "destroyed": S_
 # Who may try each kind of action; role holders are listed more than once so that most
 # attempts of a brand action come from someone who may make it.
 EVERYONE = ["council1", "council2", "council3", "minter", "retailer", "servicer", "rival_staff", "alice", "bob",
-            "stranger", "newcomer"]
-VOTERS = ["council1", "council2", "council3"] * 2 + ["newcomer", "stranger"]
+            "stranger", "newcomer", "heir1", "heir2"]
+VOTERS = ["council1", "council2", "council3"] * 2 + ["newcomer", "stranger", "heir1", "heir2"]
 MINTERS = [("minter", 0)] * 4 + [("rival_staff", 1)] * 3 + [("rival_staff", 0), ("minter", 1), ("retailer", 0),
                                                              ("council1", 0), ("stranger", 1)]  # (sender, collection)
 CUSTODIANS = ["self"] * 4 + ["minter", "retailer", "servicer", "rival_staff", "council1", "council2", "alice"]
 RECORDERS = ["minter", "retailer", "servicer", "rival_staff", "council1", "alice"]
 RETAILERS = ["retailer", "retailer", "rival_staff", "minter", "bob"]
 BUYERS = ["alice", "bob", "stranger", "retailer", "newcomer"]
-ADMINS = ["council1", "council2", "council1", "council2", "minter", "stranger"]
+ADMINS = ["council1", "council2", "council1", "council2", "minter", "stranger", "heir1"]
 RESELLERS = ["stranger", "bob"]
 SENDERS = ["owner"] * 8 + ["approved", "operator"] + EVERYONE  # "owner": whoever owns the passport now
 OPERATORS = ["stranger", "bob", "newcomer", "servicer"]  # accounts an owner makes operators of all their passports
@@ -107,6 +111,7 @@ CHIP_STAFF = ["minter", "servicer", "rival_staff", "retailer", "stranger"]
 REBIND_SIGNERS = ["owner"] * 4 + ["alice", "bob"]
 NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti"]
 NEW_COUNCILS = ["newcomer", "stranger", "council1"]
+NEW_SEATS = ["heir1", "heir2", "heir1", "heir2", "newcomer", "council3"]  # councils a seat is handed to
 
 WRITES = {  # brand record events, the role they need, and the argument naming who wrote them
     "LifecycleRecorded": ((MINTER, RETAILER, SERVICE), "by"),
@@ -114,7 +119,7 @@ WRITES = {  # brand record events, the role they need, and the argument naming w
     "RoleRevoked": ((ADMIN,), "sender"),
     "RecoveryRequested": ((ADMIN,), "by"),
 }
-MEMBERSHIP_EVENTS = ("BrandAdmitted", "BrandStatusChanged", "AccreditationChanged")
+MEMBERSHIP_EVENTS = ("BrandAdmitted", "BrandStatusChanged", "AccreditationChanged", "CouncilReplacementScheduled")
 
 
 @dataclass
@@ -128,6 +133,7 @@ class Figures:
     passports_minted: int = 0
     passport_checks: int = 0
     proposals: int = 0
+    council_changes: int = 0  # rotations and completed replacements
     chip_claims: int = 0  # accepted
     rebinds: int = 0  # accepted rebindChip calls
     by_rule: dict = field(default_factory=dict)
@@ -216,7 +222,7 @@ class Consortium(RuleBasedStateMachine):
         refused = self.model.check_proposal(address, p)
         tx = self._act("propose", refused, send)
         if tx:
-            self._check_membership_events(tx, self.model.passes(1))
+            self._check_membership_events(tx, self.model.passes(1, p))
             self.touched_proposal = self.model.apply_proposal(address, p)
             FIGURES.proposals += 1
 
@@ -228,12 +234,50 @@ class Consortium(RuleBasedStateMachine):
         brand = self.model.active_member(self.a[voter].address)
         refused = self.model.check_vote(self.a[voter].address, proposal_id, support)
         carries = not refused and support and self.model.passes(
-            self.model.active_among(self.model.proposals[proposal_id].yes + [brand]))
+            self.model.active_among(self.model.proposals[proposal_id].yes + [brand]), self.model.proposals[proposal_id])
         tx = self._act("vote", refused, lambda: self.registry.vote(proposal_id, support, self._from(voter)))
         if tx:
             self._check_membership_events(tx, carries)
             self.model.apply_vote(proposal_id, brand, support)
             self.touched_proposal = proposal_id
+
+    @rule(proposer=st.sampled_from(VOTERS), brand_id=st.integers(1, 4), seat=st.sampled_from(NEW_SEATS))
+    def propose_replacement(self, proposer, brand_id, seat):
+        """Other members propose to replace a brand's council (the brand itself may not)."""
+        address, council = self.a[proposer].address, self.a[seat].address
+        p = Proposal(REPLACE_COUNCIL, brand_id, council, "", 0, self.model.epoch)
+        tx = self._act("propose_replacement", self.model.check_proposal(address, p),
+                       lambda: self.registry.proposeCouncilReplacement(brand_id, council, self._from(proposer)))
+        if tx:
+            self._check_membership_events(tx, False)  # two yes votes are needed: a proposal never carries alone
+            self.touched_proposal = self.model.apply_proposal(address, p)
+            FIGURES.proposals += 1
+
+    @rule(sender=st.sampled_from(VOTERS), seat=st.sampled_from(NEW_SEATS))
+    def rotate_council(self, sender, seat):
+        address, council = self.a[sender].address, self.a[seat].address
+        tx = self._act("rotate_council", self.model.check_rotation(address, council),
+                       lambda: self.registry.rotateCouncil(council, self._from(sender)))
+        if tx:
+            self._seat(self.model.brand_of(address), council, tx)
+
+    @rule(sender=st.sampled_from(EVERYONE), brand_id=st.integers(1, 4))
+    def complete_replacement(self, sender, brand_id):
+        tx = self._act("complete_replacement", self.model.check_completion(brand_id),
+                       lambda: self.registry.completeCouncilReplacement(brand_id, self._from(sender)))
+        if tx:
+            council, _ = self.model.pending.pop(brand_id)
+            self._seat(brand_id, council, tx)
+
+    def _seat(self, brand_id, council, tx):
+        old = self.model.apply_rotation(brand_id, council)
+        assert tx.events["CouncilRotated"].values() == [brand_id, old, council]
+        assert not any(name in tx.events for name in MEMBERSHIP_EVENTS)
+        if brand_id - 1 < len(self.passports.roles):  # the collections under test are brands 1 and 2
+            admins = self.passports.roles[brand_id - 1][ADMIN]
+            admins.discard(old)
+            admins.add(council)
+        FIGURES.council_changes += 1
 
     # --- brand roles and records -----------------------------------------------------------
 
@@ -636,6 +680,10 @@ class Consortium(RuleBasedStateMachine):
         calls = [registry.functions.brandCount(), registry.functions.activeMemberCount(),
                  registry.functions.proposalCount()]
         calls += [registry.functions.brandStatus(b) for b in m.status]
+        calls += [registry.functions.brand(b) for b in m.status]
+        calls += [registry.functions.pendingCouncil(b) for b in m.status]
+        seats = [self.a[n].address for n in ("council1", "council2", "council3", "newcomer", "heir1", "heir2")]
+        calls += [read.functions.hasRole("0x" + "00" * 32, seat) for read in self.reads for seat in seats]
         calls += [registry.functions.isAccredited(self.a[n].address, RESELLER) for n in RESELLERS]
         calls += [registry.functions.proposal(i) for i in m.proposals]
         calls += [registry.functions.proposalState(i) for i in m.proposals]
@@ -651,6 +699,13 @@ class Consortium(RuleBasedStateMachine):
 
         assert [next(results) for _ in range(3)] == [len(m.status), m.active_count(), len(m.proposals)]
         assert [next(results) for _ in m.status] == list(m.status.values()), "brand statuses"
+        assert [next(results)[1] for _ in m.status] == [m.council[b] for b in m.status], "councils"
+        assert [tuple(next(results))[0] for _ in m.status] == [m.pending.get(b, (ZERO,))[0] for b in m.status], \
+            "pending council replacements"
+        for index in range(len(self.reads)):
+            admins = [seat for seat in seats if next(results)]
+            assert admins == [seat for seat in seats if seat in self.passports.roles[index][ADMIN]], \
+                f"admins of collection {index}"
         for name in RESELLERS:
             assert next(results) == ((self.a[name].address, RESELLER) in m.accredited), f"accreditation of {name}"
         for proposal_id, p in m.proposals.items():
@@ -802,6 +857,9 @@ class Consortium(RuleBasedStateMachine):
                 if roles is None:
                     continue
                 writer = tx.sender.address if name == "Transfer" else event[actor]
+                if name in ("RoleGranted", "RoleRevoked") and writer == self.registry.address:
+                    assert "CouncilRotated" in tx.events, "the registry moved a role outside a council change"
+                    continue
                 assert any(self.passports.has(collection, role, writer) for role in roles), \
                     f"{self.name_of.get(writer, writer)} wrote {name} in collection {collection} without a role"
 
@@ -835,13 +893,13 @@ class Consortium(RuleBasedStateMachine):
 
 def test_invariants_hold_under_random_sequences(registry, brand, collections, accounts, councils, deployer,
                                                 report_figure):
-    newcomer, rival_staff = (_unlocked_dev_account(index, deployer) for index in (10, 11))
+    newcomer, rival_staff, heir1, heir2 = (_unlocked_dev_account(index, deployer) for index in (10, 11, 12, 13))
     for role in (MINTER_ROLE, RETAILER_ROLE, SERVICE_ROLE):
         collections[1].grantRole(role, rival_staff, {"from": councils[1]})
     actors = {"council1": councils[0], "council2": councils[1], "council3": councils[2], "minter": accounts[4],
               "retailer": accounts[5], "servicer": accounts[6], "rival_staff": rival_staff, "alice": accounts[7],
-              "bob": accounts[8], "stranger": accounts[9], "newcomer": newcomer}
-    keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(12)}
+              "bob": accounts[8], "stranger": accounts[9], "newcomer": newcomer, "heir1": heir1, "heir2": heir2}
+    keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(14)}
     keys.update({chip.address: chip.key for chip in CHIPS.values()})
     Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, collections[1]], "keys": keys,
                       "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
@@ -856,8 +914,8 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
                f"({FIGURES.accepted} accepted, "
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
                f"{FIGURES.passports_minted} passports minted, {FIGURES.passport_checks} passport checks, "
-               f"{FIGURES.proposals} proposals, {FIGURES.chip_claims} chip claims, {FIGURES.rebinds} rebinds, "
-               f"{time.monotonic() - started:.0f} s")
+               f"{FIGURES.proposals} proposals, {FIGURES.council_changes} council changes, "
+               f"{FIGURES.chip_claims} chip claims, {FIGURES.rebinds} rebinds, {time.monotonic() - started:.0f} s")
     print(figures)
     print("invariants: steps by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_rule.items())))
     print("invariants: owner changes and chip bindings by who authorised them: "

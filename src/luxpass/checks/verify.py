@@ -30,6 +30,7 @@ class Verdict:
     batch_root: str | None = None  # set for a product of a committed batch not claimed yet
     pending_recovery: dict | None = None  # {"new_owner", "ready_at"} while a recovery is pending
     chip_claim_open: bool | None = None
+    brand_left_on: str | None = None  # UTC date the brand left the consortium (was removed)
 
 
 def pending_state(collection: Collection, passport_id: int) -> tuple[dict | None, bool, list[str]]:
@@ -76,14 +77,20 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
     verdict.genuine_collection = True
     verdict.brand_id, verdict.brand, verdict.brand_status = brand_id, brand.name, cli_name(brand.status)
     if brand.status == BrandStatus.REMOVED:
-        verdict.reason = f"{brand.name} was removed from the consortium"
-        return verdict
+        # It minted only while active (the collection refuses otherwise): its passports were genuine when issued.
+        verdict.brand_left_on = consortium.left_on(brand_id)
+        verdict.warnings.append(f"{brand.name} left the consortium on {verdict.brand_left_on}: it can no longer "
+                                "issue passports, record events, rule on cases or change this passport's links")
     passports = Collection(chain, collection)
     exists, owners, statuses = passports.passports_state([passport_id])
     if not exists[0]:
         batch = batch or (certificate.batch if certificate else None)
-        if batch is not None:
+        if batch is not None and brand.status != BrandStatus.REMOVED:
             return verify_unclaimed(passports, verdict, brand, passport_id, batch, certificate)
+        if batch is not None:
+            verdict.reason = (f"{brand.name} left the consortium on {verdict.brand_left_on} before this product's "
+                              "passport was claimed: it can no longer be claimed")
+            return verdict
         verdict.reason = "no such passport in this collection"
         return verdict
     verdict.exists, verdict.owner = True, owners[0]
@@ -102,7 +109,9 @@ def verify(consortium: Consortium, collection: str, passport_id: int | None,
     if brand.status == BrandStatus.SUSPENDED:
         verdict.warnings.append(f"{brand.name} is suspended by the consortium: it cannot issue new passports")
     verdict.authentic = True
-    verdict.reason = "genuine passport of a member brand" + (" (certificate matches)" if certificate else "")
+    verdict.reason = (f"issued by {brand.name} while a member; {brand.name} left the consortium on "
+                      f"{verdict.brand_left_on}" if verdict.brand_left_on else
+                      "genuine passport of a member brand") + (" (certificate matches)" if certificate else "")
     return verdict
 
 

@@ -15,6 +15,7 @@ from ..chain import accounts
 from ..chain.connection import DEFAULT_RPC_URL, Chain
 from ..errors import InputError, LuxpassError, NotAuthentic
 from ..onchain.collection import Collection
+from ..onchain import safe as safes
 from ..onchain.registry import Consortium
 from ..results import to_jsonable
 
@@ -34,7 +35,10 @@ class Settings:
 
     @cached_property
     def chain(self) -> Chain:
-        return Chain(self.rpc_url, account=self._signer, confirmations=self.confirmations)
+        chain = Chain(self.rpc_url, account=self._signer, confirmations=self.confirmations)
+        if "safe" in self.extra:  # --safe: the command's transaction is drafted for the Safe, not sent
+            safes.act_for(chain, self.extra["safe"].get("address"), self.extra["safe"].get("out"))
+        return chain
 
     @cached_property
     def consortium(self) -> Consortium:

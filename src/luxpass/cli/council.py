@@ -3,7 +3,7 @@
 import click
 
 from ..onchain.registry import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, deploy
-from ..results import cli_name
+from ..results import cli_name, to_jsonable
 from ..spec import Accreditation, ProposalKind
 from .base import Settings, cli, pass_settings
 from .params import Address, EnumChoice, FounderSpec, account_options, rpc_options
@@ -49,8 +49,9 @@ def brand_list(settings: Settings):
 @rpc_options
 @pass_settings
 def brand_show(settings: Settings, brand_ref):
-    """One brand by name, id or collection address."""
-    settings.emit(settings.consortium.brand(brand_ref))
+    """One brand by name, id or collection address, with its council changes."""
+    shown = settings.consortium.brand(brand_ref)
+    settings.emit({**to_jsonable(shown), "council_changes": settings.consortium.council_history(shown.brand_id)})
 
 
 BRAND_ACTIONS = [ProposalKind.ADMIT, ProposalKind.SUSPEND, ProposalKind.REINSTATE, ProposalKind.REMOVE]
@@ -97,6 +98,45 @@ def brand_proposals(settings: Settings):
     settings.emit(proposals, "\n".join(
         f"{p.proposal_id}  {cli_name(p.kind):<10} {cli_name(p.state):<9} yes {p.yes} no {p.no}  "
         f"{p.name or p.account or 'brand ' + str(p.brand_id)}" for p in proposals) or "no proposals")
+
+
+@brand.command("rotate-council")
+@click.argument("new_council", metavar="NEW_COUNCIL", type=Address("new council"))
+@rpc_options
+@account_options
+@pass_settings
+def rotate_council(settings: Settings, new_council):
+    """Hand your brand's council seat (its vote and its collection's admin role) to NEW_COUNCIL.
+
+    \b
+        luxpass brand rotate-council 0x… --account aurel-council
+        luxpass brand rotate-council 0xNEWSAFE… --safe 0xOLDSAFE…"""
+    settings.emit(settings.consortium.rotate_council(new_council))
+
+
+@brand.command("replace-council")
+@click.argument("brand_ref", metavar="BRAND")
+@click.option("--council", "new_council", type=Address("council"), required=True,
+              help="The council that takes the brand's seat (a key or a Safe).")
+@rpc_options
+@account_options
+@pass_settings
+def replace_council(settings: Settings, brand_ref, new_council):
+    """Propose that the other members replace BRAND's lost or stolen council; seated 3 days after the vote.
+
+    \b
+        luxpass brand replace-council "Maison Aurel" --council 0x… --account vellutti-council"""
+    settings.emit(settings.consortium.propose_council_replacement(brand_ref, new_council))
+
+
+@brand.command("seat-council")
+@click.argument("brand_ref", metavar="BRAND")
+@rpc_options
+@account_options
+@pass_settings
+def seat_council(settings: Settings, brand_ref):
+    """Seat the council the members voted for BRAND, once its time came (any account may)."""
+    settings.emit(settings.consortium.complete_council_replacement(brand_ref))
 
 
 @cli.command("accredit")

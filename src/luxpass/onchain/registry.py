@@ -11,6 +11,7 @@ from ..files import read_json, write_json_atomic
 from ..names import check_new_brand
 from .collection import Collection, tx_hex
 from ..spec import Accreditation, BrandStatus, ProposalKind, ProposalState
+from ..results import utc
 from ..values import ZERO_ADDRESS, parse_address
 
 DEFAULT_QUORUM_BPS = 5000  # yes votes must exceed half of the active members
@@ -78,6 +79,16 @@ class Brand:
     council: str
     collection: str
     status: BrandStatus
+    replacing_council: str | None = None  # voted by the other members, seated from `replacement_due`
+    replacement_due: str | None = None
+
+
+@dataclass
+class CouncilChange:
+    brand_id: int
+    previous: str
+    council: str
+    tx: str
 
 
 @dataclass
@@ -183,7 +194,10 @@ class Consortium:
         """A brand by id, by name (any case), or by its collection's address."""
         brand_id = self.resolve_brand_id(ref)
         name, council, collection, status = self.chain.call(self.registry.functions.brand(brand_id))
-        return Brand(brand_id, name, council, collection, BrandStatus(status))
+        replacing, due = self.chain.call(self.registry.functions.pendingCouncil(brand_id))
+        pending = int(replacing, 16) != 0
+        return Brand(brand_id, name, council, collection, BrandStatus(status),
+                     replacing if pending else None, utc(due) if pending else None)
 
     def brands(self) -> list[Brand]:
         return [self.brand(i) for i in range(1, self.brand_count() + 1)]
@@ -244,6 +258,51 @@ class Consortium:
         """An accredited auditor anchors the digest of its report of the chain at `block`."""
         receipt = self.chain.transact(self.registry.functions.attest(digest, block), "attest audit report")
         return tx_hex(receipt)
+
+    def rotate_council(self, new_council: str) -> CouncilChange:
+        """The signer, an active brand's council, hands the brand's seat and collection to `new_council`."""
+        new_council = parse_address(new_council, "new council")
+        receipt = self.chain.transact(self.registry.functions.rotateCouncil(new_council),
+                                      f"hand the council seat to {new_council}")
+        return self._council_change(receipt)
+
+    def propose_council_replacement(self, ref, new_council: str) -> Proposal:
+        brand_id = self.resolve_brand_id(ref)
+        call = self.registry.functions.proposeCouncilReplacement(brand_id, parse_address(new_council, "new council"))
+        return self._propose(call, f"propose to replace the council of brand {brand_id}")
+
+    def complete_council_replacement(self, ref) -> CouncilChange:
+        brand_id = self.resolve_brand_id(ref)
+        receipt = self.chain.transact(self.registry.functions.completeCouncilReplacement(brand_id),
+                                      f"seat the new council of brand {brand_id}")
+        return self._council_change(receipt)
+
+    def council_history(self, ref) -> list[dict]:
+        """The brand's council changes and replacements voted for it, oldest first, from the logs."""
+        brand_id = self.resolve_brand_id(ref)
+        found = []
+        for event in (self.registry.events.CouncilRotated, self.registry.events.CouncilReplacementScheduled):
+            for log in event().get_logs(from_block=self.deployment.block, argument_filters={"brandId": brand_id}):
+                args = log["args"]
+                block = self.chain.w3.eth.get_block(log["blockNumber"])
+                entry = ({"change": "council rotated", "previous": args["previous"], "council": args["current"]}
+                         if "current" in args else
+                         {"change": "replacement voted", "council": args["council"], "due": utc(args["effectiveAt"])})
+                found.append((log["blockNumber"], log["logIndex"], {**entry, "at": utc(block["timestamp"])}))
+        return [entry for *_, entry in sorted(found, key=lambda f: f[:2])]
+
+    def left_on(self, brand_id: int) -> str | None:
+        """The UTC day the brand was removed (left the consortium), from the registry's logs."""
+        changes = self.registry.events.BrandStatusChanged().get_logs(from_block=self.deployment.block,
+                                                                   argument_filters={"brandId": brand_id})
+        for log in changes:
+            if log["args"]["current"] == BrandStatus.REMOVED:
+                return utc(self.chain.w3.eth.get_block(log["blockNumber"])["timestamp"]).split(" ")[0]
+        return None
+
+    def _council_change(self, receipt) -> CouncilChange:
+        rotated = self.registry.events.CouncilRotated().process_receipt(receipt, errors=DISCARD)[0]["args"]
+        return CouncilChange(rotated["brandId"], rotated["previous"], rotated["current"], tx_hex(receipt))
 
     def vote(self, proposal_id: int, support: bool) -> VoteResult:
         receipt = self.chain.transact(self.registry.functions.vote(proposal_id, support),

@@ -266,6 +266,9 @@ def _view(check: LinkCheck) -> dict:
     title, lead = HEADLINES[check.state]
     view = {"state": check.state, "title": title, "lead": lead.format(brand=brand), "brand": verdict and verdict.brand,
             "warnings": list(verdict.warnings) if verdict else [], "stages": [], "owners": None}
+    if verdict and verdict.authentic and verdict.brand_left_on:
+        view["lead"] = (f"A genuine product, issued by {brand} while a member of the luxury consortium; {brand} left "
+                        f"the consortium on {verdict.brand_left_on}.")
     if story is not None:
         view["stages"] = [{"label": STAGES.get((e.record, e.kind), e.kind.replace("-", " ").capitalize())
                            .format(brand=brand), "date": _date(e.timestamp), "block": e.block}

@@ -1,0 +1,370 @@
+"""Councils held by Safe multisig wallets (Safe 1.4.1, the built contracts of the npm package
+`@safe-global/safe-contracts`).
+
+A Safe acts through `execTransaction`: its owners sign the EIP-712 `SafeTx` hash in the Safe's
+domain (chain id, Safe address) and, once `threshold` owners signed, any account submits the
+transaction with their signatures. Here a Safe transaction is drafted into a job file, each
+owner adds a signature to that file, and `execute` submits it. The job file only grows: a
+signature is added, never replaced, and an executed job records its transaction so that it is
+never sent twice.
+
+`deploy_safe_factory` and `create_safe` put the real Safe contracts on a chain that lacks them
+(a local node, tests, the demo): the SafeL2 singleton, whose events name the signers, its proxy
+factory and the compatibility fallback handler, which answers EIP-1271 `isValidSignature` for
+the Safe.
+"""
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from eth_abi import encode
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak, to_checksum_address
+from web3.logs import DISCARD
+
+from ..chain.accounts import home
+from ..chain.connection import Chain, decoded_reverts
+from ..errors import InputError, LuxpassError
+from ..files import read_json, write_json_atomic, write_json_new
+from ..values import parse_address
+
+SAFE_VERSION = "1.4.1"
+JOB_FORMAT = "luxpass-safe-transaction/1"
+ZERO_ADDRESS = "0x" + "00" * 20
+DOMAIN_TYPEHASH = keccak(text="EIP712Domain(uint256 chainId,address verifyingContract)")
+SAFE_TX_TYPEHASH = keccak(text="SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,"
+                               "uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,"
+                               "uint256 nonce)")
+SAFE_MESSAGE_TYPEHASH = keccak(text="SafeMessage(bytes message)")
+_ARTIFACTS = {  # name: path under the package's build/artifacts/contracts
+    "SafeL2": "SafeL2.sol/SafeL2.json",
+    "SafeProxyFactory": "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
+    "CompatibilityFallbackHandler": "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
+}
+
+
+def artifacts_dir() -> Path:
+    configured = os.environ.get("LUXPASS_SAFE_ARTIFACTS")
+    if configured:
+        return Path(configured)
+    return (Path(__file__).resolve().parents[3] / "node_modules" / "@safe-global" / "safe-contracts" / "build"
+            / "artifacts" / "contracts")
+
+
+@cache
+def safe_artifact(name: str) -> dict:
+    path = artifacts_dir() / _ARTIFACTS[name]
+    try:
+        return json.loads(path.read_text())
+    except OSError:
+        raise LuxpassError(f"the Safe {SAFE_VERSION} contracts are not installed ({path} is missing)",
+                           "run `npm ci` in the luxpass checkout, or set LUXPASS_SAFE_ARTIFACTS") from None
+
+
+@dataclass(frozen=True)
+class SafeDeployment:
+    """The Safe contracts on one chain: singleton, proxy factory, fallback handler."""
+
+    singleton: str
+    factory: str
+    fallback_handler: str
+
+
+def deploy_safe_factory(chain: Chain) -> SafeDeployment:
+    """Deploy the Safe singleton (SafeL2), its proxy factory and its fallback handler."""
+    deployed = []
+    for name in ("SafeL2", "SafeProxyFactory", "CompatibilityFallbackHandler"):
+        art = safe_artifact(name)
+        factory = chain.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
+        deployed.append(chain.transact(factory.constructor(), f"deploy Safe {name}")["contractAddress"])
+    return SafeDeployment(*deployed)
+
+
+def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], threshold: int, salt: int = 0) -> str:
+    """A new Safe proxy with `owners` of whom `threshold` must sign; its address."""
+    owners = [parse_address(o, "Safe owner") for o in owners]
+    if len(set(owners)) != len(owners):
+        raise InputError("a Safe's owners must be distinct", "list each owner once")
+    if not 1 <= threshold <= len(owners):
+        raise InputError(f"a threshold of {threshold} does not fit {len(owners)} owners",
+                         "pass a threshold from 1 to the number of owners")
+    singleton = chain.w3.eth.contract(abi=safe_artifact("SafeL2")["abi"])
+    setup = singleton.encode_abi("setup", [owners, threshold, ZERO_ADDRESS, b"", contracts.fallback_handler,
+                                           ZERO_ADDRESS, 0, ZERO_ADDRESS])
+    factory = chain.w3.eth.contract(address=contracts.factory, abi=safe_artifact("SafeProxyFactory")["abi"])
+    receipt = chain.transact(factory.functions.createProxyWithNonce(contracts.singleton, setup, salt),
+                             f"create a {threshold}-of-{len(owners)} Safe")
+    created = factory.events.ProxyCreation().process_receipt(receipt, errors=DISCARD)
+    return created[0]["args"]["proxy"]
+
+
+@dataclass(frozen=True)
+class SafeTransaction:
+    """The fields of a Safe transaction that its owners sign (a plain call, no refund)."""
+
+    to: str
+    data: bytes
+    nonce: int
+    value: int = 0
+    operation: int = 0  # 0 call, 1 delegatecall (never drafted here)
+    safe_tx_gas: int = 0
+    base_gas: int = 0
+    gas_price: int = 0
+    gas_token: str = ZERO_ADDRESS
+    refund_receiver: str = ZERO_ADDRESS
+
+    def as_args(self) -> list:
+        return [self.to, self.value, self.data, self.operation, self.safe_tx_gas, self.base_gas, self.gas_price,
+                self.gas_token, self.refund_receiver]
+
+    def to_dict(self) -> dict:
+        return {"to": self.to, "value": str(self.value), "data": "0x" + self.data.hex(), "operation": self.operation,
+                "safeTxGas": str(self.safe_tx_gas), "baseGas": str(self.base_gas), "gasPrice": str(self.gas_price),
+                "gasToken": self.gas_token, "refundReceiver": self.refund_receiver, "nonce": self.nonce}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "SafeTransaction":
+        return cls(to=to_checksum_address(data["to"]), data=bytes.fromhex(data["data"].removeprefix("0x")),
+                   nonce=int(data["nonce"]), value=int(data["value"]), operation=int(data["operation"]),
+                   safe_tx_gas=int(data["safeTxGas"]), base_gas=int(data["baseGas"]), gas_price=int(data["gasPrice"]),
+                   gas_token=to_checksum_address(data["gasToken"]),
+                   refund_receiver=to_checksum_address(data["refundReceiver"]))
+
+
+def _domain(chain_id: int, safe: str) -> bytes:
+    return keccak(encode(["bytes32", "uint256", "address"], [DOMAIN_TYPEHASH, chain_id, safe]))
+
+
+def safe_tx_hash(chain_id: int, safe: str, tx: SafeTransaction) -> bytes:
+    """The EIP-712 hash the owners sign, as Safe 1.4.1's `getTransactionHash` computes it."""
+    domain = _domain(chain_id, safe)
+    struct = keccak(encode(
+        ["bytes32", "address", "uint256", "bytes32", "uint8", "uint256", "uint256", "uint256", "address", "address",
+         "uint256"],
+        [SAFE_TX_TYPEHASH, tx.to, tx.value, keccak(tx.data), tx.operation, tx.safe_tx_gas, tx.base_gas, tx.gas_price,
+         tx.gas_token, tx.refund_receiver, tx.nonce]))
+    return keccak(b"\x19\x01" + domain + struct)
+
+
+def safe_message_hash(chain_id: int, safe: str, digest: bytes) -> bytes:
+    """What the owners sign so that the Safe's EIP-1271 `isValidSignature(digest, signatures)` holds
+    (its fallback handler's `getMessageHashForSafe` of `abi.encode(digest)`)."""
+    struct = keccak(encode(["bytes32", "bytes32"], [SAFE_MESSAGE_TYPEHASH, keccak(digest)]))
+    return keccak(b"\x19\x01" + _domain(chain_id, safe) + struct)
+
+
+def pack_signatures(signatures: dict[str, bytes]) -> bytes:
+    """Owners' 65-byte signatures as a Safe reads them: concatenated, owners in ascending order."""
+    return b"".join(signatures[owner] for owner in sorted(signatures, key=lambda o: int(o, 16)))
+
+
+def sign_for_safe(chain_id: int, safe: str, digest: bytes, owners: list[LocalAccount]) -> bytes:
+    """The Safe's EIP-1271 signature of `digest` (e.g. an EIP-712 resale consent), made by `owners`."""
+    message = safe_message_hash(chain_id, safe, digest)
+    return pack_signatures({o.address: bytes(o.unsafe_sign_hash(message).signature) for o in owners})
+
+
+class Safe:
+    """One Safe on `chain`: its owners, threshold and nonce, read from the chain."""
+
+    def __init__(self, chain: Chain, address: str):
+        self.chain = chain
+        self.address = parse_address(address, "Safe")
+        if not chain.w3.eth.get_code(self.address):
+            raise InputError(f"{self.address} has no code on chain {chain.chain_id}: it is not a Safe",
+                             "pass the Safe's address on this chain")
+        self.contract = chain.w3.eth.contract(address=self.address, abi=safe_artifact("SafeL2")["abi"])
+        try:
+            self.version = self.contract.functions.VERSION().call()
+        except Exception:  # noqa: BLE001 (any contract that does not answer VERSION() is no Safe)
+            self.version = None
+        if self.version != SAFE_VERSION:
+            raise InputError(f"{self.address} is not a Safe {SAFE_VERSION} (VERSION() answers {self.version!r})",
+                             "pass the address of a Safe 1.4.1 wallet")
+
+    def owners(self) -> list[str]:
+        return self.contract.functions.getOwners().call()
+
+    def threshold(self) -> int:
+        return self.contract.functions.getThreshold().call()
+
+    def nonce(self) -> int:
+        return self.contract.functions.nonce().call()
+
+    def draft(self, call, description: str, nonce: int | None = None) -> "SafeJob":
+        """A Safe transaction making `call` (a web3 contract function) from this Safe. The call is
+        simulated from the Safe first, so a refusal is named before any owner signs."""
+        data = bytes.fromhex(call._encode_transaction_data().removeprefix("0x"))
+        self.simulate(call.address, data, description)
+        tx = SafeTransaction(to=call.address, data=data, nonce=self.nonce() if nonce is None else nonce)
+        on_chain = self.contract.functions.getTransactionHash(*tx.as_args(), tx.nonce).call()
+        digest = safe_tx_hash(self.chain.chain_id, self.address, tx)
+        if bytes(on_chain) != digest:  # the domain is not the one this module knows: never sign it
+            raise LuxpassError(f"the Safe computes another transaction hash (0x{bytes(on_chain).hex()})",
+                               f"this Safe is not a standard Safe {SAFE_VERSION}")
+        return SafeJob(self.chain.chain_id, self.address, description, tx, digest, [])
+
+    def simulate(self, to: str, data: bytes, description: str) -> None:
+        """The call as the Safe would make it; a refusal is raised decoded."""
+        with decoded_reverts():
+            self.chain.w3.eth.call({"from": self.address, "to": to, "data": data, "gas": self.chain.call_gas})
+
+
+@dataclass
+class SafeJob:
+    """A drafted Safe transaction and the owners' signatures collected for it."""
+
+    chain_id: int
+    safe: str
+    description: str
+    tx: SafeTransaction
+    digest: bytes
+    signatures: list  # [{"owner": address, "signature": 0x…}], in the order they were added
+    executed: str | None = None  # the hash of the transaction that executed it
+
+    def to_dict(self) -> dict:
+        return {"format": JOB_FORMAT, "chainId": self.chain_id, "safe": self.safe, "description": self.description,
+                "safeTxHash": "0x" + self.digest.hex(), "transaction": self.tx.to_dict(),
+                "signatures": self.signatures, "executed": self.executed}
+
+    @classmethod
+    def read(cls, path) -> "SafeJob":
+        data = read_json(path, "Safe transaction")
+        if not isinstance(data, dict) or data.get("format") != JOB_FORMAT:
+            raise InputError(f"{path} is not a luxpass Safe transaction ({JOB_FORMAT})",
+                             "pass the file written by a council command with --safe")
+        try:
+            tx = SafeTransaction.from_dict(data["transaction"])
+            job = cls(int(data["chainId"]), to_checksum_address(data["safe"]), str(data["description"]), tx,
+                      bytes.fromhex(data["safeTxHash"].removeprefix("0x")), list(data["signatures"]),
+                      data.get("executed"))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"{path} is a damaged Safe transaction ({type(exc).__name__}: {exc})",
+                             "ask for the file again from the officer who drafted it") from None
+        if safe_tx_hash(job.chain_id, job.safe, tx) != job.digest:
+            raise InputError(f"{path}: the transaction does not match its safeTxHash (the file was altered)",
+                             "ask for the file again from the officer who drafted it")
+        return job
+
+    def save_new(self, path) -> None:
+        write_json_new(Path(path), self.to_dict(), "Safe transaction")
+
+    def signers(self) -> list[str]:
+        return [s["owner"] for s in self.signatures]
+
+    def packed_signatures(self) -> bytes:
+        """The signatures as `execTransaction` reads them: 65 bytes each, owners in ascending order."""
+        return pack_signatures({s["owner"]: bytes.fromhex(s["signature"].removeprefix("0x")) for s in self.signatures})
+
+
+def _check_job_chain(job: SafeJob, chain: Chain, path) -> Safe:
+    if job.chain_id != chain.chain_id:
+        raise InputError(f"{path} is for chain {job.chain_id}, the node runs chain {chain.chain_id}",
+                         "pass the --rpc-url of the chain the transaction was drafted on")
+    safe = Safe(chain, job.safe)
+    nonce = safe.nonce()
+    if job.executed is None and nonce != job.tx.nonce:
+        raise LuxpassError(f"the Safe's nonce is {nonce}, this transaction was drafted for nonce {job.tx.nonce}: "
+                           "another Safe transaction was executed since",
+                           "draft the action again with --safe (nothing of this one was sent)")
+    return safe
+
+
+def sign(path, chain: Chain, owner: LocalAccount) -> SafeJob:
+    """Add `owner`'s signature of the job's safeTxHash to the job file. Only the Safe's owners sign,
+    each once; the signatures already in the file are kept as they are."""
+    before = Path(path).read_bytes() if Path(path).is_file() else None
+    job = SafeJob.read(path)
+    if job.executed:
+        raise InputError(f"{path} was executed already (transaction {job.executed})", "nothing to sign")
+    safe = _check_job_chain(job, chain, path)
+    if owner.address not in safe.owners():
+        raise InputError(f"{owner.address} is not an owner of the Safe {safe.address}",
+                         "sign with the keystore of one of its owners (`cast call SAFE 'getOwners()'` lists them)")
+    if owner.address in job.signers():
+        raise InputError(f"{owner.address} signed this Safe transaction already", "pass the file to another owner")
+    signed = owner.unsafe_sign_hash(job.digest)  # the EIP-712 digest itself; v is 27 or 28, as the Safe expects
+    job.signatures.append({"owner": owner.address, "signature": "0x" + bytes(signed.signature).hex()})
+    if Path(path).read_bytes() != before:
+        raise LuxpassError(f"{path} changed while it was being signed", "sign again")
+    write_json_atomic(Path(path), job.to_dict())
+    return job
+
+
+@dataclass
+class SafeStatus:
+    safe: str
+    description: str
+    safe_tx_hash: str
+    nonce: int
+    threshold: int
+    signers: list
+    missing: int
+    executed: str | None
+
+
+def status(path, chain: Chain) -> SafeStatus:
+    job = SafeJob.read(path)
+    safe = _check_job_chain(job, chain, path)
+    threshold = safe.threshold()
+    valid = [s for s in job.signers() if s in safe.owners()]
+    return SafeStatus(safe.address, job.description, "0x" + job.digest.hex(), job.tx.nonce, threshold, valid,
+                      max(threshold - len(valid), 0), job.executed)
+
+
+def execute(path, chain: Chain) -> SafeJob:
+    """Submit the job's transaction, signed by `chain`'s account, once the threshold of owners
+    signed; the executed transaction's hash is recorded in the job file."""
+    job = SafeJob.read(path)
+    if job.executed:
+        raise InputError(f"{path} was executed already (transaction {job.executed})", "nothing to do")
+    safe = _check_job_chain(job, chain, path)
+    threshold, owners = safe.threshold(), safe.owners()
+    strangers = [s for s in job.signers() if s not in owners]
+    if strangers:
+        raise InputError(f"{', '.join(strangers)} signed but no longer own(s) the Safe", "draft the action again")
+    if len(job.signatures) < threshold:
+        raise InputError(f"{len(job.signatures)} of the {threshold} signatures the Safe needs: "
+                         f"signed by {', '.join(job.signers()) or 'nobody yet'}",
+                         f"pass {path} to {threshold - len(job.signatures)} more owner(s) for `luxpass safe sign`")
+    safe.simulate(job.tx.to, job.tx.data, job.description)
+    call = safe.contract.functions.execTransaction(*job.tx.as_args(), job.packed_signatures())
+    receipt = chain.transact(call, f"execute Safe transaction: {job.description}")
+    failed = safe.contract.events.ExecutionFailure().process_receipt(receipt, errors=DISCARD)
+    if failed:  # only with a non-zero safeTxGas, never drafted here; said anyway, never hidden
+        raise LuxpassError(f"the Safe executed {job.description} but the call failed", "inspect the transaction")
+    job.executed = "0x" + bytes(receipt["transactionHash"]).hex()
+    write_json_atomic(Path(path), job.to_dict())
+    job.receipt = receipt
+    return job
+
+
+class SafeDrafted(Exception):
+    """Raised in place of sending by a chain that acts for a Safe: its one transaction was drafted
+    into `path` for the Safe's owners to sign."""
+
+    def __init__(self, job: SafeJob, path: Path):
+        super().__init__(f"drafted {job.description} for the Safe {job.safe} in {path}")
+        self.job, self.path = job, path
+
+
+def job_path(chain_id: int, safe: str, nonce: int, digest: bytes) -> Path:
+    return home() / "safe" / str(chain_id) / f"{safe}-{nonce}-{digest[:4].hex()}.json"
+
+
+def act_for(chain: Chain, safe_address: str, out: str | None = None) -> None:
+    """Make `chain` draft its next transaction as a Safe transaction (saved to `out`, never over
+    an existing file) and raise SafeDrafted instead of sending it."""
+    if not safe_address:
+        raise InputError("--safe-out is given without --safe", "pass --safe ADDRESS, the Safe that holds the council")
+    safe = Safe(chain, safe_address)
+
+    def draft(call, label: str = "", gas: int | None = None) -> dict:
+        job = safe.draft(call, label or "a Safe transaction")
+        path = Path(out) if out else job_path(chain.chain_id, safe.address, job.tx.nonce, job.digest)
+        job.save_new(path)
+        raise SafeDrafted(job, path)
+
+    chain.transact = draft
