@@ -48,3 +48,33 @@ def test_an_error_of_a_method_other_than_eth_call_is_never_read_as_a_revert():
     node = Node({"error": {"message": "pruned", "data": UNKNOWN_BATCH}})
     with pytest.raises(rpc.NodeRefused, match="the node refused eth_getBlockByNumber: pruned"):
         rpc.request(node, "eth_getBlockByNumber", ["0x1", False])
+
+
+class LogNode:
+    """A node that serves eth_getLogs over at most `widest` blocks, one log per block, and refuses
+    wider ranges as providers do."""
+
+    def __init__(self, widest: int):
+        self.widest, self.ranges = widest, []
+        self.provider = self
+
+    def make_request(self, method, params):
+        start, end = int(params[0]["fromBlock"], 16), int(params[0]["toBlock"], 16)
+        self.ranges.append((start, end))
+        if end - start + 1 > self.widest:
+            return {"error": {"code": -32005, "message": f"query exceeds max block range {self.widest}"}}
+        return {"result": [{"blockNumber": hex(block)} for block in range(start, end + 1)]}
+
+
+def test_a_log_range_the_node_refuses_as_too_wide_is_asked_in_halves():
+    node = LogNode(widest=100)
+    logs = rpc.get_logs(node, {"fromBlock": hex(0), "toBlock": hex(999), "topics": []})
+    assert [int(log["blockNumber"], 16) for log in logs] == list(range(1000))  # all, in order, once
+    assert len(node.ranges) == 15 + 16  # refused: 1000, 2 x 500, 4 x 250, 8 x 125; served: 16 of 62-63
+
+
+def test_any_other_log_refusal_is_named_not_split():
+    node = Node({"error": {"code": -32000, "message": "logs are disabled on this node"}})
+    with pytest.raises(rpc.NodeRefused, match="logs are disabled"):
+        rpc.get_logs(node, {"fromBlock": hex(0), "toBlock": hex(999)})
+    assert len(node.asked) == 1

@@ -33,8 +33,10 @@ def chip():
 @pytest.fixture
 def chipped(brand, minter, sold, chip):
     """`sold` (alice's), its chip bound by the minter with alice's signed rebind."""
-    signature = rebind_signature(brand, sold, chip.address, key_of(brownie.accounts.at(brand.ownerOf(sold))))
-    brand.rebindChip(sold, chip.address, brownie.chain.time() + 600, signature, {"from": minter})
+    deadline = brownie.chain.time() + 600  # once: on a slow node a second passes between two reads
+    signature = rebind_signature(brand, sold, chip.address, key_of(brownie.accounts.at(brand.ownerOf(sold))),
+                                  deadline)
+    brand.rebindChip(sold, chip.address, deadline, signature, {"from": minter})
     return sold
 
 
@@ -153,9 +155,10 @@ def test_a_chip_is_never_bound_to_the_zero_address(brand, minter, in_store):
 
 
 def test_a_chip_is_never_rebound_to_the_zero_address(brand, servicer, chipped, alice, chip):
-    signature = rebind_signature(brand, chipped, ZERO, key_of(alice))
+    deadline = brownie.chain.time() + 600
+    signature = rebind_signature(brand, chipped, ZERO, key_of(alice), deadline)
     with brownie.reverts(error("PassportInvalidChip", ZERO)):
-        brand.rebindChip(chipped, ZERO, brownie.chain.time() + 600, signature, {"from": servicer})
+        brand.rebindChip(chipped, ZERO, deadline, signature, {"from": servicer})
     assert brand.chipOf(chipped) == chip.address
 
 

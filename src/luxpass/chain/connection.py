@@ -33,6 +33,9 @@ EVM_PROBES = (("shanghai", "0x5f00"), ("cancun", "0x6000600060005e00"))
 CALL_GAS_CAP = 16_777_216
 ALREADY_KNOWN = ("already known", "already imported", "known transaction")
 # Geth/Besu/Anvil/Hardhat say "nonce too low"; Ganache 7 "the tx doesn't have the correct nonce".
+# The node cannot charge the account for gas: Geth/Besu/Anvil/Ganache "insufficient funds", Geth's
+# estimate "gas required exceeds allowance", Hardhat "Sender doesn't have enough funds to send tx".
+UNFUNDED = ("insufficient funds", "allowance", "doesn't have enough funds")
 NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "doesn't have the correct nonce")
 
 
@@ -200,7 +203,7 @@ class Chain:
             return self.w3.eth.send_raw_transaction(signed.raw_transaction)
         except Web3RPCError as exc:
             message = str(exc).lower()
-            if "insufficient funds" in message:  # estimated, so the contract accepts it: only ETH is missing
+            if any(word in message for word in UNFUNDED):  # estimated, so the contract accepts it: only ETH is missing
                 raise self._unfunded(self.account.address, "the transaction") from None
             if any(known in message for known in ALREADY_KNOWN):
                 return signed.hash  # the node has this very transaction: an earlier answer was lost
@@ -315,7 +318,7 @@ class Chain:
         try:
             return self.w3.eth.estimate_gas(unsigned)
         except Web3RPCError as exc:
-            if not any(word in str(exc).lower() for word in ("allowance", "insufficient funds")):
+            if not any(word in str(exc).lower() for word in UNFUNDED):
                 raise
             self.w3.eth.call({k: v for k, v in unsigned.items() if k not in ("maxFeePerGas", "maxPriorityFeePerGas",
                                                                              "gasPrice")})

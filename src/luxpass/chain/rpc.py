@@ -165,6 +165,23 @@ def request(w3, method: str, params: list, what: str | None = None, fix: str = "
     raise NodeRefused(what or method, error.get("message"), fix)
 
 
+# How nodes and providers refuse an eth_getLogs range as too wide (Geth, Besu, Alchemy, Infura, QuickNode …).
+LOG_RANGE_REFUSALS = ("range", "limit", "too many", "exceed", "results", "response size")
+
+
+def get_logs(w3, query: dict, fix: str = "try again") -> list[dict]:
+    """eth_getLogs over `query`'s block range; a range the node refuses as too wide is asked again in
+    halves, down to one block."""
+    try:
+        return request(w3, "eth_getLogs", [query], "eth_getLogs", fix)
+    except NodeRefused as exc:
+        start, end = int(query["fromBlock"], 16), int(query["toBlock"], 16)
+        if end <= start or not any(word in str(exc.message).lower() for word in LOG_RANGE_REFUSALS):
+            raise
+        middle = (start + end) // 2
+        return get_logs(w3, {**query, "toBlock": hex(middle)}, fix) + get_logs(w3, {**query, "fromBlock": hex(middle + 1)}, fix)
+
+
 def call(w3, to: str | None, data: bytes | str, block: int | str = "latest", gas: int | None = None,
          what: str | None = None, fix: str = "try again") -> bytes:
     """A hand-encoded `eth_call`: its return data, or its refusal decoded as `request` does."""

@@ -103,7 +103,7 @@ def block_timestamps(chain):
 
 
 def _get_logs(chain, query: dict) -> list[dict]:
-    return rpc.request(chain.w3, "eth_getLogs", [query], fix="try again, or point --rpc-url at a node that serves logs")
+    return rpc.get_logs(chain.w3, query, fix="try again, or point --rpc-url at a node that serves logs")
 
 
 def _addr(word: bytes) -> str:
