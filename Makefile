@@ -74,7 +74,7 @@ test-chains: setup
 	@failed=""; for node in $(CHAIN_NODES); do \
 		start=$$(date +%s); log=build/test-chains-$$node.log; \
 		LUXPASS_EVM=shanghai LUXPASS_TEST_NODE=$$node LUXPASS_FUZZ_STEPS=$(CHAIN_FUZZ_STEPS) $(BIN)/pytest -q $(CHAIN_TESTS) >$$log 2>&1 || failed="$$failed $$node"; \
-		echo "$$node: $$(grep -E '^=* ?[0-9]+ (passed|failed|errors?) ' $$log | tail -1 | tr -d '=' | xargs)" \
+		echo "$$node: $$(grep -E '[0-9]+ (passed|failed|errors?)' $$log | tail -1 | tr -d '=' | xargs)" \
 			"($$(( $$(date +%s) - start )) s, log $$log)"; \
 	done; \
 	$(BIN)/brownie compile >/dev/null && $(BIN)/python tools/package_contracts.py >/dev/null; \
