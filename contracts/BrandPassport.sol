@@ -644,9 +644,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// check runs after the kind is reset, so a recipient re-entering moves nothing as `kind`.
     function _moveAs(TransferKind kind, address to, uint256 tokenId) private {
         if (to == address(0)) revert ERC721InvalidReceiver(to);
-        address from = _ownerOf(tokenId);
+        address from;
         _pendingKind = uint8(kind) + 1;
-        _update(to, tokenId, address(0));
+        from = _update(to, tokenId, address(0));
         _pendingKind = 0;
         ERC721Utils.checkOnERC721Received(msg.sender, from, to, tokenId, "");
     }
