@@ -88,9 +88,11 @@ fuzz: build
 demo: build
 	$(BIN)/python demo/demo.py
 
-# Gas and throughput beside the reference implementations; writes bench/results.json and the
-# README's performance section.
+# Gas and size of each EVM target side by side (bench/targets.py), then gas and throughput beside the
+# like-for-like baselines, timings the median of several runs (bench/run.py); writes bench/targets.json,
+# bench/results.json and the README's tables.
 bench: build
+	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/run.py
 
 # geth v1.13.15, the last release that seals Clique proof-of-authority blocks, built from the Go module
@@ -115,13 +117,10 @@ demo-net: build $(GETH)
 bench-net: build $(GETH)
 	$(BIN)/python bench/net.py
 
-# Gas and size of each EVM target side by side (bench/targets.json); leaves the default build.
+# Gas and size of each EVM target side by side (bench/targets.json), the part of `make bench` that
+# builds each target in build/targets/TARGET; leaves the default build.
 bench-targets: setup
-	for target in paris shanghai cancun; do \
-		LUXPASS_EVM=$$target $(BIN)/brownie compile >/dev/null && $(BIN)/python bench/targets.py || exit 1; \
-	done
-	$(BIN)/brownie compile >/dev/null
-	$(BIN)/python bench/targets.py --table
+	$(BIN)/python bench/targets.py
 
 clean:
 	rm -rf $(VENV) node_modules .solcx build .demo .demo-net .tools
