@@ -23,16 +23,16 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 /// acts until they revoke it), a consent or permit signed at the current nonce, a chip claim
 /// the current owner opened, or a recovery requested during this ownership, by a brand that is
 /// active, that the owner did not cancel within RECOVERY_DELAY. Anything granted before the
-/// passport last moved is dead: consents, permits, chip rebind requests and recoveries are
-/// keyed to the passport's nonce, which every move advances, and the chip-claim flag lives in
-/// the slot every move writes and is cleared there. The owner ends every outstanding signature
-/// without moving with `revokeSignatures`.
+/// passport last moved is dead: consents, permits, chip rebind requests, recoveries and chip
+/// claims are keyed to the passport's nonce, which every move advances in the slot it writes,
+/// so a move clears nothing else. The owner ends every outstanding signature without moving
+/// with `revokeSignatures`.
 ///
 /// Invariants:
 /// - every mint and transfer passes `_update`, which refuses to move a lost, stolen or
 ///   destroyed passport (except a recovery of a lost or stolen one, which carries the report to
-///   the new owner), refuses a move to its own owner, advances the passport's nonce, closes its
-///   chip claim and appends the ownership record; there is no burn, so each passport has exactly
+///   the new owner), refuses a move to its own owner, advances the passport's nonce (which
+///   closes its chip claim) and appends the ownership record; there is no burn, so each passport has exactly
 ///   one owner and the balances add up to the passports minted;
 /// - records are append-only: `head` only ever folds in a new record, and nothing recorded
 ///   can be edited or deleted, by anyone; each passport's `head` is the fold of its records in
@@ -91,6 +91,14 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         uint32 nonce;
     }
 
+    /// @dev The chip bound to a passport, and its owner's chip claim: open while the passport's
+    /// nonce is still `claimNonce`, so a move or a rebind closes it without writing here.
+    struct Chip {
+        address key;
+        bool claimOpen;
+        uint32 claimNonce;
+    }
+
     /// @dev After `owner` cancelled a recovery, no new request for them before `until`.
     struct RecoveryHold {
         address owner;
@@ -112,7 +120,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     mapping(bytes32 digest => bool) private _usedDigests;
     mapping(uint256 tokenId => PendingRecovery) private _recoveries;
     mapping(uint256 tokenId => RecoveryHold) private _recoveryHolds;
-    mapping(uint256 tokenId => address) private _chips;
+    mapping(uint256 tokenId => Chip) private _chips;
     mapping(bytes32 root => uint256) private _batchCommittedAt;
 
     /// @dev The implementation itself is never initialized; only its clones are.
@@ -208,7 +216,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function bindChip(uint256 tokenId, address chip) external {
         Passport storage p = _chipBinder(tokenId, chip);
         if (p.sold) revert PassportRebindNeedsOwner(tokenId);
-        _bind(tokenId, p, chip);
+        _bind(tokenId, chip);
     }
 
     /// @inheritdoc IBrandPassport
@@ -220,7 +228,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             revert PassportRebindNotOwner(tokenId);
         }
         p.nonce += 1;
-        _bind(tokenId, p, chip);
+        _bind(tokenId, chip);
     }
 
     // ---- owners: status, resale, permit, chip claims ----------------------------------------
@@ -234,7 +242,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             revert PassportInvalidStatusChange(tokenId, p.status, status);
         }
         p.statusReporter = msg.sender;
-        p.nonce += 1;
+        _advanceNonce(tokenId, p);
         _setStatus(tokenId, p, status);
     }
 
@@ -327,8 +335,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function setChipClaim(uint256 tokenId, bool open) external {
         address owner = _requireOwned(tokenId);
         if (msg.sender != owner) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
-        if (_chips[tokenId] == address(0)) revert PassportNoChip(tokenId);
-        _passports[tokenId].chipClaimOpen = open;
+        Chip storage chip = _chips[tokenId];
+        if (chip.key == address(0)) revert PassportNoChip(tokenId);
+        chip.claimOpen = open;
+        chip.claimNonce = _passports[tokenId].nonce;
         emit ChipClaimOpened(tokenId, open);
     }
 
@@ -342,7 +352,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         bytes calldata signature
     ) external {
         _requireOwned(tokenId);
-        if (!_passports[tokenId].chipClaimOpen) revert PassportChipClaimClosed(tokenId);
+        if (!_chipClaimOpen(tokenId)) revert PassportChipClaimClosed(tokenId);
         if (block.timestamp > deadline) revert PassportChipChallengeExpired(deadline);
         if (!verifyChip(tokenId, to, deadline, blockNumber, nonce, signature)) {
             revert PassportChipChallengeInvalid(tokenId);
@@ -358,7 +368,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         address owner = _requireOwned(tokenId);
         if (msg.sender != owner) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
         Passport storage p = _passports[tokenId];
-        p.nonce += 1;
+        _advanceNonce(tokenId, p);
         _approve(address(0), tokenId, address(0));
         emit SignaturesRevoked(tokenId, p.nonce);
     }
@@ -541,12 +551,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function chipClaimOpen(uint256 tokenId) external view returns (bool) {
-        return _passports[tokenId].chipClaimOpen;
+        return _chipClaimOpen(tokenId);
     }
 
     /// @inheritdoc IBrandPassport
     function chipOf(uint256 tokenId) external view returns (address) {
-        return _chips[tokenId];
+        return _chips[tokenId].key;
     }
 
     /// @inheritdoc IBrandPassport
@@ -558,7 +568,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         bytes32 nonce,
         bytes calldata signature
     ) public view returns (bool) {
-        address chip = _chips[tokenId];
+        address chip = _chips[tokenId].key;
         if (chip == address(0) || blockNumber >= block.number || block.number - blockNumber > 256) return false;
         if (block.timestamp > deadline) return false;
         bytes32 digest = _hashTypedDataV4(
@@ -629,7 +639,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (kind == TransferKind.FirstSale) p.sold = true;
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
-        p.chipClaimOpen = false;
         bytes32 head = p.recordOwnership(from, to, kind, msg.sender);
         super._update(to, tokenId, auth);
         emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
@@ -663,10 +672,25 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @dev Bind `chip`; a claim opened for the previous chip does not carry over.
-    function _bind(uint256 tokenId, Passport storage p, address chip) private {
-        _chips[tokenId] = chip;
-        p.chipClaimOpen = false;
+    function _bind(uint256 tokenId, address chip) private {
+        _chips[tokenId] = Chip(chip, false, 0);
         emit ChipBound(tokenId, chip, msg.sender);
+    }
+
+    /// @dev Whether the owner's chip claim is open: opened at the passport's current nonce.
+    function _chipClaimOpen(uint256 tokenId) private view returns (bool) {
+        Chip memory chip = _chips[tokenId];
+        return chip.claimOpen && chip.claimNonce == _passports[tokenId].nonce;
+    }
+
+    /// @dev Advance the nonce without a move (a report, `revokeSignatures`): what was signed at
+    /// the old nonce dies, and an open chip claim, which only a move or a rebind closes, is
+    /// carried to the new nonce.
+    function _advanceNonce(uint256 tokenId, Passport storage p) private {
+        uint32 nonce = p.nonce;
+        p.nonce = nonce + 1;
+        Chip storage chip = _chips[tokenId];
+        if (chip.claimOpen && chip.claimNonce == nonce) chip.claimNonce = nonce + 1;
     }
 
     /// @dev The recovery request of the current ownership, or an empty one.

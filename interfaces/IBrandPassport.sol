@@ -99,18 +99,18 @@ interface IBrandPassport is IERC4494 {
     }
 
     /// @notice A passport's state; `passport(tokenId)` returns it.
-    /// @dev `status`, `sold`, `nonce`, `records`, `statusReporter` and `chipClaimOpen` share one
-    /// slot, the one every move writes. `nonce` advances on every transfer (ERC-4494), on every
-    /// lost or stolen report, on a chip rebind and on `revokeSignatures`; everything signed at an
-    /// earlier nonce is dead. `records` counts the records folded into `head`. `chipClaimOpen`
-    /// closes on every move and every rebind.
+    /// @dev `status`, `sold`, `nonce`, `records` and `statusReporter` share one slot, the one
+    /// every move writes. `nonce` advances on every transfer (ERC-4494), on every lost or stolen
+    /// report, on a chip rebind and on `revokeSignatures`; everything signed at an earlier nonce
+    /// is dead, and a chip claim is open only at the nonce its owner opened it at (carried over a
+    /// report and `revokeSignatures`), so it closes on every move and every rebind
+    /// (`chipClaimOpen`). `records` counts the records folded into `head`.
     struct Passport {
         Status status;
         bool sold;
         uint32 nonce;
         uint32 records;
         address statusReporter;
-        bool chipClaimOpen;
         bytes32 head;
     }
 

@@ -131,7 +131,7 @@ def test_a_claim_opened_in_custody_closes_at_the_first_sale(brand, minter, retai
     brand.bindChip(in_store, chip.address, {"from": minter})
     brand.setChipClaim(in_store, True, {"from": retailer})
     brand.firstSale(in_store, alice, {"from": retailer})
-    assert not brand.chipClaimOpen(in_store) and not brand.passport(in_store).dict()["chipClaimOpen"]
+    assert not brand.chipClaimOpen(in_store)
     deadline = brownie.chain.time() + 600
     block, nonce, signature = chip_signature(brand, in_store, chip, retailer, deadline)
     with brownie.reverts(error("PassportChipClaimClosed", in_store)):
@@ -146,6 +146,43 @@ def test_a_claim_opened_by_an_earlier_owner_closes_on_the_move(brand, chipped, a
     block, nonce, signature = chip_signature(brand, chipped, chip, stranger, deadline)
     with brownie.reverts(error("PassportChipClaimClosed", chipped)):
         brand.claimWithChip(chipped, stranger, deadline, block, nonce, signature, {"from": stranger})
+
+
+def test_a_claim_does_not_come_back_with_the_passport(brand, chipped, alice, bob, chip, stranger):
+    brand.setChipClaim(chipped, True, {"from": alice})
+    brand.transferFrom(alice, bob, chipped, {"from": alice})
+    brand.transferFrom(bob, alice, chipped, {"from": bob})
+    assert not brand.chipClaimOpen(chipped)
+    deadline = brownie.chain.time() + 600
+    block, nonce, signature = chip_signature(brand, chipped, chip, stranger, deadline)
+    with brownie.reverts(error("PassportChipClaimClosed", chipped)):
+        brand.claimWithChip(chipped, stranger, deadline, block, nonce, signature, {"from": stranger})
+
+
+def test_a_claim_stays_open_over_a_revoke_and_a_report(brand, chipped, alice, chip, stranger):
+    brand.setChipClaim(chipped, True, {"from": alice})
+    brand.revokeSignatures(chipped, {"from": alice})
+    brand.reportStatus(chipped, S_LOST, {"from": alice})
+    brand.reportFound(chipped, {"from": alice})
+    assert brand.chipClaimOpen(chipped)
+    deadline = brownie.chain.time() + 600
+    block, nonce, signature = chip_signature(brand, chipped, chip, stranger, deadline)
+    brand.claimWithChip(chipped, stranger, deadline, block, nonce, signature, {"from": stranger})
+    assert brand.ownerOf(chipped) == stranger and not brand.chipClaimOpen(chipped)
+
+
+def test_a_closed_claim_stays_closed_over_a_revoke(brand, chipped, alice):
+    brand.setChipClaim(chipped, True, {"from": alice})
+    brand.setChipClaim(chipped, False, {"from": alice})
+    brand.revokeSignatures(chipped, {"from": alice})
+    assert not brand.chipClaimOpen(chipped)
+
+
+def test_a_bind_in_custody_closes_the_claim(brand, minter, retailer, in_store, chip, stranger):
+    brand.bindChip(in_store, chip.address, {"from": minter})
+    brand.setChipClaim(in_store, True, {"from": retailer})
+    brand.bindChip(in_store, stranger, {"from": minter})
+    assert not brand.chipClaimOpen(in_store) and brand.chipOf(in_store) == stranger
 
 
 def test_a_chip_is_never_bound_to_the_zero_address(brand, minter, in_store):

@@ -68,7 +68,7 @@ def history(consortium: Consortium, collection: str, passport_id: int, index=Non
             owners_seen.add(entry.to)
             resales += entry.kind == "resale"
         entries.append(entry)
-    stored_head = bytes(passport[6])
+    stored_head = bytes(passport[5])
     recovery, claim_open, _ = pending_state(passports, passport_id)
     return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
                    cli_name(Status(passport[0])), len(owners_seen), resales, "0x" + stored_head.hex(),
