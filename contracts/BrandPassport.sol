@@ -51,7 +51,8 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 ///   stolen can be recovered too (its owner then lost the item and the wallet): the report
 ///   passes to the new owner, who alone can report it found;
 /// - a consent, a permit, a clear-report request, a chip rebind request and a chip challenge
-///   each work once; a consent names the reseller that may submit it (or address(0): any);
+///   each work once (a consent and a rebind request by the nonce they name and advance, the
+///   others by a record of their use); a consent names the reseller that may submit it (or address(0): any);
 ///   a chip challenge names the recipient and a deadline; a clear-report request names the
 ///   report it clears (the nonce that the report set);
 /// - a status reported by an owner is cleared only by that owner, or by the brand with that
@@ -293,7 +294,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (consent.collection != address(this)) revert PassportConsentWrongCollection(consent.collection);
         if (block.timestamp > consent.deadline) revert PassportConsentExpired(consent.deadline);
         bytes32 digest = consentDigest(consent);
-        if (_usedDigests[digest]) revert PassportConsentUsed(digest);
         uint256 tokenId = consent.tokenId;
         address owner = _requireOwned(tokenId);
         uint256 nonce = _passports[tokenId].nonce;
@@ -303,7 +303,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         }
         if (consent.buyer != address(0) && consent.buyer != buyer) revert PassportConsentWrongBuyer(buyer);
         if (!SignatureChecker.isValidSignatureNow(owner, digest, signature)) revert PassportConsentNotOwner(tokenId);
-        _usedDigests[digest] = true;
+        // No record of the used consent: it names the nonce this move advances, so it is stale from here on.
         _moveAs(TransferKind.Resale, buyer, tokenId);
         emit ResaleRecorded(tokenId, msg.sender, consent.termsHash, digest);
     }
@@ -533,7 +533,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function isConsentUsed(bytes32 digest) external view returns (bool) {
+    function isRequestUsed(bytes32 digest) external view returns (bool) {
         return _usedDigests[digest];
     }
 

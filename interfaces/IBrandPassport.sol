@@ -238,11 +238,9 @@ interface IBrandPassport is IERC4494 {
     /// @notice Thrown by `resell` after the consent's deadline.
     /// @param deadline The consent's deadline.
     error PassportConsentExpired(uint256 deadline);
-    /// @notice Thrown by `resell` when the consent was already used.
-    /// @param digest The consent's EIP-712 digest.
-    error PassportConsentUsed(bytes32 digest);
     /// @notice Thrown by `resell` when the consent was signed at another nonce: the passport
-    /// moved, or its owner reported it or revoked signatures, since.
+    /// moved (a used consent's own resale moved it), or its owner reported it, had its chip
+    /// rebound or revoked signatures, since.
     /// @param tokenId The passport.
     /// @param nonce The nonce the consent names.
     /// @param currentNonce The passport's nonce.
@@ -481,10 +479,9 @@ interface IBrandPassport is IERC4494 {
     /// - the caller is an accredited reseller (PassportResellerNotAccredited) and the consent
     ///   names it or address(0) (PassportConsentWrongReseller);
     /// - the consent names this chain (PassportConsentWrongChain) and this collection
-    ///   (PassportConsentWrongCollection), is not past its deadline (PassportConsentExpired) and
-    ///   was not used (PassportConsentUsed);
+    ///   (PassportConsentWrongCollection) and is not past its deadline (PassportConsentExpired);
     /// - the passport exists (ERC721NonexistentToken) and the consent names its current nonce
-    ///   (PassportConsentStale);
+    ///   (PassportConsentStale): the resale advances the nonce, so a consent works once;
     /// - the consent names `buyer` or address(0) (PassportConsentWrongBuyer);
     /// - the passport's owner signed it (PassportConsentNotOwner);
     /// - the move's rules: `buyer` not zero (ERC721InvalidReceiver) and not the owner
@@ -497,11 +494,12 @@ interface IBrandPassport is IERC4494 {
     /// @param signature The owner's signature of `consent`.
     function resell(ResaleConsent calldata consent, address buyer, bytes calldata signature) external;
 
-    /// @notice Whether the signed message with this EIP-712 digest (a consent, a permit or a
-    /// clear request) was used.
-    /// @param digest The message's EIP-712 digest.
+    /// @notice Whether the permit or clear request with this EIP-712 digest was used. Resale
+    /// consents are not recorded: a used one names a nonce its resale advanced (`nonces`), and
+    /// its {ResaleRecorded} event names its digest.
+    /// @param digest The request's EIP-712 digest.
     /// @return True once it was used.
-    function isConsentUsed(bytes32 digest) external view returns (bool);
+    function isRequestUsed(bytes32 digest) external view returns (bool);
 
     /// @notice The EIP-712 digest of a resale consent in this collection's domain, the one its
     /// owner signs.

@@ -151,6 +151,7 @@ EVENTS = {
     "LifecycleRecorded": ("BrandPassport", "LifecycleRecorded(uint256,uint8,bytes32,address,bytes32)"),
     "StatusChanged": ("BrandPassport", "StatusChanged(uint256,uint8,uint8,address,bytes32)"),
     "Transfer": ("BrandPassport", "Transfer(address,address,uint256)"),
+    "ResaleRecorded": ("BrandPassport", "ResaleRecorded(uint256,address,bytes32,bytes32)"),
 }
 FUNCTIONS = {
     "screen": ("BrandPassport", "screen(uint256[],address[])"),
@@ -259,8 +260,7 @@ HINTS = {
     "PassportClearRequestNotReporter": "the clear request is not signed by the owner who made the report; ask them to sign it",
     "PassportConsentExpired": "the consent is past its deadline (chain time); ask the seller to sign a new one",
     "PassportConsentNotOwner": "the consent is not signed by the passport's current owner; ask the owner to sign it",
-    "PassportConsentStale": "the passport moved or its owner revoked signatures; ask the owner for a new consent",
-    "PassportConsentUsed": "this consent was already used; see the passport's history",
+    "PassportConsentStale": "the passport moved (perhaps by this very consent: see its history) or its owner revoked signatures; ask the owner for a new consent",
     "PassportConsentWrongBuyer": "the consent names another buyer; pass that buyer with --to or ask for a new consent",
     "PassportConsentWrongChain": "the consent was signed for another chain; pass --rpc-url of that chain",
     "PassportConsentWrongCollection": "the consent was signed for another collection; check the file",

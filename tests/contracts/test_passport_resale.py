@@ -51,11 +51,32 @@ def test_named_buyer_only(brand, sold, alice, bob, accounts, reseller):
 
 def test_used_a_second_time(brand, sold, alice, bob, reseller):
     consent, signature = consent_for(brand, sold, alice)
-    brand.resell(consent, bob, signature, {"from": reseller})
-    digest = brand.consentDigest(consent)
-    assert brand.isConsentUsed(digest)
-    with brownie.reverts(error("PassportConsentUsed", digest)):
+    tx = brand.resell(consent, bob, signature, {"from": reseller})
+    assert tx.events["ResaleRecorded"]["consentDigest"] == brand.consentDigest(consent)
+    # the resale advanced the nonce the consent names: nothing else records its use
+    with brownie.reverts(error("PassportConsentStale", sold, consent[6], consent[6] + 1)):
         brand.resell(consent, bob, signature, {"from": reseller})
+
+
+def test_used_again_once_the_passport_is_back_with_its_seller(brand, sold, alice, bob, reseller):
+    consent, signature = consent_for(brand, sold, alice)
+    brand.resell(consent, bob, signature, {"from": reseller})
+    brand.transferFrom(bob, alice, sold, {"from": bob})
+    with brownie.reverts(error("PassportConsentStale", sold, consent[6], consent[6] + 2)):
+        brand.resell(consent, bob, signature, {"from": reseller})
+    assert brand.ownerOf(sold) == alice
+
+
+def test_used_again_from_inside_the_resale(ReenteringReceiverMock, brand, governance, sold, alice, reseller):
+    """The buyer's onERC721Received submits the same consent again (as an accredited reseller,
+    to itself): the nonce moved before the buyer is called, so the re-entry is stale."""
+    buyer = ReenteringReceiverMock.deploy({"from": alice})
+    governance.accredit(buyer, RESELLER)
+    consent, signature = consent_for(brand, sold, alice)
+    buyer.arm(brand, brand.resell.encode_input(consent, buyer, signature), {"from": alice})
+    with brownie.reverts(error("PassportConsentStale", sold, consent[6], consent[6] + 1)):
+        brand.resell(consent, buyer, signature, {"from": reseller})
+    assert brand.ownerOf(sold) == alice and brand.nonces(sold) == consent[6]
 
 
 def test_replayed_on_another_chain(brand, sold, alice, bob, reseller):
@@ -129,6 +150,10 @@ def test_contract_wallet_consents_through_erc1271(WalletMock, brand, sold, alice
     consent, signature = consent_for(brand, sold, alice)  # alice signs for her wallet
     brand.resell(consent, bob, signature, {"from": reseller})
     assert brand.ownerOf(sold) == bob
+    # back in the wallet, whose signature still checks: the used consent is stale all the same
+    brand.transferFrom(bob, wallet, sold, {"from": bob})
+    with brownie.reverts(error("PassportConsentStale", sold, consent[6], consent[6] + 2)):
+        brand.resell(consent, bob, signature, {"from": reseller})
 
 
 # --- ERC-4494 permit -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from ..errors import ContractRevert, InputError
 from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..results import utc
-from ..spec import ROLES, EventKind, Status, selector
+from ..spec import ROLES, EventKind, Status, selector, topic
 from ..values import ZERO_ADDRESS, new_salt, normalize_record, parse_address, passport_hex
 
 _SCREEN = selector("screen")
@@ -249,8 +249,21 @@ class Collection:
         """The passport's signature nonce: a move or a revocation voids what was signed before."""
         return self.chain.call(self.contract.functions.nonces(passport_id))
 
-    def consent_used(self, digest: bytes) -> bool:
-        return self.chain.call(self.contract.functions.isConsentUsed(digest))
+    def request_used(self, digest: bytes) -> bool:
+        """Whether the permit or clear request with this EIP-712 digest was used."""
+        return self.chain.call(self.contract.functions.isRequestUsed(digest))
+
+    def resale_with(self, passport_id: int, digest: bytes) -> str | None:
+        """The transaction of the resale that used the consent with this digest, None if none did.
+        The contract keeps no record of used consents (each dies with the nonce its resale
+        advances): its {ResaleRecorded} event names the digest."""
+        logs = rpc.get_logs(self.chain.w3, {"address": self.address, "fromBlock": "0x0",
+                                            "toBlock": hex(self.chain.w3.eth.block_number),
+                                            "topics": ["0x" + topic("ResaleRecorded").hex(),
+                                                       "0x" + passport_id.to_bytes(32, "big").hex()]},
+                            fix="try again, or point --rpc-url at a node that serves logs")
+        used = [log for log in logs if bytes.fromhex(log["data"][2:])[32:64] == bytes(digest)]
+        return used[0]["transactionHash"] if used else None
 
     def chip_claim_open(self, passport_id: int) -> bool:
         return self.chain.call(self.contract.functions.chipClaimOpen(passport_id))

@@ -222,12 +222,13 @@ def _consent_verdict(collection: Collection, signed: Signed) -> tuple[str, str]:
     # the next block, the earliest a resale can land in, is at least one second later than the latest
     if chain.w3.eth.get_block("latest")["timestamp"] + 1 > int(message["deadline"]):
         return "PassportConsentExpired", f"the consent expired at {utc(int(message['deadline']))}"
-    if collection.consent_used(signed.digest):
-        return "PassportConsentUsed", "this consent was already used"
     token = int(message["tokenId"])
     owner = collection.owner_of(token)
     nonce = collection.nonce(token)
     if int(message["nonce"]) != nonce:
+        used = collection.resale_with(token, signed.digest)
+        if used:
+            return "PassportConsentStale", f"this consent was already used (resale in transaction {used})"
         return "PassportConsentStale", "the passport moved, or its owner revoked signatures, since the consent was signed"
     reseller = parse_address(message["reseller"])
     submitter = chain.account.address if chain.account is not None else None
@@ -271,7 +272,7 @@ def submit_resale(collection: Collection, signed: Signed, buyer: str | None) -> 
     buyer = parse_address(buyer, "buyer") if buyer else named
     if buyer is None:
         raise InputError("the consent allows any buyer, so the buyer must be named", "pass --to BUYER")
-    if collection.consent_used(signed.digest):
+    if int(message["nonce"]) != collection.nonce(token) and collection.resale_with(token, signed.digest):
         return ResaleResult(passport_hex(token), "already-done", collection.owner_of(token),
                             collection.chain.address, None)
     check = check_consent(collection, signed)
@@ -295,7 +296,7 @@ def submit_permit(collection: Collection, signed: Signed, to: str) -> Recorded:
         raise InputError(f"the file holds a {signed.kind}, not a permit", "pass a permit file")
     token, spender = int(message["tokenId"]), parse_address(message["spender"])
     chain = collection.chain
-    if collection.consent_used(signed.digest):
+    if collection.request_used(signed.digest):
         raise LuxpassError(f"this permit for {passport_hex(token)} was already used", "ask the owner for a new one")
     nonce = collection.nonce(token)
     if int(message["nonce"]) != nonce:
