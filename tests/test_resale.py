@@ -44,6 +44,8 @@ def test_consented_resale_end_to_end(lux, as_account, sold, reseller, tmp_path, 
     assert done["status"] == "recorded" and done["buyer"] == dev_address(BOB)
     again = json.loads(lux("transfer", "--consent", consent, "--dev-account", RESELLER, "--json").stdout)
     assert again["status"] == "already-done" and again["tx"] is None
+    used = json.loads(lux("consent", "check", consent, "--json", expect=3).stdout)
+    assert used["error"] == "PassportConsentStale" and done["tx"] in used["reason"] and "already used" in used["reason"]
     story = history(consortium, as_account(0).address, sold)
     assert story.resales == 1 and story.entries[-1].kind == "resale" and story.entries[-1].by == signer(RESELLER).address
 
