@@ -652,10 +652,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// ERC-721's safe-transfer check: a contract recipient must accept the passport. The
     /// check runs after the kind is reset, so a recipient re-entering moves nothing as `kind`.
     function _moveAs(TransferKind kind, address to, uint256 tokenId) private {
-        if (to == address(0)) revert ERC721InvalidReceiver(to);
         address from;
         _pendingKind = uint8(kind) + 1;
-        from = _update(to, tokenId, address(0));
+        from = _update(to, tokenId, address(0)); // refuses a zero `to`, as for every move
         _pendingKind = 0;
         ERC721Utils.checkOnERC721Received(msg.sender, from, to, tokenId, "");
     }
