@@ -163,8 +163,10 @@ def _strings_in(value):
             yield from _strings_in(item)
     elif isinstance(value, str):
         body = value.removeprefix("0x")
-        is_hex = value.startswith("0x") and len(body) % 2 == 0 and all(c in "0123456789abcdefABCDEF" for c in body)
-        yield bytes.fromhex(body) if is_hex else value.encode()
+        is_hex = value.startswith("0x") and all(c in "0123456789abcdefABCDEF" for c in body)
+        # JSON-RPC quantities (balances, nonces) drop leading zeros: "0x21e19df6b33e7510000" is a
+        # number, not the text "10000" a secret could be
+        yield bytes.fromhex(body.zfill(len(body) + len(body) % 2)) if is_hex else value.encode()
 
 
 def test_a_competitor_reading_every_block_input_and_log_finds_none_of_a_brands_secrets(story, published):
