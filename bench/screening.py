@@ -24,7 +24,7 @@ PER_REQUEST = 1000  # listings a Multicall3 call, and a web3.py batch, carry (2 
 _AGGREGATE3 = keccak(text="aggregate3((address,bool,bytes)[])")[:4]
 _OWNER_OF = keccak(text="ownerOf(uint256)")[:4]
 _PASSPORT = keccak(text="passport(uint256)")[:4]
-_PASSPORT_TYPES = ["(uint8,bool,uint32,uint32,address,bool,bytes32)"]
+_PASSPORT_TYPES = ["(uint8,bool,uint32,uint32,address,bytes32)"]
 _STATUS_VERDICTS = (Screening.AUTHENTIC, Screening.LOST, Screening.STOLEN, Screening.DESTROYED)
 
 
