@@ -32,6 +32,7 @@ from brownie.exceptions import VirtualMachineError
 from contract_helpers import (
     ACCREDIT,
     ADMIT,
+    DEFAULT_ADMIN_ROLE,
     MINTER_ROLE,
     REINSTATE,
     REMOVE,
@@ -86,7 +87,7 @@ STEPS = int(os.environ.get("LUXPASS_FUZZ_STEPS", "240"))
 STEPS_PER_RUN = 40
 SHORT_RUNS = 10
 FOCUS_PICKS = 16  # of the 64 values of a passport pick
-ROLE_IDS = {MINTER: MINTER_ROLE, RETAILER: RETAILER_ROLE, SERVICE: SERVICE_ROLE}
+ROLE_IDS = {ADMIN: DEFAULT_ADMIN_ROLE, MINTER: MINTER_ROLE, RETAILER: RETAILER_ROLE, SERVICE: SERVICE_ROLE}
 STATUS = {"lost": S_LOST, "stolen": S_STOLEN, "found": S_ACTIVE, "destroyed": S_DESTROYED}
 
 # Who may try each kind of action; role holders are listed more than once so that most
@@ -282,11 +283,14 @@ class Consortium(RuleBasedStateMachine):
     # --- brand roles and records -----------------------------------------------------------
 
     @rule(sender=st.sampled_from(ADMINS), collection=st.integers(0, 1),
-          role=st.sampled_from([MINTER, RETAILER, SERVICE]), account=st.sampled_from(EVERYONE), grant=st.booleans())
+          role=st.sampled_from([MINTER, RETAILER, SERVICE] * 2 + [ADMIN]), account=st.sampled_from(EVERYONE),
+          grant=st.booleans())
     def set_role(self, sender, collection, role, account, grant):
+        """The brand admin grants and revokes staff roles; the admin role itself (a spare admin key
+        that would outlive a council replacement) moves only with the council, by the registry."""
         c = self.collections[collection]
         fn = c.grantRole if grant else c.revokeRole
-        if self._act("set_role", self.passports.check_role_change(collection, self.a[sender].address),
+        if self._act("set_role", self.passports.check_role_change(collection, self.a[sender].address, role),
                      lambda: fn(ROLE_IDS[role], self.a[account], self._from(sender))):
             self.passports.apply_role_change(collection, role, self.a[account].address, grant)
 
@@ -615,10 +619,11 @@ class Consortium(RuleBasedStateMachine):
     @precondition(lambda self: any(p.sold and p.status != S_DESTROYED for p in self.passports.passports.values()))
     @rule(pick=st.integers(0, 63), new_owner=st.sampled_from(BUYERS + ["servicer"]), to=st.sampled_from(BUYERS),
           meanwhile=st.sampled_from(["transfer", "resell", "owner cancels", "admin cancels", "revoke", "report",
-                                     "nothing"]))
+                                     "staff", "nothing"]))
     def recovery_across_a_move(self, pick, new_owner, to, meanwhile):
         """The brand admin requests a recovery of a sold passport; within the delay the owner sells
-        it, cancels the request, revokes signatures or reports it lost (or nothing happens); after
+        it, cancels the request, revokes signatures or reports it lost, or the admin makes the new
+        owner one of its staff (or nothing happens); after
         the delay anyone completes it: only an uncancelled request of the current ownership moves
         the passport, and after an owner's cancel the admin's new request waits."""
         sold = [t for t, p in self.passports.passports.items() if p.sold and p.status != S_DESTROYED]
@@ -636,6 +641,8 @@ class Consortium(RuleBasedStateMachine):
             self.revoke_signatures("owner", 0)
         elif meanwhile == "report":
             self.report("owner", 0, "lost")
+        elif meanwhile == "staff":
+            self.set_role(admin, self.passports.passports[self.focus].collection, SERVICE, new_owner, True)
         self.time_passes()
         self.complete_recovery("stranger", 0)
 
