@@ -48,7 +48,8 @@ def test_latin_names_with_look_alike_letters_of_another_script_are_refused(name,
         check_new_brand(name, "NEU", MEMBERS)
 
 
-@pytest.mark.parametrize("name", ["\u039c\u03b1\u03b9\u03c3\u03bf\u03bd", "Nestl\u00e9 Luxe", "Shiseido \u8cc7\u751f\u5802"])
+@pytest.mark.parametrize("name", ["\u039c\u03b1\u03b9\u03c3\u03bf\u03bd",  # all Greek
+                                  "Nestl\u00e9 Luxe", "Shiseido \u8cc7\u751f\u5802"])
 def test_names_in_one_script_or_with_a_script_unlike_latin_pass(name):
     assert check_new_brand(name, "NEU", MEMBERS)[0] == name
 

@@ -393,24 +393,25 @@ class Consortium(RuleBasedStateMachine):
         signature = sign(c, "ResaleConsent", message, self.env["keys"][signing.address])
         if signing.address == p.owner:
             self.passports.grant(token, "consent", named_reseller)
-        self.signed.append((c, consent, signature, signing.address, named_buyer, named_reseller))
-        self._submit_consent(c, consent, signature, signing.address, named_buyer, named_reseller, reseller, buyer)
+        self.signed.append((c, consent, signature, signing.address, named_buyer, named_reseller, self.model.epoch))
+        self._submit_consent(*self.signed[-1], reseller, buyer)
 
     @precondition(lambda self: self.signed)
     @rule(pick=st.integers(0, 63), reseller=st.sampled_from(RESELLERS), buyer=st.sampled_from(BUYERS))
     def resubmit_consent(self, pick, reseller, buyer):
         """A front-runner (or the seller's reseller, again) submits a consent signed earlier, by
         whichever reseller and for whichever buyer it likes: after its use, after the passport
-        moved, or after the owner revoked signatures, it must not move anything."""
-        c, consent, signature, signer, named_buyer, named_reseller = self.signed[pick % len(self.signed)]
-        self._submit_consent(c, consent, signature, signer, named_buyer, named_reseller, reseller, buyer)
+        moved, after the owner revoked signatures, or past its deadline (an hour: signed in an earlier
+        epoch), it must not move anything."""
+        self._submit_consent(*self.signed[pick % len(self.signed)], reseller, buyer)
 
-    def _submit_consent(self, c, consent, signature, signer, named_buyer, named_reseller, reseller, buyer):
+    def _submit_consent(self, c, consent, signature, signer, named_buyer, named_reseller, epoch, reseller, buyer):
         token = consent[2]
         used = c.isConsentUsed(c.consentDigest(consent))
-        refused = "a consent works once" if used else self.passports.check_resale(
-            token, self.a[reseller].address, signer, named_buyer, self.a[buyer].address, RESELLER, named_reseller,
-            consent[6])
+        expired = epoch != self.model.epoch
+        refused = "a consent works once" if used else "the consent expired" if expired else \
+            self.passports.check_resale(token, self.a[reseller].address, signer, named_buyer, self.a[buyer].address,
+                                        RESELLER, named_reseller, consent[6])
         if self._act("resell", refused, lambda: c.resell(consent, self.a[buyer], signature, self._from(reseller))):
             self.passports.apply_move(token, self.a[buyer].address, T_RESALE, self.a[reseller].address)
 
