@@ -40,11 +40,15 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 /// - only this brand's role holders write brand records (mints, batches, lifecycle events,
 ///   first sales, chip bindings), and only while the registry lists the brand as active; after
 ///   the first sale a chip is rebound only with the owner's signed `ChipRebind`;
+/// - DEFAULT_ADMIN_ROLE is held by the brand's council alone and moved only by the registry,
+///   with the council (`replaceAdmin`): no account grants, revokes or renounces it here, so a
+///   replaced council cannot leave a second admin behind to take the collection back;
 /// - before its first sale a passport moves only between brand custodians; the first sale is
 ///   made by a retailer; after it, the rule above;
 /// - recovery: the brand has no power to move a passport it does not own, except this one.
 ///   On the request of an owner who lost their wallet, the admin of an active brand names a
-///   new owner that holds no role of the brand; the move completes only after RECOVERY_DELAY,
+///   new owner that holds no role of the brand (when named, and when the move completes); the
+///   move completes only after RECOVERY_DELAY,
 ///   while the brand is active and the passport has not moved, and the owner can cancel it
 ///   until then. A pending request is never overwritten, and after the owner cancels one no
 ///   new request for that owner is accepted for RECOVERY_COOLDOWN. A passport reported lost or
@@ -148,6 +152,27 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
         _revokeRole(DEFAULT_ADMIN_ROLE, previous);
         _grantRole(DEFAULT_ADMIN_ROLE, current);
+    }
+
+    /// @inheritdoc AccessControl
+    /// @dev DEFAULT_ADMIN_ROLE is not granted here (PassportAdminRoleMovedByRegistry).
+    function grantRole(bytes32 role, address account) public override {
+        _requireNotAdminRole(role);
+        super.grantRole(role, account);
+    }
+
+    /// @inheritdoc AccessControl
+    /// @dev DEFAULT_ADMIN_ROLE is not revoked here (PassportAdminRoleMovedByRegistry).
+    function revokeRole(bytes32 role, address account) public override {
+        _requireNotAdminRole(role);
+        super.revokeRole(role, account);
+    }
+
+    /// @inheritdoc AccessControl
+    /// @dev DEFAULT_ADMIN_ROLE is not renounced here (PassportAdminRoleMovedByRegistry).
+    function renounceRole(bytes32 role, address callerConfirmation) public override {
+        _requireNotAdminRole(role);
+        super.renounceRole(role, callerConfirmation);
     }
 
     // ---- brand: minting, batches, lifecycle, first sale -------------------------------------
@@ -416,6 +441,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (r.nonce != _passports[tokenId].nonce) revert PassportRecoveryStale(tokenId);
         if (block.timestamp < r.readyAt) revert PassportRecoveryNotReady(tokenId, r.readyAt);
         _requireBrandActive();
+        // The new owner held no role when named; a role granted since makes it the brand's own account.
+        if (isBrandCustodian(r.newOwner)) revert PassportRecoveryToBrand(r.newOwner);
         delete _recoveries[tokenId];
         _moveAs(TransferKind.Recovery, r.newOwner, tokenId);
     }
@@ -742,6 +769,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (IConsortiumRegistry(_registry).brandStatus(_brandId) != IConsortiumRegistry.BrandStatus.Active) {
             revert PassportBrandNotActive(_brandId);
         }
+    }
+
+    /// @dev The admin role is the brand's council alone: the registry moves it (`initialize`,
+    /// `replaceAdmin`), so that a replaced council leaves no admin of its own choosing behind.
+    function _requireNotAdminRole(bytes32 role) private pure {
+        if (role == DEFAULT_ADMIN_ROLE) revert PassportAdminRoleMovedByRegistry();
     }
 
     function _requireCustodian(address account) private view {

@@ -9,7 +9,8 @@ import {CounterfeitCases} from "./CounterfeitCases.sol";
 /// @title ConsortiumRegistry
 /// @notice Invariants:
 /// - membership and accreditations change only through `_execute`, reached only by a proposal
-///   whose yes votes passed the quorum of active members; no account has any other power here;
+///   whose yes votes passed the quorum of active members; no account has any other power here; a member
+///   has at most MAX_OPEN_PROPOSALS open at once, so that none makes executions too costly to run;
 /// - each active member brand votes at most once per proposal, and only the votes of members
 ///   active now decide; a defeated proposal stays defeated;
 /// - every collection was created here, as a clone of the one passport implementation, and
@@ -37,6 +38,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     uint64 public constant COUNCIL_REPLACEMENT_DELAY = 3 days;
     /// @notice Seconds after a replacement's effect before the same brand's council can be replaced again.
     uint64 public constant COUNCIL_REPLACEMENT_COOLDOWN = 30 days;
+    /// @notice The most proposals one member brand has open at once, so that every execution,
+    /// which settles the open proposals, fits in a block however busy a council (or its thief) is.
+    uint256 public constant MAX_OPEN_PROPOSALS = 8;
 
     address private immutable _passportImplementation;
     uint16 private immutable _quorumBps;
@@ -56,7 +60,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(address account => mapping(Accreditation => bool)) private _accredited;
     mapping(bytes32 symbolHash => bool) private _symbolTaken;
     mapping(address auditor => mapping(bytes32 digest => uint64)) private _attestedAt;
-    uint256[] private _openProposals; // may hold closed ones until `_settleDefeats` prunes them
+    // Per proposing brand, at most MAX_OPEN_PROPOSALS open; may hold closed ones until `_settle` prunes them.
+    mapping(uint256 brandId => uint256[] proposalIds) private _openProposalsOf;
     // The council voted and its due time apart, so that no council address derives from a timestamp.
     mapping(uint256 brandId => address council) private _pendingCouncils;
     mapping(uint256 brandId => uint64) private _replacementDue;
@@ -294,6 +299,9 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         string memory symbol
     ) private returns (uint256 proposalId) {
         uint256 proposer = _activeMemberOf(msg.sender);
+        uint256[] storage open = _openProposalsOf[proposer];
+        _settle(open);
+        if (open.length >= MAX_OPEN_PROPOSALS) revert RegistryTooManyOpenProposals(proposer, MAX_OPEN_PROPOSALS);
         _proposals.push(
             Proposal({
                 kind: kind,
@@ -311,7 +319,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             })
         );
         proposalId = _proposals.length;
-        _openProposals.push(proposalId);
+        open.push(proposalId);
         emit ProposalCreated(proposalId, kind, proposer, brandId, account);
         _vote(proposalId, proposer, true);
     }
@@ -397,9 +405,18 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     /// @dev Before membership changes, records as defeated every open proposal that reads
     /// Defeated now, so that no later change of membership opens it again; prunes closed ones.
     function _settleDefeats() private {
+        uint256 brands = _brands.length;
+        for (uint256 brandId = 1; brandId <= brands; brandId++) {
+            _settle(_openProposalsOf[brandId]);
+        }
+    }
+
+    /// @dev Records as defeated each proposal of `proposalIds` that reads Defeated now, and
+    /// prunes the closed ones: what stays is open.
+    function _settle(uint256[] storage proposalIds) private {
         uint256 i = 0;
-        while (i < _openProposals.length) {
-            uint256 proposalId = _openProposals[i];
+        while (i < proposalIds.length) {
+            uint256 proposalId = proposalIds[i];
             Proposal storage p = _proposals[proposalId - 1];
             ProposalState state = proposalState(proposalId);
             if (state == ProposalState.Open) {
@@ -410,8 +427,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
                 p.defeated = true;
                 emit ProposalDefeated(proposalId);
             }
-            _openProposals[i] = _openProposals[_openProposals.length - 1];
-            _openProposals.pop();
+            proposalIds[i] = proposalIds[proposalIds.length - 1];
+            proposalIds.pop();
         }
     }
 

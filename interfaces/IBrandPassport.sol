@@ -316,7 +316,8 @@ interface IBrandPassport is IERC4494 {
     /// @param tokenId The passport.
     /// @param until The first second a new request is accepted.
     error PassportRecoveryCoolingDown(uint256 tokenId, uint64 until);
-    /// @notice Thrown by `requestRecovery` when the new owner holds a role of the brand.
+    /// @notice Thrown by `requestRecovery`, and by `completeRecovery`, when the new owner holds a
+    /// role of the brand (a role granted after the request included).
     /// @param newOwner The new owner named.
     error PassportRecoveryToBrand(address newOwner);
     /// @notice Thrown by `bindChip` on a sold passport: a rebind needs the owner's `ChipRebind`.
@@ -364,6 +365,9 @@ interface IBrandPassport is IERC4494 {
 
     /// @notice Thrown when a call only the registry makes comes from `caller`.
     error PassportNotRegistry(address caller);
+    /// @notice Thrown by `grantRole`, `revokeRole` and `renounceRole` for DEFAULT_ADMIN_ROLE: the
+    /// brand's council alone holds it, and the registry moves it with the council.
+    error PassportAdminRoleMovedByRegistry();
 
     /// @notice The registry moves the admin role from the brand's old council to its new one
     /// (a rotation or a replacement). Roles the old council granted stay; the new council revokes
@@ -545,6 +549,7 @@ interface IBrandPassport is IERC4494 {
     /// - the passport exists (ERC721NonexistentToken) and a request exists (PassportNoRecovery);
     /// - the passport has not moved and its nonce not advanced since the request (PassportRecoveryStale);
     /// - RECOVERY_DELAY has passed (PassportRecoveryNotReady) and the brand is active (PassportBrandNotActive);
+    /// - the new owner holds no role of the brand now (PassportRecoveryToBrand);
     /// - the passport is not Destroyed (PassportNotTransferable), and a contract new owner
     ///   accepts it (ERC721InvalidReceiver).
     ///

@@ -111,7 +111,8 @@ interface IConsortiumRegistry {
     /// @param proposalId The proposal.
     event ProposalExecuted(uint256 indexed proposalId);
     /// @notice Emitted when a proposal is recorded as defeated: by the no vote after which it
-    /// can no longer pass, or, before a change of membership, when it could no longer pass.
+    /// can no longer pass, or, when it could no longer pass, before a change of membership or
+    /// when its brand proposes again.
     /// @param proposalId The proposal.
     event ProposalDefeated(uint256 indexed proposalId);
     /// @notice Emitted when an accredited auditor anchors the digest of an audit report.
@@ -219,6 +220,11 @@ interface IConsortiumRegistry {
     error RegistryNoCouncilReplacement(uint256 brandId);
     /// @notice Thrown by `completeCouncilReplacement` before the replacement's effective time.
     error RegistryCouncilReplacementNotDue(uint256 brandId, uint64 effectiveAt);
+    /// @notice Thrown when the proposing brand already has `limit` proposals open (MAX_OPEN_PROPOSALS):
+    /// each execution settles every open proposal, so their number is bounded.
+    /// @param brandId The proposing brand.
+    /// @param limit The most proposals a brand has open at once.
+    error RegistryTooManyOpenProposals(uint256 brandId, uint256 limit);
 
     /// @notice Propose to admit a brand whose council (its governance and admin key) is `council`.
     /// The proposer's own vote counts as yes. On execution the registry creates the brand's
@@ -229,7 +235,8 @@ interface IConsortiumRegistry {
     /// - `name` and `symbol` are normalised (RegistryNameNotNormalised, RegistrySymbolNotNormalised)
     ///   and no member's, regardless of ASCII case (RegistryBrandNameTaken, RegistryBrandSymbolTaken);
     /// - `council` is no member's council (RegistryCouncilTaken);
-    /// - the caller is the council of an active member (RegistryNotActiveMember).
+    /// - the caller is the council of an active member (RegistryNotActiveMember) with fewer
+    ///   than MAX_OPEN_PROPOSALS proposals open (RegistryTooManyOpenProposals).
     ///
     /// Emits a {ProposalCreated} and a {VoteCast} event, and those of `vote` if that vote carries it.
     /// @param name The brand's name.
@@ -246,7 +253,8 @@ interface IConsortiumRegistry {
     /// - the brand exists (RegistryUnknownBrand);
     /// - `kind` fits its membership: SuspendBrand an Active brand, ReinstateBrand a Suspended one,
     ///   RemoveBrand one not Removed (RegistryInvalidStatusChange);
-    /// - the caller is the council of an active member (RegistryNotActiveMember).
+    /// - the caller is the council of an active member (RegistryNotActiveMember) with fewer
+    ///   than MAX_OPEN_PROPOSALS proposals open (RegistryTooManyOpenProposals).
     ///
     /// Emits a {ProposalCreated} and a {VoteCast} event, and those of `vote` if that vote carries it.
     /// @param brandId The brand.
@@ -259,7 +267,8 @@ interface IConsortiumRegistry {
     ///
     /// - `account` is not zero (RegistryInvalidAccount);
     /// - the proposal changes the account's accreditation (RegistryAccreditationUnchanged);
-    /// - the caller is the council of an active member (RegistryNotActiveMember).
+    /// - the caller is the council of an active member (RegistryNotActiveMember) with fewer
+    ///   than MAX_OPEN_PROPOSALS proposals open (RegistryTooManyOpenProposals).
     ///
     /// Emits a {ProposalCreated} and a {VoteCast} event, and those of `vote` if that vote carries it.
     /// @param account The account.
@@ -301,7 +310,8 @@ interface IConsortiumRegistry {
     /// @notice Propose to replace the council of brand `brandId` (lost or compromised) with
     /// `newCouncil`. Only the other active members vote on it; it carries with the quorum of them
     /// and at least two yes votes, and takes effect `COUNCIL_REPLACEMENT_DELAY` after that.
-    /// @dev Requirements: the caller is the council of an active brand other than `brandId`; the
+    /// @dev Requirements: the caller is the council of an active brand other than `brandId`, with
+    /// fewer than MAX_OPEN_PROPOSALS proposals open (RegistryTooManyOpenProposals); the
     /// brand is not removed; at least two other members are active; no replacement of it is
     /// pending or cooling down; `newCouncil` as in {rotateCouncil}. Emits {ProposalCreated};
     /// when carried, {CouncilReplacementScheduled}.

@@ -25,6 +25,35 @@ def test_look_alikes_of_a_member_name_are_refused(name):
         check_new_brand(name, "NEU", MEMBERS)
 
 
+@pytest.mark.parametrize("name", ["Casa VeIlutti",  # Latin capital I for l
+                                  "Casa Vel\u0399utti"])  # Greek capital Iota for l
+def test_capitals_that_look_like_a_member_name_are_refused(name):
+    with pytest.raises(InputError, match="looks like 'Casa Vellutti'"):
+        check_new_brand(name, "NEU", MEMBERS)
+
+
+@pytest.mark.parametrize("name", ["\u039caison Aurel", "\u039cAISON AUREL", "Casa VeIlutti", "CASA VELLUTTI"])
+def test_greek_capitals_and_a_capital_i_for_l_are_look_alikes(name):
+    with pytest.raises(InputError, match="looks like"):
+        check_new_brand(name, "NEU", MEMBERS)
+
+
+@pytest.mark.parametrize("name, letter", [("\u039caison Lune", "Greek Capital Letter Mu"),
+                                          ("Maison Au\u0433el", "Cyrillic Small Letter Ghe"),
+                                          ("Maison Aure\u04cf", "Cyrillic Small Letter Palochka"),
+                                          ("Casa Ve\u13deutti", "Cherokee Letter Tle"),
+                                          ("\u0397orlogerie Neuve", "Greek Capital Letter Eta")])
+def test_latin_names_with_look_alike_letters_of_another_script_are_refused(name, letter):
+    with pytest.raises(InputError, match=f"mixes Latin letters with .*{letter}.*write the name in one script"):
+        check_new_brand(name, "NEU", MEMBERS)
+
+
+@pytest.mark.parametrize("name", ["\u039c\u03b1\u03b9\u03c3\u03bf\u03bd",  # all Greek
+                                  "Nestl\u00e9 Luxe", "Shiseido \u8cc7\u751f\u5802"])
+def test_names_in_one_script_or_with_a_script_unlike_latin_pass(name):
+    assert check_new_brand(name, "NEU", MEMBERS)[0] == name
+
+
 @pytest.mark.parametrize("symbol", ["aur", "АUR", " VEL "])
 def test_symbols_are_unique_too(symbol):
     with pytest.raises(InputError, match="symbol"):

@@ -213,6 +213,7 @@ HINTS = {
     "RegistryCouncilTaken": "that council address governs a brand, governed one, or waits for a seat; give each brand "
                             "a council address never used by a council",
     "RegistryTargetCannotVote": "a brand does not vote on the replacement of its own council; the other members decide",
+    "RegistryTooManyOpenProposals": "the brand has as many proposals open as a brand may; let some be decided or expire (`luxpass brand proposals`) before proposing more",
     "RegistryTooFewOtherMembers": "a council replacement needs at least two other active members to vote on it",
     "RegistryBrandRemoved": "the brand was removed: it has no council seat to replace",
     "RegistryCouncilReplacementHeld": "this brand's council was replaced recently; propose again after the date shown "
@@ -222,6 +223,7 @@ HINTS = {
     "RegistryNoCouncilReplacement": "no council replacement is pending for this brand; see `luxpass brand show`",
     "RegistryCouncilReplacementNotDue": "the replacement takes effect at the time shown; complete it then",
     "PassportNotRegistry": "only the consortium registry moves a collection's admin role (`luxpass brand rotate-council`)",
+    "PassportAdminRoleMovedByRegistry": "the admin role is the brand council's and moves only with it: rotate the council (`luxpass brand rotate-council`) instead of granting or revoking it",
     "RegistryInvalidAccount": "the account address is invalid (zero); pass a real address",
     "RegistryInvalidBrand": "the name or symbol is empty or the council is the zero address; pass a name, a symbol and a council address",
     "RegistryInvalidFounders": "the founders' names, symbols and councils differ in number; give one name and one symbol per founder",

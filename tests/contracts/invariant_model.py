@@ -45,6 +45,7 @@ from contract_helpers import (
 )
 
 BPS = 10_000
+MAX_OPEN_PROPOSALS = 8  # per proposing brand (ConsortiumRegistry.MAX_OPEN_PROPOSALS)
 ZERO = "0x" + "00" * 20
 ADMIN, MINTER, RETAILER, SERVICE = "admin", "minter", "retailer", "service"
 BRAND_ROLES = (ADMIN, MINTER, RETAILER, SERVICE)
@@ -73,6 +74,7 @@ class Proposal:
     name: str
     accreditation: int
     epoch: int
+    proposer: int = 0
     yes: list = field(default_factory=list)
     no: list = field(default_factory=list)
     executed: bool = False
@@ -218,11 +220,21 @@ class Registry:
             return refused
         if not self.active_member(proposer):
             return "not an active member"
+        if len(self.open_of(self.active_member(proposer))) >= MAX_OPEN_PROPOSALS:
+            return "too many open proposals"
         if p.kind == REPLACE_COUNCIL and self.active_member(proposer) == p.brand_id:
             return "the target cannot vote"
         return self.check_execution(p, [self.active_member(proposer)])
 
+    def open_of(self, brand: int) -> list[int]:
+        return [i for i, p in self.proposals.items() if p.proposer == brand and self.state(i) == P_OPEN]
+
     def apply_proposal(self, proposer: str, p: Proposal) -> int:
+        """A proposal settles the proposer's earlier ones: those that read defeated stay defeated."""
+        p.proposer = self.active_member(proposer)
+        for other_id, other in self.proposals.items():
+            if other.proposer == p.proposer and self.state(other_id) == P_DEFEATED:
+                other.defeated = True
         proposal_id = len(self.proposals) + 1
         self.proposals[proposal_id] = p
         self.apply_vote(proposal_id, self.active_member(proposer), True)
@@ -314,7 +326,9 @@ class Collections:
 
     # --- brand records -----------------------------------------------------------------
 
-    def check_role_change(self, collection: int, sender: str) -> str | None:
+    def check_role_change(self, collection: int, sender: str, role: str) -> str | None:
+        if role == ADMIN:
+            return "the admin role moves only with the council"
         return None if self.has(collection, ADMIN, sender) else "not the brand admin"
 
     def apply_role_change(self, collection: int, role: str, account: str, grant: bool) -> None:
@@ -440,8 +454,10 @@ class Collections:
                 (None, f"reseller {sender} had no consent of the owner at nonce {p.nonce}")
         if kind == T_RECOVERY:
             return ("a recovery the owner did not cancel", None) \
-                if ("recovery", to, p.nonce) in p.grants and self.brand_active(p.collection) else \
-                (None, f"no recovery to {to} requested during this ownership by an active brand")
+                if ("recovery", to, p.nonce) in p.grants and self.brand_active(p.collection) \
+                and not self.custodian(p.collection, to) else \
+                (None, f"no recovery to {to}, an account of no role, requested during this ownership by an "
+                       "active brand")
         if kind == T_CHIP_CLAIM:
             return ("a chip claim the owner opened", None) if ("chip claim", p.chip, None) in p.grants else \
                 (None, f"the owner opened no claim for chip {p.chip} during this ownership")
@@ -605,4 +621,6 @@ class Collections:
             return "not ready"
         if not self.brand_active(p.collection):
             return "brand not active"
+        if self.custodian(p.collection, p.recovery[0]):
+            return "the new owner holds a role of the brand now"
         return self.check_move(token, T_RECOVERY, p.recovery[0])

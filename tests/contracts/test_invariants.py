@@ -32,6 +32,7 @@ from brownie.exceptions import VirtualMachineError
 from contract_helpers import (
     ACCREDIT,
     ADMIT,
+    DEFAULT_ADMIN_ROLE,
     MINTER_ROLE,
     REINSTATE,
     REMOVE,
@@ -86,7 +87,7 @@ STEPS = int(os.environ.get("LUXPASS_FUZZ_STEPS", "240"))
 STEPS_PER_RUN = 40
 SHORT_RUNS = 10
 FOCUS_PICKS = 16  # of the 64 values of a passport pick
-ROLE_IDS = {MINTER: MINTER_ROLE, RETAILER: RETAILER_ROLE, SERVICE: SERVICE_ROLE}
+ROLE_IDS = {ADMIN: DEFAULT_ADMIN_ROLE, MINTER: MINTER_ROLE, RETAILER: RETAILER_ROLE, SERVICE: SERVICE_ROLE}
 STATUS = {"lost": S_LOST, "stolen": S_STOLEN, "found": S_ACTIVE, "destroyed": S_DESTROYED}
 
 # Who may try each kind of action; role holders are listed more than once so that most
@@ -282,11 +283,14 @@ class Consortium(RuleBasedStateMachine):
     # --- brand roles and records -----------------------------------------------------------
 
     @rule(sender=st.sampled_from(ADMINS), collection=st.integers(0, 1),
-          role=st.sampled_from([MINTER, RETAILER, SERVICE]), account=st.sampled_from(EVERYONE), grant=st.booleans())
+          role=st.sampled_from([MINTER, RETAILER, SERVICE] * 2 + [ADMIN]), account=st.sampled_from(EVERYONE),
+          grant=st.booleans())
     def set_role(self, sender, collection, role, account, grant):
+        """The brand admin grants and revokes staff roles; the admin role itself (a spare admin key
+        that would outlive a council replacement) moves only with the council, by the registry."""
         c = self.collections[collection]
         fn = c.grantRole if grant else c.revokeRole
-        if self._act("set_role", self.passports.check_role_change(collection, self.a[sender].address),
+        if self._act("set_role", self.passports.check_role_change(collection, self.a[sender].address, role),
                      lambda: fn(ROLE_IDS[role], self.a[account], self._from(sender))):
             self.passports.apply_role_change(collection, role, self.a[account].address, grant)
 
@@ -389,22 +393,23 @@ class Consortium(RuleBasedStateMachine):
         signature = sign(c, "ResaleConsent", message, self.env["keys"][signing.address])
         if signing.address == p.owner:
             self.passports.grant(token, "consent", named_reseller)
-        self.signed.append((c, consent, signature, signing.address, named_buyer, named_reseller))
-        self._submit_consent(c, consent, signature, signing.address, named_buyer, named_reseller, reseller, buyer)
+        self.signed.append((c, consent, signature, signing.address, named_buyer, named_reseller, self.model.epoch))
+        self._submit_consent(*self.signed[-1], reseller, buyer)
 
     @precondition(lambda self: self.signed)
     @rule(pick=st.integers(0, 63), reseller=st.sampled_from(RESELLERS), buyer=st.sampled_from(BUYERS))
     def resubmit_consent(self, pick, reseller, buyer):
         """A front-runner (or the seller's reseller, again) submits a consent signed earlier, by
         whichever reseller and for whichever buyer it likes: after its use, after the passport
-        moved, or after the owner revoked signatures, it must not move anything."""
-        c, consent, signature, signer, named_buyer, named_reseller = self.signed[pick % len(self.signed)]
-        self._submit_consent(c, consent, signature, signer, named_buyer, named_reseller, reseller, buyer)
+        moved, after the owner revoked signatures, or past its deadline (an hour: signed in an earlier
+        epoch), it must not move anything."""
+        self._submit_consent(*self.signed[pick % len(self.signed)], reseller, buyer)
 
-    def _submit_consent(self, c, consent, signature, signer, named_buyer, named_reseller, reseller, buyer):
+    def _submit_consent(self, c, consent, signature, signer, named_buyer, named_reseller, epoch, reseller, buyer):
         token = consent[2]
         # no record of used consents: the model refuses a used one by the nonce it names alone
-        refused = self.passports.check_resale(
+        expired = epoch != self.model.epoch
+        refused = "the consent expired" if expired else self.passports.check_resale(
             token, self.a[reseller].address, signer, named_buyer, self.a[buyer].address, RESELLER, named_reseller,
             consent[6])
         if self._act("resell", refused, lambda: c.resell(consent, self.a[buyer], signature, self._from(reseller))):
@@ -615,10 +620,11 @@ class Consortium(RuleBasedStateMachine):
     @precondition(lambda self: any(p.sold and p.status != S_DESTROYED for p in self.passports.passports.values()))
     @rule(pick=st.integers(0, 63), new_owner=st.sampled_from(BUYERS + ["servicer"]), to=st.sampled_from(BUYERS),
           meanwhile=st.sampled_from(["transfer", "resell", "owner cancels", "admin cancels", "revoke", "report",
-                                     "nothing"]))
+                                     "staff", "nothing"]))
     def recovery_across_a_move(self, pick, new_owner, to, meanwhile):
         """The brand admin requests a recovery of a sold passport; within the delay the owner sells
-        it, cancels the request, revokes signatures or reports it lost (or nothing happens); after
+        it, cancels the request, revokes signatures or reports it lost, or the admin makes the new
+        owner one of its staff (or nothing happens); after
         the delay anyone completes it: only an uncancelled request of the current ownership moves
         the passport, and after an owner's cancel the admin's new request waits."""
         sold = [t for t, p in self.passports.passports.items() if p.sold and p.status != S_DESTROYED]
@@ -636,6 +642,8 @@ class Consortium(RuleBasedStateMachine):
             self.revoke_signatures("owner", 0)
         elif meanwhile == "report":
             self.report("owner", 0, "lost")
+        elif meanwhile == "staff":
+            self.set_role(admin, self.passports.passports[self.focus].collection, SERVICE, new_owner, True)
         self.time_passes()
         self.complete_recovery("stranger", 0)
 

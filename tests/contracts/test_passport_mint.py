@@ -59,6 +59,8 @@ def test_other_council_cannot_grant_roles(collections, councils, stranger):
 
 def test_registry_deployer_cannot_grant_roles(collections, deployer, stranger):
     with brownie.reverts(error("AccessControlUnauthorizedAccount", deployer, DEFAULT_ADMIN_ROLE)):
+        collections[0].grantRole(MINTER_ROLE, stranger, {"from": deployer})
+    with brownie.reverts(error("PassportAdminRoleMovedByRegistry")):  # the admin role: not even its holder grants it
         collections[0].grantRole(DEFAULT_ADMIN_ROLE, stranger, {"from": deployer})
 
 

@@ -537,9 +537,10 @@ def test_a_proposal_defeated_by_a_suspension_stays_defeated_after_reinstatement(
     assert registry.proposalState(proposal_id) == P_OPEN  # brand 3's yes would still carry it
     governance.suspend(3)
     assert registry.proposalState(proposal_id) == P_DEFEATED
-    tx = governance.reinstate(3)
+    tx = registry.proposeBrandStatus(3, REINSTATE, {"from": councils[0]})  # brand 1 proposes again: settled
     assert tx.events["ProposalDefeated"]["proposalId"] == proposal_id
-    assert registry.proposalState(proposal_id) == P_DEFEATED
+    registry.vote(tx.events["ProposalCreated"]["proposalId"], True, {"from": councils[1]})
+    assert registry.brandStatus(3) == ACTIVE and registry.proposalState(proposal_id) == P_DEFEATED
     with brownie.reverts(error("RegistryProposalClosed", proposal_id, P_DEFEATED)):
         registry.vote(proposal_id, True, {"from": councils[2]})
     assert registry.brandIdOfCouncil(newcomer) == 0
