@@ -57,8 +57,9 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 /// - a consent, a permit, a clear-report request, a chip rebind request and a chip challenge
 ///   each work once (a consent and a rebind request by the nonce they name and advance, the
 ///   others by a record of their use); a consent names the reseller that may submit it (or address(0): any);
-///   a chip challenge names the recipient and a deadline; a clear-report request names the
-///   report it clears (the nonce that the report set);
+///   a chip challenge names the recipient and a deadline, and counts only if answered after the
+///   current owner opened the claim (over the block before the opening one, or a later one); a
+///   clear-report request names the report it clears (the nonce that the report set);
 /// - a status reported by an owner is cleared only by that owner, or by the brand with that
 ///   owner's signed request; destroyed is final.
 /// tests/contracts/test_invariants.py checks these after every step of random sequences.
@@ -97,11 +98,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @dev The chip bound to a passport, and its owner's chip claim: open while the passport's
-    /// nonce is still `claimNonce`, so a move or a rebind closes it without writing here.
+    /// nonce is still `claimNonce`, so a move or a rebind closes it without writing here;
+    /// `claimOpenedAt` is the block that opened it (the chip's answers must be from after it).
     struct Chip {
         address key;
         bool claimOpen;
         uint32 claimNonce;
+        uint48 claimOpenedAt;
     }
 
     /// @dev After `owner` cancelled a recovery, no new request for them before `until`.
@@ -364,6 +367,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (chip.key == address(0)) revert PassportNoChip(tokenId);
         chip.claimOpen = open;
         chip.claimNonce = _passports[tokenId].nonce;
+        if (open) chip.claimOpenedAt = uint48(block.number);
         emit ChipClaimOpened(tokenId, open);
     }
 
@@ -379,7 +383,12 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _requireOwned(tokenId);
         if (!_chipClaimOpen(tokenId)) revert PassportChipClaimClosed(tokenId);
         if (block.timestamp > deadline) revert PassportChipChallengeExpired(deadline);
-        if (!verifyChip(tokenId, to, deadline, blockNumber, nonce, signature)) {
+        // The chip answered after the claim opened: its block is at most the one before the claim's
+        // (the latest block's hash is not yet readable on every node), so no answer from earlier counts.
+        if (
+            blockNumber + 1 < _chips[tokenId].claimOpenedAt
+                || !verifyChip(tokenId, to, deadline, blockNumber, nonce, signature)
+        ) {
             revert PassportChipChallengeInvalid(tokenId);
         }
         bytes32 used = keccak256(abi.encode(_CHIP_TYPEHASH, tokenId, nonce));
@@ -699,7 +708,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @dev Bind `chip`; a claim opened for the previous chip does not carry over.
     function _bind(uint256 tokenId, address chip) private {
-        _chips[tokenId] = Chip(chip, false, 0);
+        _chips[tokenId] = Chip(chip, false, 0, 0);
         emit ChipBound(tokenId, chip, msg.sender);
     }
 

@@ -281,7 +281,8 @@ interface IBrandPassport is IERC4494 {
     /// @param tokenId The passport.
     error PassportChipClaimClosed(uint256 tokenId);
     /// @notice Thrown by `claimWithChip` when `verifyChip` is false: not the bound chip's
-    /// signature of this recipient, deadline and nonce, or its block is not one of the last 256.
+    /// signature of this recipient, deadline and nonce, or its block is not one of the last 256, or
+    /// it is older than the block before the one that opened the claim (an answer from before it).
     /// @param tokenId The passport.
     error PassportChipChallengeInvalid(uint256 tokenId);
     /// @notice Thrown by `claimWithChip` when the chip's answer to this nonce was already used.
@@ -667,7 +668,8 @@ interface IBrandPassport is IERC4494 {
     ///
     /// - the passport exists (ERC721NonexistentToken) and a claim is open (PassportChipClaimClosed);
     /// - `deadline` has not passed (PassportChipChallengeExpired);
-    /// - `verifyChip` is true (PassportChipChallengeInvalid) and the nonce was not used for this
+    /// - the challenge's block is no older than the one before the block that opened the claim, and
+    ///   `verifyChip` is true (PassportChipChallengeInvalid), and the nonce was not used for this
     ///   passport (PassportChipChallengeUsed);
     /// - the move's rules: `to` not zero (ERC721InvalidReceiver) and not the owner
     ///   (PassportSelfTransfer), the passport Active (PassportNotTransferable) and sold

@@ -94,6 +94,7 @@ class Passport:
     hold: tuple | None = None  # (owner, epoch) of the owner's last cancel of a recovery
     chip: str | None = None  # the bound chip's address
     claim_open: bool = False  # the chip-claim flag, which every move and every bind closes
+    claim_opened_at: int = 0  # the block that last opened a claim: the chip's answers must be from after it
     # What the current owner authorised during the current ownership, as (what, for whom, nonce
     # or None): the rule of the BrandPassport header, asked of every ownership change
     # (`authority`) and every chip bound after the first sale (`chip_authority`).
@@ -565,23 +566,25 @@ class Collections:
             return "not the owner"
         return None if p.chip else "no chip bound"
 
-    def apply_set_chip_claim(self, token: int, is_open: bool) -> None:
+    def apply_set_chip_claim(self, token: int, is_open: bool, block: int) -> None:
         p = self.passports[token]
         p.claim_open = is_open
         if is_open:
+            p.claim_opened_at = block
             self.grant(token, "chip claim", p.chip)
         else:
             p.grants.discard(("chip claim", p.chip, None))
 
     def check_chip_claim(self, token: int, signer: str, signed_to: str, to: str, nonce: bytes, expired: bool,
-                         stale: bool) -> str | None:
-        """claimWithChip with the answer `signer` gave to a challenge for `signed_to`, sent for `to`."""
+                         stale: bool, answered_at: int) -> str | None:
+        """claimWithChip with the answer `signer` gave to a challenge for `signed_to`, sent for `to`, over
+        block `answered_at`: an answer from before the claim opened (the block before it aside) is none."""
         p = self.passports[token]
         if not p.claim_open:
             return "no chip claim open"
         if expired:
             return "the challenge expired"
-        if stale or signer != p.chip or signed_to != to:
+        if stale or answered_at + 1 < p.claim_opened_at or signer != p.chip or signed_to != to:
             return "not the bound chip's answer for this recipient"
         if (token, nonce) in self.chip_nonces_used:
             return "the challenge was used"

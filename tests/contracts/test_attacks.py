@@ -183,9 +183,8 @@ def test_a_recovery_does_not_complete_to_an_account_made_staff_after_the_request
 # --- chips ---------------------------------------------------------------------------------
 
 def test_a_chip_answer_made_before_the_claim_opened_moves_nothing(brand, chipped, chip, alice, bob, stranger):
-    """FAILING UNTIL FIXED (the fix is in gas11's lines: setChipClaim and claimWithChip): an answer the
-    chip gave while an earlier owner held the item, for a recipient of the holder's choice, still
-    moves the passport when the current owner later opens a claim of their own."""
+    """The hole: an answer the chip gave while an earlier owner held the item, for a recipient of
+    the holder's choice, moved the passport when the current owner later opened a claim of their own."""
     brand.setChipClaim(chipped, True, {"from": alice})
     deadline = chain.time() + 3600
     used = chip_signature(brand, chipped, chip, stranger, deadline, b"\x01" * 32)

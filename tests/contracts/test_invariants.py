@@ -459,9 +459,9 @@ class Consortium(RuleBasedStateMachine):
         brand staff, after the first sale the customer."""
         token, c, p = self._passport(pick)
         account = self._who(sender, p)
-        if self._act("set_chip_claim", self.passports.check_set_chip_claim(token, account.address),
-                     lambda: c.setChipClaim(token, is_open, {"from": account})):
-            self.passports.apply_set_chip_claim(token, is_open)
+        if tx := self._act("set_chip_claim", self.passports.check_set_chip_claim(token, account.address),
+                           lambda: c.setChipClaim(token, is_open, {"from": account})):
+            self.passports.apply_set_chip_claim(token, is_open, tx.block_number)
 
     @precondition(lambda self: self.tokens)
     @rule(pick=st.integers(0, 63), chip=st.sampled_from(CHIP_SIGNERS), to=st.sampled_from(BUYERS + ["servicer"]),
@@ -495,7 +495,7 @@ class Consortium(RuleBasedStateMachine):
         self.focus = token
         stale = brownie.chain.height + 1 - block > 256  # blockhash() reaches back 256 blocks
         refused = self.passports.check_chip_claim(token, signer, signed_to, to, nonce, epoch != self.model.epoch,
-                                                  stale)
+                                                  stale, block)
         if self._act("claim_with_chip", refused,
                      lambda: c.claimWithChip(token, to, deadline, block, nonce, signature, self._from(sender))):
             self.passports.chip_nonces_used.add((token, nonce))
