@@ -148,6 +148,16 @@ def test_safe_create_refuses_a_safe_that_cannot_work(lux, web3, owners, threshol
     assert web3.eth.block_number == block
 
 
+def test_only_a_genuine_safe_is_believed_about_its_signers(signer, consortium, council_safe):
+    """Any contract can log SafeL2's events with made-up signers: only Safe 1.4.1's proxy over the
+    SafeL2 singleton, byte for byte, is read."""
+    chain = signer(0)
+    deployment, _ = safes.safe_contracts(chain)
+    assert safes.runs_safe_l2(chain, council_safe)
+    for impostor in (dev_address(1), consortium.deployment.registry, deployment.singleton, deployment.factory):
+        assert not safes.runs_safe_l2(chain, impostor)
+
+
 def test_signers_are_read_from_every_kind_of_safe_signature():
     """ECDSA over the hash (v 27/28), over the eth_sign message (v 31/32), a pre-approved hash (v 1)
     and a contract owner's (v 0): the owners a Safe would count, in the signatures' order."""

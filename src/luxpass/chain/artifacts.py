@@ -24,12 +24,13 @@ _PACKAGED_KEYS = ("contractName", "abi", "bytecode", "deployedBytecode", "compil
 
 
 # Safe 1.4.1's contracts, from the npm package @safe-global/safe-contracts that package.json pins: the
-# singleton whose events name the signers, its proxy factory and the fallback handler that answers
-# EIP-1271. Packaged under contracts/safe/ (name: path under the npm package's build/artifacts/contracts).
+# singleton whose events name the signers, its proxy factory, the fallback handler that answers
+# EIP-1271, and the proxy (each Safe's own code, to tell a genuine Safe). Packaged under contracts/safe/ (name: path under the npm package's build/artifacts/contracts).
 SAFE_PACKAGED = {
     "SafeL2": "SafeL2.sol/SafeL2.json",
     "SafeProxyFactory": "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
     "CompatibilityFallbackHandler": "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
+    "SafeProxy": "proxies/SafeProxy.sol/SafeProxy.json",
 }
 _SAFE_PACKAGED_KEYS = ("contractName", "sourceName", "abi", "bytecode", "deployedBytecode")
 

@@ -8,10 +8,11 @@ owner adds a signature to that file, and `execute` submits it. The job file only
 signature is added, never replaced, and an executed job records its transaction so that it is
 never sent twice.
 
-`deploy_safe_factory` and `create_safe` put the real Safe contracts on a chain that lacks them
-(a local node, tests, the demo): the SafeL2 singleton, whose events name the signers, its proxy
-factory and the compatibility fallback handler, which answers EIP-1271 `isValidSignature` for
-the Safe.
+`create` makes a Safe through the chain's proxy factory; `safe_contracts` finds the Safe
+contracts recorded for the chain or puts them there from the package's bytecode (a local node,
+tests, the demo, the consortium's own network): the SafeL2 singleton, whose events name the
+signers, its proxy factory and the compatibility fallback handler, which answers EIP-1271
+`isValidSignature` for the Safe. `executions` reads back which owners signed what a Safe did.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,7 @@ def safe_contracts(chain: Chain) -> tuple[SafeDeployment, bool]:
             raise InputError(f"{path} is a damaged Safe contracts record", f"remove {path}; they are deployed again")
         codes = [bytes(chain.w3.eth.get_code(a)) for a in (recorded.singleton, recorded.factory,
                                                               recorded.fallback_handler)]
-        wanted = [bytes.fromhex(safe_artifact(n)["deployedBytecode"].removeprefix("0x")) for n in SAFE_CONTRACTS]
+        wanted = [_runtime_code(name) for name in SAFE_CONTRACTS]
         if codes == wanted:
             return recorded, False
     deployed = deploy_safe_factory(chain)
@@ -440,14 +441,16 @@ class SafeExecution:
 
 def executions(chain: Chain, safes: list[str], to: str, from_block: int) -> list[SafeExecution]:
     """The Safe transactions to `to` that any of `safes` executed since `from_block`, with their
-    signers, from the events of SafeL2 (a Safe on the plain singleton logs no signatures: none of
-    its executions is found). Only a transaction whose ExecutionSuccess names the hash of the logged
-    fields counts, so the signers are those the Safe checked."""
+    signers, from the events of SafeL2 (a Safe on the plain singleton logs no signatures, and an
+    address that is not a genuine Safe is not believed: none of their executions is found). Only a
+    transaction whose ExecutionSuccess names the hash of the logged fields counts, so the signers
+    are those the Safe checked."""
     from ..chain import rpc
 
+    safes = sorted(s for s in set(safes) if runs_safe_l2(chain, s))
     if not safes:
         return []
-    logs = rpc.get_logs(chain.w3, {"address": sorted(set(safes)), "fromBlock": hex(from_block), "toBlock": "latest",
+    logs = rpc.get_logs(chain.w3, {"address": safes, "fromBlock": hex(from_block), "toBlock": "latest",
                                    "topics": [["0x" + SAFE_MULTISIG_TOPIC.hex(), "0x" + EXECUTION_SUCCESS_TOPIC.hex()]]},
                         fix="try again, or point --rpc-url at a node that serves logs")
     succeeded = {(log["transactionHash"], log["address"].lower(), log["topics"][1].removeprefix("0x")):
@@ -471,6 +474,20 @@ def executions(chain: Chain, safes: list[str], to: str, from_block: int) -> list
             found.append(SafeExecution(safe, "0x" + digest.hex(), signers_of(digest, signatures, threshold),
                                        log["transactionHash"].lower(), (int(log["logIndex"], 16), ended)))
     return found
+
+
+def runs_safe_l2(chain: Chain, address: str) -> bool:
+    """Whether `address` holds Safe 1.4.1's proxy code, byte for byte, over the SafeL2 singleton's:
+    only such a Safe's events are taken to say which owners signed (any other contract could log
+    the same events with made-up signers)."""
+    if bytes(chain.w3.eth.get_code(address)) != _runtime_code("SafeProxy"):
+        return False
+    singleton = to_checksum_address(bytes(chain.w3.eth.get_storage_at(address, 0))[-20:])
+    return bytes(chain.w3.eth.get_code(singleton)) == _runtime_code("SafeL2")
+
+
+def _runtime_code(name: str) -> bytes:
+    return bytes.fromhex(safe_artifact(name)["deployedBytecode"].removeprefix("0x"))
 
 
 def signers_of(digest: bytes, signatures: bytes, threshold: int) -> list[str]:
