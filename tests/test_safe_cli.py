@@ -41,7 +41,8 @@ def test_a_safe_council_proposes_when_two_owners_signed(lux, council_safe, tmp_p
     assert shown["missing"] == 1 and shown["signers"] == [dev_address(OWNERS[0])]
     block = web3.eth.block_number
     result = lux("safe", "exec", job, "--dev-account", OWNERS[0], expect=2)
-    assert "1 of the 2 signatures the Safe needs" in error_line(result)
+    assert error_line(result) == (f"error: 1 of the 2 signatures the Safe needs: signed by {dev_address(OWNERS[0])}; "
+                                  f"pass {job} to 1 more owner(s) for `luxpass safe sign`")
     assert web3.eth.block_number == block
 
     lux("safe", "sign", job, "--dev-account", OWNERS[2])
@@ -87,7 +88,8 @@ def test_a_job_file_is_never_overwritten(lux, council_safe, tmp_path):
     job = tmp_path / "taken.json"
     job.write_text("{}")
     result = lux("brand", "propose", "suspend", "2", "--safe", council_safe, "--safe-out", job, expect=2)
-    assert "already exists" in error_line(result)
+    assert error_line(result) == (f"error: Safe transaction {job} already exists and would be lost; pass another "
+                                  "path, or move the old file away first")
     assert job.read_text() == "{}"
 
 
@@ -95,7 +97,8 @@ def test_a_non_owner_cannot_sign(lux, council_safe, tmp_path):
     job = tmp_path / "suspend2.json"
     lux("brand", "propose", "suspend", "2", "--safe", council_safe, "--safe-out", job)
     result = lux("safe", "sign", job, "--dev-account", 9, expect=2)
-    assert "is not an owner of the Safe" in error_line(result)
+    assert error_line(result) == (f"error: {dev_address(9)} is not an owner of the Safe {council_safe}; sign with the "
+                                  "keystore of one of its owners (`cast call SAFE 'getOwners()'` lists them)")
     assert json.loads(job.read_text())["signatures"] == []
 
 
