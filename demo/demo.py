@@ -35,6 +35,8 @@ OPERATOR = 0
 COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
 FACTORY, BOUTIQUE, ALICE, BOB, CAROL, RESELLER, DAVE = 5, 6, 7, 8, 9, 10, 11
 VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE, MARKETPLACE, AUDITOR, FORGER = 12, 13, 14, 15, 16
+# Horlogerie Brandt's council is a 2-of-3 Safe of its officers; when the third leaves, a new one joins.
+BRANDT_OFFICERS, NEW_OFFICER = (17, 18, 19), 20
 # Off the development chain, every actor but the houses has a keystore of that name, and talks
 # to the node of the house given (its employer's, or one of the consortium's for outsiders).
 ACTORS = {OPERATOR: ("operator", "Maison Aurel"), FACTORY: ("aurel-factory", "Maison Aurel"),
@@ -43,7 +45,9 @@ ACTORS = {OPERATOR: ("operator", "Maison Aurel"), FACTORY: ("aurel-factory", "Ma
           RESELLER: ("maison-seconde", "Atelier Nouveau"), DAVE: ("dave", "Horlogerie Brandt"),
           VELLUTTI_FACTORY: ("vellutti-factory", "Casa Vellutti"),
           VELLUTTI_BOUTIQUE: ("vellutti-boutique", "Casa Vellutti"), MARKETPLACE: ("marketplace", "Atelier Nouveau"),
-          AUDITOR: ("auditor", "Atelier Nouveau"), FORGER: ("forger", "Horlogerie Brandt")}
+          AUDITOR: ("auditor", "Atelier Nouveau"), FORGER: ("forger", "Horlogerie Brandt"),
+          **{officer: (f"brandt-officer-{n}", "Horlogerie Brandt")
+             for n, officer in enumerate((*BRANDT_OFFICERS, NEW_OFFICER), 1)}}
 
 
 class Stage(Protocol):
@@ -188,6 +192,30 @@ def addr(who: int) -> str:
     return stage.address(who)
 
 
+def create_safe(officers: tuple[int, ...]) -> str:
+    """The officers' 2-of-N Safe, made by the first of them through the Safe proxy factory."""
+    made = json.loads(run("safe", "create", *(a for o in officers for a in ("--owner", addr(o))), "--threshold", "2",
+                          "--json", who=officers[0], quiet=True))
+    print(f"  Safe {made['safe']}: 2 of the {len(officers)} officers {', '.join(map(addr, officers))} sign"
+          + (" (the Safe 1.4.1 contracts were deployed first: this chain had none)" if made["contracts_deployed"]
+             else ""))
+    return made["safe"]
+
+
+def as_safe(safe: str, job: str, *command: str, signers: tuple[int, ...], show: bool = True) -> None:
+    """A council command for a Safe: the first officer drafts it into a file with --safe, each of
+    `signers` signs the file in turn and passes it on, the last one executes it."""
+    path = str(stage.home / "safe" / f"{job}.json")
+    run(*command, "--safe", safe, "--safe-out", path, who=signers[0], quiet=not show)
+    for officer in signers:
+        run("safe", "sign", path, who=officer, quiet=not show or officer != signers[0])
+        if show and officer == signers[0]:
+            say("One officer's signature is not enough: the Safe would refuse it, and luxpass says so before "
+                "sending anything. The file goes to the second officer.")
+            run("safe", "exec", path, who=officer, expect=2)
+    run("safe", "exec", path, who=signers[-1])
+
+
 def main() -> None:
     global stage
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -204,18 +232,26 @@ def main() -> None:
 
 
 def story() -> None:
-    say("Three founding houses deploy the consortium registry. Each house's council key votes; "
-        "no single key controls membership.")
-    founders = [f"--founder={n}:{n[:3].upper()}:{addr(i)}" for n, i in list(COUNCIL.items())[:3]]
-    run("deploy", *founders, who=OPERATOR, quiet=True)
+    say("Horlogerie Brandt's council is not one key but a Safe multisig wallet of its three officers, two of "
+        "whom must sign each of its acts.")
+    brandt = create_safe(BRANDT_OFFICERS)
+    say("Three founding houses deploy the consortium registry. Each house's council votes; no single key "
+        "controls membership.")
+    councils = {"Maison Aurel": addr(1), "Casa Vellutti": addr(2), "Horlogerie Brandt": brandt}
+    run("deploy", *(f"--founder={n}:{n[:3].upper()}:{c}" for n, c in councils.items()), who=OPERATOR, quiet=True)
     run("brand", "list")
 
-    say("Maison Aurel proposes admitting an independent house, Atelier Nouveau; Casa Vellutti "
-        "votes yes, which makes a majority of the three: the registry itself creates its collection.")
+    say("Maison Aurel proposes admitting an independent house, Atelier Nouveau. Horlogerie Brandt votes yes "
+        "through its Safe: an officer drafts the vote into a file with --safe and signs it, a second officer "
+        "signs the same file and executes it. That makes a majority of the three: the registry itself creates "
+        "Atelier Nouveau's collection, and Casa Vellutti's vote comes too late.")
     run("brand", "propose", "admit", "Atelier Nouveau", "--symbol", "ATN", "--council", addr(4), who=1)
-    run("brand", "vote", "1", "--yes", who=2)
-    run("brand", "vote", "1", "--yes", who=3, expect=1)
+    as_safe(brandt, "admit-atelier-nouveau", "brand", "vote", "1", "--yes", signers=BRANDT_OFFICERS[:2])
+    run("brand", "vote", "1", "--yes", who=2, expect=1)
     run("brand", "list")
+    say("The proposals say who voted, and for the Safe's vote, which officers signed it (read from the Safe's "
+        "own events, whose signatures the Safe checked):")
+    run("brand", "proposals")
 
     say("Maison Aurel's admin grants its own roles: a factory that mints, a boutique that sells.")
     run("role", "grant", "minter", addr(FACTORY), "--brand", "Maison Aurel", who=1)
@@ -293,7 +329,23 @@ def story() -> None:
     run("verify", str(forged_path), expect=3)
     consumer_check()
     vellutti_batch()
+    brandt_rotation(brandt)
     screening_and_audit(out, tote, stolen, fake, forged_path)
+
+
+def brandt_rotation(brandt: str) -> None:
+    """Horlogerie Brandt's officers change: the house hands its council seat to a new Safe."""
+    leaving, staying = BRANDT_OFFICERS[2], BRANDT_OFFICERS[:2]
+    say("Horlogerie Brandt's third officer leaves the house. Its officers make a new 2-of-3 Safe with the two who "
+        "stay and the one who joins, and the old Safe hands the seat to it: the registry's record and the "
+        "collection's admin role move in one transaction (rotateCouncil), signed by two officers.")
+    successor = create_safe((*staying, NEW_OFFICER))
+    as_safe(brandt, "rotate-council", "brand", "rotate-council", successor, signers=staying, show=False)
+    run("brand", "show", "Horlogerie Brandt")
+    say("The old Safe has no power left: even with every signature, a proposal from it is refused before anyone "
+        "signs.")
+    run("brand", "propose", "suspend", "Casa Vellutti", "--safe", brandt, "--safe-out",
+        str(stage.home / "safe" / "old-safe.json"), who=leaving, expect=1)
 
 
 def vellutti_batch() -> None:

@@ -1,6 +1,7 @@
-"""luxpass as a user installs it: the package carries the contracts it needs (the same as build/),
-and its wheel, installed into a fresh virtualenv outside the repository, verifies a certificate
-and serves the verification page against the test chain."""
+"""luxpass as a user installs it: the package carries the contracts it needs (the same as build/,
+and the Safe contracts the same as node_modules), and its wheel, installed into a fresh virtualenv
+outside the repository, verifies a certificate, serves the verification page, and creates a Safe
+and signs for it, against the test chain."""
 import json
 import os
 import shutil
@@ -17,9 +18,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from luxpass import Certificate, link_for
-from luxpass.chain.artifacts import PACKAGED, package_dir, packaged_form
+from luxpass.chain.artifacts import (
+    PACKAGED, SAFE_PACKAGED, package_dir, packaged_form, safe_package_dir, safe_packaged_form,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
+SAFE_NPM = ROOT / "node_modules" / "@safe-global" / "safe-contracts" / "build" / "artifacts" / "contracts"
 GTIN = "3760123450003"
 
 
@@ -32,6 +36,15 @@ def test_the_packaged_contracts_are_the_build():
         assert json.loads(path.read_text()) == packaged_form(built), \
             f"{path} is stale beside build/contracts; run `python tools/package_contracts.py` (make build does)"
     assert sorted(p.stem for p in package_dir().glob("*.json")) == sorted(PACKAGED)
+
+
+def test_the_packaged_safe_contracts_are_those_of_the_npm_package():
+    for name, npm_path in SAFE_PACKAGED.items():
+        path = safe_package_dir() / f"{name}.json"
+        assert path.exists(), f"{path} is missing; run `python tools/package_contracts.py` (make build does)"
+        assert json.loads(path.read_text()) == safe_packaged_form(json.loads((SAFE_NPM / npm_path).read_text())), \
+            f"{path} is stale beside node_modules; run `python tools/package_contracts.py` (make build does)"
+    assert sorted(p.stem for p in safe_package_dir().glob("*.json")) == sorted(SAFE_PACKAGED)
 
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
@@ -55,6 +68,7 @@ def venv(tmp_path_factory) -> Path:
     (wheel,) = (work / "dist").glob("luxpass-*.whl")
     contents = zipfile.ZipFile(wheel).namelist()
     assert {f"luxpass/contracts/{name}.json" for name in PACKAGED} <= set(contents)
+    assert {f"luxpass/contracts/safe/{name}.json" for name in SAFE_PACKAGED} <= set(contents)
     templates = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "luxpass").rglob("templates/*.html")}
     assert templates and templates <= set(contents)
 
@@ -110,6 +124,25 @@ def test_the_installed_wheel_serves_the_verification_page(venv, certificate, rpc
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_installed_wheel_creates_a_safe_and_signs_for_it(venv, consortium, signer, rpc_url, tmp_path):
+    """Safe contracts deployed from the wheel's own bytecode (none recorded in a fresh home), a Safe
+    made through them, and an owner's signature added to a Safe transaction drafted for it."""
+    from luxpass.chain.accounts import dev_address
+    from luxpass.onchain import safe as safes
+
+    env = {**outside_env(venv, rpc_url), "LUXPASS_HOME": str(tmp_path / "home")}
+    owners = [a for i in (7, 8) for a in ("--owner", dev_address(i))]
+    made = json.loads(run(venv / "bin" / "luxpass", "safe", "create", *owners, "--threshold", 2, "--dev-account", 7,
+                          "--json", cwd=tmp_path, env=env).stdout)
+    assert made["contracts_deployed"] is True
+    job = tmp_path / "job.json"
+    safe = safes.Safe(signer(7), made["safe"])
+    safe.draft(consortium.registry.functions.brandCount(), "count the brands").save_new(job)
+    run(venv / "bin" / "luxpass", "safe", "sign", job, "--dev-account", 8, cwd=tmp_path, env=env)
+    shown = json.loads(run(venv / "bin" / "luxpass", "safe", "show", job, "--json", cwd=tmp_path, env=env).stdout)
+    assert (shown["safe"], shown["signers"], shown["missing"]) == (made["safe"], [dev_address(8)], 1)
 
 
 def _get(url: str, server: subprocess.Popen, timeout: float = 30) -> str:

@@ -14,7 +14,7 @@ from ..errors import InputError
 DEV_CHAIN_ID = 31337
 ANVIL_MNEMONIC = "test test test test test test test test test test test junk"
 PASSWORD_ENV = "LUXPASS_PASSWORD"
-DEV_ACCOUNTS = 20  # funded by `luxpass node start`
+DEV_ACCOUNTS = 24  # funded by `luxpass node start`
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 Account.enable_unaudited_hdwallet_features()

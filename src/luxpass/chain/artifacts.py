@@ -23,8 +23,40 @@ PACKAGED = ("BrandPassport", "ConsortiumRegistry", "CounterfeitCases")
 _PACKAGED_KEYS = ("contractName", "abi", "bytecode", "deployedBytecode", "compiler", "sha1")
 
 
+# Safe 1.4.1's contracts, from the npm package @safe-global/safe-contracts that package.json pins: the
+# singleton whose events name the signers, its proxy factory, the fallback handler that answers
+# EIP-1271, and the proxy (each Safe's own code, to tell a genuine Safe). Packaged under contracts/safe/ (name: path under the npm package's build/artifacts/contracts).
+SAFE_PACKAGED = {
+    "SafeL2": "SafeL2.sol/SafeL2.json",
+    "SafeProxyFactory": "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
+    "CompatibilityFallbackHandler": "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
+    "SafeProxy": "proxies/SafeProxy.sol/SafeProxy.json",
+}
+_SAFE_PACKAGED_KEYS = ("contractName", "sourceName", "abi", "bytecode", "deployedBytecode")
+
+
 def package_dir() -> Path:
     return Path(str(files("luxpass") / "contracts"))
+
+
+def safe_package_dir() -> Path:
+    return package_dir() / "safe"
+
+
+def safe_packaged_form(npm_artifact: dict) -> dict:
+    """What the package keeps of one of the Safe npm package's artifacts."""
+    return {key: npm_artifact[key] for key in _SAFE_PACKAGED_KEYS}
+
+
+@cache
+def safe_artifact(name: str) -> dict:
+    """The ABI and bytecode of one of the Safe contracts (SAFE_PACKAGED), from the package."""
+    path = safe_package_dir() / f"{name}.json"
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise LuxpassError(f"the Safe contract artifact {path} is not in the package",
+                           "run `make build` (it packages the Safe contracts from node_modules)") from None
 
 
 def packaged_form(build_artifact: dict) -> dict:

@@ -93,11 +93,15 @@ def brand_vote(settings: Settings, proposal_id, support):
 @rpc_options
 @pass_settings
 def brand_proposals(settings: Settings):
-    """Every proposal with its state and votes."""
+    """Every proposal with its state and votes; a vote a Safe cast names the owners who signed it."""
     proposals = settings.consortium.proposals()
     settings.emit(proposals, "\n".join(
         f"{p.proposal_id}  {cli_name(p.kind):<10} {cli_name(p.state):<9} yes {p.yes} no {p.no}  "
-        f"{p.name or p.account or 'brand ' + str(p.brand_id)}" for p in proposals) or "no proposals")
+        f"{p.name or p.account or 'brand ' + str(p.brand_id)}"
+        + "".join(f"\n     {'proposed' if i == 0 else 'yes' if v.support else 'no'} by brand {v.brand_id}"
+                  + (f" through its Safe {v.safe}, signed by {', '.join(v.signers)}" if v.safe else "")
+                  for i, v in enumerate(p.votes))
+        for p in proposals) or "no proposals")
 
 
 @brand.command("rotate-council")

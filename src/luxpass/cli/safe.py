@@ -1,4 +1,4 @@
-"""`luxpass safe sign|exec|show`, and `--safe ADDRESS` on the council's commands: a council held
+"""`luxpass safe create|sign|exec|show`, and `--safe ADDRESS` on the council's commands: a council held
 by a Safe drafts the transaction into a job file, its owners sign it, one of them executes it."""
 from functools import wraps
 
@@ -7,7 +7,7 @@ import click
 from ..chain.accounts import require_signer
 from ..onchain import safe as safes
 from .base import Settings, cli, pass_settings
-from .params import account_options, rpc_options
+from .params import Address, account_options, rpc_options
 
 # The commands a council sends as one transaction, which can therefore act for a Safe.
 COUNCIL_COMMANDS = (("brand", "propose"), ("brand", "vote"), ("brand", "rotate-council"), ("brand", "replace-council"),
@@ -58,6 +58,24 @@ def add_safe_option() -> None:
 @cli.group()
 def safe():
     """Safe transactions drafted with --safe: owners sign them, then one executes."""
+
+
+@safe.command("create")
+@click.option("--owner", "owners", type=Address("Safe owner"), multiple=True, required=True,
+              help="An owner of the new Safe; repeat for each.")
+@click.option("--threshold", type=click.IntRange(1), required=True, help="How many owners must sign each transaction.")
+@click.option("--salt", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+              help="Another salt makes another Safe of the same owners and threshold.")
+@rpc_options
+@account_options
+@pass_settings
+def create(settings, owners, threshold, salt):
+    """Create a Safe 1.4.1 of the owners given, through the chain's Safe proxy factory (on a chain
+    with none recorded, the Safe contracts are deployed from the package first). Your account pays.
+
+    \b
+        luxpass safe create --owner 0x… --owner 0x… --owner 0x… --threshold 2 --account aurel-cfo"""
+    settings.emit(safes.create(settings.chain, list(owners), threshold, salt))
 
 
 job_argument = click.argument("job", metavar="FILE", type=click.Path(exists=True, dir_okay=False))

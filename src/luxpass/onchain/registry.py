@@ -9,6 +9,7 @@ from ..chain.connection import Chain
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic
 from ..names import check_new_brand
+from . import safe as safes
 from .collection import Collection, tx_hex
 from ..spec import Accreditation, BrandStatus, ProposalKind, ProposalState
 from ..results import utc
@@ -92,6 +93,15 @@ class CouncilChange:
 
 
 @dataclass
+class Vote:
+    brand_id: int
+    support: bool
+    tx: str
+    safe: str | None = None  # the Safe that cast it, when the brand's council is one
+    signers: list | None = None  # the Safe's owners whose signatures carried it
+
+
+@dataclass
 class Proposal:
     proposal_id: int
     kind: ProposalKind
@@ -105,6 +115,7 @@ class Proposal:
     deadline: int
     yes: int
     no: int
+    votes: list = field(default_factory=list)  # every Vote, the proposer's own yes first
 
 
 @dataclass
@@ -280,7 +291,7 @@ class Consortium:
     def council_history(self, ref) -> list[dict]:
         """The brand's council changes and replacements voted for it, oldest first, from the logs."""
         brand_id = self.resolve_brand_id(ref)
-        found = []
+        found, executions = [], self.safe_executions()
         for event in (self.registry.events.CouncilRotated, self.registry.events.CouncilReplacementScheduled):
             for log in event().get_logs(from_block=self.deployment.block, argument_filters={"brandId": brand_id}):
                 args = log["args"]
@@ -288,6 +299,9 @@ class Consortium:
                 entry = ({"change": "council rotated", "previous": args["previous"], "council": args["current"]}
                          if "current" in args else
                          {"change": "replacement voted", "council": args["council"], "due": utc(args["effectiveAt"])})
+                signed = self._signed_by_safe(log, executions)
+                if signed:
+                    entry |= {"safe": signed.safe, "signers": signed.signers}
                 found.append((log["blockNumber"], log["logIndex"], {**entry, "at": utc(block["timestamp"])}))
         return [entry for *_, entry in sorted(found, key=lambda f: f[:2])]
 
@@ -310,7 +324,8 @@ class Consortium:
         p = self.proposal(proposal_id)
         return VoteResult(proposal_id, p.state, p.yes, p.no, tx_hex(receipt))
 
-    def proposal(self, proposal_id: int) -> Proposal:
+    def proposal(self, proposal_id: int, votes: list | None = None) -> Proposal:
+        """A proposal with its votes (`votes`, when the caller read every proposal's at once)."""
         raw = self.chain.call(self.registry.functions.proposal(proposal_id))
         state = ProposalState(self.chain.call(self.registry.functions.proposalState(proposal_id)))
         kind, brand_id, account, accreditation, name, symbol, proposer, deadline, _, _, _, _ = raw
@@ -322,11 +337,41 @@ class Consortium:
             account if account != ZERO_ADDRESS else None,
             Accreditation(accreditation) if is_accreditation else None,
             name or None, symbol or None, proposer, deadline, yes, no,
+            self.votes(proposal_id).get(proposal_id, []) if votes is None else votes,
         )
 
     def proposals(self) -> list[Proposal]:
         count = self.chain.call(self.registry.functions.proposalCount())
-        return [self.proposal(i) for i in range(1, count + 1)]
+        votes = self.votes()
+        return [self.proposal(i, votes.get(i, [])) for i in range(1, count + 1)]
+
+    def votes(self, proposal_id: int | None = None) -> dict[int, list[Vote]]:
+        """Every vote (or those on `proposal_id`) by proposal, in the order cast; a vote a Safe cast
+        names the Safe and the owners who signed it."""
+        filters = {"proposalId": proposal_id} if proposal_id is not None else {}
+        found: dict[int, list[Vote]] = {}
+        executions = self.safe_executions()
+        for log in self.registry.events.VoteCast().get_logs(from_block=self.deployment.block, argument_filters=filters):
+            args, signed = log["args"], self._signed_by_safe(log, executions)
+            found.setdefault(args["proposalId"], []).append(Vote(
+                args["brandId"], args["support"], tx_hex(log), signed.safe if signed else None,
+                signed.signers if signed else None))
+        return found
+
+    def councils_ever(self) -> list[str]:
+        """Every address that held a brand's council: those admitted and those rotated or seated in."""
+        admitted = self.registry.events.BrandAdmitted().get_logs(from_block=self.deployment.block)
+        rotated = self.registry.events.CouncilRotated().get_logs(from_block=self.deployment.block)
+        return sorted({log["args"]["council"] for log in admitted} | {log["args"]["current"] for log in rotated})
+
+    def safe_executions(self) -> list[safes.SafeExecution]:
+        """The Safe transactions that councils executed on the registry, with their signers."""
+        return safes.executions(self.chain, self.councils_ever(), self.registry.address, self.deployment.block)
+
+    @staticmethod
+    def _signed_by_safe(log, executions: list[safes.SafeExecution]) -> "safes.SafeExecution | None":
+        """The Safe execution whose call to the registry emitted `log`, if any."""
+        return next((e for e in executions if e.made(tx_hex(log), log["logIndex"])), None)
 
     def _propose(self, call, label: str) -> Proposal:
         receipt = self.chain.transact(call, label)

@@ -8,23 +8,22 @@ owner adds a signature to that file, and `execute` submits it. The job file only
 signature is added, never replaced, and an executed job records its transaction so that it is
 never sent twice.
 
-`deploy_safe_factory` and `create_safe` put the real Safe contracts on a chain that lacks them
-(a local node, tests, the demo): the SafeL2 singleton, whose events name the signers, its proxy
-factory and the compatibility fallback handler, which answers EIP-1271 `isValidSignature` for
-the Safe.
+`create` makes a Safe through the chain's proxy factory; `safe_contracts` finds the Safe
+contracts recorded for the chain or puts them there from the package's bytecode (a local node,
+tests, the demo, the consortium's own network): the SafeL2 singleton, whose events name the
+signers, its proxy factory and the compatibility fallback handler, which answers EIP-1271
+`isValidSignature` for the Safe. `executions` reads back which owners signed what a Safe did.
 """
-import json
-import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from eth_abi import encode
+from eth_abi import decode, encode
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 from web3.logs import DISCARD
 
 from ..chain.accounts import home
+from ..chain.artifacts import safe_artifact
 from ..chain.connection import Chain, decoded_reverts
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic, write_json_new
@@ -38,29 +37,7 @@ SAFE_TX_TYPEHASH = keccak(text="SafeTx(address to,uint256 value,bytes data,uint8
                                "uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,"
                                "uint256 nonce)")
 SAFE_MESSAGE_TYPEHASH = keccak(text="SafeMessage(bytes message)")
-_ARTIFACTS = {  # name: path under the package's build/artifacts/contracts
-    "SafeL2": "SafeL2.sol/SafeL2.json",
-    "SafeProxyFactory": "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
-    "CompatibilityFallbackHandler": "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
-}
-
-
-def artifacts_dir() -> Path:
-    configured = os.environ.get("LUXPASS_SAFE_ARTIFACTS")
-    if configured:
-        return Path(configured)
-    return (Path(__file__).resolve().parents[3] / "node_modules" / "@safe-global" / "safe-contracts" / "build"
-            / "artifacts" / "contracts")
-
-
-@cache
-def safe_artifact(name: str) -> dict:
-    path = artifacts_dir() / _ARTIFACTS[name]
-    try:
-        return json.loads(path.read_text())
-    except OSError:
-        raise LuxpassError(f"the Safe {SAFE_VERSION} contracts are not installed ({path} is missing)",
-                           "run `npm ci` in the luxpass checkout, or set LUXPASS_SAFE_ARTIFACTS") from None
+SAFE_CONTRACTS = ("SafeL2", "SafeProxyFactory", "CompatibilityFallbackHandler")  # SafeDeployment's order
 
 
 @dataclass(frozen=True)
@@ -71,33 +48,100 @@ class SafeDeployment:
     factory: str
     fallback_handler: str
 
+    @staticmethod
+    def path(chain_id: int) -> Path:
+        return home() / "safe" / str(chain_id) / "contracts.json"
+
 
 def deploy_safe_factory(chain: Chain) -> SafeDeployment:
     """Deploy the Safe singleton (SafeL2), its proxy factory and its fallback handler."""
     deployed = []
-    for name in ("SafeL2", "SafeProxyFactory", "CompatibilityFallbackHandler"):
+    for name in SAFE_CONTRACTS:
         art = safe_artifact(name)
         factory = chain.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
         deployed.append(chain.transact(factory.constructor(), f"deploy Safe {name}")["contractAddress"])
     return SafeDeployment(*deployed)
 
 
-def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], threshold: int, salt: int = 0) -> str:
-    """A new Safe proxy with `owners` of whom `threshold` must sign; its address."""
+def safe_contracts(chain: Chain) -> tuple[SafeDeployment, bool]:
+    """The Safe contracts recorded for `chain` (in ~/.luxpass/safe/CHAIN/contracts.json) when the
+    chain holds exactly their code; else deployed from the package's bytecode and recorded. Also
+    whether they were deployed now."""
+    path = SafeDeployment.path(chain.chain_id)
+    if path.is_file():
+        data = read_json(path, "Safe contracts record")
+        try:
+            recorded = SafeDeployment(*(to_checksum_address(data[key]) for key in
+                                        ("singleton", "factory", "fallbackHandler")))
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{path} is a damaged Safe contracts record", f"remove {path}; they are deployed again")
+        codes = [bytes(chain.w3.eth.get_code(a)) for a in (recorded.singleton, recorded.factory,
+                                                              recorded.fallback_handler)]
+        wanted = [_runtime_code(name) for name in SAFE_CONTRACTS]
+        if codes == wanted:
+            return recorded, False
+    deployed = deploy_safe_factory(chain)
+    write_json_atomic(path, {"singleton": deployed.singleton, "factory": deployed.factory,
+                             "fallbackHandler": deployed.fallback_handler, "version": SAFE_VERSION})
+    return deployed, True
+
+
+@dataclass
+class CreatedSafe:
+    safe: str
+    owners: list
+    threshold: int
+    salt: int
+    singleton: str
+    factory: str
+    contracts_deployed: bool  # the Safe contracts were put on this chain first
+
+
+def create(chain: Chain, owners: list[str], threshold: int, salt: int = 0) -> CreatedSafe:
+    """A new `threshold`-of-N Safe of `owners`, made through the chain's Safe proxy factory (the Safe
+    contracts are deployed from the package first on a chain that has none recorded)."""
+    owners = _checked_owners(owners, threshold)
+    contracts, deployed = safe_contracts(chain)
+    address = create_safe(chain, contracts, owners, threshold, salt)
+    return CreatedSafe(address, owners, threshold, salt, contracts.singleton, contracts.factory, deployed)
+
+
+def _checked_owners(owners: list[str], threshold: int) -> list[str]:
     owners = [parse_address(o, "Safe owner") for o in owners]
+    if not owners or ZERO_ADDRESS in owners:
+        raise InputError("a Safe needs owners, none of them the zero address", "pass --owner ADDRESS for each owner")
     if len(set(owners)) != len(owners):
         raise InputError("a Safe's owners must be distinct", "list each owner once")
     if not 1 <= threshold <= len(owners):
         raise InputError(f"a threshold of {threshold} does not fit {len(owners)} owners",
                          "pass a threshold from 1 to the number of owners")
+    return owners
+
+
+def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], threshold: int, salt: int = 0) -> str:
+    """A new Safe proxy with `owners` of whom `threshold` must sign; its address. The same owners,
+    threshold and salt make the same address: a Safe already there is refused, never made twice."""
+    owners = _checked_owners(owners, threshold)
     singleton = chain.w3.eth.contract(abi=safe_artifact("SafeL2")["abi"])
     setup = singleton.encode_abi("setup", [owners, threshold, ZERO_ADDRESS, b"", contracts.fallback_handler,
                                            ZERO_ADDRESS, 0, ZERO_ADDRESS])
     factory = chain.w3.eth.contract(address=contracts.factory, abi=safe_artifact("SafeProxyFactory")["abi"])
+    existing = _proxy_address(chain, factory, contracts.singleton, setup, salt)
+    if chain.w3.eth.get_code(existing):
+        raise InputError(f"a Safe of these {len(owners)} owners with threshold {threshold} and salt {salt} exists "
+                         f"already at {existing}", "use that Safe, or pass another --salt for a second one")
     receipt = chain.transact(factory.functions.createProxyWithNonce(contracts.singleton, setup, salt),
                              f"create a {threshold}-of-{len(owners)} Safe")
     created = factory.events.ProxyCreation().process_receipt(receipt, errors=DISCARD)
     return created[0]["args"]["proxy"]
+
+
+def _proxy_address(chain: Chain, factory, singleton: str, setup: str, salt: int) -> str:
+    """The CREATE2 address SafeProxyFactory.createProxyWithNonce gives these arguments."""
+    create2_salt = keccak(keccak(hexstr=setup) + salt.to_bytes(32, "big"))
+    init_code = bytes(chain.call(factory.functions.proxyCreationCode())) + bytes.fromhex(singleton[2:].rjust(64, "0"))
+    return to_checksum_address(keccak(b"\xff" + bytes.fromhex(factory.address[2:]) + create2_salt
+                                      + keccak(init_code))[12:])
 
 
 @dataclass(frozen=True)
@@ -368,3 +412,98 @@ def act_for(chain: Chain, safe_address: str, out: str | None = None) -> None:
         raise SafeDrafted(job, path)
 
     chain.transact = draft
+
+
+# What SafeL2 logs of each execution: the transaction with its signatures, before the call, and
+# ExecutionSuccess(safeTxHash), after it.
+SAFE_MULTISIG_TOPIC = keccak(text="SafeMultiSigTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,"
+                                  "address,address,bytes,bytes)")
+EXECUTION_SUCCESS_TOPIC = keccak(text="ExecutionSuccess(bytes32,uint256)")
+_MULTISIG_TYPES = ["address", "uint256", "bytes", "uint8", "uint256", "uint256", "uint256", "address", "address",
+                   "bytes", "bytes"]
+
+
+@dataclass(frozen=True)
+class SafeExecution:
+    """A Safe transaction that a Safe executed: the owners whose signatures carried it, and where
+    in its Ethereum transaction's logs the Safe's call ran."""
+
+    safe: str
+    safe_tx_hash: str
+    signers: list
+    tx: str
+    logs: tuple[int, int]  # log indexes of its SafeMultiSigTransaction and ExecutionSuccess events
+
+    def made(self, tx: str, log_index: int) -> bool:
+        """Whether the log at `log_index` of transaction `tx` was emitted by this execution's call."""
+        return tx.lower() == self.tx and self.logs[0] < log_index < self.logs[1]
+
+
+def executions(chain: Chain, safes: list[str], to: str, from_block: int) -> list[SafeExecution]:
+    """The Safe transactions to `to` that any of `safes` executed since `from_block`, with their
+    signers, from the events of SafeL2 (a Safe on the plain singleton logs no signatures, and an
+    address that is not a genuine Safe is not believed: none of their executions is found). Only a
+    transaction whose ExecutionSuccess names the hash of the logged fields counts, so the signers
+    are those the Safe checked."""
+    from ..chain import rpc
+
+    safes = sorted(s for s in set(safes) if runs_safe_l2(chain, s))
+    if not safes:
+        return []
+    logs = rpc.get_logs(chain.w3, {"address": safes, "fromBlock": hex(from_block), "toBlock": "latest",
+                                   "topics": [["0x" + SAFE_MULTISIG_TOPIC.hex(), "0x" + EXECUTION_SUCCESS_TOPIC.hex()]]},
+                        fix="try again, or point --rpc-url at a node that serves logs")
+    succeeded = {(log["transactionHash"], log["address"].lower(), log["topics"][1].removeprefix("0x")):
+                 int(log["logIndex"], 16) for log in logs
+                 if bytes.fromhex(log["topics"][0][2:]) == EXECUTION_SUCCESS_TOPIC}
+    found = []
+    for log in logs:
+        if bytes.fromhex(log["topics"][0][2:]) != SAFE_MULTISIG_TOPIC:
+            continue
+        fields = decode(_MULTISIG_TYPES, bytes.fromhex(log["data"][2:]))
+        target, signatures, info = to_checksum_address(fields[0]), fields[9], fields[10]
+        if target != to_checksum_address(to):
+            continue
+        nonce, _, threshold = decode(["uint256", "address", "uint256"], info)
+        safe = to_checksum_address(log["address"])
+        tx = SafeTransaction(target, fields[2], nonce, fields[1], fields[3], fields[4], fields[5], fields[6],
+                             to_checksum_address(fields[7]), to_checksum_address(fields[8]))
+        digest = safe_tx_hash(chain.chain_id, safe, tx)
+        ended = succeeded.get((log["transactionHash"], log["address"].lower(), digest.hex()))
+        if ended is not None:
+            found.append(SafeExecution(safe, "0x" + digest.hex(), signers_of(digest, signatures, threshold),
+                                       log["transactionHash"].lower(), (int(log["logIndex"], 16), ended)))
+    return found
+
+
+def runs_safe_l2(chain: Chain, address: str) -> bool:
+    """Whether `address` holds Safe 1.4.1's proxy code, byte for byte, over the SafeL2 singleton's:
+    only such a Safe's events are taken to say which owners signed (any other contract could log
+    the same events with made-up signers)."""
+    if bytes(chain.w3.eth.get_code(address)) != _runtime_code("SafeProxy"):
+        return False
+    singleton = to_checksum_address(bytes(chain.w3.eth.get_storage_at(address, 0))[-20:])
+    return bytes(chain.w3.eth.get_code(singleton)) == _runtime_code("SafeL2")
+
+
+def _runtime_code(name: str) -> bytes:
+    return bytes.fromhex(safe_artifact(name)["deployedBytecode"].removeprefix("0x"))
+
+
+def signers_of(digest: bytes, signatures: bytes, threshold: int) -> list[str]:
+    """The owners behind the first `threshold` signatures (those a Safe checks) of a Safe
+    transaction's hash: recovered from an ECDSA signature (v 27/28, or v 31/32 over the eth_sign
+    message), or named by the signature for a contract owner's (v 0) and a pre-approved hash (v 1)."""
+    from eth_keys import keys
+
+    found = []
+    for i in range(threshold):
+        r, s, v = signatures[65 * i:65 * i + 32], signatures[65 * i + 32:65 * i + 64], signatures[65 * i + 64]
+        if v in (0, 1):
+            found.append(to_checksum_address(r[12:]))
+            continue
+        signed = digest if v < 31 else keccak(b"\x19Ethereum Signed Message:\n32" + digest)
+        signature = keys.Signature(vrs=((v if v < 31 else v - 4) - 27, int.from_bytes(r, "big"),
+                                        int.from_bytes(s, "big")))
+        found.append(signature.recover_public_key_from_msg_hash(signed).to_checksum_address())
+    return found
