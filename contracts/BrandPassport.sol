@@ -714,7 +714,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @dev Whether the owner's chip claim is open: opened at the passport's current nonce.
     function _chipClaimOpen(uint256 tokenId) private view returns (bool) {
-        Chip memory chip = _chips[tokenId];
+        Chip storage chip = _chips[tokenId];
         return chip.claimOpen && chip.claimNonce == _passports[tokenId].nonce;
     }
 
