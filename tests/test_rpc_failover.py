@@ -13,6 +13,7 @@ from luxpass.chain import node, rpc
 from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain, RawCall
 from luxpass.cli import cli
+from luxpass.errors import LuxpassError
 
 FIRST_PORT = 8831
 
@@ -95,3 +96,53 @@ def test_nodes_of_different_chains_are_refused(two_nodes):
             assert "different chains" in result.output and "Traceback" not in result.output
         finally:
             other.kill()
+
+
+def test_transactions_node_a_never_passed_on_reach_b_first_lowest_nonce_first(two_nodes):
+    """Four payments wait in A's pool (A never passes them on); A dies; the next send fails over to B,
+    which first gets the four as the same signed bytes, so the fifth's nonce has no gap before it.
+    Each of the five runs once, under the hash it was sent with."""
+    (first, second), (process_a, _) = two_nodes
+    messages = []
+    chain = Chain(f"{first},{second}", dev_account(1, 31337), confirmations=1, timeout=20, log=messages.append)
+    to = dev_account(2, 31337).address
+    held = [chain.send(RawCall(to, b""), label=f"payment {n}") for n in range(4)]
+    process_a.kill()
+    process_a.wait(10)
+    fifth = chain.send(RawCall(to, b""), label="payment 4")
+    handed = [m for m in messages if "sending it the same signed bytes" in m]
+    assert [m.split()[1] for m in handed] == ["0", "1", "2", "3"], messages
+    receipts = [chain.wait(tx) for tx in [*held, fifth]]
+    assert [bytes(r["transactionHash"]) for r in receipts] == [bytes(tx) for tx in [*held, fifth]]
+    assert Chain(second, log=lambda _: None).w3.eth.get_transaction_count(chain.address) == 5
+
+
+def test_a_transaction_a_reorganisation_took_is_sent_again_as_the_same_bytes(two_nodes):
+    """Mined, then its block reverted away and the pool without it: the wait sends the same signed
+    bytes again (their nonce is still free), and they run once, under the same hash."""
+    (_, second), _ = two_nodes
+    messages = []
+    chain = Chain(second, dev_account(1, 31337), confirmations=1, timeout=20, log=messages.append)
+    fork_point = chain.w3.provider.make_request("evm_snapshot", [])["result"]
+    tx_hash = chain.send(RawCall(dev_account(2, 31337).address, b""), label="payment")
+    chain.w3.provider.make_request("evm_revert", [fork_point])
+    assert chain.w3.eth.get_transaction_count(chain.address) == 0
+    receipt = chain.wait(tx_hash)
+    assert bytes(receipt["transactionHash"]) == bytes(tx_hash)
+    assert any("holds it no more; sending it the same signed bytes" in m for m in messages), messages
+    assert chain.w3.eth.get_transaction_count(chain.address) == 1
+
+
+def test_a_transaction_whose_nonce_another_took_is_reported_dropped_not_done(two_nodes):
+    """A payment waits in A's pool; A dies; meanwhile another transaction of the same key took the
+    nonce on B. The wait, failed over to B, reports the payment dropped (it can never run)."""
+    (first, second), (process_a, _) = two_nodes
+    chain = Chain(f"{first},{second}", dev_account(1, 31337), confirmations=1, timeout=20, log=lambda _: None)
+    tx_hash = chain.send(RawCall(dev_account(2, 31337).address, b""), label="payment")
+    process_a.kill()
+    process_a.wait(10)
+    other = Chain(second, dev_account(1, 31337), confirmations=1, log=lambda _: None)
+    other.transact(RawCall(dev_account(3, 31337).address, b""), label="another program's payment")
+    with pytest.raises(LuxpassError, match=f"payment 0x{bytes(tx_hash).hex()} was dropped: the account's nonce 0"):
+        chain.wait(tx_hash)
+    assert other.w3.eth.get_transaction_count(chain.address) == 1

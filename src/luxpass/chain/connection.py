@@ -26,6 +26,7 @@ DEFAULT_RPC_URL = "http://127.0.0.1:8545"
 DEV_CHAIN_IDS = {31337, 1337}
 MAX_TX_GAS = 16_777_216  # EIP-7825: the per-transaction gas cap of public chains
 NONCE_ATTEMPTS = 3
+LOST_CHECK = 2.0  # seconds between looks whether the node still holds a transaction being waited for
 # EVM targets oldest first, and the creation code that needs each: PUSH0 STOP; PUSH1 0 x3 MCOPY STOP.
 EVM_TARGETS = ("london", "paris", "shanghai", "cancun")
 EVM_PROBES = (("shanghai", "0x5f00"), ("cancun", "0x6000600060005e00"))
@@ -37,6 +38,15 @@ ALREADY_KNOWN = ("already known", "already imported", "known transaction")
 # estimate "gas required exceeds allowance", Hardhat "Sender doesn't have enough funds to send tx".
 UNFUNDED = ("insufficient funds", "allowance", "doesn't have enough funds")
 NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "doesn't have the correct nonce")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A transaction this connection signed and sent, kept until it has its confirmations."""
+
+    raw: bytes
+    nonce: int
+    label: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ class Chain:
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
         if len(urls) > 1:
             self._rank_nodes(provider)
+            provider.on_switch = self._hand_over
         try:
             self.chain_id = self.w3.eth.chain_id
         except (requests.exceptions.RequestException, OSError, ValueError, NodeUnavailable) as exc:
@@ -88,7 +99,7 @@ class Chain:
         self.timeout = timeout
         self.log = log
         self._next_nonce: int | None = None
-        self._sent: dict[bytes, tuple[str, bytes]] = {}  # hash -> (node it went to, signed bytes), until mined
+        self._sent: dict[bytes, Sent] = {}  # by hash, until confirmed
         self._call_gas: int | None = None
         self._probed: set[str] = set()
 
@@ -157,7 +168,7 @@ class Chain:
             signed = self._signed(call, label, gas)
             try:
                 tx_hash = self._send_raw(signed)
-                self._sent[bytes(tx_hash)] = (self.rpc_url, signed.raw_transaction)
+                self._sent[bytes(tx_hash)] = Sent(bytes(signed.raw_transaction), self._next_nonce, label)
                 break
             except NonceConflict as exc:
                 self._next_nonce = None
@@ -187,17 +198,6 @@ class Chain:
                      if isinstance(call, RawCall) else call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()}))
         return signer.sign_transaction(built)
 
-    def _estimate(self, unsigned: dict, label: str) -> int:
-        try:
-            return self.w3.eth.estimate_gas(unsigned)
-        except Web3RPCError as exc:
-            message = str(getattr(exc, "message", None) or exc)
-            hint = ("the contracts are built for a newer EVM than this chain runs: build them for its EVM "
-                    "(Clique runs London/paris rules)" if "invalid opcode" in message else
-                    "check the node's log; nothing was sent")
-            raise LuxpassError(f"the node at {self.rpc_url} refused {label or 'the transaction'}: {message}",
-                               hint) from None
-
     def _send_raw(self, signed) -> bytes:
         try:
             return self.w3.eth.send_raw_transaction(signed.raw_transaction)
@@ -226,45 +226,84 @@ class Chain:
             receipt = self.w3.eth.get_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
             self._next_nonce = None
+            self._sent.pop(bytes(tx_hash), None)
             raise self._replay_failure(tx_hash, receipt)
-        return self.await_confirmations(receipt)
+        confirmed = self.await_confirmations(receipt)
+        self._sent.pop(bytes(tx_hash), None)
+        return confirmed
 
     def _mined(self, tx_hash: bytes) -> dict:
-        """The node's raw receipt, waited for at most `timeout` seconds. When the requests failed over
-        to another node since the transaction was sent, that node gets the same signed bytes unless it
-        knows the transaction already: the first node may have died before passing it on."""
+        """The node's raw receipt, waited for at most `timeout` seconds. Every few seconds, a
+        transaction of ours that the node holds neither mined nor pending gets its same signed bytes
+        again, or is reported dropped if its nonce went to another transaction (`_lost`)."""
         hex_hash = "0x" + bytes(tx_hash).hex()
-        sent = self._sent.get(bytes(tx_hash))
         deadline = time.monotonic() + self.timeout
+        next_check = time.monotonic() + LOST_CHECK
         while True:
-            if sent is not None and sent[0] != self.rpc_url:
-                self._hand_over(hex_hash, sent[1])
-                sent = (self.rpc_url, sent[1])
             found = rpc.request(self.w3, "eth_getTransactionReceipt", [hex_hash])
             if found:
-                self._sent.pop(bytes(tx_hash), None)
                 return found
+            if bytes(tx_hash) in self._sent and time.monotonic() > next_check:
+                next_check = time.monotonic() + LOST_CHECK
+                if rpc.request(self.w3, "eth_getTransactionByHash", [hex_hash]) is None:
+                    found = self._lost(bytes(tx_hash))
+                    if found:
+                        return found
             if time.monotonic() > deadline:
                 raise LuxpassError(f"transaction {hex_hash} was not mined within {self.timeout:.0f} s",
                                    "check the node; running the same command again is safe")
             time.sleep(0.02 if self.dev else 1.0)
 
-    def _hand_over(self, hex_hash: str, raw: bytes) -> None:
-        if rpc.request(self.w3, "eth_getTransactionByHash", [hex_hash]) is not None:
-            return
-        self.log(f"transaction {hex_hash}: unknown to {self.rpc_url}; sending it the same signed bytes")
+    def _hand_over(self, node: RetryingProvider) -> None:
+        """`node`, failed over to, gets every transaction sent and not yet confirmed that it does not
+        know, lowest nonce first, as the same signed bytes: the node left may have taken one and died
+        before passing it on (or sealed it in a block no other node got)."""
+        for tx_hash, sent in sorted(self._sent.items(), key=lambda item: item[1].nonce):
+            hex_hash = "0x" + tx_hash.hex()
+            if node.make_request("eth_getTransactionByHash", [hex_hash]).get("result") is not None:
+                continue
+            self.log(f"{sent.label or 'transaction'} {hex_hash}: unknown to {node.endpoint_uri}; "
+                     "sending it the same signed bytes")
+            error = node.make_request("eth_sendRawTransaction", ["0x" + sent.raw.hex()]).get("error")
+            if error and not any(word in str(error).lower() for word in ALREADY_KNOWN + NONCE_TAKEN):
+                self.log(f"{sent.label or 'transaction'} {hex_hash}: {node.endpoint_uri} refused it "
+                         f"({error.get('message') if isinstance(error, dict) else error})")
+
+    def _lost(self, tx_hash: bytes) -> dict | None:
+        """A transaction this connection sent that the node holds neither mined nor pending (a node
+        failed over to that never got it, a reorganisation, a pool that forgot it). While its nonce is
+        free, the same signed bytes go to the node again: they run at most once, so this is safe. Once
+        a confirmed block holds the account's nonce past it without it, another transaction took the
+        nonce and it can never run: reported as dropped, never as done. Returns the receipt if it
+        turns out mined after all."""
+        hex_hash, sent = "0x" + tx_hash.hex(), self._sent[tx_hash]
+        label = sent.label or "transaction"
+        confirmed = max(self.w3.eth.block_number - self.confirmations + 1, 0)
+        if self.w3.eth.get_transaction_count(self.address, confirmed) > sent.nonce:
+            found = rpc.request(self.w3, "eth_getTransactionReceipt", [hex_hash])
+            if found:
+                return found
+            self._sent.pop(tx_hash)
+            self._next_nonce = None
+            raise LuxpassError(
+                f"{label} {hex_hash} was dropped: the account's nonce {sent.nonce} went to another transaction "
+                "in a confirmed block, so it never ran", "run the same command again: it skips what is done and "
+                "sends the rest")
+        self.log(f"{label} {hex_hash}: the node at {self.rpc_url} holds it no more; sending it the same signed bytes")
         try:
-            self.w3.eth.send_raw_transaction(raw)
-        except Web3RPCError as exc:  # known by now, or its nonce used: then the receipt tells which
+            self.w3.eth.send_raw_transaction(sent.raw)
+        except Web3RPCError as exc:  # known by now, or its nonce used meanwhile: the next look tells which
             if not any(word in str(exc).lower() for word in ALREADY_KNOWN + NONCE_TAKEN):
                 raise
+        return None
 
     def await_confirmations(self, receipt: dict, confirmations: int | None = None,
                             resume: str = "running the same command again is safe") -> dict:
         """Wait, at most `timeout` seconds, until the transaction's block has `confirmations` blocks
         (its own included) and is still the chain's; returns the receipt as confirmed. A
         reorganisation that drops the block sends the wait back to the transaction: mined again in
-        another block, it counts from there; gone from the node, it is reported, never taken as done.
+        another block, it counts from there; gone from the node, a transaction this connection sent
+        gets its same signed bytes again (`_lost`), any other is reported, never taken as done.
         A chain that makes blocks only for transactions may never get there."""
         wanted = self.confirmations if confirmations is None else confirmations
         tx = "0x" + bytes(receipt["transactionHash"]).hex()
@@ -283,10 +322,13 @@ class Chain:
                     receipt = {**receipt, "blockNumber": mined_in, "blockHash": found["blockHash"]}
                     continue
                 if rpc.request(self.w3, "eth_getTransactionByHash", [tx]) is None:
-                    raise LuxpassError(
-                        f"transaction {tx} was mined in block {mined_in}, which a reorganisation of the chain "
-                        "dropped, and the node no longer holds it: it is not done",
-                        "run the same command again: it skips what is done and sends the rest")
+                    if bytes(receipt["transactionHash"]) not in self._sent:
+                        raise LuxpassError(
+                            f"transaction {tx} was mined in block {mined_in}, which a reorganisation of the chain "
+                            "dropped, and the node no longer holds it: it is not done",
+                            "run the same command again: it skips what is done and sends the rest")
+                    if self._lost(bytes(receipt["transactionHash"])):  # sent again, unless dropped
+                        continue
                 mined_in = None  # back in the pool: wait for its new block
             elif mined_in is None:
                 found = rpc.request(self.w3, "eth_getTransactionReceipt", [tx])
@@ -318,7 +360,12 @@ class Chain:
         try:
             return self.w3.eth.estimate_gas(unsigned)
         except Web3RPCError as exc:
-            if not any(word in str(exc).lower() for word in UNFUNDED):
+            message = str(getattr(exc, "message", None) or exc)
+            if "invalid opcode" in message:
+                raise LuxpassError(f"the node at {self.rpc_url} refused {label or 'the transaction'}: {message}",
+                                   "the contracts are built for a newer EVM than this chain runs: build them for "
+                                   "its EVM (Clique runs London/paris rules)") from None
+            if not any(word in message.lower() for word in UNFUNDED):
                 raise
             self.w3.eth.call({k: v for k, v in unsigned.items() if k not in ("maxFeePerGas", "maxPriorityFeePerGas",
                                                                              "gasPrice")})

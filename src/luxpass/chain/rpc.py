@@ -86,13 +86,17 @@ class NodeHead:
 class FailoverProvider(RetryingProvider):
     """Several nodes of one chain, asked one at a time: the first that answers and is not more than
     MAX_LAG blocks behind the best. A node that stays down (after its own retries) hands the request
-    to the next, and later requests stay there. A transaction handed over is the same signed bytes,
-    so every node knows it by the same hash and nonce: the chain runs it at most once."""
+    to the next, and later requests stay there. `on_switch(node)` runs when a request moves to
+    another node, before the request itself: the connection hands that node the transactions the
+    last one took but may never have passed on (the same signed bytes, so every node knows each by
+    one hash and nonce, and the chain runs it at most once). A node that fails during the hand-over
+    passes the request on like one that fails the request."""
 
     def __init__(self, rpc_urls: list[str], log: Callable[[str], None], attempts: int = RPC_ATTEMPTS):
         super().__init__(rpc_urls[0], log, attempts)
         self.nodes = [RetryingProvider(url, log, attempts) for url in rpc_urls]
         self.current = 0
+        self.on_switch: Callable[[RetryingProvider], None] = lambda node: None
 
     @property
     def attempts(self) -> int:
@@ -133,9 +137,10 @@ class FailoverProvider(RetryingProvider):
     def make_request(self, method, params):
         for step in range(len(self.nodes)):
             index = (self.current + step) % len(self.nodes)
-            if index != self.current:
-                self._switch(index, f"{self.nodes[self.current].endpoint_uri} failed {method}")
             try:
+                if index != self.current:
+                    self._switch(index, f"{self.nodes[self.current].endpoint_uri} failed {method}")
+                    self.on_switch(self.nodes[index])
                 return self.nodes[index].make_request(method, params)
             except NodeUnavailable as exc:
                 if step == len(self.nodes) - 1:
