@@ -13,6 +13,7 @@ from luxpass.checks.history import history
 from luxpass.cli import cli
 from luxpass.onchain.records import LIFECYCLE
 from luxpass.onchain.registry import Consortium
+from luxpass.results import cli_name
 from luxpass.spec import Accreditation, EventKind, Status
 
 ALICE, BOB, AUDITOR = 7, 8, 9
@@ -123,6 +124,47 @@ def test_history_from_the_index_matches_the_logs(consortium, story):
     from_index = history(consortium, collection, story[0], Index(consortium))
     from_logs = history(consortium, collection, story[0])
     assert from_index == from_logs and from_index.head_verified
+
+
+def reorganise_once(web3, fork_point, as_account, passport_id):
+    """Drop the blocks after `fork_point` and seal two others, each with an event of `passport_id`."""
+    web3.provider.make_request("evm_revert", [fork_point])
+    as_account(5).record_event(passport_id, EventKind.QUALITY_CHECKED, "second branch")
+    as_account(5).record_event(passport_id, EventKind.SHIPPED, "second branch")
+
+
+@pytest.mark.parametrize("moment", ["after the index's sync", "between two reads"])
+def test_history_from_the_index_is_read_at_one_block_through_a_reorg(consortium, story, web3, as_account,
+                                                                      moment, monkeypatch):
+    """The index holds a branch with one event more; a reorganisation replaces it with a branch of two
+    other events, right after the sync or between the history's reads of the passport. Mixed, the old
+    branch's records and the new branch's state would not fold to the head (a false MISMATCH); pinned,
+    the history sees its block leave the chain, syncs again and reads the new branch whole."""
+    collection, passport_id = consortium.brand(1).collection, story[1]
+    index = Index(consortium)
+    fork_point = web3.provider.make_request("evm_snapshot", [])["result"]
+    as_account(5).record_event(passport_id, EventKind.SHIPPED, "first branch")
+    syncs, reads, index_sync, read_brand_id = [], [], index.sync, consortium.brand_id_of
+
+    def sync(**kwargs):
+        syncs.append(index_sync(**kwargs))
+        if moment == "after the index's sync" and len(syncs) == 1:
+            reorganise_once(web3, fork_point, as_account, passport_id)
+        return syncs[-1]
+
+    def brand_id_of(*args):
+        reads.append(read_brand_id(*args))
+        if moment == "between two reads" and len(reads) == 1:
+            reorganise_once(web3, fork_point, as_account, passport_id)
+        return reads[-1]
+    monkeypatch.setattr(index, "sync", sync)
+    monkeypatch.setattr(consortium, "brand_id_of", brand_id_of)
+    story_ = history(consortium, collection, passport_id, index)
+    assert len(syncs) == 2 and syncs[1].rolled_back_to is not None
+    assert story_.head_verified and story_.block == web3.eth.block_number
+    assert [(e.record, e.kind) for e in story_.entries][-2:] == [("lifecycle", cli_name(EventKind.QUALITY_CHECKED)),
+                                                                  ("lifecycle", cli_name(EventKind.SHIPPED))]
+    assert story_ == history(consortium, collection, passport_id)  # the same, read straight from the logs
 
 
 def test_report_signature_round_trip(consortium, story, tmp_path):

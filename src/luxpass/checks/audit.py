@@ -10,7 +10,7 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
-from ..errors import InputError, LuxpassError
+from ..errors import InputError
 from ..files import read_json, write_json_new
 from ..onchain.collection import Collection
 from ..onchain.records import ZERO32, Record, fold
@@ -18,8 +18,12 @@ from ..onchain.registry import Consortium
 from ..results import cli_name
 from ..spec import SCREENING_STATUS, Accreditation, Screening, Status
 from ..values import passport_hex
+from .index import PinnedBlock, Reorganised, pin, read_synced
+
+__all__ = ["Reorganised", "audit", "audit_synced"]  # Reorganised: where audit's callers have found it
 
 REPORT_FORMAT = "luxpass-audit/1"
+AUDIT = "the audit"
 CHUNK = 2000
 
 
@@ -71,25 +75,12 @@ def check_passport(collection: str, token_id: int, records: list[Record], chain_
     return head, None
 
 
-class Reorganised(LuxpassError):
-    """The block an audit is pinned to left the chain before the audit was done."""
-
-    def __init__(self, number: int):
-        super().__init__(f"block {number}, which the audit was pinned to, left the chain in a reorganisation",
-                         "run the audit again: the index rolls back to what the chain still holds and re-reads")
-
-
 def audit_synced(consortium: Consortium, index, brand_refs: list | None = None, progress=None,
                  attempts: int = 3) -> AuditResult:
     """Bring `index` up to date, then audit at its block; if a reorganisation takes that block away
     meanwhile, sync again (the index rolls back and re-reads) and audit again, `attempts` times."""
-    for attempt in range(1, attempts + 1):
-        index.sync(progress=progress)
-        try:
-            return audit(consortium, index, brand_refs)
-        except Reorganised:
-            if attempt == attempts:
-                raise
+    return read_synced(index, lambda pinned: _audit_at(consortium, index, brand_refs, pinned), AUDIT,
+                       progress, attempts)
 
 
 def audit(consortium: Consortium, source, brand_refs: list | None = None) -> AuditResult:
@@ -97,12 +88,11 @@ def audit(consortium: Consortium, source, brand_refs: list | None = None) -> Aud
     with `all_records(collection)` (the Index, or a log source under test), at one block: the one
     the source is synced to. Raises Reorganised if that block is not the chain's, before or
     after the reading (the records and the heads would then come from two chains)."""
-    chain = consortium.chain
-    block = chain.w3.eth.get_block(getattr(source, "synced_to", None) or "latest")
-    number = block["number"]
-    pinned = bytes(block["hash"]).hex()
-    if getattr(source, "synced_hash", lambda: None)() not in (None, pinned):
-        raise Reorganised(number)
+    return _audit_at(consortium, source, brand_refs, pin(consortium.chain, source, AUDIT))
+
+
+def _audit_at(consortium: Consortium, source, brand_refs: list | None, pinned: PinnedBlock) -> AuditResult:
+    chain, number = consortium.chain, pinned.number
     brands = [consortium.brand(ref) for ref in brand_refs] if brand_refs else consortium.brands()
     collections, discrepancies, passports = [], [], []
     for brand in brands:
@@ -137,7 +127,7 @@ def audit(consortium: Consortium, source, brand_refs: list | None = None) -> Aud
     report = {
         "format": REPORT_FORMAT,
         "chainId": chain.chain_id,
-        "block": {"number": number, "hash": "0x" + bytes(block["hash"]).hex(), "timestamp": block["timestamp"]},
+        "block": {"number": number, "hash": "0x" + pinned.hash, "timestamp": pinned.timestamp},
         "registry": {"address": deployment.registry, "codeHash": _code_hash(chain, deployment.registry, number)},
         "implementation": {"address": deployment.implementation,
                            "codeHash": _code_hash(chain, deployment.implementation, number)},
@@ -145,8 +135,7 @@ def audit(consortium: Consortium, source, brand_refs: list | None = None) -> Aud
         "totals": {"passports": len(passports), "discrepancies": len(discrepancies)},
         "discrepancies": [d.__dict__ for d in discrepancies],
     }
-    if bytes(chain.w3.eth.get_block(number)["hash"]).hex() != pinned:
-        raise Reorganised(number)
+    pinned.check(chain)
     return AuditResult(report, passports)
 
 

@@ -9,7 +9,10 @@ from ..onchain.registry import Consortium
 from ..results import cli_name
 from ..spec import EventKind, Status, TransferKind
 from ..values import passport_hex
+from .index import PinnedBlock, pin, read_synced
 from .verify import pending_state
+
+HISTORY = "the history"
 
 
 @dataclass
@@ -40,25 +43,32 @@ class History:
     entries: list
     pending_recovery: dict | None = None
     chip_claim_open: bool = False
+    block: int | None = None  # the block it is read at
 
 
 def history(consortium: Consortium, collection: str, passport_id: int, index=None) -> History:
     """Every ownership change, lifecycle event and status change of one passport, in order,
-    with the head re-derived and checked against the chain. From the local index when one is
-    given (synced first), else straight from the node's logs."""
-    chain = consortium.chain
-    brand_id = consortium.brand_id_of(collection)
+    with the head re-derived and checked against the chain, all read at one block (`block`): from
+    the local index when one is given (synced first, and read again should a reorganisation take
+    its block away meanwhile), else straight from the node's logs."""
+    if index is None:
+        return _history_at(consortium, collection, passport_id, None, pin(consortium.chain, reading=HISTORY))
+    return read_synced(index, lambda pinned: _history_at(consortium, collection, passport_id, index, pinned),
+                       HISTORY)
+
+
+def _history_at(consortium: Consortium, collection: str, passport_id: int, index, pinned: PinnedBlock) -> History:
+    chain, block = consortium.chain, pinned.number
+    brand_id = consortium.brand_id_of(collection, block)
     if brand_id == 0:
         raise InputError(f"{collection} is not a collection of the consortium", "check the address with `luxpass brand list`")
     passports = Collection(chain, collection)
-    passport = passports.passport(passport_id)
-    owner = passports.owner_of(passport_id)
+    passport = passports.passport(passport_id, block)
+    owner = passports.owner_of(passport_id, block)
     if index is not None:
-        index.sync()
         records, timestamp = index.records(collection, passport_id), index.timestamp
     else:
-        records = fetch_records(chain, [collection], consortium.deployment.block, chain.w3.eth.block_number,
-                                passport_id, chunk=100_000)
+        records = fetch_records(chain, [collection], consortium.deployment.block, block, passport_id, chunk=100_000)
         timestamp = block_timestamps(chain)
     entries, head, owners_seen, resales = [], ZERO32, set(), 0
     for record in records:
@@ -69,10 +79,12 @@ def history(consortium: Consortium, collection: str, passport_id: int, index=Non
             resales += entry.kind == "resale"
         entries.append(entry)
     stored_head = bytes(passport[5])
-    recovery, claim_open, _ = pending_state(passports, passport_id)
-    return History(collection, passport_hex(passport_id), consortium.brand(brand_id).name, owner,
-                   cli_name(Status(passport[0])), len(owners_seen), resales, "0x" + stored_head.hex(),
-                   head == stored_head and len(entries) == passport[3], entries, recovery, claim_open)
+    recovery, claim_open, _ = pending_state(passports, passport_id, block)
+    brand = consortium.brand(brand_id, block).name
+    pinned.check(chain)
+    return History(collection, passport_hex(passport_id), brand, owner, cli_name(Status(passport[0])),
+                   len(owners_seen), resales, "0x" + stored_head.hex(), head == stored_head and len(entries) == passport[3],
+                   entries, recovery, claim_open, block)
 
 
 def _entry(record: Record, timestamp: int, head: bytes) -> HistoryEntry:

@@ -4,10 +4,11 @@ through the block hashes it keeps."""
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from ..chain import rpc
 from ..chain.accounts import home
+from ..errors import LuxpassError
 from ..onchain.records import Record, fetch_records
 from ..onchain.registry import Consortium
 
@@ -133,14 +134,75 @@ class Index:
         return by_passport
 
     def timestamp(self, block: int) -> int:
-        row = self.db.execute("SELECT timestamp FROM blocks WHERE number = ?", (block,)).fetchone()
-        if row and row[0] is not None:
-            return row[0]
+        """The time of a block, asked of the node once. The block the node now has at that number
+        may be another than the one indexed (a reorganisation since the sync): then the indexed hash
+        stays, so that the next sync rolls back, and the pinned reading asking is told by its check."""
+        row = self.db.execute("SELECT hash, timestamp FROM blocks WHERE number = ?", (block,)).fetchone()
+        if row and row[1] is not None:
+            return row[1]
         found = self.consortium.chain.w3.eth.get_block(block)
+        found_hash = bytes(found["hash"]).hex()
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO blocks VALUES (?, ?, ?)",
-                            (block, found["hash"].hex().removeprefix("0x"), found["timestamp"]))
+            if row is None:
+                self.db.execute("INSERT INTO blocks VALUES (?, ?, ?)", (block, found_hash, found["timestamp"]))
+            elif row[0] == found_hash:
+                self.db.execute("UPDATE blocks SET timestamp = ? WHERE number = ?", (found["timestamp"], block))
         return found["timestamp"]
+
+
+class Reorganised(LuxpassError):
+    """The block a reading (an audit, a history) is pinned to left the chain before it was done."""
+
+    def __init__(self, number: int, reading: str = "the reading"):
+        self.number = number
+        super().__init__(f"block {number}, which {reading} was pinned to, left the chain in a reorganisation",
+                         "run it again: the index rolls back to what the chain still holds and re-reads")
+
+
+@dataclass(frozen=True)
+class PinnedBlock:
+    """The one block every read of a reading is made at, so that a reorganisation between two
+    reads cannot mix two chains' states: the records come from the index synced to it, every
+    contract call names it, and `check` afterwards proves it was still the chain's throughout."""
+
+    number: int
+    hash: str  # hex, without 0x, as the index keeps it
+    timestamp: int
+    reading: str
+
+    def check(self, chain) -> None:
+        """Raise Reorganised if the chain's block at `number` is no longer this one."""
+        if _hash_at(chain, self.number) != self.hash:
+            raise Reorganised(self.number, self.reading)
+
+
+def pin(chain, source=None, reading: str = "the reading") -> PinnedBlock:
+    """The block `source` (the Index, or a log source under test) is synced to, else the chain's
+    latest; Reorganised if the block the index holds for that number is no longer the chain's."""
+    synced_to = getattr(source, "synced_to", None)
+    block = chain.w3.eth.get_block(synced_to if synced_to is not None else "latest")
+    pinned = PinnedBlock(block["number"], bytes(block["hash"]).hex(), block["timestamp"], reading)
+    if getattr(source, "synced_hash", lambda: None)() not in (None, pinned.hash):
+        raise Reorganised(pinned.number, reading)
+    return pinned
+
+
+Read = TypeVar("Read")
+
+
+def read_synced(index: "Index", read: Callable[[PinnedBlock], Read], reading: str,
+                progress: Callable[[int, int], None] | None = None, attempts: int = 3) -> Read:
+    """Bring `index` up to date, then `read` at its block (`read` ends with the pinned block's
+    `check`); if a reorganisation takes that block away meanwhile, sync again (the index rolls back
+    and re-reads) and read again, `attempts` times."""
+    for attempt in range(1, attempts + 1):
+        index.sync(progress=progress)
+        try:
+            return read(pin(index.consortium.chain, index, reading))
+        except Reorganised:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _hash_at(chain, number: int) -> str | None:

@@ -33,11 +33,12 @@ class Verdict:
     brand_left_on: str | None = None  # UTC date the brand left the consortium (was removed)
 
 
-def pending_state(collection: Collection, passport_id: int) -> tuple[dict | None, bool, list[str]]:
+def pending_state(collection: Collection, passport_id: int,
+                  block: int | str = "latest") -> tuple[dict | None, bool, list[str]]:
     """What could move the passport without a new act of its owner: a pending recovery and an
     open chip claim, with the warnings a buyer must read before paying."""
-    new_owner, ready_at = collection.pending_recovery(passport_id)
-    claim_open = collection.chip_claim_open(passport_id)
+    new_owner, ready_at = collection.pending_recovery(passport_id, block)
+    claim_open = collection.chip_claim_open(passport_id, block)
     recovery = {"new_owner": new_owner, "ready_at": ready_at} if ready_at else None
     warnings = []
     if recovery:

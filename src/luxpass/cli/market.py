@@ -54,7 +54,7 @@ def _verify_disclosure(settings: Settings, disclosure: Disclosure) -> None:
 def history_command(settings: Settings, ref):
     """A passport's whole story, lifecycle and owners, read from the chain."""
     story = history(settings.consortium, ref.collection, ref.passport_id, Index(settings.consortium))
-    lines = [f"{story.brand} passport {story.passport_id}",
+    lines = [f"{story.brand} passport {story.passport_id}, as of block {story.block}",
              f"status {story.status}, owner {story.owner}, {story.owners} owner(s) after the brand, "
              f"{story.resales} resale(s)",
              f"history head {story.head} ({'verified against the logs' if story.head_verified else 'MISMATCH'})"]

@@ -224,9 +224,9 @@ class Collection:
                                       f"complete recovery of {passport_hex(passport_id)[:12]}…")
         return Recorded(passport_hex(passport_id), "recovered", tx_hex(receipt))
 
-    def pending_recovery(self, passport_id: int) -> tuple[str, int]:
+    def pending_recovery(self, passport_id: int, block: int | str = "latest") -> tuple[str, int]:
         """The new owner and the time a recovery of the passport completes at; 0 when none is pending."""
-        new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id))
+        new_owner, ready_at = self.chain.call(self.contract.functions.recoveryOf(passport_id), block)
         return new_owner, ready_at
 
     def recovery_of(self, passport_id: int) -> "Recovery":
@@ -234,12 +234,12 @@ class Collection:
         return Recovery(passport_hex(passport_id), ready_at != 0, new_owner if ready_at else None,
                         utc(ready_at) if ready_at else None)
 
-    def owner_of(self, passport_id: int) -> str:
-        return self.chain.call(self.contract.functions.ownerOf(passport_id))
+    def owner_of(self, passport_id: int, block: int | str = "latest") -> str:
+        return self.chain.call(self.contract.functions.ownerOf(passport_id), block)
 
-    def passport(self, passport_id: int) -> tuple:
+    def passport(self, passport_id: int, block: int | str = "latest") -> tuple:
         """The passport's stored state, as the contract's `passport(tokenId)` returns it."""
-        return self.chain.call(self.contract.functions.passport(passport_id))
+        return self.chain.call(self.contract.functions.passport(passport_id), block)
 
     def passports_state(self, passport_ids: list[int]) -> tuple[list[bool], list[str], list[int]]:
         """For each passport: whether it exists, its owner and its status."""
@@ -265,8 +265,8 @@ class Collection:
         used = [log for log in logs if bytes.fromhex(log["data"][2:])[32:64] == bytes(digest)]
         return used[0]["transactionHash"] if used else None
 
-    def chip_claim_open(self, passport_id: int) -> bool:
-        return self.chain.call(self.contract.functions.chipClaimOpen(passport_id))
+    def chip_claim_open(self, passport_id: int, block: int | str = "latest") -> bool:
+        return self.chain.call(self.contract.functions.chipClaimOpen(passport_id), block)
 
     def chip_of(self, passport_id: int) -> str | None:
         """The address of the chip bound to the passport, None if none is."""

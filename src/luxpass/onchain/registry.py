@@ -190,9 +190,9 @@ class Consortium:
                 return earlier
         return None
 
-    def brand_id_of(self, collection: str) -> int:
+    def brand_id_of(self, collection: str, block: int | str = "latest") -> int:
         """The id of the brand whose collection this registry created at `collection`, 0 if none."""
-        return self.chain.call(self.registry.functions.brandIdOfCollection(collection))
+        return self.chain.call(self.registry.functions.brandIdOfCollection(collection), block)
 
     def cases_address(self) -> str:
         """The address of the consortium's CounterfeitCases contract."""
@@ -201,11 +201,11 @@ class Consortium:
     def brand_count(self) -> int:
         return self.chain.call(self.registry.functions.brandCount())
 
-    def brand(self, ref) -> Brand:
-        """A brand by id, by name (any case), or by its collection's address."""
+    def brand(self, ref, block: int | str = "latest") -> Brand:
+        """A brand by id, by name (any case), or by its collection's address; its state at `block`."""
         brand_id = self.resolve_brand_id(ref)
-        name, council, collection, status = self.chain.call(self.registry.functions.brand(brand_id))
-        replacing, due = self.chain.call(self.registry.functions.pendingCouncil(brand_id))
+        name, council, collection, status = self.chain.call(self.registry.functions.brand(brand_id), block)
+        replacing, due = self.chain.call(self.registry.functions.pendingCouncil(brand_id), block)
         pending = int(replacing, 16) != 0
         return Brand(brand_id, name, council, collection, BrandStatus(status),
                      replacing if pending else None, utc(due) if pending else None)
