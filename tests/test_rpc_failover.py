@@ -14,6 +14,8 @@ from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain, RawCall
 from luxpass.cli import cli
 from luxpass.errors import LuxpassError
+from luxpass.jobs.bulk import mint_csv
+from luxpass.onchain.collection import Collection
 
 FIRST_PORT = 8831
 
@@ -129,7 +131,7 @@ def test_a_transaction_a_reorganisation_took_is_sent_again_as_the_same_bytes(two
     assert chain.w3.eth.get_transaction_count(chain.address) == 0
     receipt = chain.wait(tx_hash)
     assert bytes(receipt["transactionHash"]) == bytes(tx_hash)
-    assert any("holds it no more; sending it the same signed bytes" in m for m in messages), messages
+    assert any("does not hold it; sending it the same signed bytes" in m for m in messages), messages
     assert chain.w3.eth.get_transaction_count(chain.address) == 1
 
 
@@ -146,3 +148,31 @@ def test_a_transaction_whose_nonce_another_took_is_reported_dropped_not_done(two
     with pytest.raises(LuxpassError, match=f"payment 0x{bytes(tx_hash).hex()} was dropped: the account's nonce 0"):
         chain.wait(tx_hash)
     assert other.w3.eth.get_transaction_count(chain.address) == 1
+
+
+def test_a_bulk_mint_whose_node_took_two_batches_and_died_finishes_them_as_the_same_bytes(consortium, rpc_url,
+                                                                                          tmp_path):
+    """Node A, a fork of the test chain that mines nothing and passes nothing on, takes the job's two
+    batches; the run stops (its wait times out) and A dies. The same job on node B finds both in the
+    job's journal and finishes them as the same signed bytes before it looks at what is left: the
+    rows are signed once, under the hashes A took."""
+    port = FIRST_PORT + 3
+    node_a = _start(port, "--fork-url", rpc_url, "--no-mining")
+    products = tmp_path / "products.csv"
+    products.write_text("serial,model\n" + "".join(f"JRN-{n},Tote\n" for n in range(10)))
+    out, messages = tmp_path / "job", []
+    try:
+        on_a = Chain(f"http://127.0.0.1:{port}", dev_account(5, 31337), timeout=3, log=messages.append)
+        with pytest.raises(LuxpassError, match="was not mined within 3 s"):
+            mint_csv(Collection(on_a, consortium.brand(1).collection), products, out, batch_size=5)
+    finally:
+        node_a.kill()
+        node_a.wait(10)
+    taken = [t["hash"] for t in json.loads((out / "sent.json").read_text())["transactions"]]
+    assert len(taken) == 2
+    on_b = Chain(rpc_url, dev_account(5, 31337), log=messages.append)
+    result = mint_csv(Collection(on_b, consortium.brand(1).collection), products, out, batch_size=5)
+    assert (result.rows, result.already_minted, result.minted_now) == (10, 10, 0)
+    assert [on_b.w3.eth.get_transaction_receipt(h)["status"] for h in taken] == [1, 1]
+    assert sum("signed by an earlier run" in m for m in messages) == 2, messages
+    assert not (out / "sent.json").exists()

@@ -2,6 +2,7 @@
 `luxpass consortium-net`. Run by `make test-net` (LUXPASS_TEST_NET=1), in a network namespace."""
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -136,6 +137,54 @@ def test_down_then_up_resumes_the_same_chain(network):
     assert w3.eth.get_block(0)["hash"] == genesis
     assert w3.eth.block_number >= before
     wait_for(lambda: w3.eth.block_number > before + 2, 30, "sealing again after the restart")
+
+
+def test_a_node_that_cannot_start_leaves_the_network_as_it_was(network, tmp_path):
+    """Atelier Nouveau's node stopped, then a wrong password in its file, then its data dir swapped
+    for one initialised from another genesis: each `up` refuses in one line, the other three run on
+    under the same pids, Atelier's node stays stopped. Put right, `up` starts it and it rejoins;
+    `up` once more changes nothing."""
+    folder, _ = network
+    nodes = net_cmd(folder, "status")
+    atelier = nodes[3]
+    os.kill(atelier["pid"], signal.SIGTERM)
+    wait_for(lambda: not alive(atelier["pid"]), 20, "Atelier's node stopped")
+
+    def left_as_it_was():
+        states = net_cmd(folder, "status")
+        assert [s["pid"] for s in states[:3]] == [n["pid"] for n in nodes[:3]]
+        assert [s["running"] for s in states] == [True, True, True, False]
+
+    secret = net.password_file(folder, atelier["house"])
+    password = secret.read_text()
+    data, kept = Path(atelier["data_dir"]), tmp_path / "atelier"
+    try:
+        secret.write_text("not the password")
+        wrong = luxpass("consortium-net", "up", "--dir", folder, expect=1).stderr
+        assert f"the node of {atelier['house']} exited at start: Fatal: Failed to unlock account" in wrong, wrong
+        left_as_it_was()
+        secret.write_text(password)
+
+        data.rename(kept)
+        other = tmp_path / "other-genesis.json"
+        other.write_text(json.dumps(net._genesis(99, 1, [atelier["signer"]], [])))
+        subprocess.run([net.geth_binary(), "init", "--datadir", str(data), str(other)], check=True,
+                       capture_output=True)
+        shutil.copytree(kept / "keystore", data / "keystore", dirs_exist_ok=True)  # the house's key, in its data dir
+        foreign = luxpass("consortium-net", "up", "--dir", folder, expect=2).stderr
+        assert f"the data dir of {atelier['house']}'s node ({data}) holds another chain (chain id 99)" in foreign, \
+            foreign
+        left_as_it_was()
+    finally:  # the network as it was for the tests after this one
+        secret.write_text(password)
+        if kept.exists():
+            shutil.rmtree(data, ignore_errors=True)
+            kept.rename(data)
+
+    resumed = net_cmd(folder, "up")
+    assert all(s["running"] and s["peers"] == 3 for s in resumed), resumed
+    again = net_cmd(folder, "up")
+    assert [s["pid"] for s in again] == [s["pid"] for s in resumed]
 
 
 # --- the consortium's story on its own chain: each house through its own node -------------

@@ -3,7 +3,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol
 
 import requests
 from eth_account.signers.local import LocalAccount
@@ -59,6 +59,18 @@ class RawCall:
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+class Dropped(LuxpassError):
+    """A transaction that can never run: another transaction of the account took its nonce."""
+
+
+class Journal(Protocol):
+    """Where a job keeps what it signed, before it is sent, so that a later run can finish it."""
+
+    def add(self, tx_hash: bytes, sent: Sent) -> None: ...
+
+    def drop(self, tx_hash: bytes) -> None: ...
 
 
 class NonceConflict(Exception):
@@ -160,17 +172,24 @@ class Chain:
         """Send one transaction and wait for it; a refusal is raised decoded, before sending."""
         return self.wait(self.send(call, label, gas))
 
-    def send(self, call, label: str = "", gas: int | None = None) -> bytes:
+    def send(self, call, label: str = "", gas: int | None = None, journal: Journal | None = None) -> bytes:
         """Sign and send without waiting; the gas estimate decodes a refusal before sending.
         When another sender took the nonce, the action is estimated, signed and sent again with
-        a fresh one, unless this very transaction landed: an action is never sent twice."""
+        a fresh one, unless this very transaction landed: an action is never sent twice. Each
+        signed transaction goes into `journal` before it is sent (and out of it if the node
+        refuses its nonce), so that a later run can finish it (`resume`)."""
         for attempt in range(1, NONCE_ATTEMPTS + 1):
             signed = self._signed(call, label, gas)
+            sent = Sent(bytes(signed.raw_transaction), self._next_nonce, label)
+            if journal is not None:
+                journal.add(bytes(signed.hash), sent)
             try:
                 tx_hash = self._send_raw(signed)
-                self._sent[bytes(tx_hash)] = Sent(bytes(signed.raw_transaction), self._next_nonce, label)
+                self._sent[bytes(tx_hash)] = sent
                 break
             except NonceConflict as exc:
+                if journal is not None:
+                    journal.drop(bytes(signed.hash))
                 self._next_nonce = None
                 if attempt == NONCE_ATTEMPTS:
                     raise LuxpassError(f"the account's nonce was taken {attempt} times in a row ({exc})",
@@ -254,6 +273,20 @@ class Chain:
                                    "check the node; running the same command again is safe")
             time.sleep(0.02 if self.dev else 1.0)
 
+    def resume(self, tx_hash: bytes, sent: Sent) -> dict | None:
+        """Finish a transaction an earlier run signed (and may have sent, to a node since gone): the
+        node gets the same bytes if it holds it neither mined nor pending and its nonce is free, and
+        the wait is the usual one. Returns the light receipt once confirmed, or None when it was
+        dropped: another transaction took its nonce, so it never ran and never will."""
+        self._sent[tx_hash] = sent
+        try:
+            if rpc.request(self.w3, "eth_getTransactionByHash", ["0x" + tx_hash.hex()]) is None:
+                self._lost(tx_hash)
+            return self.wait(tx_hash, light=True)
+        except Dropped as exc:
+            self.log(f"{exc.problem}; what it would have done is done now")
+            return None
+
     def _hand_over(self, node: RetryingProvider) -> None:
         """`node`, failed over to, gets every transaction sent and not yet confirmed that it does not
         know, lowest nonce first, as the same signed bytes: the node left may have taken one and died
@@ -285,16 +318,18 @@ class Chain:
                 return found
             self._sent.pop(tx_hash)
             self._next_nonce = None
-            raise LuxpassError(
+            raise Dropped(
                 f"{label} {hex_hash} was dropped: the account's nonce {sent.nonce} went to another transaction "
                 "in a confirmed block, so it never ran", "run the same command again: it skips what is done and "
                 "sends the rest")
-        self.log(f"{label} {hex_hash}: the node at {self.rpc_url} holds it no more; sending it the same signed bytes")
+        self.log(f"{label} {hex_hash}: the node at {self.rpc_url} does not hold it; sending it the same signed bytes")
         try:
             self.w3.eth.send_raw_transaction(sent.raw)
         except Web3RPCError as exc:  # known by now, or its nonce used meanwhile: the next look tells which
             if not any(word in str(exc).lower() for word in ALREADY_KNOWN + NONCE_TAKEN):
-                raise
+                raise LuxpassError(f"{label} {hex_hash}: the node at {self.rpc_url} refused its same signed bytes "
+                                   f"({getattr(exc, 'message', None) or exc})",
+                                   "check the node, then run the same command again") from None
         return None
 
     def await_confirmations(self, receipt: dict, confirmations: int | None = None,

@@ -15,6 +15,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import asdict, dataclass
@@ -77,39 +78,65 @@ def slug(house: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", house.lower()).strip("-")
 
 
-def up(folder: Path, houses: tuple[str, ...] = HOUSES, chain_id: int = CHAIN_ID, period: int = PERIOD,
-       base_port: int = BASE_HTTP_PORT, timeout: float = 60, funded: tuple[str, ...] = (),
+def up(folder: Path, houses: tuple[str, ...] | None = None, chain_id: int | None = None, period: int | None = None,
+       base_port: int | None = None, timeout: float = 60, funded: tuple[str, ...] = (),
        log: Callable[[str], None] = lambda _: None) -> list[NodeState]:
-    """Create the network on first use, its genesis funding the houses' signers and `funded`, then
+    """Create the network on first use (houses, chain id, period and ports default to HOUSES,
+    CHAIN_ID, PERIOD, BASE_HTTP_PORT), its genesis funding the houses' signers and `funded`, then
     start every node not running, connect them all, settle a deadlock between forks if there is
     one, and only then let them seal (a node sealing alone makes a fork of its own). Run again,
-    after a stop or a partition, it resumes the same chain from the nodes' data folders."""
+    after a stop or a partition, it resumes the same chain from the nodes' data folders; the
+    creation's choices, given again, must be the network's. Every check of the input, the folder,
+    the ports, the keystores' password files and the nodes' data dirs comes before anything is
+    created or started."""
     funded = tuple(_address(a) for a in funded)
     config = _load(folder)
     if config is None:
-        config = _create(folder, houses, chain_id, period, base_port, funded)
-    elif not set(funded) <= set(config.get("funded", [])):
-        raise InputError(f"--fund applies when a network is created, and {folder} holds one already",
-                         "send funds from a house's account, or create a new network with another --dir")
-    geth = geth_binary()
-    for node in config["nodes"]:
-        if not _running(folder, node):
+        houses, base_port = houses or HOUSES, base_port or BASE_HTTP_PORT
+        _check_new(folder, houses, base_port)
+        geth = geth_binary()
+        config = _create(folder, geth, houses, chain_id or CHAIN_ID, period or PERIOD, base_port, funded)
+    else:
+        _check_resumed(folder, config, houses, chain_id, period, base_port, funded)
+        stopped = [node for node in config["nodes"] if not _running(folder, node)]
+        for node in stopped:
+            _check_startable(folder, node)
+        geth = geth_binary()
+        for node in stopped:
+            _check_genesis(folder, node, geth)
+    started = []
+    try:  # a node that cannot start (a wrong password, say) leaves the network as it was
+        for node in [node for node in config["nodes"] if not _running(folder, node)]:
             _start(folder, config, node, geth)
-    deadline = time.monotonic() + timeout
-    for node in config["nodes"]:
-        _wait_answers(folder, node, deadline)
-    _connect(config, deadline)
-    _settle(config, log)
-    for node in config["nodes"]:
-        _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
-        _rpc(node["rpc_url"], "miner_start")
+            started.append(node)
+        deadline = time.monotonic() + timeout
+        for node in config["nodes"]:
+            _wait_answers(folder, node, deadline)
+        _connect(config, deadline)
+        _settle(config, log)
+        for node in config["nodes"]:
+            _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
+            _rpc(node["rpc_url"], "miner_start")
+    except (LuxpassError, requests.RequestException) as exc:
+        exited = [node for node in started if not _running(folder, node)]
+        _stop(folder, started)
+        if exited:  # it answered, then exited (geth unlocks the signer key after it opens RPC)
+            raise _exited(folder, exited[0]) from None
+        if isinstance(exc, LuxpassError):
+            raise
+        raise LuxpassError(f"a node stopped answering while the network started ({exc})",
+                           "see the nodes' geth.log, then run the same command again") from None
     return status(folder)
 
 
 def down(folder: Path, timeout: float = 30) -> list[NodeState]:
     """SIGTERM every node, so that geth writes its state, and wait for each to exit."""
-    config = _require(folder)
-    pids = [pid for node in config["nodes"] if (pid := _running(folder, node))]
+    _stop(folder, _require(folder)["nodes"], timeout)
+    return status(folder)
+
+
+def _stop(folder: Path, nodes: list[dict], timeout: float = 30) -> None:
+    pids = [pid for node in nodes if (pid := _running(folder, node))]
     for pid in pids:
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
@@ -118,9 +145,8 @@ def down(folder: Path, timeout: float = 30) -> list[NodeState]:
             time.sleep(0.1)
         if alive(pid):
             raise LuxpassError(f"geth (pid {pid}) did not stop within {timeout:.0f} s", "stop it by hand")
-    for node in config["nodes"]:
+    for node in nodes:
         (folder / f"{node['slug']}.pid").unlink(missing_ok=True)
-    return status(folder)
 
 
 def status(folder: Path) -> list[NodeState]:
@@ -152,6 +178,101 @@ def as_dicts(states: list[NodeState]) -> list[dict]:
     return [asdict(state) for state in states]
 
 
+# --- checks before anything is created or started ----------------------------------------
+
+def _ports(base_port: int, index: int) -> dict[str, int]:
+    """The ports of the network's `index`-th node: RPC from `base_port` on, P2P and engine API beside."""
+    shift = base_port - BASE_HTTP_PORT
+    return {"http_port": base_port + index, "p2p_port": BASE_P2P_PORT + shift + index,
+            "auth_port": BASE_AUTH_PORT + shift + index}
+
+
+PORT_ROLES = {"http_port": "RPC", "p2p_port": "P2P", "auth_port": "engine API"}
+
+
+def _check_new(folder: Path, houses: tuple[str, ...], base_port: int) -> None:
+    if len(houses) < 2 or len(set(map(slug, houses))) != len(houses) or not all(map(slug, houses)):
+        raise InputError(f"a consortium network needs at least two houses with distinct names, not {list(houses)}",
+                         "repeat --house NAME, once per house, each name its own (letters or digits)")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise InputError(f"{folder} is not an empty folder and holds no network (net.json is missing)",
+                         "pass an empty or new --dir")
+    for i, house in enumerate(houses):
+        for key, port in _ports(base_port, i).items():
+            if port > 65535:
+                raise InputError(f"--base-port {base_port} puts the {PORT_ROLES[key]} port of {house}'s node at "
+                                 f"{port}, above 65535", f"pass a --base-port of at most {base_port - (port - 65535)}")
+            _check_port_free(port, PORT_ROLES[key], house, "stop that program, or pick other ports with --base-port")
+
+
+def _check_resumed(folder: Path, config: dict, houses, chain_id, period, base_port, funded) -> None:
+    """The creation's options, given again to a network that exists, must be its own."""
+    held = {"--house": (tuple(houses) if houses else None, tuple(n["house"] for n in config["nodes"])),
+            "--chain-id": (chain_id, config["chain_id"]), "--period": (period, config["period"]),
+            "--base-port": (base_port, config["nodes"][0]["http_port"] if config["nodes"] else None)}
+    for option, (given, own) in held.items():
+        if given is not None and given != own:
+            shown = ", ".join(own) if option == "--house" else own
+            raise InputError(f"{option} applies when a network is created, and the one in {folder} has {shown}",
+                             f"leave {option} out to resume it, or create a new network with another --dir")
+    if not set(funded) <= set(config.get("funded", [])):
+        raise InputError(f"--fund applies when a network is created, and {folder} holds one already",
+                         "send funds from a house's account, or create a new network with another --dir")
+
+
+def _check_port_free(port: int, role: str, house: str, fix: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as geth's own listeners: TIME_WAIT is free
+        try:
+            probe.bind(("0.0.0.0", port))
+        except OSError:
+            raise InputError(f"port {port} ({role} of {house}'s node) is in use by another program", fix) from None
+
+
+def _check_startable(folder: Path, node: dict) -> None:
+    """A stopped node can start: its keystore and password file are there, its ports are free, and
+    its data dir holds a chain."""
+    house = node["house"]
+    for what, path in (("keystore", Path(node["keystore"])), ("keystore's password file", password_file(folder, house))):
+        if not path.is_file():
+            raise InputError(f"the {what} of {house} ({path}) is missing",
+                             "put it back from your backup: geth cannot unlock the house's signer key without it")
+    for key, role in PORT_ROLES.items():
+        _check_port_free(node[key], role, house,
+                         f"stop that program: the network's ports were chosen when it was created ({folder / 'net.json'})")
+    data = folder / node["slug"]
+    if not (data / "geth" / "chaindata").is_dir():
+        raise InputError(f"the data dir of {house}'s node ({data}) holds no chain", _reinit_fix(folder, data))
+
+
+def _reinit_fix(folder: Path, data: Path) -> str:
+    return (f"move {data} away, run `geth init --datadir {data} {folder / 'genesis.json'}`, then `luxpass "
+            "consortium-net up` again: the node syncs the chain from the others")
+
+
+def _check_genesis(folder: Path, node: dict, geth: str) -> None:
+    """The node's data dir holds this network's chain: one initialised from another genesis would run
+    a chain of its own, which the other nodes refuse to peer with."""
+    data = folder / node["slug"]
+    done = subprocess.run([geth, "--datadir", str(data), "dumpgenesis"], capture_output=True, text=True)
+    try:
+        held = json.loads(done.stdout)
+    except ValueError:
+        raise LuxpassError(f"geth could not read the genesis in {data}: {_last_line(done.stderr)}",
+                           f"see {data / 'geth.log'}") from None
+    own = json.loads((folder / "genesis.json").read_text())
+    if (held["config"].get("chainId"), held.get("extraData", "").lower()) != (own["config"]["chainId"],
+                                                                               own["extradata"].lower()):
+        raise InputError(f"the data dir of {node['house']}'s node ({data}) holds another chain (chain id "
+                         f"{held['config'].get('chainId')}) than this network's genesis", _reinit_fix(folder, data))
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    fatal = [line for line in lines if line.startswith("Fatal")]
+    return (fatal or lines or ["no output"])[-1]
+
+
 # --- creation -----------------------------------------------------------------------------
 
 def _address(text: str) -> str:
@@ -160,14 +281,23 @@ def _address(text: str) -> str:
     return Web3.to_checksum_address(text)
 
 
-def _create(folder: Path, houses: tuple[str, ...], chain_id: int, period: int, base_port: int,
+def _create(folder: Path, geth: str, houses: tuple[str, ...], chain_id: int, period: int, base_port: int,
             funded: tuple[str, ...]) -> dict:
-    if len(houses) < 2 or len(set(map(slug, houses))) != len(houses):
-        raise InputError("a consortium network needs at least two houses with distinct names", "check --house")
-    if folder.exists() and any(folder.iterdir()):
-        raise InputError(f"{folder} is not empty and holds no network (net.json is missing)",
-                         "pass an empty or new --dir")
+    """The keystores, the genesis and each node's data dir; if `geth init` fails, nothing is left."""
+    made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _write_network(folder, geth, houses, chain_id, period, base_port, funded)
+    except BaseException:
+        for child in folder.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        if made:
+            folder.rmdir()
+        raise
+
+
+def _write_network(folder: Path, geth: str, houses: tuple[str, ...], chain_id: int, period: int, base_port: int,
+                   funded: tuple[str, ...]) -> dict:
     nodes = []
     for i, house in enumerate(houses):
         name = slug(house)
@@ -181,18 +311,15 @@ def _create(folder: Path, houses: tuple[str, ...], chain_id: int, period: int, b
         keystore.write_text(json.dumps(Account.encrypt(account.key, password)))
         os.chmod(keystore, 0o600)
         nodes.append({"house": house, "slug": name, "signer": account.address, "keystore": str(keystore),
-                      "rpc_url": f"http://127.0.0.1:{base_port + i}", "http_port": base_port + i,
-                      "p2p_port": BASE_P2P_PORT + (base_port - BASE_HTTP_PORT) + i,
-                      "auth_port": BASE_AUTH_PORT + (base_port - BASE_HTTP_PORT) + i})
+                      "rpc_url": f"http://127.0.0.1:{base_port + i}", **_ports(base_port, i)})
     genesis = _genesis(chain_id, period, [node["signer"] for node in nodes], list(funded))
     (folder / "genesis.json").write_text(json.dumps(genesis, indent=1))
-    geth = geth_binary()
     for node in nodes:
         done = subprocess.run([geth, "init", "--datadir", str(folder / node["slug"]), str(folder / "genesis.json")],
                               capture_output=True, text=True)
         if done.returncode != 0:
-            raise LuxpassError(f"geth init failed for {node['house']}: {done.stderr.strip().splitlines()[-1:]}",
-                               f"remove {folder} and run `luxpass consortium-net up` again")
+            raise LuxpassError(f"geth init failed for {node['house']}: {_last_line(done.stderr)}",
+                               f"check {geth} (`{geth} version`), then run the same command again: nothing was kept")
     config = {"chain_id": chain_id, "period": period, "geth": GETH_VERSION, "nodes": nodes, "funded": list(funded)}
     tmp = folder / "net.json.tmp"
     tmp.write_text(json.dumps(config, indent=1))
@@ -236,8 +363,7 @@ def _start(folder: Path, config: dict, node: dict, geth: str) -> None:
 def _wait_answers(folder: Path, node: dict, deadline: float) -> None:
     while time.monotonic() < deadline:
         if not _running(folder, node):
-            raise LuxpassError(f"the node of {node['house']} exited at start",
-                               f"see {folder / node['slug'] / 'geth.log'}")
+            raise _exited(folder, node)
         try:
             _rpc(node["rpc_url"], "eth_blockNumber")
             return
@@ -245,6 +371,12 @@ def _wait_answers(folder: Path, node: dict, deadline: float) -> None:
             time.sleep(0.2)
     raise LuxpassError(f"the node of {node['house']} did not answer on {node['rpc_url']}",
                        f"see {folder / node['slug'] / 'geth.log'}")
+
+
+def _exited(folder: Path, node: dict) -> LuxpassError:
+    log = folder / node["slug"] / "geth.log"
+    return LuxpassError(f"the node of {node['house']} exited at start: "
+                        f"{_last_line(log.read_text(errors='replace')[-4000:])}", f"see {log}")
 
 
 def _wait_unlocked(node: dict, deadline: float) -> None:

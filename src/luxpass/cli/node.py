@@ -75,12 +75,12 @@ net_dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False
 @net_dir_option
 @click.option("--house", "houses", multiple=True, metavar="NAME",
               help=f"A member house, sealing blocks (repeat; default: {', '.join(net.HOUSES)}). First run only.")
-@click.option("--chain-id", type=click.IntRange(1), default=net.CHAIN_ID, show_default=True,
-              help="Chain id of the network's genesis (a new network only).")
-@click.option("--period", type=click.IntRange(1, 60), default=net.PERIOD, show_default=True,
-              help="Seconds between blocks.")
-@click.option("--base-port", type=click.IntRange(1024, 65000), default=net.BASE_HTTP_PORT, show_default=True,
-              help="RPC port of the first node; the others follow.")
+@click.option("--chain-id", type=click.IntRange(1),
+              help=f"Chain id of the network's genesis (default {net.CHAIN_ID}). First run only.")
+@click.option("--period", type=click.IntRange(1, 60),
+              help=f"Seconds between blocks (default {net.PERIOD}). First run only.")
+@click.option("--base-port", type=click.IntRange(1024, 65000),
+              help=f"RPC port of the first node, the others following (default {net.BASE_HTTP_PORT}). First run only.")
 @click.option("--fund", "funded", multiple=True, metavar="ADDRESS",
               help="An account the genesis funds beside the houses' signers (repeat). First run only.")
 @json_option
@@ -88,7 +88,7 @@ net_dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False
 def net_up(settings: Settings, folder, houses, chain_id, period, base_port, funded):
     """Create the network on first use, else resume it; start every stopped node, connect all
     (run it after a partition too: it settles nodes stuck on forks of equal weight), then seal."""
-    _emit_net(settings, net.up(net.net_dir(folder), tuple(houses) or net.HOUSES, chain_id, period, base_port,
+    _emit_net(settings, net.up(net.net_dir(folder), tuple(houses) or None, chain_id, period, base_port,
                                funded=tuple(funded), log=lambda line: click.echo(line, err=True)))
 
 

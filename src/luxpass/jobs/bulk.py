@@ -2,7 +2,9 @@
 
 Before any transaction, the job file records each row's salt, so a second run recomputes the
 same commitments, asks the chain which passports exist, and mints only the rest: no row is
-minted twice and none is skipped."""
+minted twice and none is skipped. Each batch's signed transaction is journalled before it is
+sent (sent.json in the job's folder), and a second run first finishes those as the same bytes, so
+no row is signed twice while its first signature can still run."""
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -11,7 +13,7 @@ from ..errors import InputError
 from ..onchain.collection import Collection
 from ..proofs.certificate import Certificate
 from ..values import parse_address, passport_hex
-from .job import job_salts, open_job, wait_until_idle, write_certificates
+from .job import SentJournal, finish_sent, job_salts, open_job, wait_until_idle, write_certificates
 from .products import read_products
 
 JOB_FORMAT = "luxpass-mint-job/1"
@@ -51,6 +53,8 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     ledger.check([r["serial"] for r in records], reissue, own={passport_hex(i) for i in ids},
                  still_exists=collection.still_issued)
 
+    journal = SentJournal(out_dir / "sent.json", chain.address)
+    finish_sent(chain, journal)
     wait_until_idle(chain)
     exists = collection.exists(ids)
     already = sum(exists)
@@ -62,22 +66,23 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     for start in range(0, len(todo), batch_size):
         batch = todo[start:start + batch_size]
         call = collection.mint_batch_call(owner, [ids[i] for i in batch])
-        tx_hash = chain.send(call, f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})")
+        tx_hash = chain.send(call, f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})", journal=journal)
         in_flight.append((tx_hash, len(batch)))
         if len(in_flight) >= IN_FLIGHT:
-            gas_used += _settle(chain, in_flight.pop(0), progress)
+            gas_used += _settle(chain, journal, in_flight.pop(0), progress)
         transactions += 1
     while in_flight:
-        gas_used += _settle(chain, in_flight.pop(0), progress)
+        gas_used += _settle(chain, journal, in_flight.pop(0), progress)
 
     ledger.record([(r["serial"], passport_hex(i)) for r, i in zip(records, ids)], reissue)
     result_file = write_certificates(out_dir, certificates)
     return BulkResult(len(records), len(todo), already, transactions, gas_used, str(out_dir), str(result_file))
 
 
-def _settle(chain, sent: tuple[bytes, int], progress) -> int:
+def _settle(chain, journal: SentJournal, sent: tuple[bytes, int], progress) -> int:
     tx_hash, count = sent
     receipt = chain.wait(tx_hash, light=True)
+    journal.drop(bytes(tx_hash))
     if progress:
         progress(count, 0)
     return receipt["gasUsed"]
