@@ -17,6 +17,7 @@ from web3 import Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 
 from luxpass.chain import network as net
+from luxpass.jobs import bulk
 from luxpass.chain.node_backup import alive
 
 BASE_PORT = 8600
@@ -242,15 +243,16 @@ def sent_by(w3, account, first_block, last_block):
 
 
 def test_bulk_mint_fails_over_when_its_node_is_killed_and_all_nodes_agree(consortium, tmp_path, report_figure):
-    """Maison Aurel mints 300 passports through `--rpc-url AUREL,VELLUTTI`. Aurel's node dies in the
-    middle: the other three go on sealing, and the same process fails over to Casa Vellutti's node,
-    handing it what Aurel's node held as the same signed bytes; it finishes or stops with one error
-    line. The same command run again finishes the job: 300 passports, none twice, and no row signed
+    """Maison Aurel mints 300 passports through `--rpc-url AUREL,VELLUTTI`, Aurel's node cut off from
+    its peers, so that it takes the first four batches (as many as the job keeps in flight) and
+    never passes them on: they wait in its pool, or in a block it seals alone. Then it dies: the
+    other three go on sealing, and the same process fails over to Casa Vellutti's node, handing it
+    those batches as the same signed bytes; it finishes or stops with one error line. The same command run again finishes the job: 300 passports, none twice, and no row signed
     twice (a second signature of rows already minted would revert; every one of Aurel's transactions
     succeeded, one per nonce). Aurel's node restarts, syncs, and every node holds the same head for
     every passport."""
     folder, _ = consortium
-    nodes = net_cmd(folder, "status")  # the earlier tests restarted nodes: their pids now
+    nodes = partitioned(folder)  # the earlier tests restarted nodes: their pids now
     aurel, vellutti = nodes[0], nodes[1]
     both = f"{aurel['rpc_url']},{vellutti['rpc_url']}"
     products = tmp_path / "products.csv"
@@ -261,13 +263,19 @@ def test_bulk_mint_fails_over_when_its_node_is_killed_and_all_nodes_agree(consor
     collection = collection_of(vellutti, aurel["house"])
     w3v = web3s([vellutti])[0]
     nonce_before, block_before = w3v.eth.get_transaction_count(aurel["signer"]), w3v.eth.block_number
+    split([aurel], nodes[1:])
     first = subprocess.Popen([sys.executable, "-m", "luxpass", *map(str, args), "--rpc-url", both,
                               "--keystore", aurel["keystore"], "--password-file",
                               net.password_file(folder, aurel["house"])],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for(lambda: len(minted_ids(w3v, collection)) >= 40, 60, "the first batches mined")
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "LUXPASS_RPC_MAX_LAG": "1000"})  # the cut-off node trails: ask it first
+    w3a = web3s([aurel])[0]
+    wait_for(lambda: w3a.eth.get_transaction_count(aurel["signer"], "pending") >= nonce_before + bulk.IN_FLIGHT,
+             60, "Aurel's node holding the batches in flight")
+    assert w3v.eth.get_transaction_count(aurel["signer"], "pending") == nonce_before, "a batch reached the others"
+    held = w3a.eth.get_transaction_count(aurel["signer"], "pending") - nonce_before
+    lone_blocks = w3a.eth.block_number - block_before
     os.kill(aurel["pid"], signal.SIGKILL)
-    at_kill = len(minted_ids(w3v, collection))
     stdout, stderr = first.communicate(timeout=240)
     assert "Traceback" not in stderr, stderr
     assert f"{aurel['rpc_url']} failed" in stderr and f"using {vellutti['rpc_url']}" in stderr, \
@@ -288,6 +296,7 @@ def test_bulk_mint_fails_over_when_its_node_is_killed_and_all_nodes_agree(consor
             signed.setdefault(label, set()).add(tx)
     assert all(len(txs) == 1 for txs in signed.values()), f"rows signed twice in one process: {signed}"
     handed = sum("sending it the same signed bytes" in line for line in stderr.splitlines())
+    assert handed >= 1, stderr
 
     rerun = json.loads(house_cli(folder, aurel, *args, rpc_url=both).stdout)
     assert rerun["rows"] == 300 and rerun["already_minted"] >= minted_before_rerun  # + what was still pending
@@ -299,7 +308,8 @@ def test_bulk_mint_fails_over_when_its_node_is_killed_and_all_nodes_agree(consor
     assert [nonce for nonce, _, _ in sent] == list(range(nonce_before, nonce_after))
     assert all(status == 1 for _, _, status in sent), f"a transaction of the job failed on chain: {sent}"
     assert len(sent) == 15, f"300 rows in batches of 20 take 15 transactions, not {len(sent)}"
-    report_figure(f"consortium-net: Aurel's node killed after {at_kill} of 300 mints; {outcome}; {handed} "
+    report_figure(f"consortium-net: Aurel's node, cut off, killed holding {held} batches the others never got "
+                  f"(its head {lone_blocks:+d} blocks from the split); {outcome}; {handed} "
                   f"transaction(s) handed over as the same bytes; the rerun minted {rerun['minted_now']}; "
                   "15 transactions, one per nonce, all succeeded")
 
