@@ -16,6 +16,7 @@ from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain
 from luxpass.checks.index import Index
 from luxpass.errors import InputError
+from luxpass.jobs import bulk
 from luxpass.onchain.collection import Collection
 from luxpass.onchain.registry import Consortium, Founder, deploy
 
@@ -83,12 +84,15 @@ def test_node_killed_during_a_bulk_mint_then_the_same_command_mints_each_row_onc
     result = json.loads(rerun.stdout)
     ids = [int(row["passport_id"], 16) for row in csv.DictReader(open(out / "passports.csv"))]
     assert len(ids) == len(set(ids)) == result["rows"] == ROWS
-    assert (result["already_minted"], result["minted_now"]) == (survived, ROWS - survived)
+    # before it reads what exists, the rerun finishes the batches the killed run signed and journalled
+    # (sent.json) as the same bytes: at most the IN_FLIGHT batches of 5 that were in flight
+    finished = result["already_minted"] - survived
+    assert 0 <= finished <= 5 * bulk.IN_FLIGHT and result["already_minted"] + result["minted_now"] == ROWS
     assert all(minter.exists(ids))
     assert minter.chain.call(minter.contract.functions.balanceOf(minter.chain.address)) == ROWS
     report_figure(f"node faults: anvil SIGKILLed in the middle of a bulk mint of {ROWS} rows; {restart}; {survived} "
-                  f"passports in the saved state, the same command minted the other {ROWS - survived}: {ROWS} rows, "
-                  f"{ROWS} passports, none twice")
+                  f"passports in the saved state, the same command finished {finished} from its journal as the same "
+                  f"bytes and minted the other {result['minted_now']}: {ROWS} rows, {ROWS} passports, none twice")
 
 
 def _kill_the_node_after_a_state_dump_with_passports(folder, minter, timeout=30):

@@ -239,7 +239,8 @@ def test_page_reads_only_the_one_passport(client, sold, as_account, monkeypatch)
     calls.clear()
     client.get(uri)
     assert calls == before and calls.count("eth_getLogs") == 2, calls  # its records, and its mint
-    assert calls.count("eth_getBlockByNumber") == 4  # a timestamp for each block of its story
+    # a timestamp for each block of its story, and the block its history is pinned to, read and checked after
+    assert calls.count("eth_getBlockByNumber") == 4 + 2
 
 
 # --- the chip ------------------------------------------------------------------------------
