@@ -193,6 +193,8 @@ def run(*args: str, who: int | None = None, expect: int = 0, quiet: bool = False
     print(f"    (exit {done.returncode})")
     if done.returncode != expect:
         raise SystemExit(f"demo step failed: expected exit {expect}, got {done.returncode}")
+    if expect and (sum(line.startswith("error:") for line in done.stderr.splitlines()) != 1 or "Traceback" in out):
+        raise SystemExit("demo step failed: its refusal is not one `error:` line")
     return done.stdout
 
 
