@@ -472,8 +472,11 @@ def consumer_check() -> None:
         server.wait(timeout=10)
 
 
-def _fetch_json(url: str, attempts: int = 50) -> dict:
-    for _ in range(attempts):
+def _fetch_json(url: str, wait: float = 60) -> dict:
+    """The page's JSON answer, once `luxpass serve` listens (within `wait` seconds: on a loaded
+    machine its start alone can take ten)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return json.load(response)
@@ -481,7 +484,7 @@ def _fetch_json(url: str, attempts: int = 50) -> dict:
             return json.load(exc)
         except OSError:
             time.sleep(0.2)
-    raise SystemExit(f"demo step failed: {url} did not answer")
+    raise SystemExit(f"demo step failed: {url} did not answer within {wait:.0f} s")
 
 
 def counterfeit() -> str:
