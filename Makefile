@@ -57,25 +57,33 @@ test: build browser slither lint-imports
 
 # The suite on other nodes, each started by the tests (tests/chains/nodes.py): Ganache 7 and the Hardhat
 # node from npm, and Anvil at the Shanghai hardfork, the contracts built for shanghai; one line per node.
-# Every contract test, and the CLI's story of every role (council, brand, owner, reseller, marketplace,
-# auditor), its careless-input paths and the brownie scripts.
-# Left out, to keep three nodes within ~25 minutes (each of these passed on Ganache): bulk jobs, batches,
-# chips, the competitor's search, the library, hostile input and the page; the ERC-721 conformance
-# through cast (cast sends both `input` and `data`, which Hardhat 2 refuses as a duplicate field); the
-# tests of `luxpass node` and of RPC faults (they run Anvil processes of their own), the browser, and
-# the tests that need no chain. Leaves the default build.
+# Every contract test, the ERC-721 conformance through cast, what differs between nodes, and the CLI's
+# story of every role (council, brand, owner, reseller, marketplace, auditor), its careless-input paths
+# and the brownie scripts; then `make demo`'s story on a fresh node of the same kind (demo/demo.py
+# --rpc-url), its step count in the same line.
+# Left out, to keep three nodes within ~30 minutes (each of these passed on Ganache): bulk jobs, batches,
+# chips, the competitor's search, the library, hostile input and the page; the tests of `luxpass node`
+# and of RPC faults (they run Anvil processes of their own), the browser, and the tests that need no
+# chain. Leaves the default build.
 CHAIN_NODES := ganache hardhat anvil-shanghai
 # The invariant machine's steps per node (240 in `make test`): Ganache and Hardhat trace every refusal.
 CHAIN_FUZZ_STEPS := 10
 CHAIN_TESTS := tests/contracts tests/test_cli.py tests/test_resale.py tests/test_hurried_user.py \
-	tests/test_audit.py tests/test_screen.py tests/test_scripts.py
+	tests/test_audit.py tests/test_screen.py tests/test_scripts.py tests/test_erc721_conformance.py \
+	tests/test_node_neutral.py
+# Where tests/chains/nodes.py starts each node (brownie's development port).
+CHAIN_RPC_URL := http://127.0.0.1:8545
 test-chains: setup
 	LUXPASS_EVM=shanghai $(BIN)/brownie compile >/dev/null && $(BIN)/python tools/package_contracts.py >/dev/null
 	@failed=""; for node in $(CHAIN_NODES); do \
-		start=$$(date +%s); log=build/test-chains-$$node.log; \
+		start=$$(date +%s); log=build/test-chains-$$node.log; demo=build/test-chains-$$node-demo.log; \
 		LUXPASS_EVM=shanghai LUXPASS_TEST_NODE=$$node LUXPASS_FUZZ_STEPS=$(CHAIN_FUZZ_STEPS) $(BIN)/pytest -q $(CHAIN_TESTS) >$$log 2>&1 || failed="$$failed $$node"; \
-		echo "$$node: $$(grep -E '[0-9]+ (passed|failed|errors?)' $$log | tail -1 | tr -d '=' | xargs)" \
-			"($$(( $$(date +%s) - start )) s, log $$log)"; \
+		tests=$$(( $$(date +%s) - start )); \
+		if $(BIN)/python tests/chains/nodes.py $$node $(BIN)/python demo/demo.py --rpc-url $(CHAIN_RPC_URL) >$$demo 2>&1; \
+		then story="demo passed, $$(grep -c '^  \$$ luxpass' $$demo) steps"; \
+		else story="demo FAILED: $$(tail -1 $$demo)"; failed="$$failed $$node-demo"; fi; \
+		echo "$$node: $$(grep -E '[0-9]+ (passed|failed|errors?)' $$log | tail -1 | tr -d '=' | xargs); $$story" \
+			"($$tests s + $$(( $$(date +%s) - start - tests )) s, logs $$log $$demo)"; \
 	done; \
 	$(BIN)/brownie compile >/dev/null && $(BIN)/python tools/package_contracts.py >/dev/null; \
 	if [ -n "$$failed" ]; then echo "test-chains failed on:$$failed" >&2; \

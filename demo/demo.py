@@ -1,6 +1,8 @@
 """`make demo` and `make demo-net`: the main job of luxpass, told step by step on a chain the demo
 starts: one local Anvil node (`make demo`), or the consortium's own four geth nodes under Clique
-(`make demo-net`, `--net`), where each house signs with its keystore on its own node.
+(`make demo-net`, `--net`), where each house signs with its keystore on its own node; or on a
+development node started by someone else (`--rpc-url`: Ganache, the Hardhat node, Anvil at another
+hardfork, as `make test-chains` runs it).
 
 Every step runs the real `luxpass` command, as a brand, a retailer, an owner or the council
 would; only the counterfeiter uses the library directly, as a forger would use any tool. The
@@ -93,6 +95,23 @@ class AnvilStage:
         return dev_account(who, self.chain_id)
 
 
+class AttachedStage(AnvilStage):
+    """A development node the caller started and stops: chain id 31337 with Anvil's development
+    accounts funded (0 to 16 are the story's actors), e.g. Ganache, the Hardhat node or Anvil at
+    another hardfork (`make test-chains`). Its state is the caller's: the demo only adds to it."""
+
+    def __init__(self, rpc_url: str):
+        super().__init__()
+        self.home, self.rpc_url = ROOT / ".demo-rpc", rpc_url
+
+    def start(self) -> None:
+        say(f"The development node at {self.rpc_url}, started by the caller: its head and chain id.")
+        run("node", "status", "--rpc-url", self.rpc_url)
+
+    def stop(self) -> None:
+        pass
+
+
 class NetStage:
     """The four houses' geth nodes. Each house signs with the keystore `consortium-net` made for
     its node; every other actor with a keystore `luxpass account new` makes, funded by the genesis.
@@ -174,6 +193,8 @@ def run(*args: str, who: int | None = None, expect: int = 0, quiet: bool = False
     print(f"    (exit {done.returncode})")
     if done.returncode != expect:
         raise SystemExit(f"demo step failed: expected exit {expect}, got {done.returncode}")
+    if expect and (sum(line.startswith("error:") for line in done.stderr.splitlines()) != 1 or "Traceback" in out):
+        raise SystemExit("demo step failed: its refusal is not one `error:` line")
     return done.stdout
 
 
@@ -219,8 +240,12 @@ def as_safe(safe: str, job: str, *command: str, signers: tuple[int, ...], show: 
 def main() -> None:
     global stage
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--net", action="store_true", help="run on the four-node consortium network (needs geth)")
-    stage = NetStage() if parser.parse_args().net else AnvilStage()
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--net", action="store_true", help="run on the four-node consortium network (needs geth)")
+    where.add_argument("--rpc-url", metavar="URL", help="run on this development node (chain id 31337, Anvil's "
+                       "development accounts funded) instead of starting Anvil")
+    args = parser.parse_args()
+    stage = NetStage() if args.net else AttachedStage(args.rpc_url) if args.rpc_url else AnvilStage()
     shutil.rmtree(stage.home, ignore_errors=True)
     began = time.monotonic()
     stage.start()
@@ -447,8 +472,11 @@ def consumer_check() -> None:
         server.wait(timeout=10)
 
 
-def _fetch_json(url: str, attempts: int = 50) -> dict:
-    for _ in range(attempts):
+def _fetch_json(url: str, wait: float = 60) -> dict:
+    """The page's JSON answer, once `luxpass serve` listens (within `wait` seconds: on a loaded
+    machine its start alone can take ten)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return json.load(response)
@@ -456,7 +484,7 @@ def _fetch_json(url: str, attempts: int = 50) -> dict:
             return json.load(exc)
         except OSError:
             time.sleep(0.2)
-    raise SystemExit(f"demo step failed: {url} did not answer")
+    raise SystemExit(f"demo step failed: {url} did not answer within {wait:.0f} s")
 
 
 def counterfeit() -> str:

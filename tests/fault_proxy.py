@@ -4,7 +4,10 @@ Faults: "drop" closes the connection without an answer, "502" answers Bad Gatewa
 forwards the request only after `delay` seconds (past the client's time-out), and
 "lost-answer" forwards it and then drops the node's answer, the worst case for a sent
 transaction. `plan(number, method)` names the fault for each request (or None), and at most
-`max_faults` are injected, so that every loop over it ends."""
+`max_faults` are injected, so that every loop over it ends. `rewrite`, if given, turns each
+request's JSON into the one the node gets (a relay that evens out what a client sends); `refuse`,
+if given, names the requests the relay answers itself with a JSON-RPC error (a node that lacks a
+method or a block tag): refuse(request) gives that error object, or None to forward the request."""
 import json
 import threading
 import time
@@ -17,8 +20,11 @@ import requests
 
 class FaultProxy:
     def __init__(self, upstream: str, plan: Callable[[int, str], str | None], max_faults: int = 50,
-                 delay: float = 1.0):
+                 delay: float = 1.0, rewrite: Callable[[object], object] | None = None,
+                 refuse: Callable[[dict], dict | None] | None = None):
         self.upstream, self.plan, self.max_faults, self.delay = upstream, plan, max_faults, delay
+        self.rewrite, self.refuse = rewrite, refuse
+        self.refused: Counter = Counter()
         self.requests = 0
         self.faults: Counter = Counter()
         self.methods: Counter = Counter()
@@ -46,6 +52,16 @@ class FaultProxy:
                 return fault
             return None
 
+    def _refusal(self, body: bytes) -> dict | None:
+        if self.refuse is None:
+            return None
+        request = json.loads(body)
+        error = self.refuse(request) if isinstance(request, dict) else None
+        if error is not None:
+            with self._lock:
+                self.refused[request["method"]] += 1
+        return error
+
     def _handler(self):
         proxy = self
 
@@ -67,16 +83,26 @@ class FaultProxy:
                     return
                 if fault == "delay":
                     time.sleep(proxy.delay)
+                if proxy.rewrite is not None:
+                    body = json.dumps(proxy.rewrite(json.loads(body))).encode()
+                error = proxy._refusal(body)
+                if error is not None:
+                    self._reply(200, json.dumps({"jsonrpc": "2.0", "id": json.loads(body).get("id"),
+                                                 "error": error}).encode())
+                    return
                 answer = requests.post(proxy.upstream, data=body, headers={"Content-Type": "application/json"},
                                        timeout=10)
                 if fault == "lost-answer":
                     self.close_connection = True
                     return
-                self.send_response(answer.status_code)
+                self._reply(answer.status_code, answer.content)
+
+            def _reply(self, status: int, content: bytes) -> None:
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer.content)))
+                self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
-                self.wfile.write(answer.content)
+                self.wfile.write(content)
 
             def log_message(self, *args):
                 pass

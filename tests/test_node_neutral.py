@@ -1,8 +1,16 @@
-"""What differs between nodes (Anvil, Ganache, Hardhat, Besu): revert data shapes, call gas caps."""
+"""What differs between nodes (Anvil, Ganache, Hardhat, Besu): revert data shapes, call gas caps,
+the methods beyond the standard ones."""
+import json
+
 import pytest
+from click.testing import CliRunner
 from eth_utils import keccak
 
+from cli_helpers import error_line
+from fault_proxy import FaultProxy
+from luxpass.chain.accounts import dev_address
 from luxpass.chain.artifacts import decode_revert
+from luxpass.cli import cli
 from luxpass.onchain.collection import Collection
 
 ERROR = keccak(text="PassportUnknownBatch(bytes32)")[:4] + b"\x11" * 32
@@ -56,3 +64,65 @@ def test_a_refused_screening_chunk_is_screened_in_halves():
     codes = Collection(node, "0x" + "22" * 20).screen_codes(list(range(10)), [])
     assert codes == bytes([0, 1, 0, 1, 2, 0, 1, 0, 1, 2])
     assert node.sizes[:3] == [10, 5, 2]
+
+
+# The methods every node answers (ethereum/execution-apis); anything else is one node's extension,
+# and of the eth_ names these are not on every node (Ganache has no eth_getBlockReceipts).
+STANDARD = ("eth_", "net_", "web3_")
+EXTENSIONS = {"eth_getBlockReceipts", "eth_maxPriorityFeePerGas"}
+
+
+def standard_only(request: dict) -> dict | None:
+    """A node without extensions, and without a pool it would count a "pending" nonce from."""
+    method, params = request.get("method", ""), request.get("params") or []
+    if not method.startswith(STANDARD) or method in EXTENSIONS:
+        return {"code": -32601, "message": f"the method {method} does not exist/is not available"}
+    if method == "eth_getTransactionCount" and params[1:] == ["pending"]:
+        return {"code": -32602, "message": "unsupported block tag: pending"}
+    return None
+
+
+@pytest.fixture(scope="module")
+def bare_node(web3):
+    with FaultProxy(web3.provider.endpoint_uri, lambda number, method: None, refuse=standard_only) as relay:
+        yield relay
+
+
+def test_the_roles_work_on_a_node_with_the_standard_methods_only(bare_node, consortium, tmp_path):
+    """Mint, sell, bulk mint (its wait for an idle account and light receipts) and read the history
+    (logs), each through a node that refuses every extension: the fallbacks were used, and nothing
+    else than the standard methods was asked."""
+    runner = CliRunner()
+
+    def lux(*args):
+        result = runner.invoke(cli, [str(a) for a in args], env={"ETH_RPC_URL": bare_node.url})
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+            f"traceback from {args}: {result.exception!r}"
+        assert result.exit_code == 0, result.output
+        return result
+
+    certificate = tmp_path / "cert.json"
+    lux("mint", "--brand", "Maison Aurel", "--serial", "BARE-1", "--certificate", certificate, "--dev-account", 5)
+    lux("transfer", certificate, "--first-sale", "--to", dev_address(7), "--dev-account", 6)
+    products = tmp_path / "products.csv"
+    products.write_text("serial,model\nBARE-2,Tote\nBARE-3,Pochette\nBARE-4,Tote\n")
+    lux("mint", "--brand", "Maison Aurel", "--csv", products, "--out", tmp_path / "bulk", "--dev-account", 5)
+    assert len(list((tmp_path / "bulk" / "certificates").iterdir())) == 3
+    story = json.loads(lux("history", certificate, "--json").stdout)
+    assert [entry["kind"] for entry in story["entries"]] == ["mint", "first-sale"]
+    assert set(bare_node.refused) == {"eth_maxPriorityFeePerGas", "eth_getTransactionCount"}
+
+
+def test_a_node_refusing_the_estimate_is_one_line_and_nothing_is_sent(web3, consortium, tmp_path):
+    """A node that cannot run the build's opcodes refuses the estimate with its own words (Geth's
+    "invalid opcode"), not a revert: one line naming the build to make, and no nonce used."""
+    refused = {"code": -32000, "message": "invalid opcode: opcode 0x5e not defined"}
+    with FaultProxy(web3.provider.endpoint_uri, lambda number, method: None,
+                    refuse=lambda request: refused if request.get("method") == "eth_estimateGas" else None) as node:
+        nonce = web3.eth.get_transaction_count(dev_address(5))
+        result = CliRunner().invoke(cli, ["mint", "--brand", "Maison Aurel", "--serial", "OLD-EVM-1", "--certificate",
+                                          str(tmp_path / "cert.json"), "--dev-account", "5"],
+                                    env={"ETH_RPC_URL": node.url})
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "invalid opcode" in error_line(result) and "build them for its EVM" in result.stderr
+    assert web3.eth.get_transaction_count(dev_address(5)) == nonce

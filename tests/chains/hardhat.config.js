@@ -11,7 +11,7 @@ module.exports = {
       chainId: 31337,
       hardfork: "shanghai",
       blockGasLimit: 30_000_000,
-      accounts: { count: 10 },
+      accounts: { count: 20 },
     },
   },
   paths: { cache: path.join(scratch, "cache"), artifacts: path.join(scratch, "artifacts") },

@@ -3,11 +3,15 @@
 `LUXPASS_TEST_NODE=ganache|hardhat|anvil-shanghai pytest …` starts that node on the port brownie
 attaches to (8545) before brownie connects, and stops it at the end. Each runs Anvil's development
 accounts (the "test … junk" mnemonic) on chain id 31337, the Shanghai EVM and a non-zero base fee,
-so that the same tests and the same development keys run on every one."""
+so that the same tests and the same development keys run on every one.
+
+`python tests/chains/nodes.py NAME COMMAND…` starts node NAME the same way, runs COMMAND against it
+(`make test-chains` runs the demo's story so) and stops the node; its exit code is COMMAND's."""
 import ctypes
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,7 +22,7 @@ BIN = HERE.parents[1] / "node_modules" / ".bin"
 MNEMONIC = "test test test test test test test test test test test junk"
 PORT = 8545
 GAS_LIMIT = 30_000_000
-ACCOUNTS = 10
+ACCOUNTS = 20  # as `luxpass node start` funds them (DEV_ACCOUNTS): the demo's story has 17 actors
 
 
 def _anvil() -> str:
@@ -119,3 +123,19 @@ def adapt_brownie(name: str) -> None:
         original(self, receipt)
 
     TransactionReceipt._set_from_receipt = _set_from_receipt
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[0] not in COMMANDS:
+        raise SystemExit(f"usage: nodes.py {{{'|'.join(COMMANDS)}}} COMMAND...")
+    log = HERE.parents[1] / "build" / f"{argv[0]}-node.log"
+    log.parent.mkdir(exist_ok=True)
+    process = start(argv[0], log)
+    try:
+        return subprocess.run(argv[1:]).returncode
+    finally:
+        stop(process)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

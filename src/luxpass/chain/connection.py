@@ -32,6 +32,7 @@ EVM_TARGETS = ("london", "paris", "shanghai", "cancun")
 EVM_PROBES = (("shanghai", "0x5f00"), ("cancun", "0x6000600060005e00"))
 # Hardhat caps eth_call gas at 2**24; Geth, Besu and Anvil accept that much too.
 CALL_GAS_CAP = 16_777_216
+DEFAULT_TIP = 10**9  # wei: the priority fee offered when the node suggests none
 ALREADY_KNOWN = ("already known", "already imported", "known transaction")
 # Geth/Besu/Anvil/Hardhat say "nonce too low"; Ganache 7 "the tx doesn't have the correct nonce".
 # The node cannot charge the account for gas: Geth/Besu/Anvil/Ganache "insufficient funds", Geth's
@@ -386,25 +387,35 @@ class Chain:
 
     def _nonce(self) -> int:
         if self._next_nonce is None:
-            self._next_nonce = self.w3.eth.get_transaction_count(require_signer(self.account).address, "pending")
+            self._next_nonce = self.transaction_counts(require_signer(self.account).address)[1]
         return self._next_nonce
 
+    def transaction_counts(self, address: str) -> tuple[int, int]:
+        """The account's transactions mined, and mined or waiting in the node's pool ("pending"); a
+        node that refuses the "pending" tag (it keeps no pool of its own) gives the mined count twice."""
+        latest = self.w3.eth.get_transaction_count(address, "latest")
+        try:
+            return latest, self.w3.eth.get_transaction_count(address, "pending")
+        except Web3RPCError:
+            return latest, latest
+
     def _estimate(self, unsigned: dict, label: str) -> int:
-        """The gas estimate. The node cannot estimate for an account without enough ETH: then a plain
-        call decodes the contract's refusal if it would refuse, and else the missing funds are named."""
+        """The gas estimate; any other refusal than a contract's revert is one line. The node cannot
+        estimate for an account without enough ETH: then a plain call decodes the contract's refusal
+        if it would refuse, and else the missing funds are named."""
         try:
             return self.w3.eth.estimate_gas(unsigned)
         except Web3RPCError as exc:
             message = str(getattr(exc, "message", None) or exc)
-            if "invalid opcode" in message:
-                raise LuxpassError(f"the node at {self.rpc_url} refused {label or 'the transaction'}: {message}",
-                                   "the contracts are built for a newer EVM than this chain runs: build them for "
-                                   "its EVM (Clique runs London/paris rules)") from None
-            if not any(word in message.lower() for word in UNFUNDED):
-                raise
-            self.w3.eth.call({k: v for k, v in unsigned.items() if k not in ("maxFeePerGas", "maxPriorityFeePerGas",
-                                                                             "gasPrice")})
-            raise self._unfunded(unsigned["from"], label) from None
+            if any(word in message.lower() for word in UNFUNDED):
+                self.w3.eth.call({k: v for k, v in unsigned.items()
+                                  if k not in ("maxFeePerGas", "maxPriorityFeePerGas", "gasPrice")})
+                raise self._unfunded(unsigned["from"], label) from None
+            hint = ("the contracts are built for a newer EVM than this chain runs: build them for its EVM "
+                    "(Clique runs London/paris rules)" if "invalid opcode" in message else
+                    "check the node's log; nothing was sent")
+            raise LuxpassError(f"the node at {self.rpc_url} refused {label or 'the transaction'}: {message}",
+                               hint) from None
 
     def _unfunded(self, address: str, label: str) -> LuxpassError:
         """The node says the account cannot pay for gas: how much it has and how to fund it."""
@@ -418,11 +429,17 @@ class Chain:
         base = self.w3.eth.get_block("latest").get("baseFeePerGas")
         if base is None:
             return {"gasPrice": self.w3.eth.gas_price}
-        try:
-            tip = self.w3.eth.max_priority_fee
-        except (ValueError, Web3RPCError, requests.exceptions.RequestException):
-            tip = 10**9
+        tip = self._tip(base)
         return {"maxFeePerGas": 2 * base + tip, "maxPriorityFeePerGas": tip}
+
+    def _tip(self, base: int) -> int:
+        """The priority fee the node suggests by eth_maxPriorityFeePerGas (Geth, Besu, Anvil, Hardhat,
+        Ganache); a node without that method: what its standard eth_gasPrice asks above the base fee,
+        or DEFAULT_TIP when that is nothing."""
+        try:
+            return int(rpc.request(self.w3, "eth_maxPriorityFeePerGas", []), 16)
+        except rpc.NodeRefused:
+            return max(self.w3.eth.gas_price - base, 0) or DEFAULT_TIP
 
     def _replay_failure(self, tx_hash: bytes, receipt: dict) -> LuxpassError:
         tx = self.w3.eth.get_transaction(tx_hash)

@@ -19,8 +19,7 @@ def wait_until_idle(chain, timeout: float = 120) -> None:
     """A transaction sent by an interrupted run may still be pending: let it land first."""
     deadline = time.monotonic() + timeout
     while True:
-        pending = chain.w3.eth.get_transaction_count(chain.address, "pending")
-        latest = chain.w3.eth.get_transaction_count(chain.address, "latest")
+        latest, pending = chain.transaction_counts(chain.address)
         if pending == latest:
             return
         if time.monotonic() > deadline:
