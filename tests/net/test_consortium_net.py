@@ -412,6 +412,10 @@ def test_a_lone_house_stalls_and_its_write_comes_back(consortium, tmp_path, repo
     w3s = web3s(nodes)
     lone = w3s[3]
     rpc(atelier, "miner_stop")  # so that Atelier is not among the last two sealers when cut off
+    # A seal geth scheduled before miner_stop still lands, after up to a period and Clique's
+    # out-of-turn wiggle (half a second per two signers): let it land now, not once Atelier is alone
+    # (there it would be Atelier's one block, empty, and the mint could never be sealed).
+    time.sleep(net.PERIOD + 0.5 * (len(nodes) // 2 + 1) + 2)
     signer = atelier["signer"].lower()
     signers = [a.lower() for a in rpc(atelier, "clique_getSigners")]  # in Clique's in-turn order
 
