@@ -76,6 +76,16 @@ def newcomer(accounts, deployer):
 
 
 @pytest.fixture(scope="module")
+def fresh(accounts, deployer):
+    """fresh(): a funded key that never held anything (no membership, no role, no passport)."""
+    def make():
+        account = accounts.add()
+        deployer.transfer(account, "1 ether")
+        return account
+    return make
+
+
+@pytest.fixture(scope="module")
 def rival_staff(accounts, deployer):
     """Brand 2's employee: MINTER, RETAILER and SERVICE in brand 2's collection."""
     account = accounts.add()

@@ -44,16 +44,6 @@ def chip():
     return Account.create()
 
 
-@pytest.fixture(scope="module")
-def fresh(accounts, deployer):
-    """fresh(): a funded key that never held anything."""
-    def make():
-        account = accounts.add()
-        deployer.transfer(account, "1 ether")
-        return account
-    return make
-
-
 @pytest.fixture
 def chipped(brand, minter, in_store, chip, retailer, alice):
     """A passport with its chip bound in custody, then sold to alice."""

@@ -19,16 +19,6 @@ DAY = 24 * 3600
 DELAY, COOLDOWN = 3 * DAY, 30 * DAY
 
 
-@pytest.fixture(scope="module")
-def fresh(accounts, deployer):
-    """fresh(): a funded key that has never been a council."""
-    def make():
-        account = accounts.add()
-        deployer.transfer(account, "1 ether")
-        return account
-    return make
-
-
 @pytest.fixture
 def new_key(fresh):
     return fresh()
