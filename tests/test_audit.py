@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from luxpass.chain.accounts import dev_account
-from luxpass.checks.audit import Reorganised, audit, audit_synced, check_report, sign_report, write_report
-from luxpass.checks.index import Index
+from luxpass.checks.audit import audit, audit_synced, check_report, sign_report, write_report
+from luxpass.checks.index import Index, Reorganised
 from luxpass.checks.history import history
 from luxpass.cli import cli
 from luxpass.onchain.records import LIFECYCLE

@@ -18,9 +18,7 @@ from ..onchain.registry import Consortium
 from ..results import cli_name
 from ..spec import SCREENING_STATUS, Accreditation, Screening, Status
 from ..values import passport_hex
-from .index import PinnedBlock, Reorganised, pin, read_synced
-
-__all__ = ["Reorganised", "audit", "audit_synced"]  # Reorganised: where audit's callers have found it
+from .index import PinnedBlock, pin, read_synced
 
 REPORT_FORMAT = "luxpass-audit/1"
 AUDIT = "the audit"
