@@ -252,7 +252,7 @@ def test_bulk_mint_fails_over_when_its_node_is_killed_and_all_nodes_agree(consor
     succeeded, one per nonce). Aurel's node restarts, syncs, and every node holds the same head for
     every passport."""
     folder, _ = consortium
-    nodes = partitioned(folder)  # the earlier tests restarted nodes: their pids now
+    nodes = running_nodes(folder)  # the earlier tests restarted nodes: their pids now
     aurel, vellutti = nodes[0], nodes[1]
     both = f"{aurel['rpc_url']},{vellutti['rpc_url']}"
     products = tmp_path / "products.csv"
@@ -335,6 +335,36 @@ def rpc(node, method, *params):
     return reply["result"]
 
 
+def peer_ids(node):
+    return {peer["id"] for peer in rpc(node, "admin_peers")}
+
+
+def peer_exactly(groups, timeout, what):
+    """Each node peered with the rest of its group and with no one else. Removing a peer is asked
+    again while it is still connected: a dial geth had in flight when it was removed connects after."""
+    def settled():
+        done = True
+        for group in groups:
+            for node in group:
+                wanted = {other["id"] for other in group if other is not node}
+                have = peer_ids(node)
+                for other in (n for g in groups for n in g if n["id"] in have - wanted):
+                    for x, y in ((node, other), (other, node)):
+                        rpc(x, "admin_removeTrustedPeer", y["enode"])
+                        rpc(x, "admin_removePeer", y["enode"])
+                for other in (n for n in group if n["id"] in wanted - have):
+                    rpc(node, "admin_addTrustedPeer", other["enode"])
+                    rpc(node, "admin_addPeer", other["enode"])
+                done = done and have == wanted
+        return done
+    try:
+        wait_for(settled, timeout, what)
+    except AssertionError as error:
+        names = {n["id"]: n["house"] for g in groups for n in g}
+        seen = {n["house"]: sorted(names.get(i, i[:12]) for i in peer_ids(n)) for g in groups for n in g}
+        raise AssertionError(f"{error}; peers now: {seen}") from None
+
+
 def split(side, other):
     """No peering between the two sides, in either direction (the nodes have no discovery, so a
     peer removed and no longer trusted stays away)."""
@@ -343,37 +373,41 @@ def split(side, other):
             for x, y in ((a, b), (b, a)):
                 rpc(x, "admin_removeTrustedPeer", y["enode"])
                 rpc(x, "admin_removePeer", y["enode"])
-    for group in (side, other):
-        wait_for(lambda: all(len(rpc(n, "admin_peers")) == len(group) - 1 for n in group), 20,
-                 f"{[n['house'] for n in group]} peering only among themselves")
+    peer_exactly([side, other], 30, f"{[n['house'] for n in side]} and {[n['house'] for n in other]} "
+                                    "each peering only among themselves")
 
 
 def heal(nodes):
-    for a in nodes:
-        for b in nodes:
-            if a is not b:
-                rpc(a, "admin_addTrustedPeer", b["enode"])
-                rpc(a, "admin_addPeer", b["enode"])
-    wait_for(lambda: all(len(rpc(n, "admin_peers")) == len(nodes) - 1 for n in nodes), 30, "every node peering again")
+    peer_exactly([nodes], 30, "every node peering again")
 
 
 def sealer(node, number):
     return rpc(node, "clique_getSigner", hex(number)).lower()
 
 
-def partitioned(folder):
+def running_nodes(folder):
     nodes = net_cmd(folder, "status")
     for node in nodes:
-        node["enode"] = rpc(node, "admin_nodeInfo")["enode"]
+        info = rpc(node, "admin_nodeInfo")
+        node["enode"], node["id"] = info["enode"], info["id"]
     return nodes
 
 
-def test_two_against_two_neither_side_goes_on(consortium, report_figure):
+@pytest.fixture
+def partitioned(consortium):
+    """The consortium's nodes, whole again after the test whatever it left."""
+    nodes = running_nodes(consortium[0])
+    yield nodes
+    for node in nodes:
+        rpc(node, "miner_start")
+    heal(nodes)
+
+
+def test_two_against_two_neither_side_goes_on(partitioned, consortium, report_figure):
     """Clique lets a sealer sign at most one of any floor(4/2)+1 = 3 consecutive blocks: two houses
     alone seal at most two blocks, then stop, on both sides. Healed, one side's blocks win, and no
     block that had its 3 confirmations before the split is replaced."""
-    folder, _ = consortium
-    nodes = partitioned(folder)
+    folder, nodes = consortium[0], partitioned
     w3s = web3s(nodes)
     confirmed = w3s[0].eth.block_number - FINAL + 1
     confirmed_hash = w3s[0].eth.get_block(confirmed)["hash"]
@@ -398,7 +432,7 @@ def test_two_against_two_neither_side_goes_on(consortium, report_figure):
                   "confirmed block changed")
 
 
-def test_a_lone_house_stalls_and_its_write_comes_back(consortium, tmp_path, report_figure):
+def test_a_lone_house_stalls_and_its_write_comes_back(partitioned, consortium, tmp_path, report_figure):
     """Atelier Nouveau's node is cut off from the other three. The three (a majority) go on, and
     a passport they mint is confirmed. The lone house seals at most one block, in which it mints
     a passport of its own; its command waits, for that write has not the confirmations it needs.
@@ -407,7 +441,7 @@ def test_a_lone_house_stalls_and_its_write_comes_back(consortium, tmp_path, repo
     command ends with the block confirmed, the index rolls back and re-reads it, the audit finds
     nothing wrong, and the majority's confirmed mint is where it was."""
     folder, _ = consortium
-    nodes = partitioned(folder)
+    nodes = partitioned
     majority, atelier = nodes[:3], nodes[3]
     w3s = web3s(nodes)
     lone = w3s[3]

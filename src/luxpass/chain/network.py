@@ -117,6 +117,7 @@ def up(folder: Path, houses: tuple[str, ...] | None = None, chain_id: int | None
         for node in config["nodes"]:
             _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
             _rpc(node["rpc_url"], "miner_start")
+        _wait_sealing(config, time.monotonic() + timeout, log)
     except (LuxpassError, requests.RequestException) as exc:
         exited = [node for node in started if not _running(folder, node)]
         _stop(folder, started)
@@ -437,6 +438,23 @@ def _settle(config: dict, log: Callable[[str], None]) -> None:
             _rpc(node["rpc_url"], "debug_setHead", [hex(ancestor)])
             log(f"{node['house']}'s node stood still on a fork of equal weight at block {head[0]}: "
                 f"rewound to block {ancestor}, where it parts from {kept['house']}'s")
+
+
+def _wait_sealing(config: dict, deadline: float, log: Callable[[str], None]) -> None:
+    """Until every node holds one same block above the highest head there was when they started
+    sealing. Sealers that start together can fork at once into the same deadlock as after a
+    partition (two houses each sealing a block of their own): that is settled like it."""
+    nodes = config["nodes"]
+    target = max(_head(node)[0] for node in nodes) + 1
+    while True:
+        if all(_head(node)[0] >= target for node in nodes) and len({_hash_at(n, target) for n in nodes}) == 1:
+            return
+        if time.monotonic() > deadline:
+            heads = ", ".join(f"{n['house']} #{_head(n)[0]}" for n in nodes)
+            raise LuxpassError(f"the nodes did not seal a block they all hold in time (heads: {heads})",
+                               "see the nodes' geth.log, then run `luxpass consortium-net up` again")
+        _settle(config, log)  # at once when the nodes hold one head; else a few periods
+        time.sleep(0.2)
 
 
 def _head(node: dict) -> tuple[int, str]:
