@@ -366,8 +366,8 @@ def peer_exactly(groups, timeout, what):
 
 
 def split(side, other):
-    """No peering between the two sides, in either direction (the nodes have no discovery, so a
-    peer removed and no longer trusted stays away)."""
+    """No peering between the two sides, in either direction (the nodes have no discovery: a peer
+    removed and no longer trusted stays away, once a dial in flight is removed too)."""
     for a in side:
         for b in other:
             for x, y in ((a, b), (b, a)):
@@ -395,12 +395,9 @@ def running_nodes(folder):
 
 @pytest.fixture
 def partitioned(consortium):
-    """The consortium's nodes, whole again after the test whatever it left."""
-    nodes = running_nodes(consortium[0])
-    yield nodes
-    for node in nodes:
-        rpc(node, "miner_start")
-    heal(nodes)
+    """The consortium's nodes, peered and sealing one chain again after the test whatever it left."""
+    yield running_nodes(consortium[0])
+    net_cmd(consortium[0], "up")
 
 
 def test_two_against_two_neither_side_goes_on(partitioned, consortium, report_figure):
