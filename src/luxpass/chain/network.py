@@ -113,10 +113,8 @@ def up(folder: Path, houses: tuple[str, ...] | None = None, chain_id: int | None
         for node in config["nodes"]:
             _wait_answers(folder, node, deadline)
         _connect(config, deadline)
-        _settle(config, log)
-        for node in config["nodes"]:
-            _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
-            _rpc(node["rpc_url"], "miner_start")
+        _settle(config, log, deadline)
+        _start_sealing(config, deadline)
         _wait_sealing(config, time.monotonic() + timeout, log)
     except (LuxpassError, requests.RequestException) as exc:
         exited = [node for node in started if not _running(folder, node)]
@@ -409,12 +407,34 @@ def _connect(config: dict, deadline: float) -> None:
     raise LuxpassError("the nodes did not all connect to each other in time", "see each node's geth.log")
 
 
-def _settle(config: dict, log: Callable[[str], None]) -> None:
+def _start_sealing(config: dict, deadline: float) -> None:
+    """Let every node seal. While the chain is shorter than floor(N/2) blocks every signer may
+    seal the next one, and sealers started together fork into the deadlock `_settle` undoes
+    (two houses each seal block 1 and two others each build on one: each fork's next sealers
+    are then all on the other). So there each node starts once the block sealed after the last
+    one started is on every node (or, if it is not its turn, a period and Clique's delay later);
+    from then on, at most half the signers are barred from the next block and the others start
+    together: two blocks of one height have a common eligible sealer that decides."""
+    nodes = config["nodes"]
+    wait = config["period"] + (len(nodes) // 2 + 1) * 0.5 + 2  # Clique delays an out-of-turn seal by at most (N/2+1) × 0.5 s
+    for node in nodes:
+        _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
+        height = max(_head(n)[0] for n in nodes)
+        _rpc(node["rpc_url"], "miner_start")
+        if height < len(nodes) // 2:
+            until = min(deadline, time.monotonic() + wait)
+            while not _hold_one_block(nodes, height + 1) and time.monotonic() < until:
+                time.sleep(0.1)
+
+
+def _settle(config: dict, log: Callable[[str], None], deadline: float, sealing: bool = False) -> None:
     """Nodes that peer but stand still on forks of equal total difficulty never reorganise by
     themselves (Clique's known deadlock after a partition, go-ethereum#24705: each fork's next
     sealers are all recent on it). Keep the fork most nodes hold (then the higher, then the lower
-    hash) and rewind the others' nodes to where the forks part; they then sync the kept fork. A
-    fork a minority sealed holds at most floor(N/2) blocks, never a confirmed one."""
+    hash) and rewind the others' nodes to where the forks part, their sealing stopped until they
+    have synced the kept fork (a node rewound while sealing seals its own block there again at
+    once). A fork a minority sealed holds at most floor(N/2) blocks, never a confirmed one. A
+    node that moves while this looks is left to the next look."""
     nodes = config["nodes"]
     first = {n["slug"]: _head(n) for n in nodes}
     if len(set(first.values())) == 1:
@@ -428,33 +448,46 @@ def _settle(config: dict, log: Callable[[str], None]) -> None:
         forks.setdefault(heads[node["slug"]], []).append(node)
     kept_head = max(sorted(forks), key=lambda head: (len(forks[head]), head[0]))  # ties: the lowest hash
     kept = forks[kept_head][0]
+    rewound = []
     for head, stuck in forks.items():
         if head == kept_head:
             continue
         ancestor = min(head[0], kept_head[0])
-        while _hash_at(stuck[0], ancestor) != _hash_at(kept, ancestor):
+        while ancestor >= 0 and _hash_at(stuck[0], ancestor) != _hash_at(kept, ancestor):
             ancestor -= 1
+        if ancestor < 0 or _head(stuck[0]) != head:
+            continue
         for node in stuck:
+            _rpc(node["rpc_url"], "miner_stop")
             _rpc(node["rpc_url"], "debug_setHead", [hex(ancestor)])
+            rewound.append(node)
             log(f"{node['house']}'s node stood still on a fork of equal weight at block {head[0]}: "
                 f"rewound to block {ancestor}, where it parts from {kept['house']}'s")
+    until = min(deadline, time.monotonic() + 30)  # geth syncs from a heavier peer within 10 s
+    while any(_hash_at(n, kept_head[0]) != kept_head[1] for n in rewound) and time.monotonic() < until:
+        time.sleep(0.2)
+    if sealing:
+        for node in rewound:
+            _rpc(node["rpc_url"], "miner_start")
 
 
 def _wait_sealing(config: dict, deadline: float, log: Callable[[str], None]) -> None:
     """Until every node holds one same block above the highest head there was when they started
-    sealing. Sealers that start together can fork at once into the same deadlock as after a
-    partition (two houses each sealing a block of their own): that is settled like it."""
+    sealing; a deadlock between forks meanwhile is settled."""
     nodes = config["nodes"]
     target = max(_head(node)[0] for node in nodes) + 1
-    while True:
-        if all(_head(node)[0] >= target for node in nodes) and len({_hash_at(n, target) for n in nodes}) == 1:
-            return
+    while not _hold_one_block(nodes, target):
         if time.monotonic() > deadline:
             heads = ", ".join(f"{n['house']} #{_head(n)[0]}" for n in nodes)
             raise LuxpassError(f"the nodes did not seal a block they all hold in time (heads: {heads})",
                                "see the nodes' geth.log, then run `luxpass consortium-net up` again")
-        _settle(config, log)  # at once when the nodes hold one head; else a few periods
+        _settle(config, log, deadline, sealing=True)  # at once when the nodes hold one head; else a few periods
         time.sleep(0.2)
+
+
+def _hold_one_block(nodes: list[dict], number: int) -> bool:
+    hashes = {_hash_at(node, number) for node in nodes}
+    return len(hashes) == 1 and None not in hashes
 
 
 def _head(node: dict) -> tuple[int, str]:
@@ -462,8 +495,10 @@ def _head(node: dict) -> tuple[int, str]:
     return int(block["number"], 16), block["hash"]
 
 
-def _hash_at(node: dict, number: int) -> str:
-    return _rpc(node["rpc_url"], "eth_getBlockByNumber", [hex(number), False])["hash"]
+def _hash_at(node: dict, number: int) -> str | None:
+    """The hash of the node's block `number`, or None while it holds none so high."""
+    block = _rpc(node["rpc_url"], "eth_getBlockByNumber", [hex(number), False])
+    return block["hash"] if block else None
 
 
 def _running(folder: Path, node: dict) -> int | None:
