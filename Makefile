@@ -53,7 +53,7 @@ lint-imports: setup
 	$(BIN)/lint-imports
 
 test: build browser slither lint-imports
-	$(BIN)/pytest tests
+	$(BIN)/pytest --durations=12 tests
 
 # The suite on other nodes, each started by the tests (tests/chains/nodes.py): Ganache 7 and the Hardhat
 # node from npm, and Anvil at the Shanghai hardfork, the contracts built for shanghai; one line per node.

@@ -84,7 +84,8 @@ def up(folder: Path, houses: tuple[str, ...] | None = None, chain_id: int | None
     """Create the network on first use (houses, chain id, period and ports default to HOUSES,
     CHAIN_ID, PERIOD, BASE_HTTP_PORT), its genesis funding the houses' signers and `funded`, then
     start every node not running, connect them all, settle a deadlock between forks if there is
-    one, and only then let them seal (a node sealing alone makes a fork of its own). Run again,
+    one, and only then let them seal (a node sealing alone makes a fork of its own; on a new
+    chain, the first house seals block 1 alone before they connect, see `_seal_block_one`). Run again,
     after a stop or a partition, it resumes the same chain from the nodes' data folders; the
     creation's choices, given again, must be the network's. Every check of the input, the folder,
     the ports, the keystores' password files and the nodes' data dirs comes before anything is
@@ -112,6 +113,7 @@ def up(folder: Path, houses: tuple[str, ...] | None = None, chain_id: int | None
         deadline = time.monotonic() + timeout
         for node in config["nodes"]:
             _wait_answers(folder, node, deadline)
+        _seal_block_one(config, deadline)
         _connect(config, deadline)
         _settle(config, log, deadline)
         _start_sealing(config, deadline)
@@ -407,68 +409,135 @@ def _connect(config: dict, deadline: float) -> None:
     raise LuxpassError("the nodes did not all connect to each other in time", "see each node's geth.log")
 
 
-def _start_sealing(config: dict, deadline: float) -> None:
-    """Let every node seal. While the chain is shorter than floor(N/2) blocks every signer may
-    seal the next one, and sealers started together fork into the deadlock `_settle` undoes
-    (two houses each seal block 1 and two others each build on one: each fork's next sealers
-    are then all on the other). So there each node starts once the block sealed after the last
-    one started is on every node (or, if it is not its turn, a period and Clique's delay later);
-    from then on, at most half the signers are barred from the next block and the others start
-    together: two blocks of one height have a common eligible sealer that decides."""
+def _seal_block_one(config: dict, deadline: float) -> None:
+    """On a new chain, the first house seals block 1 alone, before the nodes connect. A node that
+    has neither sealed nor synced since it started discards the blocks its peers propagate (geth:
+    "Syncing, discarded propagated block"), and it syncs only from a peer whose total difficulty
+    it learnt at their handshake to be above its own. Sealed before they connect, block 1 is
+    above the others' genesis at every handshake: they sync it (geth forces a first sync 10 s
+    after it starts), and from then on take the blocks propagated to them. A house alone cannot
+    seal block 2: Clique lets a signer seal one of any floor(N/2)+1 blocks."""
     nodes = config["nodes"]
-    wait = config["period"] + (len(nodes) // 2 + 1) * 0.5 + 2  # Clique delays an out-of-turn seal by at most (N/2+1) × 0.5 s
+    if any(_head(node)[0] for node in nodes):
+        return
+    first = nodes[0]
+    _wait_unlocked(first, deadline)
+    _rpc(first["rpc_url"], "miner_start")
+    while _head(first)[0] == 0:
+        if time.monotonic() > deadline:
+            raise LuxpassError(f"the node of {first['house']} did not seal block 1 in time", "see its geth.log")
+        time.sleep(0.1)
+
+
+def _start_sealing(config: dict, deadline: float) -> None:
+    """Let every node seal. While the chain is at most floor(N/2) blocks long, every signer that
+    has not sealed one of them may seal the next, and sealers started together, or one started
+    without the newest block, fork into the deadlock `_settle` undoes (two houses each seal
+    block 2 and two others each build on one: each fork's next sealers are then all on the
+    other). So there each node starts once every node holds the newest block, and the next once
+    it has sealed one (or at once if it signed too recently). Later, at most half the signers
+    are barred from the next block and two blocks of one height share an eligible sealer that
+    decides: the others start together."""
+    nodes = config["nodes"]
+    young = len(nodes) // 2
     for node in nodes:
         _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
-        height = max(_head(n)[0] for n in nodes)
+        tip = max(nodes, key=lambda n: _head(n)[0])
+        height = _head(tip)[0]
+        if height <= young:
+            _catch_up(nodes, tip, height, deadline)
         _rpc(node["rpc_url"], "miner_start")
-        if height < len(nodes) // 2:
-            until = min(deadline, time.monotonic() + wait)
-            while not _hold_one_block(nodes, height + 1) and time.monotonic() < until:
+        if height < young and not _signed_recently(node, height, young):
+            until = time.monotonic() + config["period"] + (young + 1) * 0.5 + 2  # Clique's out-of-turn delay: (N/2+1) × 0.5 s at most
+            while _head(node)[0] <= height and time.monotonic() < until:
                 time.sleep(0.1)
+
+
+def _signed_recently(node: dict, height: int, young: int) -> bool:
+    """Whether the node's house sealed one of the last floor(N/2) blocks up to `height`."""
+    sealers = {_rpc(node["rpc_url"], "clique_getSigner", [hex(number)]).lower()
+               for number in range(max(1, height - young + 1), height + 1)}
+    return node["signer"].lower() in sealers
+
+
+def _catch_up(nodes: list[dict], source: dict, number: int, until: float) -> bool:
+    """Until every node holds the block `number` that `source` holds; whether they do by `until`.
+    A node still without it after a few seconds is peered with `source` again, for the handshake
+    to tell it `source`'s total difficulty: then it syncs from it (at most 10 s on)."""
+    block = _hash_at(source, number)
+    repeered = time.monotonic()
+    while True:
+        behind = [node for node in nodes if _hash_at(node, number) != block]
+        if not behind:
+            return True
+        if time.monotonic() > until:
+            return False
+        if time.monotonic() - repeered > 3:
+            enode = _rpc(source["rpc_url"], "admin_nodeInfo")["enode"]
+            for node in behind:
+                _rpc(node["rpc_url"], "admin_removePeer", [enode])
+                _rpc(node["rpc_url"], "admin_addPeer", [enode])
+            repeered = time.monotonic() + 10
+        time.sleep(0.2)
 
 
 def _settle(config: dict, log: Callable[[str], None], deadline: float, sealing: bool = False) -> None:
     """Nodes that peer but stand still on forks of equal total difficulty never reorganise by
     themselves (Clique's known deadlock after a partition, go-ethereum#24705: each fork's next
-    sealers are all recent on it). Keep the fork most nodes hold (then the higher, then the lower
-    hash) and rewind the others' nodes to where the forks part, their sealing stopped until they
-    have synced the kept fork (a node rewound while sealing seals its own block there again at
-    once). A fork a minority sealed holds at most floor(N/2) blocks, never a confirmed one. A
-    node that moves while this looks is left to the next look."""
+    sealers are all recent on it). Keep the fork most nodes are on (then the higher, then the
+    lower hash) and rewind the nodes of the others to where the forks part, their sealing stopped
+    until they hold the kept fork (a node rewound while sealing seals its own block there again
+    at once). A fork a minority sealed holds at most floor(N/2) blocks, never a confirmed one. A
+    node whose head is an ancestor of another's is behind, not on a fork; a node that moves
+    while this looks is left to the next look."""
     nodes = config["nodes"]
-    first = {n["slug"]: _head(n) for n in nodes}
-    if len(set(first.values())) == 1:
+    if len(_tips(nodes)) == 1:
         return
+    top = max(_head(node)[0] for node in nodes)
     time.sleep(4 * config["period"] + 1)  # time for a fork at the tip to resolve, or the chain to grow
-    heads = {n["slug"]: _head(n) for n in nodes}
-    if len(set(heads.values())) == 1 or max(heads.values())[0] > max(first.values())[0]:
+    heads = {node["slug"]: _head(node) for node in nodes}
+    tips = _tips(nodes, heads)
+    if len(tips) == 1 or max(heads.values())[0] > top:
         return
-    forks: dict[tuple[int, str], list[dict]] = {}
+    on = {tip: [node for node in nodes if _descends(tips[tip], tip, heads[node["slug"]])] for tip in tips}
+    kept_head = max(sorted(tips), key=lambda tip: (len(on[tip]), tip[0]))  # ties: the lowest hash
+    kept = tips[kept_head]
+    stuck: dict[tuple[int, str], list[dict]] = {}
     for node in nodes:
-        forks.setdefault(heads[node["slug"]], []).append(node)
-    kept_head = max(sorted(forks), key=lambda head: (len(forks[head]), head[0]))  # ties: the lowest hash
-    kept = forks[kept_head][0]
+        if node not in on[kept_head]:
+            stuck.setdefault(heads[node["slug"]], []).append(node)
     rewound = []
-    for head, stuck in forks.items():
-        if head == kept_head:
-            continue
+    for head, fork in stuck.items():
         ancestor = min(head[0], kept_head[0])
-        while ancestor >= 0 and _hash_at(stuck[0], ancestor) != _hash_at(kept, ancestor):
+        while ancestor >= 0 and _hash_at(fork[0], ancestor) != _hash_at(kept, ancestor):
             ancestor -= 1
-        if ancestor < 0 or _head(stuck[0]) != head:
+        if ancestor < 0 or _head(fork[0]) != head:
             continue
-        for node in stuck:
+        for node in fork:
             _rpc(node["rpc_url"], "miner_stop")
             _rpc(node["rpc_url"], "debug_setHead", [hex(ancestor)])
             rewound.append(node)
             log(f"{node['house']}'s node stood still on a fork of equal weight at block {head[0]}: "
                 f"rewound to block {ancestor}, where it parts from {kept['house']}'s")
-    until = min(deadline, time.monotonic() + 30)  # geth syncs from a heavier peer within 10 s
-    while any(_hash_at(n, kept_head[0]) != kept_head[1] for n in rewound) and time.monotonic() < until:
-        time.sleep(0.2)
+    _catch_up(rewound, kept, kept_head[0], min(deadline, time.monotonic() + 30))
     if sealing:
         for node in rewound:
             _rpc(node["rpc_url"], "miner_start")
+
+
+def _tips(nodes: list[dict], heads: dict | None = None) -> dict[tuple[int, str], dict]:
+    """The nodes' heads that are no other head's ancestor, each with a node that holds it."""
+    heads = heads or {node["slug"]: _head(node) for node in nodes}
+    holders: dict[tuple[int, str], dict] = {}
+    for node in nodes:
+        holders.setdefault(heads[node["slug"]], node)
+    return {head: node for head, node in holders.items()
+            if not any(other != head and _descends(holder, other, head) for other, holder in holders.items())}
+
+
+def _descends(holder: dict, tip: tuple[int, str], head: tuple[int, str]) -> bool:
+    """Whether `head` is `tip` or an ancestor of it, as `holder`, which holds `tip`, sees it."""
+    return head == tip or (head[0] < tip[0] and _hash_at(holder, head[0]) == head[1])
 
 
 def _wait_sealing(config: dict, deadline: float, log: Callable[[str], None]) -> None:
