@@ -176,3 +176,38 @@ def test_a_bulk_mint_whose_node_took_two_batches_and_died_finishes_them_as_the_s
     assert [on_b.w3.eth.get_transaction_receipt(h)["status"] for h in taken] == [1, 1]
     assert sum("signed by an earlier run" in m for m in messages) == 2, messages
     assert not (out / "sent.json").exists()
+
+
+def test_a_job_whose_node_lost_its_earlier_transactions_mints_the_rows_again(consortium, rpc_url, tmp_path):
+    """Node A takes the job's three batches and mines nothing; the run stops. As if the first had
+    been confirmed (and left the journal) on a node that then restarted from an older state, the
+    journal keeps only the other two, and the node the job runs on again never saw any. Their
+    nonces lie past the account's transactions on that node, so their bytes would wait in its pool
+    for good: each is reported as unable to run, and the rerun mints all fifteen rows itself."""
+    port = FIRST_PORT + 4
+    node_a = _start(port, "--fork-url", rpc_url, "--no-mining")
+    products = tmp_path / "products.csv"
+    products.write_text("serial,model\n" + "".join(f"GAP-{n},Tote\n" for n in range(15)))
+    out, messages = tmp_path / "job", []
+    try:
+        on_a = Chain(f"http://127.0.0.1:{port}", dev_account(5, 31337), timeout=3, log=messages.append)
+        with pytest.raises(LuxpassError, match="was not mined within 3 s"):
+            mint_csv(Collection(on_a, consortium.brand(1).collection), products, out, batch_size=5)
+    finally:
+        node_a.kill()
+        node_a.wait(10)
+    journal = json.loads((out / "sent.json").read_text())
+    assert len(journal["transactions"]) == 3
+    journal["transactions"] = journal["transactions"][1:]
+    (out / "sent.json").write_text(json.dumps(journal))
+    kept = [t["hash"] for t in journal["transactions"]]
+    on_b = Chain(rpc_url, dev_account(5, 31337), log=messages.append)
+    held = on_b.w3.eth.get_transaction_count(on_b.address)
+    started = time.monotonic()
+    result = mint_csv(Collection(on_b, consortium.brand(1).collection), products, out, batch_size=5)
+    assert time.monotonic() - started < 60, "no wait for bytes that cannot run"
+    assert (result.rows, result.already_minted, result.minted_now) == (15, 0, 15)
+    unable = [m for m in messages if "cannot run: the node holds" in m]
+    assert [m.split()[6] for m in unable] == kept, messages
+    assert on_b.w3.eth.get_transaction_count(on_b.address) == held + 3  # the rerun's own three batches
+    assert not (out / "sent.json").exists()

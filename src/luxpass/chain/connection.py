@@ -278,15 +278,32 @@ class Chain:
         """Finish a transaction an earlier run signed (and may have sent, to a node since gone): the
         node gets the same bytes if it holds it neither mined nor pending and its nonce is free, and
         the wait is the usual one. Returns the light receipt once confirmed, or None when it was
-        dropped: another transaction took its nonce, so it never ran and never will."""
+        dropped: another transaction took its nonce, so it never ran and never will, or the chain
+        lost the account's transactions before it (a node restored from an older state), so it
+        cannot run until this run's own next transactions take its nonce."""
         self._sent[tx_hash] = sent
         try:
             if rpc.request(self.w3, "eth_getTransactionByHash", ["0x" + tx_hash.hex()]) is None:
+                self._check_no_gap(tx_hash, sent)
                 self._lost(tx_hash)
             return self.wait(tx_hash, light=True)
         except Dropped as exc:
-            self.log(f"{exc.problem}; what it would have done is done now")
+            self.log(f"{exc.problem}; what it would have done is left to this run")
             return None
+
+    def _check_no_gap(self, tx_hash: bytes, sent: Sent) -> None:
+        """Raise Dropped if the node holds fewer of the account's transactions, mined or pending,
+        than this one's nonce: the ones before it are not on the chain, so its bytes would wait in
+        the pool for good (and its rows are not done). An earlier run's entries are finished in
+        nonce order, so none of them can still fill the gap."""
+        held = self.w3.eth.get_transaction_count(self.address, "pending")
+        if held >= sent.nonce:
+            return
+        self._sent.pop(tx_hash)
+        self._next_nonce = None
+        raise Dropped(f"{sent.label or 'transaction'} 0x{tx_hash.hex()} cannot run: the node holds {held} "
+                      f"transactions of {self.address}, not the {sent.nonce} before it (did it restart from an "
+                      "older state?)", "run the same command again")
 
     def _hand_over(self, node: RetryingProvider) -> None:
         """`node`, failed over to, gets every transaction sent and not yet confirmed that it does not
