@@ -55,7 +55,7 @@ def check_resolver(resolver: str) -> str:
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
         raise InputError(f"resolver {resolver!r} is not an http(s) URL of a host",
                          "pass e.g. --resolver https://id.maison-aurel.com")
-    if any(segment.isdigit() for segment in parts.path.split("/")):
+    if any(segment.isascii() and segment.isdigit() for segment in parts.path.split("/")):
         raise InputError(f"resolver {resolver!r} has an all-digit path segment, which GS1 Digital Link reserves "
                          "for its keys", "choose a resolver path without one")
     return text

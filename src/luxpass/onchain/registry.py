@@ -215,7 +215,7 @@ class Consortium:
 
     def resolve_brand_id(self, ref) -> int:
         text = str(ref).strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             brand_id = int(text)
             if 1 <= brand_id <= self.brand_count():
                 return brand_id
