@@ -156,18 +156,7 @@ def test_a_bulk_mint_whose_node_took_two_batches_and_died_finishes_them_as_the_s
     batches; the run stops (its wait times out) and A dies. The same job on node B finds both in the
     job's journal and finishes them as the same signed bytes before it looks at what is left: the
     rows are signed once, under the hashes A took."""
-    port = FIRST_PORT + 3
-    node_a = _start(port, "--fork-url", rpc_url, "--no-mining")
-    products = tmp_path / "products.csv"
-    products.write_text("serial,model\n" + "".join(f"JRN-{n},Tote\n" for n in range(10)))
-    out, messages = tmp_path / "job", []
-    try:
-        on_a = Chain(f"http://127.0.0.1:{port}", dev_account(5, 31337), timeout=3, log=messages.append)
-        with pytest.raises(LuxpassError, match="was not mined within 3 s"):
-            mint_csv(Collection(on_a, consortium.brand(1).collection), products, out, batch_size=5)
-    finally:
-        node_a.kill()
-        node_a.wait(10)
+    products, out, messages = _batches_taken_by_a_node_that_dies(consortium, rpc_url, tmp_path, FIRST_PORT + 3, 10)
     taken = [t["hash"] for t in json.loads((out / "sent.json").read_text())["transactions"]]
     assert len(taken) == 2
     on_b = Chain(rpc_url, dev_account(5, 31337), log=messages.append)
@@ -184,18 +173,7 @@ def test_a_job_whose_node_lost_its_earlier_transactions_mints_the_rows_again(con
     journal keeps only the other two, and the node the job runs on again never saw any. Their
     nonces lie past the account's transactions on that node, so their bytes would wait in its pool
     for good: each is reported as unable to run, and the rerun mints all fifteen rows itself."""
-    port = FIRST_PORT + 4
-    node_a = _start(port, "--fork-url", rpc_url, "--no-mining")
-    products = tmp_path / "products.csv"
-    products.write_text("serial,model\n" + "".join(f"GAP-{n},Tote\n" for n in range(15)))
-    out, messages = tmp_path / "job", []
-    try:
-        on_a = Chain(f"http://127.0.0.1:{port}", dev_account(5, 31337), timeout=3, log=messages.append)
-        with pytest.raises(LuxpassError, match="was not mined within 3 s"):
-            mint_csv(Collection(on_a, consortium.brand(1).collection), products, out, batch_size=5)
-    finally:
-        node_a.kill()
-        node_a.wait(10)
+    products, out, messages = _batches_taken_by_a_node_that_dies(consortium, rpc_url, tmp_path, FIRST_PORT + 4, 15)
     journal = json.loads((out / "sent.json").read_text())
     assert len(journal["transactions"]) == 3
     journal["transactions"] = journal["transactions"][1:]
@@ -211,3 +189,21 @@ def test_a_job_whose_node_lost_its_earlier_transactions_mints_the_rows_again(con
     assert [m.split()[6] for m in unable] == kept, messages
     assert on_b.w3.eth.get_transaction_count(on_b.address) == held + 3  # the rerun's own three batches
     assert not (out / "sent.json").exists()
+
+
+def _batches_taken_by_a_node_that_dies(consortium, rpc_url, tmp_path, port, rows):
+    """A job of `rows` products in batches of 5 sent to node A, a fork of the test chain that mines
+    nothing and passes nothing on; the run stops (its wait times out) and A dies. Returns the
+    products file, the job's folder and what the run logged."""
+    node_a = _start(port, "--fork-url", rpc_url, "--no-mining")
+    products = tmp_path / "products.csv"
+    products.write_text("serial,model\n" + "".join(f"P{port}-{n},Tote\n" for n in range(rows)))
+    out, messages = tmp_path / "job", []
+    try:
+        on_a = Chain(f"http://127.0.0.1:{port}", dev_account(5, 31337), timeout=3, log=messages.append)
+        with pytest.raises(LuxpassError, match="was not mined within 3 s"):
+            mint_csv(Collection(on_a, consortium.brand(1).collection), products, out, batch_size=5)
+    finally:
+        node_a.kill()
+        node_a.wait(10)
+    return products, out, messages
