@@ -442,8 +442,9 @@ def _start_sealing(config: dict, deadline: float) -> None:
     young = len(nodes) // 2
     for node in nodes:
         _wait_unlocked(node, deadline)  # a seal tried before is not tried again until new work comes
-        tip = max(nodes, key=lambda n: _head(n)[0])
-        height = _head(tip)[0]
+        heights = [_head(n)[0] for n in nodes]
+        height = max(heights)
+        tip = nodes[heights.index(height)]
         if height <= young:
             _catch_up(nodes, tip, height, deadline)
         _rpc(node["rpc_url"], "miner_start")
@@ -460,18 +461,16 @@ def _signed_recently(node: dict, height: int, young: int) -> bool:
     return node["signer"].lower() in sealers
 
 
-def _catch_up(nodes: list[dict], source: dict, number: int, until: float) -> bool:
-    """Until every node holds the block `number` that `source` holds; whether they do by `until`.
-    A node still without it after a few seconds is peered with `source` again, for the handshake
-    to tell it `source`'s total difficulty: then it syncs from it (at most 10 s on)."""
+def _catch_up(nodes: list[dict], source: dict, number: int, until: float) -> None:
+    """Until every node holds the block `number` that `source` holds, or `until` (the caller's
+    next wait tells). A node still without it after a few seconds is peered with `source` again,
+    for the handshake to tell it `source`'s total difficulty: then it syncs from it (at most 10 s on)."""
     block = _hash_at(source, number)
     repeered = time.monotonic()
     while True:
         behind = [node for node in nodes if _hash_at(node, number) != block]
-        if not behind:
-            return True
-        if time.monotonic() > until:
-            return False
+        if not behind or time.monotonic() > until:
+            return
         if time.monotonic() - repeered > 3:
             enode = _rpc(source["rpc_url"], "admin_nodeInfo")["enode"]
             for node in behind:
