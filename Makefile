@@ -34,10 +34,12 @@ $(BIN)/anvil: node_modules/.installed $(VENV)/.installed
 	ln -sf "$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil" $@
 	$@ --version | head -1
 
-# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed).
+# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed),
+# and the owner pages' script bundled from js/owner with viem and mipd (src/luxpass/web/static, the same).
 build: setup
 	$(BIN)/brownie compile
 	$(BIN)/python tools/package_contracts.py
+	node tools/build_js.mjs
 
 # Debian's Chromium and its driver, for the browser tests (tests/test_browser.py).
 browser:

@@ -221,7 +221,7 @@ def test_other_addresses_get_a_clear_page(client):
     home = client.get("/")
     assert home.status_code == 200 and "Scan the QR code" in home.text
     missing = client.get("/wp-admin")
-    assert missing.status_code == 404 and "not a product&#39;s verification page" in missing.text
+    assert missing.status_code == 404 and "not a product's verification page" in missing.text
     assert client.get("/api/v1/nothing").json() == {"error": "Not Found"}
 
 

@@ -1,0 +1,256 @@
+"""The owner's part of the product page in real headless Chromium at a phone's size (390×844),
+served by `luxpass serve`, with a browser wallet injected through EIP-6963 (or as the EIP-1193
+`window.ethereum` of older wallets): tests/browser/wallet.js, which signs with Anvil's development
+keys and forwards reads to the test node. What the page did is checked on the chain afterwards.
+Screenshots of each step are kept in out/screenshots/owner-*.png."""
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from luxpass.chain.accounts import dev_account
+from luxpass.onchain.consent import Signed, check_consent, submit_resale
+from luxpass.onchain.registry import Consortium
+from luxpass.proofs.link import link_for
+from luxpass.spec import Accreditation
+from luxpass.values import ZERO_ADDRESS
+
+from test_browser import CHROMEDRIVER, CHROMIUM, SCREENSHOTS, make_bag, server  # noqa: F401 (a fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
+ALICE, BOB, RESELLER = 7, 8, 9
+PHONE = ["--window-size=390,844"]
+
+
+@pytest.fixture(scope="module")
+def wallet_script(tmp_path_factory) -> str:
+    """The test wallet, bundled with viem by the same tool as the page's own script."""
+    out = tmp_path_factory.mktemp("wallet") / "wallet.js"
+    subprocess.run(["node", str(ROOT / "tools" / "build_js.mjs"), str(ROOT / "tests" / "browser" / "wallet.js"),
+                    str(out)], check=True, capture_output=True)
+    return out.read_text()
+
+
+@pytest.fixture(scope="module")
+def phone(tmp_path_factory, request):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", *PHONE]:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-owner')}")
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def wallet(phone, wallet_script, rpc_url):
+    """wallet(key index, **settings): the next page opened in `phone` has this wallet in it."""
+    installed = []
+
+    def install(index=ALICE, **settings):
+        keys = [dev_account(i, 31337).key.hex() for i in (ALICE, BOB, index)]
+        config = {"keys": ["0x" + k.removeprefix("0x") for k in keys], "active": 2, "rpcUrl": rpc_url,
+                  "chainId": 31337, **settings}
+        source = f"window.luxpassTestWallet = {json.dumps(config)};\n{wallet_script}"
+        installed.append(phone.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source}))
+        return phone
+
+    yield install
+    for script in installed:
+        phone.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+
+
+@pytest.fixture
+def reseller(consortium, signer):
+    proposal = Consortium.open(signer(1)).propose_accreditation(signer(RESELLER).address, Accreditation.RESELLER, True)
+    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    return signer(RESELLER)
+
+
+def shot(phone, name: str) -> None:
+    phone.save_screenshot(str(SCREENSHOTS / f"owner-{name}.png"))
+
+
+def wait(phone, condition, timeout=20):
+    return WebDriverWait(phone, timeout).until(lambda d: condition(d))
+
+
+def text_of(phone, element_id: str) -> str:
+    return phone.find_element(By.ID, element_id).text
+
+
+def open_owner(phone, cert, server, name: str, lang: str | None = None):  # noqa: F811 (the fixture's value)
+    uri = link_for(cert, server).uri + (f"&lang={lang}" if lang else "")
+    phone.get(uri)
+    wait(phone, lambda d: d.find_elements(By.ID, "owner"))
+    shot(phone, name)
+
+
+def connect(phone, state: str = "owner"):
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "#wallets button"))
+    phone.find_element(By.CSS_SELECTOR, "#wallets button").click()
+    wait(phone, lambda d: d.find_element(By.ID, "owner").get_attribute("data-state") == state
+         or d.find_element(By.ID, "owner-status").get_attribute("data-kind") == "bad")
+
+
+def wallet_log(phone) -> list[dict]:
+    return phone.execute_script("return window.luxpassWalletLog || []")
+
+
+def signature_requests(phone) -> list[dict]:
+    return [entry for entry in wallet_log(phone) if entry["method"] in ("eth_signTypedData_v4", "personal_sign",
+                                                                        "eth_sendTransaction")]
+
+
+def result_line(phone) -> str:
+    wait(phone, lambda d: d.find_element(By.ID, "owner-result").get_attribute("data-kind") in ("ok", "bad"))
+    return text_of(phone, "owner-result")
+
+
+def test_no_wallet_the_page_verifies_as_before(phone, server, as_account, signer):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00001")
+    open_owner(phone, cert, server, "no-wallet")
+    wait(phone, lambda d: d.find_element(By.ID, "no-wallet").is_displayed())
+    assert phone.find_element(By.ID, "verdict").get_attribute("data-verdict") == "authentic"
+    assert "No wallet was found in this browser" in text_of(phone, "no-wallet")
+    assert not phone.find_element(By.ID, "owner-actions").is_displayed()
+    assert not phone.find_elements(By.CSS_SELECTOR, "#wallets button")
+
+
+def test_the_owner_signs_a_resale_consent_that_the_reseller_submits(phone, wallet, server, as_account, signer,
+                                                                    reseller, tmp_path):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00002")
+    wallet(ALICE)
+    open_owner(phone, cert, server, "consent-before")
+    assert phone.find_element(By.CSS_SELECTOR, "#wallets button").text == "Connect Test Wallet"
+    connect(phone)
+    assert text_of(phone, "owner-status").startswith("Connected as the owner")
+    phone.find_element(By.ID, "consent-reseller").send_keys(reseller.address)
+    phone.find_element(By.ID, "consent-terms").send_keys("EUR 3,900, collected in Paris")
+    phone.find_element(By.ID, "consent-sign").click()
+    line = result_line(phone)
+    shot(phone, "consent-signed")
+    assert line.startswith("Signed: give this file to the reseller"), line
+    (request,) = signature_requests(phone)
+    typed = json.loads(request["params"][1])
+    assert request["method"] == "eth_signTypedData_v4" and typed["primaryType"] == "ResaleConsent"
+    consent = tmp_path / "consent.json"
+    consent.write_text(phone.find_element(By.ID, "consent-file").get_attribute("data-consent"))
+
+    seller_side = as_account(RESELLER)
+    signed = Signed.load(consent)  # the file the CLI reads, in the CLI's own format
+    assert signed.signer == signer(ALICE).address and signed.terms == "EUR 3,900, collected in Paris"
+    assert check_consent(seller_side, signed).valid
+    result = submit_resale(seller_side, signed, signer(BOB).address)
+    assert result.status == "recorded" and seller_side.owner_of(cert.passport_id) == signer(BOB).address
+
+
+def test_a_reseller_that_is_not_accredited_is_refused_before_the_wallet_opens(phone, wallet, server, as_account,
+                                                                              signer):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00003")
+    wallet(ALICE)
+    open_owner(phone, cert, server, "consent-unaccredited")
+    connect(phone)
+    phone.find_element(By.ID, "consent-reseller").send_keys(signer(BOB).address)
+    phone.find_element(By.ID, "consent-terms").send_keys("EUR 100")
+    phone.find_element(By.ID, "consent-sign").click()
+    assert "is not a reseller accredited by the consortium" in result_line(phone)
+    assert signature_requests(phone) == []
+
+
+def test_rejecting_in_the_wallet_sends_nothing(phone, wallet, server, as_account, signer, reseller):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00004")
+    nonce = as_account(0).nonce(cert.passport_id)
+    wallet(ALICE, reject=["eth_signTypedData_v4"])
+    open_owner(phone, cert, server, "reject-before")
+    connect(phone)
+    phone.find_element(By.ID, "consent-reseller").send_keys(reseller.address)
+    phone.find_element(By.ID, "consent-terms").send_keys("EUR 3,900")
+    phone.find_element(By.ID, "consent-sign").click()
+    assert result_line(phone) == "You declined in your wallet: nothing was signed or sent."
+    shot(phone, "rejected")
+    assert not phone.find_element(By.ID, "consent-file").is_displayed()
+    assert as_account(0).nonce(cert.passport_id) == nonce and as_account(0).owner_of(cert.passport_id) == \
+        signer(ALICE).address
+
+
+def test_declining_to_connect_says_so(phone, wallet, server, as_account, signer):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00005")
+    wallet(ALICE, reject=["eth_requestAccounts"])
+    open_owner(phone, cert, server, "connect-declined")
+    connect(phone)
+    assert text_of(phone, "owner-status") == "You declined in your wallet: nothing was signed or sent."
+    assert not phone.find_element(By.ID, "owner-actions").is_displayed()
+
+
+def test_the_wrong_account_sees_no_owner_actions_until_it_switches(phone, wallet, server, as_account,
+                                                                    signer):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00006")
+    wallet(BOB)
+    open_owner(phone, cert, server, "wrong-account")
+    connect(phone, state="not-owner")
+    shot(phone, "wrong-account-connected")
+    assert "does not hold this passport" in text_of(phone, "owner-status")
+    assert not phone.find_element(By.ID, "owner-actions").is_displayed()
+    phone.execute_script("window.luxpassTestWallet.use(0)")  # the person picks Alice's account in the wallet
+    wait(phone, lambda d: d.find_element(By.ID, "owner").get_attribute("data-state") == "owner")
+    assert phone.find_element(By.ID, "owner-actions").is_displayed()
+
+
+@pytest.mark.parametrize("known", [[1, 31337], [1]], ids=["switch", "add-then-switch"])
+def test_a_wallet_on_the_wrong_chain_is_offered_the_right_one(phone, wallet, server, as_account, signer,
+                                                              known):  # noqa: F811
+    cert = make_bag(as_account, signer, f"AUR-OWN-0007{len(known)}")
+    wallet(ALICE, chainId=1, knownChains=known)
+    open_owner(phone, cert, server, "wrong-chain")
+    connect(phone)
+    assert "Your wallet is on another network (chain 1)" in text_of(phone, "owner-status")
+    shot(phone, "wrong-chain-connected")
+    assert not phone.find_element(By.ID, "owner-actions").is_displayed()
+    phone.find_element(By.ID, "switch-chain").click()
+    wait(phone, lambda d: d.find_element(By.ID, "owner").get_attribute("data-state") == "owner")
+    methods = [entry["method"] for entry in wallet_log(phone)]
+    assert methods.count("wallet_switchEthereumChain") == 1
+    assert ("wallet_addEthereumChain" in methods) == (31337 not in known)
+    assert not phone.find_element(By.ID, "switch-chain").is_displayed()
+
+
+def test_an_older_wallet_in_window_ethereum_connects(phone, wallet, server, as_account, signer):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00008")
+    wallet(ALICE, announce=False, legacy=True)
+    open_owner(phone, cert, server, "legacy-wallet")
+    assert phone.find_element(By.CSS_SELECTOR, "#wallets button").text == "Connect your wallet"
+    connect(phone)
+    assert text_of(phone, "owner-status").startswith("Connected as the owner")
+
+
+@pytest.mark.parametrize("recipient, again, refusal", [
+    ("0x12345", None, "That is not an address"),
+    (ZERO_ADDRESS, None, "That is the zero address"),
+    ("alice", None, "That is your own address"),
+    ("registry", None, "a contract that cannot hold a passport"),
+    ("bob", "carol", "The two addresses differ"),
+])
+def test_giving_it_to_an_address_that_cannot_hold_it_is_refused(phone, wallet, server, as_account, signer,
+                                                                consortium, recipient, again,
+                                                                refusal):  # noqa: F811
+    cert = make_bag(as_account, signer, "AUR-OWN-00009")
+    named = {"alice": signer(ALICE).address, "bob": signer(BOB).address, "carol": signer(4).address,
+             "registry": consortium.registry.address}
+    wallet(ALICE)
+    open_owner(phone, cert, server, "give-refused")
+    connect(phone)
+    phone.find_element(By.ID, "give-to").send_keys(named.get(recipient, recipient))
+    phone.find_element(By.ID, "give-to-again").send_keys(named.get(again or recipient, again or recipient))
+    phone.find_element(By.ID, "give").click()
+    assert refusal in result_line(phone)
+    assert signature_requests(phone) == []
+    assert as_account(0).owner_of(cert.passport_id) == signer(ALICE).address
