@@ -49,7 +49,7 @@ def test_the_packaged_safe_contracts_are_those_of_the_npm_package():
 
 def test_the_packaged_owner_script_is_the_bundle_of_js_owner(tmp_path):
     """The script the owner pages load is js/owner bundled with the pinned viem and mipd, not a stale copy."""
-    from luxpass.web.owner import OWNER_SCRIPT
+    from luxpass.web.owner_pages import OWNER_SCRIPT
 
     assert OWNER_SCRIPT.exists(), f"{OWNER_SCRIPT} is missing; run `node tools/build_js.mjs` (make build does)"
     fresh = tmp_path / "owner.js"
@@ -136,7 +136,7 @@ def test_the_installed_wheel_serves_the_verification_page(venv, certificate, rpc
         page = _get(f"http://127.0.0.1:{port}{link.path}?{link.query}", server)
         assert 'data-verdict="authentic"' in page and 'id="serial">AUR-WHEEL-1<' in page
         assert '<section id="owner"' in page and '<script src="/static/owner.js"' in page
-        from luxpass.web.owner import OWNER_SCRIPT  # the owner pages' script, from the wheel, no CDN
+        from luxpass.web.owner_pages import OWNER_SCRIPT  # the owner pages' script, from the wheel, no CDN
 
         assert _get(f"http://127.0.0.1:{port}/static/owner.js", server) == OWNER_SCRIPT.read_text()
         assert "https://" not in page.split("<footer>")[0]

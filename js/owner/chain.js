@@ -84,7 +84,7 @@ export class PassportOnChain {
     try {
       const answer = await this.client.readContract({
         address: recipient, abi: RECEIVER_ABI, functionName: "onERC721Received",
-        args: [this.config.forwarder || this.collection, owner, this.tokenId, "0x"], account: this.collection,
+        args: [owner, owner, this.tokenId, "0x"], account: this.collection,  // ERC-2771: the operator is the owner
       });
       return answer.toLowerCase() === RECEIVED ? null : "cannot-hold";
     } catch (error) {

@@ -3,7 +3,9 @@
 import { getAddress, isAddress } from "viem";
 import { PassportOnChain } from "./chain.js";
 import { t } from "./i18n.js";
-import { forwardRequest, getJson, submit } from "./relay.js";
+import { getJson, prepare, submit } from "./relay.js";
+import { startClaim } from "./claim.js";
+import { startClub } from "./club.js";
 import { $, chooseWallet, connectOnChain, failureLine, pageConfig, say, shortAddress, show } from "./ui.js";
 
 const STATUS = { ACTIVE: 0, LOST: 1, STOLEN: 2, DESTROYED: 3 };
@@ -16,10 +18,6 @@ const REFUSALS = {
 
 function days(n) {
   return n * 86400;
-}
-
-function explorerText(answer) {
-  return answer.tx || answer.transaction || answer.txHash || "";
 }
 
 /** The owner section of the passport page. */
@@ -64,18 +62,18 @@ async function startOwner(config) {
     for (const button of section.querySelectorAll("button")) button.disabled = flag;
   };
 
-  /** Sign `functionName(args)` as a forward request and hand it to the relayer. */
-  const relayed = async (what, functionName, args) => {
+  /** Sign `action(args)` as a forward request and hand it to the brand's relayer. */
+  const relayed = async (what, action, args) => {
     if (!relayer) return say(result, t("This brand's server does not relay owner actions, so this cannot be done here."), "bad");
     busy(true);
     say(result, t("Your wallet will ask you to sign: {what}. Nothing happens until you sign; the brand pays the fee.", { what }));
     try {
-      const typedData = await forwardRequest(onChain, relayer, account, functionName, args);
+      const typedData = await prepare(config, account, action, args);
       const signature = await wallet.signTypedData(account, typedData);
       say(result, t("Signed. The brand's relayer is sending it…"));
-      const answer = await submit(config.api, typedData, signature);
-      say(result, t("Done: {what}. Transaction {tx}.", { what, tx: explorerText(answer) }), "ok");
-      result.dataset.tx = explorerText(answer);
+      const answer = await submit(config, typedData, signature);
+      say(result, t("Done: {what}. Transaction {tx}.", { what, tx: answer.tx }), "ok");
+      result.dataset.tx = answer.tx;
       await refresh();
     } catch (error) {
       say(result, failureLine(error, config.abi.passport), "bad");
@@ -124,23 +122,25 @@ async function startOwner(config) {
     const refusal = await onChain.refusal(to, account);
     if (refusal) return say(result, REFUSALS[refusal](), "bad");
     await relayed(t("give this passport to {address}", { address: getAddress(to) }), "safeTransferFrom",
-                  [account, getAddress(to), onChain.tokenId]);
+                  [account, getAddress(to), config.passportId]);
   });
-  $("report-lost").addEventListener("click", () => relayed(t("report it lost"), "reportStatus", [onChain.tokenId, STATUS.LOST]));
-  $("report-stolen").addEventListener("click", () => relayed(t("report it stolen"), "reportStatus", [onChain.tokenId, STATUS.STOLEN]));
-  $("report-found").addEventListener("click", () => relayed(t("report it found"), "reportFound", [onChain.tokenId]));
-  $("cancel-recovery").addEventListener("click", () => relayed(t("cancel the brand's recovery"), "cancelRecovery", [onChain.tokenId]));
-  $("revoke").addEventListener("click", () => relayed(t("revoke every signature you gave for it"), "revokeSignatures", [onChain.tokenId]));
-  $("open-chip-claim").addEventListener("click", () => relayed(t("open the chip claim"), "setChipClaim", [onChain.tokenId, true]));
+  const id = config.passportId;
+  $("report-lost").addEventListener("click", () => relayed(t("report it lost"), "reportStatus", [id, "lost"]));
+  $("report-stolen").addEventListener("click", () => relayed(t("report it stolen"), "reportStatus", [id, "stolen"]));
+  $("report-found").addEventListener("click", () => relayed(t("report it found"), "reportFound", [id]));
+  $("cancel-recovery").addEventListener("click", () => relayed(t("cancel the brand's recovery"), "cancelRecovery", [id]));
+  $("revoke").addEventListener("click", () => relayed(t("revoke every signature you gave for it"), "revokeSignatures", [id]));
+  $("open-chip-claim").addEventListener("click", () => relayed(t("open the chip claim"), "setChipClaim", [id, true]));
 
   try {
-    relayer = await getJson(config.api, "/config");
-    if (!relayer || !relayer.forwarder) relayer = null;
+    const served = await getJson(config.api, "/config");
+    relayer = served.relayer && served.relayer.enabled ? served.relayer : null;
   } catch (error) {
     relayer = null;
   }
   await connectOnChain(config, wallet, status, $("switch-chain"), async (connected) => {
     account = connected;
+    show($("wallets"), false);
     await refresh();
   });
 }
@@ -148,7 +148,7 @@ async function startOwner(config) {
 document.addEventListener("DOMContentLoaded", () => {
   const config = pageConfig();
   if (!config) return;
-  const start = { owner: startOwner }[config.page];
+  const start = { owner: startOwner, claim: startClaim, club: startClub }[config.page];
   if (start) start(config).catch((error) => {
     const status = $("owner-status");
     if (status) say(status, failureLine(error), "bad");

@@ -33,7 +33,7 @@ from ..onchain.registry import Consortium
 from ..checks.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
 from ..values import parse_address, parse_passport_id
-from . import i18n, owner
+from . import i18n, owner_pages
 from .i18n import N_
 
 log = logging.getLogger("luxpass.web")
@@ -148,9 +148,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, wallet_rpc_u
         consortium, check = on_chain(lambda consortium: (consortium, check_link(consortium, link_of(request).uri)))
         owner_config = None
         if check.verdict and check.verdict.exists:
-            owner_config = owner.owner_config(
-                consortium.chain.chain_id, consortium.registry.address, check.collection, check.passport_id,
-                i18n.gettext(lang, N_("the consortium's chain")), wallet_rpc_url or rpc_url, i18n.script_strings(lang))
+            owner_config = owner_pages.owner_config(lang, consortium.chain.chain_id, consortium.registry.address,
+                                                    check.collection, check.passport_id, wallet_rpc_url or rpc_url)
         return render(request, "passport.html", page=_view(check, lang), check=check,
                       chip_reader_script=chip_reader_script, owner_config=owner_config,
                       api_base=request.base_url.path.rstrip("/") + "/api/v1",
@@ -245,7 +244,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, wallet_rpc_u
         Route("/api/v1/01/{gtin}/21/{serial:path}", passport_json),
         Route("/api/v1/chip/challenge", chip_challenge, methods=["POST"]),
         Route("/api/v1/chip/check", chip_check, methods=["POST"]),
-        *owner.routes,
+        *owner_pages.routes(render, i18n_lang, lambda: on_chain(lambda consortium: consortium.chain.chain_id),
+                            wallet_rpc_url or rpc_url),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Unavailable: unavailable,
                                                        Exception: failed})
