@@ -53,13 +53,15 @@ def certificate_qr(settings: Settings, certificate_file, resolver, out):
               help="JSON-RPC endpoint of the chain.")
 @click.option("--chip-reader-script", metavar="URL",
               help="Script of the chip reader, defining window.luxpassChipSigner, for pages of chipped products.")
-def serve(host, port, rpc_url, chip_reader_script):
+@click.option("--wallet-rpc-url", metavar="URL",
+              help="Public JSON-RPC endpoint the owner pages offer a wallet that lacks the chain (default: --rpc-url).")
+def serve(host, port, rpc_url, chip_reader_script, wallet_rpc_url):
     """Run the verification page that product QR codes lead to, with its JSON API."""
     import uvicorn
 
     from ..web.app import Unavailable, create_app
 
-    app = create_app(rpc_url, chip_reader_script)
+    app = create_app(rpc_url, chip_reader_script, wallet_rpc_url=wallet_rpc_url)
     try:
         consortium = app.state.registry.consortium()
         click.echo(f"checking passports of chain {consortium.chain.chain_id} (registry "
