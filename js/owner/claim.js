@@ -46,7 +46,6 @@ export async function startClaim(config) {
   });
   await connectOnChain(config, wallet, status, $("switch-chain"), async (connected) => {
     account = connected;
-    show($("wallets"), false);
     say(status, t("Connected: {account}. The passport will arrive at this address.", { account }), "ok");
     show(take, true);
   });

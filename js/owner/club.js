@@ -108,7 +108,6 @@ export async function startClub(config) {
   const wallet = await chooseWallet($("wallets"), $("no-wallet"));
   await connectOnChain(config, wallet, status, $("switch-chain"), async (connected) => {
     account = connected;
-    show($("wallets"), false);
     show($("club-member"), false);
     section.dataset.state = "connected";
     say(status, t("Connected: {account}.", { account }), "ok");

@@ -140,7 +140,6 @@ async function startOwner(config) {
   }
   await connectOnChain(config, wallet, status, $("switch-chain"), async (connected) => {
     account = connected;
-    show($("wallets"), false);
     await refresh();
   });
 }

@@ -73,6 +73,7 @@ export function chooseWallet(box, noWallet) {
 
 /** Connect, then keep the wallet on the page's chain; `onReady(account)` runs whenever both hold. */
 export async function connectOnChain(config, wallet, status, switchButton, onReady) {
+  const walletButtons = $("wallets");
   const check = async () => {
     const account = await wallet.account();
     if (!account) {
@@ -105,6 +106,7 @@ export async function connectOnChain(config, wallet, status, switchButton, onRea
     say(status, failureLine(error), "bad");
     return;
   }
+  show(walletButtons, false);
   await check();
 }
 

@@ -39,49 +39,11 @@ async function forward(method, params) {
 const provider = {
   isLuxpassTestWallet: true,
   async request({ method, params }) {
-    window.luxpassWalletLog.push({ method, params: params === undefined ? null : JSON.parse(JSON.stringify(params)) });
-    if ((settings.reject || []).includes(method)) throw refusal(4001, "User rejected the request.");
-    const account = accounts[active];
-    switch (method) {
-      case "eth_requestAccounts":
-        connected = true;
-        return [account.address];
-      case "eth_accounts":
-        return connected ? [account.address] : [];
-      case "eth_chainId":
-        return "0x" + chainId.toString(16);
-      case "net_version":
-        return String(chainId);
-      case "wallet_switchEthereumChain": {
-        const wanted = Number(BigInt(params[0].chainId));
-        if (!known.has(wanted)) throw refusal(4902, "Unrecognized chain ID.");
-        chainId = wanted;
-        emit("chainChanged", params[0].chainId);
-        return null;
-      }
-      case "wallet_addEthereumChain":
-        known.add(Number(BigInt(params[0].chainId)));
-        chainId = Number(BigInt(params[0].chainId));
-        emit("chainChanged", params[0].chainId);
-        return null;
-      case "eth_signTypedData_v4": {
-        if (chainId !== 31337) throw refusal(4100, "the test wallet signs on chain 31337 only");
-        const typed = JSON.parse(params[1]);
-        if (params[0].toLowerCase() !== account.address.toLowerCase()) throw refusal(4100, "not this wallet's account");
-        const { EIP712Domain, ...types } = typed.types;
-        return account.signTypedData({
-          domain: typedValues(typed.types, "EIP712Domain", typed.domain), types, primaryType: typed.primaryType,
-          message: typedValues(typed.types, typed.primaryType, typed.message),
-        });
-      }
-      case "personal_sign":
-        if (params[1].toLowerCase() !== account.address.toLowerCase()) throw refusal(4100, "not this wallet's account");
-        return account.signMessage({ message: { raw: params[0] } });
-      case "eth_sendTransaction":
-        throw refusal(4200, "the test wallet holds no ether and sends nothing");
-      default:
-        return forward(method, params);
-    }
+    const entry = { method, params: params === undefined ? null : JSON.parse(JSON.stringify(params)) };
+    window.luxpassWalletLog.push(entry);
+    const answer = await answerTo(method, params);
+    if (method === "eth_signTypedData_v4" || method === "personal_sign") entry.result = answer;
+    return answer;
   },
   on(event, listener) {
     (listeners[event] = listeners[event] || []).push(listener);
@@ -90,6 +52,51 @@ const provider = {
     listeners[event] = (listeners[event] || []).filter((l) => l !== listener);
   },
 };
+
+async function answerTo(method, params) {
+  if ((settings.reject || []).includes(method)) throw refusal(4001, "User rejected the request.");
+  const account = accounts[active];
+  switch (method) {
+    case "eth_requestAccounts":
+      connected = true;
+      return [account.address];
+    case "eth_accounts":
+      return connected ? [account.address] : [];
+    case "eth_chainId":
+      return "0x" + chainId.toString(16);
+    case "net_version":
+      return String(chainId);
+    case "wallet_switchEthereumChain": {
+      const wanted = Number(BigInt(params[0].chainId));
+      if (!known.has(wanted)) throw refusal(4902, "Unrecognized chain ID.");
+      chainId = wanted;
+      emit("chainChanged", params[0].chainId);
+      return null;
+    }
+    case "wallet_addEthereumChain":
+      known.add(Number(BigInt(params[0].chainId)));
+      chainId = Number(BigInt(params[0].chainId));
+      emit("chainChanged", params[0].chainId);
+      return null;
+    case "eth_signTypedData_v4": {
+      if (chainId !== 31337) throw refusal(4100, "the test wallet signs on chain 31337 only");
+      const typed = JSON.parse(params[1]);
+      if (params[0].toLowerCase() !== account.address.toLowerCase()) throw refusal(4100, "not this wallet's account");
+      const { EIP712Domain, ...types } = typed.types;
+      return account.signTypedData({
+        domain: typedValues(typed.types, "EIP712Domain", typed.domain), types, primaryType: typed.primaryType,
+        message: typedValues(typed.types, typed.primaryType, typed.message),
+      });
+    }
+    case "personal_sign":
+      if (params[1].toLowerCase() !== account.address.toLowerCase()) throw refusal(4100, "not this wallet's account");
+      return account.signMessage({ message: { raw: params[0] } });
+    case "eth_sendTransaction":
+      throw refusal(4200, "the test wallet holds no ether and sends nothing");
+    default:
+      return forward(method, params);
+  }
+}
 
 window.luxpassTestWallet.use = (index) => {
   active = index;
