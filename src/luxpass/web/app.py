@@ -34,6 +34,7 @@ from ..onchain.registry import Consortium
 from ..checks.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
 from ..values import parse_address, parse_passport_id
+from .owner import OwnerOptions, owner_routes
 
 log = logging.getLogger("luxpass.web")
 
@@ -128,7 +129,7 @@ class Challenges:
         return issued[1]
 
 
-def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette:
+def create_app(rpc_url: str, chip_reader_script: str | None = None, owners: OwnerOptions | None = None) -> Starlette:
     registry, challenges = Registry(rpc_url), Challenges()
 
     def on_chain(work):
@@ -240,6 +241,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
         Route("/api/v1/01/{gtin}/21/{serial:path}", passport_json),
         Route("/api/v1/chip/challenge", chip_challenge, methods=["POST"]),
         Route("/api/v1/chip/check", chip_check, methods=["POST"]),
+        *owner_routes(on_chain, owners),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Unavailable: unavailable,
                                                        Exception: failed})
