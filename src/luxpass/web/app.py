@@ -35,6 +35,7 @@ from ..results import to_jsonable
 from ..values import parse_address, parse_passport_id
 from . import i18n, owner_pages
 from .i18n import N_
+from .owner import OwnerOptions, owner_routes
 
 log = logging.getLogger("luxpass.web")
 
@@ -126,7 +127,8 @@ class Challenges:
         return issued[1]
 
 
-def create_app(rpc_url: str, chip_reader_script: str | None = None, wallet_rpc_url: str | None = None) -> Starlette:
+def create_app(rpc_url: str, chip_reader_script: str | None = None, owners: OwnerOptions | None = None,
+               wallet_rpc_url: str | None = None) -> Starlette:
     registry, challenges = Registry(rpc_url), Challenges()
 
     def on_chain(work):
@@ -244,6 +246,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, wallet_rpc_u
         Route("/api/v1/01/{gtin}/21/{serial:path}", passport_json),
         Route("/api/v1/chip/challenge", chip_challenge, methods=["POST"]),
         Route("/api/v1/chip/check", chip_check, methods=["POST"]),
+        *owner_routes(on_chain, owners),
         *owner_pages.routes(render, i18n_lang, lambda: on_chain(lambda consortium: consortium.chain.chain_id),
                             wallet_rpc_url or rpc_url),
     ]

@@ -1,0 +1,156 @@
+"""The owner's JSON API under `luxpass serve` (and `luxpass relay`): the passport as its owner
+sees it, requests to sign, the relayer that pays for them, claim links of first sales, the
+owners' club (Sign-In with Ethereum) and the brand's notices. /work/wt/owner-API.md, and
+docs/owner-side.md, describe every route; each refusal is a 4xx with {"error": one line}."""
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from eth_account.signers.local import LocalAccount
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..chain.connection import Chain
+from ..errors import ContractRevert, InputError, LuxpassError
+from ..onchain.forwarder import MAX_DEADLINE, Forwarder
+from ..onchain.registry import Consortium
+from ..owners import passports
+from ..owners.relay import Caps, Refused, Relayer
+from ..owners.store import OwnerStore
+from ..spec import EIP712_TYPES, RELAYED_ACTIONS, Status, eip712_fields
+from ..values import parse_address
+
+
+@dataclass
+class OwnerOptions:
+    """How `serve` runs the owner side: where its database lives, the relayer's key (none: no
+    relaying), the brand it serves (none: every active brand), the club's content file."""
+
+    rpc_url: str
+    data_dir: Path | None = None
+    relayer: LocalAccount | None = None
+    brand: str | None = None
+    club_content: Path | None = None
+    caps: Caps = field(default_factory=Caps)
+
+
+class OwnerSide:
+    """The store, opened at start, and the relayer, built on first use (it needs the node)."""
+
+    def __init__(self, options: OwnerOptions):
+        self.options = options
+        self.store = OwnerStore(options.data_dir)
+        self._relayer: Relayer | None = None
+        self._lock = threading.Lock()
+
+    def relayer(self, consortium: Consortium) -> Relayer:
+        if self.options.relayer is None:
+            raise Refused(503, "this server runs no relayer", "start it with `luxpass serve --relayer ACCOUNT`")
+        with self._lock:
+            if self._relayer is None:
+                chain = Chain(self.options.rpc_url, account=self.options.relayer, log=lambda _: None)
+                brand_id = consortium.resolve_brand_id(self.options.brand) if self.options.brand else None
+                self._relayer = Relayer(chain, Consortium(chain, consortium.deployment),
+                                        passports.forwarder_of(consortium), self.store, self.options.caps, brand_id)
+            return self._relayer
+
+
+def error(status: int, exc: Exception) -> JSONResponse:
+    return JSONResponse({"error": str(exc)}, status_code=status)
+
+
+def answer(work) -> Response:
+    """Run `work()`; a refusal of the library becomes one JSON line with its status."""
+    try:
+        return JSONResponse(work())
+    except Refused as exc:
+        return error(exc.status, exc)
+    except InputError as exc:
+        return error(400, exc)
+    except LookupError as exc:
+        return error(404, exc)
+    except ContractRevert as exc:
+        return error(409, exc)
+
+
+async def json_body(request: Request):
+    try:
+        return await request.json()
+    except ValueError:
+        return None
+
+
+def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
+    """The routes, each reading the chain through `on_chain(work)` (web/app.py's: a lost node is
+    a 503). No routes without `options`."""
+    if options is None:
+        return []
+    side = OwnerSide(options)
+
+    def run(work):
+        return run_in_threadpool(lambda: answer(lambda: on_chain(work)))
+
+    async def config(request: Request) -> Response:
+        def work(consortium: Consortium):
+            forwarder = Forwarder(consortium.chain, passports.forwarder_of(consortium))
+            domain = forwarder.domain()
+            relayer = options.relayer.address if options.relayer else None
+            return {"chainId": consortium.chain.chain_id, "registry": consortium.registry.address,
+                    "forwarder": {"address": forwarder.address, "domain": domain,
+                                  "types": {"ForwardRequest": eip712_fields("ForwardRequest")}},
+                    "relayer": {"enabled": relayer is not None, "address": relayer, "maxValidity": MAX_DEADLINE},
+                    "actions": {name: signature for name, (signature, _) in RELAYED_ACTIONS.items()},
+                    "statuses": [s.name.lower() for s in Status]}
+        return await run(work)
+
+    async def passport(request: Request) -> Response:
+        params = request.path_params
+        return await run(lambda consortium: passports.passport_state(consortium, params["collection"],
+                                                                     params["token_id"]))
+
+    async def forwarder_nonce(request: Request) -> Response:
+        def work(consortium: Consortium):
+            address = parse_address(request.path_params["address"], "address")
+            forwarder = Forwarder(consortium.chain, passports.forwarder_of(consortium))
+            return {"address": address, "nonce": forwarder.nonce(address)}
+        return await run(work)
+
+    async def relay_prepare(request: Request) -> Response:
+        body = await json_body(request)
+
+        def work(consortium: Consortium):
+            if not isinstance(body, dict):
+                raise InputError("the body is not a JSON object", "send {from, collection, action, args}")
+            return passports.prepare_request(consortium, Forwarder(consortium.chain,
+                                                                   passports.forwarder_of(consortium)), body)
+        return await run(work)
+
+    async def relay(request: Request) -> Response:
+        body = await json_body(request)
+
+        def work(consortium: Consortium):
+            if not isinstance(body, dict):
+                raise InputError("the body is not a JSON object", "send {request, signature}")
+            relayer = side.relayer(consortium)
+            return relayer.relay(body.get("request"), body.get("signature")).__dict__
+        return await run(work)
+
+    async def consent_prepare(request: Request) -> Response:
+        body = await json_body(request)
+
+        def work(consortium: Consortium):
+            if not isinstance(body, dict):
+                raise InputError("the body is not a JSON object", "send {collection, tokenId, reseller, terms}")
+            return passports.prepare_consent(consortium, body)
+        return await run(work)
+
+    return [
+        Route("/api/config", config),
+        Route("/api/passport/{collection}/{token_id}", passport),
+        Route("/api/forwarder/nonce/{address}", forwarder_nonce),
+        Route("/api/relay/prepare", relay_prepare, methods=["POST"]),
+        Route("/api/relay", relay, methods=["POST"]),
+        Route("/api/consent/prepare", consent_prepare, methods=["POST"]),
+    ]
