@@ -20,7 +20,7 @@ from luxpass.proofs.link import link_for
 from luxpass.spec import Accreditation
 from luxpass.values import ZERO_ADDRESS
 
-from test_browser import CHROMEDRIVER, CHROMIUM, SCREENSHOTS, make_bag, server  # noqa: F401 (a fixture)
+from test_browser import CHROMEDRIVER, CHROMIUM, SCREENSHOTS, make_bag, server, serving  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 ALICE, BOB, RESELLER = 7, 8, 9
@@ -256,3 +256,109 @@ def test_giving_it_to_an_address_that_cannot_hold_it_is_refused(phone, wallet, s
     assert refusal in result_line(phone)
     assert signature_requests(phone) == []
     assert as_account(0).owner_of(cert.passport_id) == signer(ALICE).address
+
+
+# --- relayed actions: the owner signs, the brand's relayer sends and pays ------------------------
+
+RELAYER = 4
+
+
+@pytest.fixture
+def relaying_server(rpc_url, consortium, tmp_path_factory):
+    """`luxpass serve` with the brand's relayer (Anvil's key 4) and its own data folder: (URL, its database).
+    One per test: each test's chain is reverted after it, and with it the relayer's transactions."""
+    data = tmp_path_factory.mktemp("owner-server")
+    for url in serving(rpc_url, data / "serve.log", "--relayer-dev-account", RELAYER, "--data-dir", data,
+                       "--serve-brand", "1"):
+        yield url, data / "owners.sqlite"
+
+
+def relayed_rows(database: Path) -> list[dict]:
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        db.row_factory = sqlite3.Row
+        return [dict(row) for row in db.execute("SELECT * FROM relayed ORDER BY id")]
+
+
+def act(phone, button: str) -> str:
+    phone.execute_script("document.getElementById('owner-result').dataset.kind = 'info'")
+    phone.find_element(By.ID, button).click()
+    return result_line(phone)
+
+
+def test_the_owner_reports_it_stolen_then_found_without_ether(phone, wallet, relaying_server, as_account, signer,
+                                                              web3):
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-OWN-00101")
+    alice = signer(ALICE).address
+    balance = web3.eth.get_balance(alice)
+    wallet(ALICE)
+    open_owner(phone, cert, url, "stolen-before")
+    connect(phone)
+    assert not phone.find_element(By.ID, "no-relayer").is_displayed()
+    line = act(phone, "report-stolen")
+    shot(phone, "stolen-done")
+    assert line.startswith("Done: report it stolen. Transaction 0x"), line
+    passport = as_account(0).passport(cert.passport_id)
+    assert passport[0] == 2 and passport[4] == alice  # Stolen, reported by Alice
+    wait(phone, lambda d: d.find_element(By.ID, "action-found").is_displayed())
+    assert not phone.find_element(By.ID, "action-report").is_displayed()
+
+    line = act(phone, "report-found")
+    shot(phone, "found-done")
+    assert line.startswith("Done: report it found. Transaction 0x"), line
+    assert as_account(0).passport(cert.passport_id)[0] == 0
+    assert web3.eth.get_balance(alice) == balance  # she paid nothing
+    rows = relayed_rows(database)[-2:]
+    assert [(r["action"], r["signer"], r["state"]) for r in rows] == [("reportStatus", alice, "mined"),
+                                                                       ("reportFound", alice, "mined")]
+    for row in rows:
+        assert web3.eth.get_transaction(row["tx"])["from"] == signer(RELAYER).address
+    assert [e["method"] for e in signature_requests(phone)] == ["eth_signTypedData_v4"] * 2
+
+
+def test_the_owner_gives_it_to_someone(phone, wallet, relaying_server, as_account, signer):
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-OWN-00102")
+    wallet(ALICE)
+    open_owner(phone, cert, url, "give-before")
+    connect(phone)
+    phone.find_element(By.ID, "give-to").send_keys(signer(BOB).address)
+    phone.find_element(By.ID, "give-to-again").send_keys(signer(BOB).address.lower())
+    line = act(phone, "give")
+    shot(phone, "give-done")
+    assert line.startswith(f"Done: give this passport to {signer(BOB).address}. Transaction 0x"), line
+    assert as_account(0).owner_of(cert.passport_id) == signer(BOB).address
+    wait(phone, lambda d: d.find_element(By.ID, "owner").get_attribute("data-state") == "not-owner")
+    assert relayed_rows(database)[-1]["action"] == "safeTransferFrom"
+
+
+def test_a_replayed_request_is_refused_and_changes_nothing(phone, wallet, relaying_server, as_account, signer):
+    import requests
+
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-OWN-00103")
+    wallet(ALICE)
+    open_owner(phone, cert, url, "replay")
+    connect(phone)
+    assert act(phone, "revoke").startswith("Done: revoke every signature you gave for it.")
+    (signed,) = [e for e in wallet_log(phone) if e["method"] == "eth_signTypedData_v4"]
+    typed = json.loads(signed["params"][1])
+    rows, nonce = len(relayed_rows(database)), as_account(0).nonce(cert.passport_id)
+    again = requests.post(url + "/api/relay", json={"request": typed["message"], "signature": signed["result"]},
+                          timeout=30)
+    assert again.status_code in (400, 403, 409, 410) and again.json()["error"]
+    assert "\n" not in again.json()["error"]
+    assert as_account(0).nonce(cert.passport_id) == nonce and len(relayed_rows(database)) == rows
+
+
+def test_rejecting_a_relayed_action_sends_nothing(phone, wallet, relaying_server, as_account, signer):
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-OWN-00104")
+    rows = len(relayed_rows(database))
+    wallet(ALICE, reject=["eth_signTypedData_v4"])
+    open_owner(phone, cert, url, "reject-relayed")
+    connect(phone)
+    assert act(phone, "report-lost") == "You declined in your wallet: nothing was signed or sent."
+    assert as_account(0).passport(cert.passport_id)[0] == 0 and len(relayed_rows(database)) == rows

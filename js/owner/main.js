@@ -3,7 +3,7 @@
 import { getAddress, isAddress } from "viem";
 import { PassportOnChain } from "./chain.js";
 import { t } from "./i18n.js";
-import { getJson, prepare, submit } from "./relay.js";
+import { getJson, postJson, prepare, submit } from "./relay.js";
 import { startClaim } from "./claim.js";
 import { startClub } from "./club.js";
 import { $, chooseWallet, connectOnChain, failureLine, pageConfig, say, shortAddress, show } from "./ui.js";
@@ -15,10 +15,6 @@ const REFUSALS = {
   "same-owner": () => t("That is your own address: the passport is already yours."),
   "cannot-hold": () => t("That address is a contract that cannot hold a passport: it would be lost there."),
 };
-
-function days(n) {
-  return n * 86400;
-}
 
 /** The owner section of the passport page. */
 async function startOwner(config) {
@@ -94,12 +90,15 @@ async function startOwner(config) {
                       { address: reseller }), "bad");
         return;
       }
-      const deadline = (await onChain.chainTime()) + days(Number($("consent-days").value));
-      const { typedData, salt } = await onChain.resaleConsent({ reseller, terms, deadline, nonce: state.nonce });
+      // the typed data `luxpass consent sign` signs, made by the same code on the server
+      const { typedData, file } = await postJson(config.api, "/consent/prepare", {
+        collection: config.collection, tokenId: config.passportId, reseller: getAddress(reseller), terms,
+        validFor: `${$("consent-days").value}d`,
+      });
+      const deadline = Number(typedData.message.deadline);
       say(result, t("Your wallet will show the consent to sign. Signing costs nothing and sends nothing."));
       const signature = await wallet.signTypedData(account, typedData);
-      const signed = { format: "luxpass-signed/1", kind: "ResaleConsent", typedData, signature, signer: account,
-                       terms: { text: terms, salt } };
+      const signed = { ...file, signature, signer: account };
       const link = $("consent-file");
       link.href = URL.createObjectURL(new Blob([JSON.stringify(signed, null, 1)], { type: "application/json" }));
       link.download = `consent-${config.passportId.slice(0, 12)}.json`;

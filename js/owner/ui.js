@@ -18,7 +18,7 @@ export function say(element, text, kind) {
 /** The one line the person reads when a wallet request or a relayed action ended without success. */
 export function failureLine(error, abi) {
   if (isRejection(error)) return t("You declined in your wallet: nothing was signed or sent.");
-  if (error instanceof RelayError) return t("The brand's relayer refused: {reason}", { reason: error.message });
+  if (error instanceof RelayError) return t("The brand's server refused: {reason}", { reason: error.message });
   const name = revertName(error, abi);
   if (name) return t("The passport's contract would refuse this now ({error}).", { error: name });
   return t("It did not complete: {reason}", { reason: (error && (error.shortMessage || error.message)) || "?" });

@@ -5,10 +5,11 @@ owners' club, and the script they share (static/owner.js, bundled from js/owner 
     GET /claim/<code>       the claim link a boutique gives the buyer: the passport to her own wallet
     GET /club               the owners' club: sign in with the wallet, the brand's content and notices
 
-The chain facts the script needs (chain, registry, the ABIs of what it reads, the EIP-712 types
-of the consent) come from the packaged contracts and `spec`, so that the page and the CLI sign
-the same typed data. The relayer, claim links, sign-in and notices are the owner HTTP API's
-(`/api/...`, docs/owner-pages.md), which the script calls.
+The chain facts the script needs (chain, registry, the ABIs of what it reads) come from the
+packaged contracts. What the owner signs, the owner HTTP API (`web/owner.py`, `/api/...`)
+prepares with the library's own code: a resale consent is the typed data `luxpass consent sign`
+signs, a relayed action the forwarder's request; the relayer, claim links, sign-in and notices
+are that API's too.
 """
 from collections.abc import Callable
 from functools import cache
@@ -19,7 +20,7 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ..chain import artifacts
-from ..spec import EIP712_DOMAIN_FIELDS, Accreditation, eip712_fields
+from ..spec import Accreditation
 from . import i18n
 from .i18n import N_
 
@@ -28,7 +29,7 @@ OWNER_SCRIPT = STATIC / "owner.js"
 CLAIM_CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 # What the script reads on a collection, and on the registry.
-PASSPORT_READS = ("ownerOf", "passport", "nonces", "recoveryOf", "chipOf", "chipClaimOpen", "eip712Domain")
+PASSPORT_READS = ("ownerOf", "passport", "recoveryOf", "chipOf", "chipClaimOpen")
 REGISTRY_READS = ("isAccredited",)
 
 
@@ -51,8 +52,6 @@ def owner_config(lang: str, chain_id: int, registry: str, collection: str, passp
     return {
         **_chain_config("owner", lang, chain_id, wallet_rpc_url), "registry": registry, "collection": collection,
         "passportId": passport_id, "resellerAccreditation": int(Accreditation.RESELLER),
-        "consentType": eip712_fields("ResaleConsent"),
-        "domainFields": [{"name": name, "type": type_} for name, type_ in EIP712_DOMAIN_FIELDS],
         "abi": {"passport": _abi_of("BrandPassport", PASSPORT_READS),
                 "registry": _abi_of("ConsortiumRegistry", REGISTRY_READS)},
     }
