@@ -362,3 +362,46 @@ def test_rejecting_a_relayed_action_sends_nothing(phone, wallet, relaying_server
     connect(phone)
     assert act(phone, "report-lost") == "You declined in your wallet: nothing was signed or sent."
     assert as_account(0).passport(cert.passport_id)[0] == 0 and len(relayed_rows(database)) == rows
+
+
+def test_the_owner_stops_the_brands_recovery(phone, wallet, relaying_server, as_account, signer):
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-OWN-00105")
+    as_account(1).request_recovery(cert.passport_id, signer(BOB).address)  # the brand admin, for whoever asked
+    wallet(ALICE)
+    open_owner(phone, cert, url, "recovery-before")
+    connect(phone)
+    assert phone.find_element(By.ID, "action-recovery").is_displayed()
+    assert signer(BOB).address in text_of(phone, "recovery-detail")
+    line = act(phone, "cancel-recovery")
+    shot(phone, "recovery-cancelled")
+    assert line.startswith("Done: cancel the brand's recovery. Transaction 0x"), line
+    assert as_account(0).pending_recovery(cert.passport_id)[1] == 0
+    wait(phone, lambda d: not d.find_element(By.ID, "action-recovery").is_displayed())
+    assert relayed_rows(database)[-1]["action"] == "cancelRecovery"
+
+
+def test_the_owner_opens_the_chip_claim(phone, wallet, relaying_server, as_account, signer):
+    from eth_account import Account
+
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-OWN-00106", chip=Account.create().address)
+    wallet(ALICE)
+    open_owner(phone, cert, url, "chip-claim-before")
+    connect(phone)
+    assert act(phone, "open-chip-claim").startswith("Done: open the chip claim. Transaction 0x")
+    assert as_account(0).chip_claim_open(cert.passport_id)
+    wait(phone, lambda d: not d.find_element(By.ID, "action-chip").is_displayed())
+
+
+def test_the_owner_part_speaks_the_page_language(phone, wallet, relaying_server, as_account, signer):
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-OWN-00107")
+    wallet(ALICE, reject=["eth_signTypedData_v4"])
+    open_owner(phone, cert, url, "french", lang="fr")
+    assert phone.find_element(By.CSS_SELECTOR, "#wallets button").text == "Connecter Test Wallet"
+    connect(phone)
+    assert text_of(phone, "owner-status").startswith("Connecté en tant que propriétaire")
+    assert act(phone, "report-stolen") == "Vous avez refusé dans votre portefeuille : rien n'a été signé ni envoyé."
+    assert phone.find_element(By.CSS_SELECTOR, "#action-report h3").text == "Le déclarer perdu ou volé"
+    shot(phone, "french")
