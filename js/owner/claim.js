@@ -18,7 +18,7 @@ export async function startClaim(config) {
                                             : error.status === 404 ? t("This claim link is not known: check that it was copied in full.")
                                                                    : failureLine(error), "bad");
   }
-  $("claim-brand").textContent = claim.brand;
+  $("claim-brand").textContent = claim.brand || "";
   $("claim-passport").textContent = claim.tokenId;
   $("claim-expires").textContent = new Date(claim.expires * 1000).toLocaleString();
   show($("claim-facts"), true);

@@ -1,6 +1,5 @@
 // The owners' club: Sign-In with Ethereum (EIP-4361) proves to the brand's server that the wallet
 // holds one of its passports; then the brand's owner-only content and its notices to the holder.
-import { createSiweMessage } from "viem/siwe";
 import { t } from "./i18n.js";
 import { getJson, postJson } from "./relay.js";
 import { $, chooseWallet, connectOnChain, failureLine, say, show } from "./ui.js";
@@ -75,11 +74,8 @@ export async function startClub(config) {
     signIn.disabled = true;
     say(result, t("Your wallet will ask you to sign in with your address. It costs nothing and allows nothing else."));
     try {
-      const offer = await getJson(config.api, "/siwe/nonce");
-      const message = createSiweMessage({
-        address: account, chainId: offer.chainId, domain: offer.domain, nonce: offer.nonce, uri: offer.uri,
-        version: "1", statement: offer.statement, issuedAt: new Date(),
-      });
+      // the EIP-4361 message, written by the server's SIWE library for this address and a fresh nonce
+      const { message } = await getJson(config.api, `/siwe/nonce?address=${account}`);
       const signature = await wallet.personalSign(account, message);
       await postJson(config.api, "/siwe/verify", { message, signature });
       say(result, t("Signed in as an owner."), "ok");

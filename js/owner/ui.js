@@ -12,7 +12,7 @@ export function say(element, text, kind) {
   element.textContent = text;
   element.className = kind || "";
   element.dataset.kind = kind || "info";
-  if (typeof element.scrollIntoView === "function") element.scrollIntoView({ block: "nearest" });
+  if (element.id === "owner-result") element.scrollIntoView({ block: "nearest" });
 }
 
 /** The one line the person reads when a wallet request or a relayed action ended without success. */

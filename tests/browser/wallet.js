@@ -3,7 +3,8 @@
 // read to the test node. window.luxpassTestWallet, set before the page loads, configures it:
 //   {keys, rpcUrl, chainId, announce: true|false, legacy: true|false, reject: ["eth_signTypedData_v4", …]}
 // and it records each request in window.luxpassWalletLog. The test may change the active key
-// (use(index)) or the reject list while the page runs, as a person would in the wallet.
+// (use(index)) or the reject list while the page runs, as a person would in the wallet, or set
+// signAs (a key index) to make it sign with another key than the account it gives.
 import { privateKeyToAccount } from "viem/accounts";
 
 const settings = window.luxpassTestWallet;
@@ -83,7 +84,9 @@ async function answerTo(method, params) {
       const typed = JSON.parse(params[1]);
       if (params[0].toLowerCase() !== account.address.toLowerCase()) throw refusal(4100, "not this wallet's account");
       const { EIP712Domain, ...types } = typed.types;
-      return account.signTypedData({
+      // signAs: a hostile or broken wallet that signs with another key than the account it gives
+      const key = settings.signAs === undefined ? account : accounts[settings.signAs];
+      return key.signTypedData({
         domain: typedValues(typed.types, "EIP712Domain", typed.domain), types, primaryType: typed.primaryType,
         message: typedValues(typed.types, typed.primaryType, typed.message),
       });
