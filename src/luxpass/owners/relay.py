@@ -81,7 +81,7 @@ class Relayer:
         self.brand_id = brand_id
         self.domain = self.forwarder.domain()
         self._genuine: dict[str, tuple[float, bool]] = {}
-        self._send_lock = threading.Lock()
+        self.lock = threading.Lock()  # held while a payment is checked and sent: one at a time
 
     @property
     def address(self) -> str:
@@ -91,21 +91,31 @@ class Relayer:
         """Check `message` (the ForwardRequest the owner signed) and pay for it; Refused or
         InputError, before anything is sent, when it would not be accepted or a cap is reached."""
         request, action, signature = self.check_offline(message, signature_text)
-        with self._send_lock:  # one request at a time: the nonce checks hold until it is mined
+        with self.lock:  # the nonce checks hold until the request is mined
             self.check_on_chain(request, action)
-            row = self._reserve(request, action)
-            try:
-                receipt = self._submit(request, signature, action, row)
-            except ContractRevert as exc:
-                self._settle(row, "failed")
-                raise Refused(409, f"the forwarder refused the request: {exc.problem}", exc.fix or "sign it again")
-            except LuxpassError:
-                self._settle(row, "failed")
-                raise
-        paid = receipt["gasUsed"] * receipt.get("effectiveGasPrice", 0)
-        self._settle(row, "mined", paid, receipt)
+            label = f"relay {action.name} of {passport_hex(action.token_id)[:12]}… for {request.sender}"
+            receipt, paid = self.pay(self.forwarder.execute(request, signature), label, request.sender, request.to,
+                                     action.token_id, action.name, request.gas + FORWARDER_OVERHEAD)
         return Relayed("0x" + bytes(receipt["transactionHash"]).hex(), receipt["blockNumber"], action.name,
                        passport_hex(action.token_id), request.to, request.sender, receipt["gasUsed"], str(paid))
+
+    def pay(self, call, label: str, signer: str, collection: str, token_id: int, action: str,
+            most_gas: int) -> tuple[dict, int]:
+        """Send `call` for `signer`'s `action` on the passport, counted against the caps (Refused
+        429 past one) and journaled: (receipt, wei paid). A refusal of the node is Refused 409."""
+        row = self._reserve(signer, collection, token_id, action, most_gas)
+        try:
+            receipt = self._submit(call, label, row)
+        except ContractRevert as exc:
+            self._settle(row, "failed")
+            raise Refused(409, f"the chain refused it: {exc.problem}", exc.fix or "check the passport") from None
+        except BaseException:
+            self._settle(row, "failed")
+            raise
+        paid = receipt["gasUsed"] * receipt.get("effectiveGasPrice", 0)
+        self._settle(row, "mined", paid, receipt)
+        return receipt, paid
+
 
     def check_offline(self, message, signature_text) -> tuple[ForwardRequest, OwnerAction, bytes]:
         """The checks that ask no node: shape, action, value, deadline, signature."""
@@ -157,13 +167,13 @@ class Relayer:
                                "an active brand" + (" served here" if self.brand_id else "") + ")",
                           "send requests for this brand's passports only")
 
-    def _reserve(self, request: ForwardRequest, action: OwnerAction) -> int:
+    def _reserve(self, signer: str, collection: str, token_id: int, action: str, most_gas: int) -> int:
         """Count the request against the caps (Refused 429 past one) and journal it as reserved."""
-        most = (request.gas + FORWARDER_OVERHEAD) * 2 * self.chain.w3.eth.gas_price
-        day, token = utc_day(), passport_hex(action.token_id)
+        most = most_gas * 2 * self.chain.w3.eth.gas_price
+        day, token = utc_day(), passport_hex(token_id)
         with self.store.transaction() as db:
             (count,) = db.execute("SELECT COUNT(*) FROM relayed WHERE day = ? AND collection = ? AND token_id = ? "
-                                  "AND state != 'failed'", (day, request.to, token)).fetchone()
+                                  "AND state != 'failed'", (day, collection, token)).fetchone()
             if count >= self.caps.per_passport_per_day:
                 raise Refused(429, f"the relayer paid for {count} requests for this passport today, its daily cap",
                               "try again tomorrow (UTC), or send it from a funded account")
@@ -173,13 +183,12 @@ class Relayer:
                 raise Refused(429, "the relayer reached its daily spending cap", "try again tomorrow (UTC)")
             return db.execute("INSERT INTO relayed (day, at, signer, collection, token_id, action, reserved_wei, "
                               "state) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved')",
-                              (day, time.time(), request.sender, request.to, token, action.name, str(most))).lastrowid
+                              (day, time.time(), signer, collection, token, action, str(most))).lastrowid
 
-    def _submit(self, request: ForwardRequest, signature: bytes, action: OwnerAction, row: int) -> dict:
-        """The one place the relayer sends: `execute`, signed and paid by the relayer's key, its
-        transaction journaled in the row before it is sent."""
-        label = f"relay {action.name} of {passport_hex(action.token_id)[:12]}… for {request.sender}"
-        tx_hash = self.chain.send(self.forwarder.execute(request, signature), label, journal=_RowJournal(self.store, row))
+    def _submit(self, call, label: str, row: int) -> dict:
+        """The one place the relayer sends: signed and paid by the relayer's key, the transaction
+        journaled in the request's row before it is sent."""
+        tx_hash = self.chain.send(call, label, journal=_RowJournal(self.store, row))
         return self.chain.wait(tx_hash)
 
     def _settle(self, row: int, state: str, paid: int | None = None, receipt: dict | None = None) -> None:

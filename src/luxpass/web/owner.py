@@ -2,6 +2,7 @@
 sees it, requests to sign, the relayer that pays for them, claim links of first sales, the
 owners' club (Sign-In with Ethereum) and the brand's notices. /work/wt/owner-API.md, and
 docs/owner-side.md, describe every route; each refusal is a 4xx with {"error": one line}."""
+import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +17,14 @@ from ..chain.connection import Chain
 from ..errors import ContractRevert, InputError, LuxpassError
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder
 from ..onchain.registry import Consortium
-from ..owners import passports
-from ..owners.relay import Caps, Refused, Relayer
+from ..owners import claims, club, passports
+from ..owners.relay import Caps, Refused, Relayer, parse_signature
 from ..owners.store import OwnerStore
 from ..spec import EIP712_TYPES, RELAYED_ACTIONS, Status, eip712_fields
 from ..values import parse_address
+
+
+SESSION_COOKIE = "luxpass_session"
 
 
 @dataclass
@@ -44,6 +48,12 @@ class OwnerSide:
         self.store = OwnerStore(options.data_dir)
         self._relayer: Relayer | None = None
         self._lock = threading.Lock()
+
+    def brand(self, consortium: Consortium):
+        """The brand this server serves (--serve-brand); Refused 503 without one."""
+        if not self.options.brand:
+            raise Refused(503, "this server serves no brand's club", "start it with `luxpass serve --serve-brand NAME`")
+        return consortium.brand(self.options.brand)
 
     def relayer(self, consortium: Consortium) -> Relayer:
         if self.options.relayer is None:
@@ -146,7 +156,84 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
             return passports.prepare_consent(consortium, body)
         return await run(work)
 
+    async def claim_show(request: Request) -> Response:
+        code = request.path_params["code"]
+        return await run(lambda consortium: claims.show_link(side.store, consortium.chain.chain_id, code))
+
+    async def claim_redeem(request: Request) -> Response:
+        body = await json_body(request)
+
+        def work(consortium: Consortium):
+            if not isinstance(body, dict):
+                raise InputError("the body is not a JSON object", "send {buyer, signature}")
+            return claims.redeem(side.store, side.relayer(consortium), request.path_params["code"], body.get("buyer"),
+                                 parse_signature(body.get("signature")))
+        return await run(work)
+
+    async def siwe_nonce(request: Request) -> Response:
+        def work(consortium: Consortium):
+            brand = side.brand(consortium)
+            nonce = club.issue_nonce(side.store)
+            domain, uri = request.url.netloc, str(request.base_url)
+            answer = {"nonce": nonce, "domain": domain, "uri": uri, "chainId": consortium.chain.chain_id,
+                      "version": "1", "statement": club.statement(brand)}
+            if request.query_params.get("address"):
+                answer["message"] = club.sign_in_message(domain, uri, request.query_params["address"],
+                                                         consortium.chain.chain_id, nonce, brand)
+            return answer
+        return await run(work)
+
+    async def siwe_verify(request: Request) -> Response:
+        body = await json_body(request)
+
+        def work(consortium: Consortium):
+            if not isinstance(body, dict):
+                raise InputError("the body is not a JSON object", "send {message, signature}")
+            return club.sign_in(side.store, consortium, side.brand(consortium), request.url.netloc,
+                                body.get("message"), body.get("signature"))
+        response = await run(work)
+        if response.status_code == 200:
+            signed_in = json.loads(response.body)
+            response = JSONResponse({k: v for k, v in signed_in.items() if k != "token"})
+            response.set_cookie(SESSION_COOKIE, signed_in["token"], max_age=club.SESSION_TTL, httponly=True,
+                                samesite="lax", secure=request.url.scheme == "https")
+        return response
+
+    def holder(request: Request, consortium: Consortium):
+        brand = side.brand(consortium)
+        address = club.session_address(side.store, request.cookies.get(SESSION_COOKIE))
+        return brand, address, club.current_holdings(consortium, brand, address)
+
+    async def club_page(request: Request) -> Response:
+        def work(consortium: Consortium):
+            brand, address, _ = holder(request, consortium)
+            return {"address": address, "brand": brand.name, "content": club.club_content(options.club_content, brand)}
+        return await run(work)
+
+    async def notices(request: Request) -> Response:
+        def work(consortium: Consortium):
+            brand, address, held = holder(request, consortium)
+            return {"address": address, **club.notices_for(side.store, brand.collection, address, held)}
+        return await run(work)
+
+    def opt(out: bool):
+        async def endpoint(request: Request) -> Response:
+            def work(consortium: Consortium):
+                brand = side.brand(consortium)
+                address = club.session_address(side.store, request.cookies.get(SESSION_COOKIE))
+                return club.set_opt_out(side.store, brand.collection, address, out)
+            return await run(work)
+        return endpoint
+
     return [
+        Route("/api/claim/{code}", claim_show),
+        Route("/api/claim/{code}", claim_redeem, methods=["POST"]),
+        Route("/api/siwe/nonce", siwe_nonce),
+        Route("/api/siwe/verify", siwe_verify, methods=["POST"]),
+        Route("/api/club", club_page),
+        Route("/api/notices", notices),
+        Route("/api/notices/opt-out", opt(True), methods=["POST"]),
+        Route("/api/notices/opt-in", opt(False), methods=["POST"]),
         Route("/api/config", config),
         Route("/api/passport/{collection}/{token_id}", passport),
         Route("/api/forwarder/nonce/{address}", forwarder_nonce),
