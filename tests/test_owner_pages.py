@@ -1,6 +1,6 @@
 """The owner's part of the product page in real headless Chromium at a phone's size (390×844),
 served by `luxpass serve`, with a browser wallet injected through EIP-6963 (or as the EIP-1193
-`window.ethereum` of older wallets): tests/browser/wallet.js, which signs with Anvil's development
+`window.ethereum` of older wallets): tools/dev-wallet.js, which signs with Anvil's development
 keys and forwards reads to the test node. What the page did is checked on the chain afterwards.
 Screenshots of each step are kept in out/screenshots/owner-*.png."""
 import json
@@ -31,8 +31,8 @@ PHONE = ["--window-size=390,844"]
 def wallet_script(tmp_path_factory) -> str:
     """The test wallet, bundled with viem by the same tool as the page's own script."""
     out = tmp_path_factory.mktemp("wallet") / "wallet.js"
-    subprocess.run(["node", str(ROOT / "tools" / "build_js.mjs"), str(ROOT / "tests" / "browser" / "wallet.js"),
-                    str(out)], check=True, capture_output=True)
+    subprocess.run(["node", str(ROOT / "tools" / "build_js.mjs"), str(ROOT / "tools" / "dev-wallet.js"), str(out)],
+                   check=True, capture_output=True)
     return out.read_text()
 
 
@@ -56,6 +56,7 @@ def phone(tmp_path_factory, request):
 def wallet(phone, wallet_script, rpc_url):
     """wallet(key index, **settings): the next page opened in `phone` has this wallet in it."""
     installed = []
+    phone.execute_cdp_cmd("Network.clearBrowserCookies", {})  # a language chosen, a club session: a new visitor
 
     def install(index=ALICE, **settings):
         keys = [dev_account(i, 31337).key.hex() for i in (ALICE, BOB, index)]
@@ -405,3 +406,170 @@ def test_the_owner_part_speaks_the_page_language(phone, wallet, relaying_server,
     assert act(phone, "report-stolen") == "Vous avez refusé dans votre portefeuille : rien n'a été signé ni envoyé."
     assert phone.find_element(By.CSS_SELECTOR, "#action-report h3").text == "Le déclarer perdu ou volé"
     shot(phone, "french")
+
+
+# --- the first sale's claim link ----------------------------------------------------------------
+
+@pytest.fixture
+def claim_link(relaying_server, as_account, signer, consortium):
+    """claim_link(serial) -> (the link's URL, its passport id): a bag in store, its link made by the boutique,
+    whose server's relayer holds the retailer role (it makes the sale when the buyer claims)."""
+    from luxpass.onchain.collection import Collection
+    from luxpass.owners.claims import create_link
+    from luxpass.owners.store import OwnerStore
+
+    url, database = relaying_server
+    as_account(1).set_role("retailer", signer(RELAYER).address, True)
+
+    def make(serial: str) -> tuple[str, int]:
+        minted = as_account(5).mint({"serial": serial, "gtin": "3760123450003", "model": "Pochette Nuit"})
+        passport_id = int(minted.passport_id, 16)
+        link = create_link(OwnerStore(database.parent), Collection(signer(6), as_account(0).address), passport_id,
+                           url, 3600)
+        return link.url, passport_id
+    return make
+
+
+def open_claim(phone, link: str, name: str) -> None:
+    phone.get(link)
+    wait(phone, lambda d: d.find_element(By.ID, "claim").get_attribute("data-state") != "loading")
+    shot(phone, name)
+
+
+def take(phone) -> str:
+    connect_claim(phone)
+    phone.find_element(By.ID, "claim-take").click()
+    return result_line(phone)
+
+
+def connect_claim(phone) -> None:
+    wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "#wallets button"))
+    phone.find_element(By.CSS_SELECTOR, "#wallets button").click()
+    wait(phone, lambda d: d.find_element(By.ID, "owner-status").get_attribute("data-kind") in ("ok", "bad"))
+
+
+def test_the_buyer_takes_her_passport_with_the_boutiques_claim_link(phone, wallet, relaying_server, claim_link,
+                                                                    as_account, signer, web3):
+    url, database = relaying_server
+    link, passport_id = claim_link("AUR-CLAIM-00001")
+    alice = signer(ALICE).address
+    balance = web3.eth.get_balance(alice)
+    wallet(ALICE)
+    open_claim(phone, link, "claim-before")
+    assert text_of(phone, "claim-passport") == f"0x{passport_id:064x}"
+    line = take(phone)
+    shot(phone, "claim-done")
+    assert line.startswith(f"The passport is yours, at {alice}. Transaction 0x"), line
+    assert as_account(0).owner_of(passport_id) == alice and as_account(0).passport(passport_id)[1]  # sold
+    assert web3.eth.get_balance(alice) == balance
+    (row,) = [r for r in relayed_rows(database) if r["action"] == "firstSale"]
+    assert row["signer"] == alice and web3.eth.get_transaction(row["tx"])["from"] == signer(RELAYER).address
+
+
+def test_a_claim_link_works_once_for_one_wallet(phone, wallet, relaying_server, claim_link, as_account, signer):
+    link, passport_id = claim_link("AUR-CLAIM-00002")
+    wallet(ALICE)
+    open_claim(phone, link, "claim-first")
+    assert take(phone).startswith("The passport is yours")
+    wallet(BOB)  # someone else with the same link, or Alice opening it again
+    open_claim(phone, link, "claim-twice")
+    assert phone.find_element(By.ID, "claim").get_attribute("data-state") == "unusable"
+    assert text_of(phone, "owner-status") == ("This claim link was already used or has expired: ask the boutique "
+                                              "for a new one.")
+    assert as_account(0).owner_of(passport_id) == signer(ALICE).address
+
+
+def test_an_expired_claim_link_is_refused(phone, wallet, relaying_server, claim_link, as_account, signer):
+    import sqlite3
+
+    url, database = relaying_server
+    link, passport_id = claim_link("AUR-CLAIM-00003")
+    with sqlite3.connect(database) as db:  # the link's time has run out
+        db.execute("UPDATE claim_links SET expires = 1")
+    wallet(ALICE)
+    open_claim(phone, link, "claim-expired")
+    assert "already used or has expired" in text_of(phone, "owner-status")
+    assert not phone.find_element(By.ID, "claim-take").is_displayed()
+    assert as_account(0).owner_of(passport_id) == signer(5).address
+
+
+def test_a_claim_signed_by_another_wallet_is_refused(phone, wallet, relaying_server, claim_link, as_account,
+                                                     signer):
+    """Bob's page fills in Bob's address but Alice's key signs (a wallet that lies, or a swapped link)."""
+    link, passport_id = claim_link("AUR-CLAIM-00004")
+    wallet(ALICE)
+    open_claim(phone, link, "claim-other-wallet")
+    connect_claim(phone)
+    phone.execute_script("window.luxpassTestWallet.signAs = 1")  # sign with Bob's key as Alice's account
+    phone.find_element(By.ID, "claim-take").click()
+    assert result_line(phone).startswith("The brand's server refused: the claim is not signed by")
+    assert as_account(0).owner_of(passport_id) == signer(5).address
+
+
+def test_an_unknown_claim_link_says_so(phone, wallet, relaying_server):
+    url, database = relaying_server
+    wallet(ALICE)
+    open_claim(phone, url + "/claim/Zm9yZ2VkLWxpbmstY29kZQ", "claim-unknown")
+    assert text_of(phone, "owner-status") == "This claim link is not known: check that it was copied in full."
+
+
+# --- the owners' club --------------------------------------------------------------------------
+
+def post_notice(database: Path, collection: str, title: str, body: str, web3, passport_id: int | None = None):
+    from luxpass.owners.club import post_notice as post
+    from luxpass.owners.store import OwnerStore
+
+    return post(OwnerStore(database.parent), collection, web3.eth.block_number, title, body, "service", passport_id)
+
+
+def sign_in(phone, url: str, name: str) -> str:
+    phone.get(url + "/club")
+    connect_claim(phone)
+    phone.find_element(By.ID, "club-sign-in").click()
+    line = result_line(phone)
+    shot(phone, name)
+    return line
+
+
+def test_the_owner_signs_in_to_the_club_and_reads_the_brands_notice(phone, wallet, relaying_server, as_account,
+                                                                    signer, web3):
+    url, database = relaying_server
+    make_bag(as_account, signer, "AUR-CLUB-00001")
+    post_notice(database, as_account(0).address, "Care day in Paris", "Bring your bag on 12 March.", web3)
+    wallet(ALICE)
+    assert sign_in(phone, url, "club-signed-in") == "Signed in as an owner."
+    wait(phone, lambda d: d.find_element(By.ID, "club").get_attribute("data-state") == "member")
+    notices = [n.text for n in phone.find_elements(By.CSS_SELECTOR, "#club-notices .notice h3")]
+    assert notices == ["Care day in Paris"]
+    assert [e["method"] for e in signature_requests(phone)] == ["personal_sign"]
+    phone.find_element(By.ID, "club-opt").click()
+    wait(phone, lambda d: d.find_element(By.ID, "club-opt-state").text)
+    shot(phone, "club-opted-out")
+    assert text_of(phone, "club-opt-state") == "You receive no notices from the brand."
+    phone.find_element(By.ID, "club-opt").click()
+    wait(phone, lambda d: not d.find_element(By.ID, "club-opt-state").text)
+    assert [n.text for n in phone.find_elements(By.CSS_SELECTOR, "#club-notices .notice h3")] == ["Care day in Paris"]
+
+
+def test_a_wallet_without_a_passport_is_not_let_in(phone, wallet, relaying_server, as_account, signer, web3):
+    url, database = relaying_server
+    make_bag(as_account, signer, "AUR-CLUB-00002")
+    post_notice(database, as_account(0).address, "Recall", "For holders only.", web3)
+    wallet(BOB)
+    assert sign_in(phone, url, "club-non-holder") == \
+        "This wallet holds no passport of the brand: the club is for its owners."
+    assert not phone.find_element(By.ID, "club-member").is_displayed()
+
+
+def test_the_previous_owner_does_not_see_the_new_owners_notice(phone, wallet, relaying_server, as_account,
+                                                               signer, web3):
+    url, database = relaying_server
+    cert = make_bag(as_account, signer, "AUR-CLUB-00003")
+    as_account(ALICE).transfer(cert.passport_id, signer(BOB).address)
+    make_bag(as_account, signer, "AUR-CLUB-00004")  # Alice still holds another bag: she may sign in
+    post_notice(database, as_account(0).address, "Service reminder", "For this bag's holder.", web3, cert.passport_id)
+    wallet(ALICE)
+    assert sign_in(phone, url, "club-previous-owner") == "Signed in as an owner."
+    wait(phone, lambda d: d.find_element(By.ID, "club").get_attribute("data-state") == "member")
+    assert phone.find_elements(By.CSS_SELECTOR, "#club-notices .notice") == []
+    assert text_of(phone, "club-notices") == "No notice from the brand for you."

@@ -1,6 +1,6 @@
-// A browser wallet for the tests: an EIP-1193 provider announced through EIP-6963 (or set as
-// window.ethereum), that signs with Anvil's development keys (chain 31337 only) and forwards every
-// read to the test node. window.luxpassTestWallet, set before the page loads, configures it:
+// A browser wallet for the owner pages' tests and `make demo`: an EIP-1193 provider announced
+// through EIP-6963 (or set as window.ethereum), that signs with the keys it is given, on the
+// development chain 31337 only, and forwards every read to the development node. window.luxpassTestWallet, set before the page loads, configures it:
 //   {keys, rpcUrl, chainId, announce: true|false, legacy: true|false, reject: ["eth_signTypedData_v4", …]}
 // and it records each request in window.luxpassWalletLog. The test may change the active key
 // (use(index)) or the reject list while the page runs, as a person would in the wallet, or set
