@@ -95,7 +95,7 @@ test-chains: setup
 fuzz: build
 	LUXPASS_FUZZ_STEPS=$${LUXPASS_FUZZ_STEPS:-5000} $(BIN)/pytest -s tests/contracts/test_invariants.py
 
-demo: build
+demo: build browser
 	$(BIN)/python demo/demo.py
 
 # Gas and size of each EVM target side by side (bench/targets.py), then gas and throughput beside the

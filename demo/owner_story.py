@@ -98,8 +98,8 @@ class Phone:
 
 
 def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable[[str], None],
-                addr: Callable[[int], str], env: dict, *, factory: int, boutique: int, reseller: int, buyer: int,
-                relayer: int, admin: int) -> None:
+                addr: Callable[[int], str], env: dict, *, factory: int, reseller: int, buyer: int, relayer: int,
+                admin: int) -> None:
     """The story; `run(*args, who=N)` runs `luxpass ARGS` as actor N, `addr(N)` is N's address."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         raise SystemExit("error: the owner's story runs in Chromium, which is not installed; run `make browser`")
@@ -127,11 +127,11 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
         bag = home / "emma-bag.json"
         run("mint", "--brand", "Maison Aurel", "--serial", "AUR-2026-E0001", "--field", "gtin=03760123450003",
             "--field", "model=Pochette Nuit", "--certificate", str(bag), who=factory, quiet=True)
-        passport_id = json.loads(bag.read_text())["passport_id"]
+        passport_id = json.loads(bag.read_text())["passportId"]
         say("At the till, the boutique makes a claim link for the bag: one use, two hours, for this passport "
             "only. It shows Emma its QR code.")
         link = json.loads(run("claim-link", "create", str(bag), "--resolver", server_url, "--data-dir", str(data),
-                              "--out", str(home / "emma-claim"), "--json", who=boutique))["url"]
+                              "--out", str(home / "emma-claim"), "--json"))["url"]
         phone = Phone("0x" + customer.key.hex().removeprefix("0x"), rpc_url, screenshots)
         say("Emma scans it with her phone and connects her wallet; she signs that the passport comes to her "
             "address. The boutique's relayer makes the sale; it never sees her key, and she pays nothing.")
@@ -163,7 +163,7 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
             "Emma signs in to the owners' club with her wallet (Sign-In with Ethereum) and reads it.")
         run("notice", "post", "--brand", "Maison Aurel", "--id", passport_id, "--kind", "service", "--title",
             "Your first free service", "--body", "Bring your Pochette Nuit to any boutique before 30 June.",
-            "--data-dir", str(data), who=admin)
+            "--data-dir", str(data))
         phone.open(server_url + "/club")
         phone.connect()
         phone.click("club-sign-in")
