@@ -17,7 +17,7 @@ from ..chain.connection import Chain
 from ..errors import ContractRevert, InputError, LuxpassError
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder
 from ..onchain.registry import Consortium
-from ..owners import claims, club, passports
+from ..owners import claims, club, passports, safe_relay
 from ..owners.relay import Caps, Refused, Relayer, parse_signature
 from ..owners.store import OwnerStore
 from ..spec import EIP712_TYPES, RELAYED_ACTIONS, Status, eip712_fields
@@ -147,6 +147,17 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
             return relayer.relay(body.get("request"), body.get("signature")).__dict__
         return await run(work)
 
+    def safe_endpoint(act):
+        async def endpoint(request: Request) -> Response:
+            body = await json_body(request)
+
+            def work(consortium: Consortium):
+                if not isinstance(body, dict):
+                    raise InputError("the body is not a JSON object", "see the owner API for /api/relay/safe")
+                return act(side.relayer(consortium), body)
+            return await run(work)
+        return endpoint
+
     async def consent_prepare(request: Request) -> Response:
         body = await json_body(request)
 
@@ -167,7 +178,7 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
             if not isinstance(body, dict):
                 raise InputError("the body is not a JSON object", "send {buyer, signature}")
             return claims.redeem(side.store, side.relayer(consortium), request.path_params["code"], body.get("buyer"),
-                                 parse_signature(body.get("signature")))
+                                 parse_signature(body.get("signature"), ecdsa=False))
         return await run(work)
 
     async def siwe_nonce(request: Request) -> Response:
@@ -239,5 +250,7 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
         Route("/api/forwarder/nonce/{address}", forwarder_nonce),
         Route("/api/relay/prepare", relay_prepare, methods=["POST"]),
         Route("/api/relay", relay, methods=["POST"]),
+        Route("/api/relay/safe/prepare", safe_endpoint(safe_relay.prepare), methods=["POST"]),
+        Route("/api/relay/safe", safe_endpoint(safe_relay.submit), methods=["POST"]),
         Route("/api/consent/prepare", consent_prepare, methods=["POST"]),
     ]
