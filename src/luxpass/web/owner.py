@@ -14,13 +14,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..chain.connection import Chain
-from ..errors import ContractRevert, InputError, LuxpassError
+from ..errors import ContractRevert, InputError
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder
 from ..onchain.registry import Consortium
 from ..owners import claims, club, passports, safe_relay
 from ..owners.relay import Caps, Refused, Relayer, parse_signature
 from ..owners.store import OwnerStore
-from ..spec import EIP712_TYPES, RELAYED_ACTIONS, Status, eip712_fields
+from ..spec import RELAYED_ACTIONS, Status, eip712_fields
 from ..values import parse_address
 
 
