@@ -14,6 +14,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from starlette.testclient import TestClient
 
+from cli_helpers import error_line
 from luxpass.chain.accounts import dev_account
 from luxpass.onchain.forwarder import Forwarder, ForwardRequest, owner_action, sign
 from luxpass.owners.relay import Caps
@@ -273,3 +274,12 @@ def test_a_flood_is_answered_and_never_paid_past_the_caps(rpc_url, consortium, t
     paid = OwnerStore(tmp_path / "server").query("SELECT token_id FROM relayed WHERE state = 'mined'")
     assert len(paid) == statuses.count(200) >= len(owners)  # each owner's first request, at least
     assert all([r["token_id"] for r in paid].count(passport_hex(t)) <= 2 for t in tokens)
+
+
+def test_serve_refuses_a_relayer_it_cannot_unlock(lux, tmp_path):
+    (tmp_path / "pw").write_text("secret")
+    result = lux("serve", "--password-file", tmp_path / "pw", expect=2)
+    assert "--password-file is for the relayer's keystore" in result.output + result.stderr
+    assert "no keystore named 'nobody-here'" in error_line(lux("serve", "--relayer", "nobody-here", expect=2))
+    result = lux("serve", "--relayer", "x", "--relayer-dev-account", "4", expect=2)
+    assert "only one of --relayer" in result.output + result.stderr

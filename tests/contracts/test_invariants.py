@@ -1,8 +1,9 @@
 """The contracts' invariants as one stateful property: random sequences of votes, admissions,
 suspensions, council rotations and replacements, role grants, mints, lifecycle events, transfers
 (by owners, approved operators and operators of all an owner's passports), consented resales,
-status reports, recoveries, chip bindings and rebinds and chip claims by many actors, against the
-Python model in invariant_model.py.
+status reports, recoveries, chip bindings and rebinds and chip claims by many actors, and owners'
+transfers, reports and revocations signed for the forwarder and submitted by anyone, now or
+replayed later, against the Python model in invariant_model.py.
 
 Every step must be accepted by the contract exactly when the model accepts it; after every
 step the chain must equal the model, and:
@@ -13,7 +14,8 @@ step the chain must equal the model, and:
 - a passport's chip and chip-claim flag are the model's (the flag closes on every move and bind);
 - the owner rule, asked of the chain's events and not of the model's predictions: every change
   of a sold passport's owner, and every chip bound to it, is explained by an authorisation its
-  current owner gave during the current ownership (the figures count who authorised each);
+  current owner gave during the current ownership (the figures count who authorised each; for
+  a relayed move, the agent is the request's signer, never its submitter);
 - every passport's history head is the fold of its records (model each step; logs each run);
 - a member's vote counted once;
 - membership and accreditations changed only in the vote that carried a proposal;
@@ -82,6 +84,8 @@ from test_passport_resale import CONSENT_TYPES, sign
 from web3 import HTTPProvider, Web3
 
 from luxpass.chain.accounts import dev_account
+from luxpass.onchain.forwarder import ForwardRequest, owner_action
+from luxpass.onchain.forwarder import sign as sign_request
 
 STEPS = int(os.environ.get("LUXPASS_FUZZ_STEPS", "240"))
 STEPS_PER_RUN = 40
@@ -110,6 +114,13 @@ CHIP_SIGNERS = ["bound"] * 3 + ["bob"]  # "bound": the chip bound to the passpor
 CHIPS = {f"chip{i}": Account.from_key(keccak(text=f"luxpass invariant chip {i}")) for i in (1, 2)}
 CHIP_STAFF = ["minter", "servicer", "rival_staff", "retailer", "stranger"]
 REBIND_SIGNERS = ["owner"] * 4 + ["alice", "bob"]
+RELAY_SIGNERS = ["owner"] * 6 + ["approved", "operator", "alice", "bob", "retailer", "council1", "rival_staff"]
+RELAYED = {  # what an owner signs for the forwarder: (function, arguments) from (owner, target, token)
+    "transfer": lambda owner, target, token: ("transferFrom", (owner, target, token)),
+    "stolen": lambda owner, target, token: ("reportStatus", (token, S_STOLEN)),
+    "found": lambda owner, target, token: ("reportFound", (token,)),
+    "revoke": lambda owner, target, token: ("revokeSignatures", (token,)),
+}
 NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti"]
 NEW_COUNCILS = ["newcomer", "stranger", "council1"]
 NEW_SEATS = ["heir1", "heir2", "heir1", "heir2", "newcomer", "council3"]  # councils a seat is handed to
@@ -137,6 +148,7 @@ class Figures:
     council_changes: int = 0  # rotations and completed replacements
     chip_claims: int = 0  # accepted
     rebinds: int = 0  # accepted rebindChip calls
+    relayed: int = 0  # accepted requests relayed by the forwarder
     by_rule: dict = field(default_factory=dict)
     by_authority: dict = field(default_factory=dict)  # accepted owner changes, by who authorised them
     started: float = field(default_factory=time.monotonic)
@@ -182,6 +194,10 @@ class Consortium(RuleBasedStateMachine):
         self.signed = []  # every consent signed in this run, for front-runners to resubmit
         self.chip_answers = []  # every chip answer of this run, for front-runners to resubmit
         self.rebinds = []  # every ChipRebind signed in this run, for staff to resubmit
+        self.fwd_nonces = {}  # each signer's next forwarder nonce
+        self.kept_requests = []  # relayed requests signed and kept, for later replays
+        self.forwarder_domain = dict(zip(("name", "version", "chainId", "verifyingContract"),
+                                         env["forwarder"].eip712Domain()[1:5]))
         self.focus = None
         FIGURES.runs += 1
         steps = FIGURES.steps
@@ -423,6 +439,73 @@ class Consortium(RuleBasedStateMachine):
         if self._act("revoke_signatures", None if account.address == p.owner else "not the owner",
                      lambda: c.revokeSignatures(token, {"from": account})):
             self.passports.apply_revoke_signatures(token)
+
+    @precondition(lambda self: self.tokens)
+    @rule(signer=st.sampled_from(RELAY_SIGNERS), pick=st.integers(0, 63), to=st.sampled_from(EVERYONE),
+          relayer=st.sampled_from(EVERYONE), keep=st.sampled_from([False, False, True]))
+    def relayed_gift(self, signer, pick, to, relayer, keep):
+        """A transfer signed for the forwarder and submitted by anyone (see `relayed`)."""
+        self.relayed(signer, pick, "transfer", to, relayer, keep)
+
+    @precondition(lambda self: self.tokens)
+    @rule(signer=st.sampled_from(RELAY_SIGNERS), pick=st.integers(0, 63), what=st.sampled_from(list(RELAYED)),
+          to=st.sampled_from(EVERYONE), relayer=st.sampled_from(EVERYONE), keep=st.sampled_from([False, False, True]))
+    def relayed_action(self, signer, pick, what, to, relayer, keep):
+        """An owner's action signed for the forwarder and submitted by anyone (see `relayed`)."""
+        self.relayed(signer, pick, what, to, relayer, keep)
+
+    def relayed(self, signer, pick, what, to, relayer, keep):
+        """An owner's action signed for the forwarder and submitted by anyone; a kept request is
+        not sent now, for a later replay (`replay_relayed`)."""
+        token, c, p = self._passport(pick)
+        account = self._who(signer, p)
+        target = self.a[to].address
+        name, args = RELAYED[what](p.owner, target, token)
+        sender = account.address
+        request = ForwardRequest(sender, c.address, 0, 400_000, self.fwd_nonces.get(sender, 0),
+                                 brownie.chain.time() + 3600, owner_action(name, args, p.nonce).data)
+        signed = (request, sign_request(self.forwarder_domain, request, self.env["keys"][sender]), token, what, target)
+        if keep:
+            self.kept_requests.append(signed)
+        else:
+            self._submit_relayed(signed, relayer)
+
+    @precondition(lambda self: self.kept_requests)
+    @rule(pick=st.integers(0, 63), relayer=st.sampled_from(EVERYONE))
+    def replay_relayed(self, pick, relayer):
+        """A request signed earlier, sent now by anyone: used already, signed at another forwarder
+        nonce, or for a passport that moved, was reported or had its signatures revoked since."""
+        signed = self.kept_requests[pick % len(self.kept_requests)]
+        if signed[0].deadline <= brownie.chain.time() + 60:
+            return  # expired, or about to: too close to call
+        self._submit_relayed(signed, relayer)
+
+    def _submit_relayed(self, signed, relayer):
+        request, signature, token, what, target = signed
+        p = self.passports.passports[token]
+        sender, named_nonce = request.sender, int.from_bytes(request.data[-32:], "big")
+        refused = None
+        if request.nonce != self.fwd_nonces.get(sender, 0):
+            refused = "signed at another forwarder nonce"
+        elif named_nonce != p.nonce:
+            refused = "signed at another passport nonce"
+        elif what == "transfer":
+            refused = self.passports.check_transfer(token, sender, target)
+        elif what == "revoke":
+            refused = None if sender == p.owner else "not the owner"
+        else:
+            refused = self.passports.check_report(token, sender, S_STOLEN if what == "stolen" else S_ACTIVE)
+        kind = self.passports.move_kind(token, target)
+        if self._act(f"relayed {what}", refused,
+                     lambda: self.env["forwarder"].execute(request.execute_args(signature), self._from(relayer))):
+            self.fwd_nonces[sender] = self.fwd_nonces.get(sender, 0) + 1
+            FIGURES.relayed += 1
+            if what == "transfer":
+                self.passports.apply_move(token, target, kind, sender)
+            elif what == "revoke":
+                self.passports.apply_revoke_signatures(token)
+            else:
+                self.passports.apply_report(token, sender, S_STOLEN if what == "stolen" else S_ACTIVE)
 
     @precondition(lambda self: any(p.status != S_ACTIVE for p in self.passports.passports.values()))
     @rule(pick=st.integers(0, 63), path=st.sampled_from(["transfer", "first_sale", "resell"]),
@@ -840,13 +923,16 @@ class Consortium(RuleBasedStateMachine):
                     authority, why_not = self.passports.chip_authority(event["tokenId"], event["chip"])
                     who = event["by"]
                 else:
+                    # who acted: the agent the event names, the signer of a relayed request
                     authority, why_not = self.passports.authority(event["tokenId"], event["from"], event["kind"],
-                                                                  tx.sender.address, event["to"])
+                                                                  event["agent"], event["to"])
                     who = event["to"]
                 if why_not:
                     did = "bound a chip" if name == "ChipBound" else "took a passport"
                     taken.append(f"{self.name_of.get(who, who)} {did}: {why_not}")
                 else:
+                    if name == "OwnershipRecorded" and event["agent"] != tx.sender.address:
+                        authority += ", signed and relayed"
                     FIGURES.by_authority[authority] = FIGURES.by_authority.get(authority, 0) + 1
         return taken
 
@@ -899,7 +985,7 @@ class Consortium(RuleBasedStateMachine):
         return {"from": self.a[name]}
 
 
-def test_invariants_hold_under_random_sequences(registry, brand, collections, accounts, councils, deployer,
+def test_invariants_hold_under_random_sequences(registry, brand, collections, forwarder, accounts, councils, deployer,
                                                 report_figure):
     newcomer, rival_staff, heir1, heir2 = (_unlocked_dev_account(index, deployer) for index in (10, 11, 12, 13))
     for role in (MINTER_ROLE, RETAILER_ROLE, SERVICE_ROLE):
@@ -910,6 +996,7 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
     keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(14)}
     keys.update({chip.address: chip.key for chip in CHIPS.values()})
     Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, collections[1]], "keys": keys,
+                      "forwarder": forwarder,
                       "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
     brownie.chain.snapshot()
     started = FIGURES.started = time.monotonic()
@@ -923,7 +1010,8 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
                f"{FIGURES.passports_minted} passports minted, {FIGURES.passport_checks} passport checks, "
                f"{FIGURES.proposals} proposals, {FIGURES.council_changes} council changes, "
-               f"{FIGURES.chip_claims} chip claims, {FIGURES.rebinds} rebinds, {time.monotonic() - started:.0f} s")
+               f"{FIGURES.chip_claims} chip claims, {FIGURES.rebinds} rebinds, {FIGURES.relayed} relayed requests, "
+               f"{time.monotonic() - started:.0f} s")
     print(figures)
     print("invariants: steps by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_rule.items())))
     print("invariants: owner changes and chip bindings by who authorised them: "

@@ -85,7 +85,8 @@ def notice():
 @click.option("--brand", "brand_ref", required=True, help="The brand posting (name, id or collection address).")
 @click.option("--title", required=True, help="The notice's title.")
 @click.option("--body", required=True, help="The notice's text.")
-@click.option("--kind", type=click.Choice(NOTICE_KINDS), default="news", show_default=True)
+@click.option("--kind", type=click.Choice(NOTICE_KINDS), default="news", show_default=True,
+              help="What the notice is: a recall, a service reminder, an invitation or news.")
 @click.option("--id", "passport_id", type=PASSPORT_ID, help="Only for the holder of this passport (default: every holder).")
 @data_dir_option
 @rpc_options

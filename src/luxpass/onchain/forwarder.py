@@ -51,21 +51,24 @@ def owner_action(name: str, args: tuple | list, passport_nonce: int) -> OwnerAct
     return OwnerAction(name, args, int(args[RELAYED_ACTIONS[name][1]]), passport_nonce)
 
 
-def parse_action(data: bytes) -> OwnerAction:
+def parse_action(data: bytes, named_nonce: bool = True) -> OwnerAction:
     """The owner's action a request's data carries, as LuxpassForwarder.ownerAction reads it: an
-    InputError for anything the forwarder would refuse (another function, another length)."""
+    InputError for anything the forwarder would refuse (another function, another length). A
+    Safe's call to the collection carries no passport nonce (`named_nonce` False; it is then -1)."""
     name = SELECTORS.get(bytes(data[:4]))
     types = _argument_types(name) if name else []
-    if name is None or len(data) != 4 + 32 * (len(types) + 1):
+    suffix = 32 if named_nonce else 0
+    if name is None or len(data) != 4 + 32 * len(types) + suffix:
         raise InputError(f"the request's call (selector 0x{bytes(data[:4]).hex()}, {len(data)} bytes) is not an "
-                         "owner's action on one passport", f"relay only {', '.join(RELAYED_ACTIONS)}, "
-                         "each followed by the passport nonce")
+                         "owner's action on one passport", f"relay only {', '.join(RELAYED_ACTIONS)}"
+                         + (", each followed by the passport nonce" if named_nonce else ""))
     try:
-        args = decode(types, bytes(data[4:-32]))
+        args = decode(types, bytes(data[4:len(data) - suffix]))
     except Exception as exc:  # eth-abi refuses a bool or uint8 out of range in many ways
         raise InputError(f"the request's arguments do not decode as {RELAYED_ACTIONS[name][0]} ({exc})",
                          "build the request with the owner pages") from None
-    return OwnerAction(name, tuple(args), int(args[RELAYED_ACTIONS[name][1]]), int.from_bytes(data[-32:], "big"))
+    return OwnerAction(name, tuple(args), int(args[RELAYED_ACTIONS[name][1]]),
+                       int.from_bytes(data[-32:], "big") if named_nonce else -1)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
+from eth_account.messages import _hash_eip191_message, encode_defunct
 from siwe import SiweMessage, generate_nonce
 from siwe.siwe import VerificationError
 
@@ -18,6 +20,7 @@ from ..chain import rpc
 from ..errors import InputError
 from ..files import read_json
 from ..onchain.collection import Collection
+from ..onchain.consent import is_signed_by
 from ..onchain.registry import Brand, Consortium
 from ..spec import topic
 from ..values import parse_address, passport_hex
@@ -88,12 +91,10 @@ def sign_in(store: OwnerStore, consortium: Consortium, brand: Brand, domain: str
                           (message.nonce, time.time() - NONCE_TTL)).rowcount
     if not used:
         raise Refused(403, "the sign-in nonce is unknown, used or expired", "ask GET /api/siwe/nonce for a new one")
-    try:
-        message.verify(signature, domain=domain, nonce=message.nonce, provider=consortium.chain.w3.provider)
-    except (VerificationError, ValueError) as exc:
-        raise Refused(403, f"the sign-in does not verify ({type(exc).__name__})",
-                      "sign the message with the wallet it names, on this site") from None
     address = parse_address(message.address, "address")
+    if not _verified(consortium, message, text, signature, domain):
+        raise Refused(403, "the sign-in does not verify (signature, site or time)",
+                      "sign the message with the wallet it names, on this site")
     block = consortium.chain.w3.eth.block_number
     held = holdings(consortium, brand.collection, address, block)
     if not held:
@@ -106,6 +107,27 @@ def sign_in(store: OwnerStore, consortium: Consortium, brand: Brand, domain: str
                    (_hash(token), address, block, time.time() + SESSION_TTL))
     return {"token": token, "address": address, "block": block,
             "passports": [{"collection": brand.collection, "tokenId": passport_hex(h.token_id)} for h in held]}
+
+
+def _verified(consortium: Consortium, message: SiweMessage, text: str, signature: str, domain: str) -> bool:
+    """siwe's verification; for a contract wallet (a Safe), whose ERC-1271 signature is not 65
+    bytes long and which siwe 4.4 refuses before asking it, the message's site and times checked
+    here and the signature by the wallet itself."""
+    if not consortium.chain.w3.eth.get_code(message.address):
+        try:
+            message.verify(signature, domain=domain, nonce=message.nonce)
+        except (VerificationError, ValueError):
+            return False
+        return True
+    now = datetime.now(timezone.utc)
+    if message.domain != domain or (message.expiration_time and now >= message.expiration_time._datetime) \
+            or (message.not_before and now <= message.not_before._datetime):
+        return False
+    try:
+        raw = bytes.fromhex(signature.removeprefix("0x"))
+    except ValueError:
+        return False
+    return is_signed_by(consortium.chain, message.address, _hash_eip191_message(encode_defunct(text=text)), raw)
 
 
 def session_address(store: OwnerStore, token: str | None) -> str:

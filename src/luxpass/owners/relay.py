@@ -56,15 +56,16 @@ class Relayed:
     paidWei: str
 
 
-def parse_signature(text) -> bytes:
+def parse_signature(text, ecdsa: bool = True) -> bytes:
+    """A signature sent as 0x-prefixed hex: 65 bytes when `ecdsa`, else up to 4 kB (an ERC-1271 wallet's)."""
     if not isinstance(text, str) or not text.startswith("0x"):
         raise InputError("the signature is not 0x-prefixed hex", "send the signature the wallet returned")
     try:
         signature = bytes.fromhex(text[2:])
     except ValueError:
         raise InputError("the signature is not hex", "send the signature the wallet returned") from None
-    if len(signature) != 65:
-        raise InputError(f"the signature is {len(signature)} bytes, not 65", "send the signature the wallet returned")
+    if len(signature) != 65 if ecdsa else not 0 < len(signature) <= 4096:
+        raise InputError(f"the signature is {len(signature)} bytes", "send the signature the wallet returned")
     return signature
 
 

@@ -14,13 +14,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..chain.connection import Chain
-from ..errors import ContractRevert, InputError, LuxpassError
+from ..errors import ContractRevert, InputError
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder
 from ..onchain.registry import Consortium
-from ..owners import claims, club, passports
+from ..owners import claims, club, passports, safe_relay
 from ..owners.relay import Caps, Refused, Relayer, parse_signature
 from ..owners.store import OwnerStore
-from ..spec import EIP712_TYPES, RELAYED_ACTIONS, Status, eip712_fields
+from ..spec import RELAYED_ACTIONS, Status, eip712_fields
 from ..values import parse_address
 
 
@@ -104,11 +104,11 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
 
     async def config(request: Request) -> Response:
         def work(consortium: Consortium):
-            forwarder = Forwarder(consortium.chain, passports.forwarder_of(consortium))
-            domain = forwarder.domain()
+            consortium_forwarder = forwarder(consortium)
+            domain = consortium_forwarder.domain()
             relayer = options.relayer.address if options.relayer else None
             return {"chainId": consortium.chain.chain_id, "registry": consortium.registry.address,
-                    "forwarder": {"address": forwarder.address, "domain": domain,
+                    "forwarder": {"address": consortium_forwarder.address, "domain": domain,
                                   "types": {"ForwardRequest": eip712_fields("ForwardRequest")}},
                     "relayer": {"enabled": relayer is not None, "address": relayer, "maxValidity": MAX_DEADLINE},
                     "actions": {name: signature for name, (signature, _) in RELAYED_ACTIONS.items()},
@@ -123,75 +123,63 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
     async def forwarder_nonce(request: Request) -> Response:
         def work(consortium: Consortium):
             address = parse_address(request.path_params["address"], "address")
-            forwarder = Forwarder(consortium.chain, passports.forwarder_of(consortium))
-            return {"address": address, "nonce": forwarder.nonce(address)}
+            return {"address": address, "nonce": forwarder(consortium).nonce(address)}
         return await run(work)
 
-    async def relay_prepare(request: Request) -> Response:
-        body = await json_body(request)
+    def posted(act, expected: str):
+        """An endpoint answering `act(consortium, body, request)` for a JSON object body."""
+        async def endpoint(request: Request) -> Response:
+            body = await json_body(request)
 
-        def work(consortium: Consortium):
-            if not isinstance(body, dict):
-                raise InputError("the body is not a JSON object", "send {from, collection, action, args}")
-            return passports.prepare_request(consortium, Forwarder(consortium.chain,
-                                                                   passports.forwarder_of(consortium)), body)
-        return await run(work)
+            def work(consortium: Consortium):
+                if not isinstance(body, dict):
+                    raise InputError("the body is not a JSON object", f"send {expected}")
+                return act(consortium, body, request)
+            return await run(work)
+        return endpoint
 
-    async def relay(request: Request) -> Response:
-        body = await json_body(request)
+    def forwarder(consortium: Consortium) -> Forwarder:
+        return Forwarder(consortium.chain, passports.forwarder_of(consortium))
 
-        def work(consortium: Consortium):
-            if not isinstance(body, dict):
-                raise InputError("the body is not a JSON object", "send {request, signature}")
-            relayer = side.relayer(consortium)
-            return relayer.relay(body.get("request"), body.get("signature")).__dict__
-        return await run(work)
-
-    async def consent_prepare(request: Request) -> Response:
-        body = await json_body(request)
-
-        def work(consortium: Consortium):
-            if not isinstance(body, dict):
-                raise InputError("the body is not a JSON object", "send {collection, tokenId, reseller, terms}")
-            return passports.prepare_consent(consortium, body)
-        return await run(work)
+    relay_prepare = posted(lambda consortium, body, _: passports.prepare_request(consortium, forwarder(consortium),
+                                                                                   body),
+                           "{from, collection, action, args}")
+    relay = posted(lambda consortium, body, _: side.relayer(consortium).relay(body.get("request"),
+                                                                                body.get("signature")).__dict__,
+                   "{request, signature}")
+    safe_prepare = posted(lambda consortium, body, _: safe_relay.prepare(side.relayer(consortium), body),
+                          "{safe, collection, action, args}")
+    safe_submit = posted(lambda consortium, body, _: safe_relay.submit(side.relayer(consortium), body),
+                         "{safe, safeTx, signatures}")
+    consent_prepare = posted(lambda consortium, body, _: passports.prepare_consent(consortium, body),
+                             "{collection, tokenId, reseller, terms}")
+    claim_redeem = posted(lambda consortium, body, request: claims.redeem(
+        side.store, side.relayer(consortium), request.path_params["code"], body.get("buyer"),
+        parse_signature(body.get("signature"), ecdsa=False)), "{buyer, signature}")
 
     async def claim_show(request: Request) -> Response:
         code = request.path_params["code"]
         return await run(lambda consortium: claims.show_link(side.store, consortium.chain.chain_id, code))
-
-    async def claim_redeem(request: Request) -> Response:
-        body = await json_body(request)
-
-        def work(consortium: Consortium):
-            if not isinstance(body, dict):
-                raise InputError("the body is not a JSON object", "send {buyer, signature}")
-            return claims.redeem(side.store, side.relayer(consortium), request.path_params["code"], body.get("buyer"),
-                                 parse_signature(body.get("signature")))
-        return await run(work)
 
     async def siwe_nonce(request: Request) -> Response:
         def work(consortium: Consortium):
             brand = side.brand(consortium)
             nonce = club.issue_nonce(side.store)
             domain, uri = request.url.netloc, str(request.base_url)
-            answer = {"nonce": nonce, "domain": domain, "uri": uri, "chainId": consortium.chain.chain_id,
-                      "version": "1", "statement": club.statement(brand)}
+            shown = {"nonce": nonce, "domain": domain, "uri": uri, "chainId": consortium.chain.chain_id,
+                     "version": "1", "statement": club.statement(brand)}
             if request.query_params.get("address"):
-                answer["message"] = club.sign_in_message(domain, uri, request.query_params["address"],
-                                                         consortium.chain.chain_id, nonce, brand)
-            return answer
+                shown["message"] = club.sign_in_message(domain, uri, request.query_params["address"],
+                                                        consortium.chain.chain_id, nonce, brand)
+            return shown
         return await run(work)
 
-    async def siwe_verify(request: Request) -> Response:
-        body = await json_body(request)
+    verify_sign_in = posted(lambda consortium, body, request: club.sign_in(
+        side.store, consortium, side.brand(consortium), request.url.netloc, body.get("message"), body.get("signature")),
+        "{message, signature}")
 
-        def work(consortium: Consortium):
-            if not isinstance(body, dict):
-                raise InputError("the body is not a JSON object", "send {message, signature}")
-            return club.sign_in(side.store, consortium, side.brand(consortium), request.url.netloc,
-                                body.get("message"), body.get("signature"))
-        response = await run(work)
+    async def siwe_verify(request: Request) -> Response:
+        response = await verify_sign_in(request)
         if response.status_code == 200:
             signed_in = json.loads(response.body)
             response = JSONResponse({k: v for k, v in signed_in.items() if k != "token"})
@@ -239,5 +227,7 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
         Route("/api/forwarder/nonce/{address}", forwarder_nonce),
         Route("/api/relay/prepare", relay_prepare, methods=["POST"]),
         Route("/api/relay", relay, methods=["POST"]),
+        Route("/api/relay/safe/prepare", safe_prepare, methods=["POST"]),
+        Route("/api/relay/safe", safe_submit, methods=["POST"]),
         Route("/api/consent/prepare", consent_prepare, methods=["POST"]),
     ]
