@@ -18,6 +18,8 @@ from .spec import (  # noqa: F401
 
 
 def to_jsonable(value):
+    if hasattr(value, "as_json"):  # a result that says itself how it prints
+        return to_jsonable(value.as_json())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):

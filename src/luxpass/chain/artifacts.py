@@ -2,21 +2,20 @@
 brownie's build by tools/package_contracts.py, which `make build` runs), and revert decoding."""
 import json
 import os
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 from eth_abi import decode
 from eth_utils import keccak
+from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
 from .. import spec
 from ..errors import ContractRevert, LuxpassError
 
 _PANIC_SELECTOR = bytes.fromhex("4e487b71")
 _ERROR_SELECTOR = bytes.fromhex("08c379a0")
-
-# The error-hint table, by its earlier name (luxpass.spec holds it).
-FIXES = spec.HINTS
 
 # The contracts the library deploys or calls; their ABIs list every error they can throw.
 PACKAGED = ("BrandPassport", "ConsortiumRegistry", "CounterfeitCases")
@@ -171,3 +170,12 @@ def _humanize(abi_type: str, enum_name: str, value):
 
         return to_checksum_address(value)
     return value
+
+
+@contextmanager
+def decoded_reverts():
+    """Re-raise web3's revert exceptions as ContractRevert with the custom error decoded."""
+    try:
+        yield
+    except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+        raise decode_revert(getattr(exc, "data", None)) from None

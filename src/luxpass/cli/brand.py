@@ -23,6 +23,7 @@ from .params import (
     passport_command,
     passport_options,
     rpc_options,
+    safe_options,
 )
 
 ROLE_NAMES = click.Choice(list(ROLES))
@@ -40,11 +41,10 @@ def _role_command(name: str, grant: bool, help_text: str) -> None:
     @collection_options
     @rpc_options
     @account_options
+    @safe_options
     @pass_settings
     def command(settings: Settings, role_name, account_address, brand_ref, collection):
-        tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, grant)
-        settings.emit({"role": role_name, "account": account_address, "granted": grant, "tx": tx,
-                       "unchanged": tx is None})
+        settings.emit(settings.collection(brand_ref, collection).set_role(role_name, account_address, grant))
 
 
 _role_command("grant", True, """Grant ROLE in your brand's collection to ACCOUNT; nothing is sent if it already holds it.

@@ -24,7 +24,9 @@ from web3.logs import DISCARD
 
 from ..chain.accounts import home
 from ..chain.artifacts import safe_artifact
-from ..chain.connection import Chain, decoded_reverts
+from ..chain.artifacts import decoded_reverts
+from ..chain.connection import Chain
+from ..chain.sender import Action, AlreadyDone
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic, write_json_new
 from ..values import parse_address
@@ -59,7 +61,7 @@ def deploy_safe_factory(chain: Chain) -> SafeDeployment:
     for name in SAFE_CONTRACTS:
         art = safe_artifact(name)
         factory = chain.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
-        deployed.append(chain.transact(factory.constructor(), f"deploy Safe {name}")["contractAddress"])
+        deployed.append(chain.sender.transact(factory.constructor(), f"deploy Safe {name}")["contractAddress"])
     return SafeDeployment(*deployed)
 
 
@@ -130,8 +132,8 @@ def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], thre
     if chain.w3.eth.get_code(existing):
         raise InputError(f"a Safe of these {len(owners)} owners with threshold {threshold} and salt {salt} exists "
                          f"already at {existing}", "use that Safe, or pass another --salt for a second one")
-    receipt = chain.transact(factory.functions.createProxyWithNonce(contracts.singleton, setup, salt),
-                             f"create a {threshold}-of-{len(owners)} Safe")
+    receipt = chain.sender.transact(factory.functions.createProxyWithNonce(contracts.singleton, setup, salt),
+                                    f"create a {threshold}-of-{len(owners)} Safe")
     created = factory.events.ProxyCreation().process_receipt(receipt, errors=DISCARD)
     return created[0]["args"]["proxy"]
 
@@ -229,13 +231,13 @@ class Safe:
                              "pass the address of a Safe 1.4.1 wallet")
 
     def owners(self) -> list[str]:
-        return self.contract.functions.getOwners().call()
+        return self.chain.call(self.contract.functions.getOwners())
 
     def threshold(self) -> int:
-        return self.contract.functions.getThreshold().call()
+        return self.chain.call(self.contract.functions.getThreshold())
 
     def nonce(self) -> int:
-        return self.contract.functions.nonce().call()
+        return self.chain.call(self.contract.functions.nonce())
 
     def draft(self, call, description: str, nonce: int | None = None) -> "SafeJob":
         """A Safe transaction making `call` (a web3 contract function) from this Safe. The call is
@@ -243,7 +245,7 @@ class Safe:
         data = bytes.fromhex(call._encode_transaction_data().removeprefix("0x"))
         self.simulate(call.address, data, description)
         tx = SafeTransaction(to=call.address, data=data, nonce=self.nonce() if nonce is None else nonce)
-        on_chain = self.contract.functions.getTransactionHash(*tx.as_args(), tx.nonce).call()
+        on_chain = self.chain.call(self.contract.functions.getTransactionHash(*tx.as_args(), tx.nonce))
         digest = safe_tx_hash(self.chain.chain_id, self.address, tx)
         if bytes(on_chain) != digest:  # the domain is not the one this module knows: never sign it
             raise LuxpassError(f"the Safe computes another transaction hash (0x{bytes(on_chain).hex()})",
@@ -358,60 +360,91 @@ def status(path, chain: Chain) -> SafeStatus:
                       max(threshold - len(valid), 0), job.executed)
 
 
-def execute(path, chain: Chain) -> SafeJob:
+@dataclass
+class Executed:
+    executed: str  # the Safe transaction's description
+    safe: str
+    tx: str
+    signers: list
+
+
+def execute(path, chain: Chain):
     """Submit the job's transaction, signed by `chain`'s account, once the threshold of owners
-    signed; the executed transaction's hash is recorded in the job file."""
+    signed; the executed transaction's hash is recorded in the job file. A job executed already
+    is AlreadyDone."""
     job = SafeJob.read(path)
     if job.executed:
-        raise InputError(f"{path} was executed already (transaction {job.executed})", "nothing to do")
+        return AlreadyDone(f"execute Safe transaction: {job.description}", job.executed,
+                           {"safe": job.safe, "signers": job.signers()})
     safe = _check_job_chain(job, chain, path)
-    threshold, owners = safe.threshold(), safe.owners()
-    strangers = [s for s in job.signers() if s not in owners]
-    if strangers:
-        raise InputError(f"{', '.join(strangers)} signed but no longer own(s) the Safe", "draft the action again")
-    if len(job.signatures) < threshold:
-        raise InputError(f"{len(job.signatures)} of the {threshold} signatures the Safe needs: "
-                         f"signed by {', '.join(job.signers()) or 'nobody yet'}",
-                         f"pass {path} to {threshold - len(job.signatures)} more owner(s) for `luxpass safe sign`")
-    safe.simulate(job.tx.to, job.tx.data, job.description)
-    call = safe.contract.functions.execTransaction(*job.tx.as_args(), job.packed_signatures())
-    receipt = chain.transact(call, f"execute Safe transaction: {job.description}")
-    failed = safe.contract.events.ExecutionFailure().process_receipt(receipt, errors=DISCARD)
-    if failed:  # only with a non-zero safeTxGas, never drafted here; said anyway, never hidden
-        raise LuxpassError(f"the Safe executed {job.description} but the call failed", "inspect the transaction")
-    job.executed = "0x" + bytes(receipt["transactionHash"]).hex()
-    write_json_atomic(Path(path), job.to_dict())
-    job.receipt = receipt
-    return job
+    label = f"execute Safe transaction: {job.description}"
 
+    def prepare():
+        threshold, owners = safe.threshold(), safe.owners()
+        strangers = [s for s in job.signers() if s not in owners]
+        if strangers:
+            raise InputError(f"{', '.join(strangers)} signed but no longer own(s) the Safe", "draft the action again")
+        if len(job.signatures) < threshold:
+            raise InputError(f"{len(job.signatures)} of the {threshold} signatures the Safe needs: "
+                             f"signed by {', '.join(job.signers()) or 'nobody yet'}",
+                             f"pass {path} to {threshold - len(job.signatures)} more owner(s) for `luxpass safe sign`")
+        safe.simulate(job.tx.to, job.tx.data, job.description)
+        return safe.contract.functions.execTransaction(*job.tx.as_args(), job.packed_signatures())
 
-class SafeDrafted(Exception):
-    """Raised in place of sending by a chain that acts for a Safe: its one transaction was drafted
-    into `path` for the Safe's owners to sign."""
-
-    def __init__(self, job: SafeJob, path: Path):
-        super().__init__(f"drafted {job.description} for the Safe {job.safe} in {path}")
-        self.job, self.path = job, path
+    def read(receipt) -> Executed:
+        failed = safe.contract.events.ExecutionFailure().process_receipt(receipt, errors=DISCARD)
+        if failed:  # only with a non-zero safeTxGas, never drafted here; said anyway, never hidden
+            raise LuxpassError(f"the Safe executed {job.description} but the call failed", "inspect the transaction")
+        job.executed = "0x" + bytes(receipt["transactionHash"]).hex()
+        write_json_atomic(Path(path), job.to_dict())
+        return Executed(job.description, job.safe, job.executed, job.signers())
+    return chain.sender.submit(Action(label, prepare, read, f"safe exec {job.safe} 0x{job.digest.hex()}"))
 
 
 def job_path(chain_id: int, safe: str, nonce: int, digest: bytes) -> Path:
     return home() / "safe" / str(chain_id) / f"{safe}-{nonce}-{digest[:4].hex()}.json"
 
 
-def act_for(chain: Chain, safe_address: str, out: str | None = None) -> None:
-    """Make `chain` draft its next transaction as a Safe transaction (saved to `out`, never over
-    an existing file) and raise SafeDrafted instead of sending it."""
-    if not safe_address:
-        raise InputError("--safe-out is given without --safe", "pass --safe ADDRESS, the Safe that holds the council")
-    safe = Safe(chain, safe_address)
+@dataclass
+class Drafted:
+    """What a SafeSender answers: the action drafted as a Safe transaction into `file`, for the
+    Safe's owners to sign and one of them to execute."""
 
-    def draft(call, label: str = "", gas: int | None = None) -> dict:
-        job = safe.draft(call, label or "a Safe transaction")
-        path = Path(out) if out else job_path(chain.chain_id, safe.address, job.tx.nonce, job.digest)
+    drafted: str
+    safe: str
+    safe_tx_hash: str
+    nonce: int
+    threshold: int
+    file: str
+
+    def as_json(self) -> dict:
+        return {"drafted": self.drafted, "safe": self.safe, "safeTxHash": self.safe_tx_hash, "nonce": self.nonce,
+                "threshold": self.threshold, "file": self.file,
+                "next": f"luxpass safe sign {self.file} --account OWNER ({self.threshold} owners), "
+                        f"then luxpass safe exec {self.file}"}
+
+
+class SafeSender:
+    """The sender for a council held by a Safe (see `luxpass.chain.sender`): each action is
+    checked from the Safe, drafted as a Safe transaction and saved to `out` (never over an existing
+    file; by default under ~/.luxpass/safe/CHAIN/), and answered `Drafted`."""
+
+    def __init__(self, chain: Chain, safe_address: str, out: str | None = None):
+        self.chain, self.safe, self.out = chain, Safe(chain, safe_address), out
+        self.address = self.safe.address
+
+    def journalled(self, purpose: str) -> None:
+        return None  # nothing is sent: the job file is the record
+
+    def submit(self, action: Action):
+        prepared = action.prepare()
+        if isinstance(prepared, AlreadyDone):
+            return prepared
+        job = self.safe.draft(prepared, action.label or "a Safe transaction")
+        path = Path(self.out) if self.out else job_path(self.chain.chain_id, self.address, job.tx.nonce, job.digest)
         job.save_new(path)
-        raise SafeDrafted(job, path)
-
-    chain.transact = draft
+        return Drafted(job.description, job.safe, "0x" + job.digest.hex(), job.tx.nonce, self.safe.threshold(),
+                       str(path))
 
 
 # What SafeL2 logs of each execution: the transaction with its signatures, before the call, and
