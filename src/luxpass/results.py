@@ -1,20 +1,7 @@
 """Small result records that print as text or as JSON."""
 import dataclasses
 import enum
-
-# The contracts' enums, importable from here as before; luxpass.spec is their one mirror.
-from .spec import (  # noqa: F401
-    Accreditation,
-    BrandStatus,
-    EventKind,
-    ProposalKind,
-    ProposalState,
-    RecordType,
-    Ruling,
-    Screening,
-    Status,
-    TransferKind,
-)
+from datetime import datetime, timezone
 
 
 def to_jsonable(value):
@@ -44,6 +31,4 @@ def from_cli_name(enum_type, text: str):
 
 def utc(timestamp: int) -> str:
     """A Unix time as people read it: `2026-12-01 23:15:00 UTC`."""
-    from datetime import datetime, timezone
-
     return datetime.fromtimestamp(int(timestamp), timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")

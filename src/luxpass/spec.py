@@ -109,6 +109,15 @@ SOLIDITY_ENUMS = {
     RecordType: ("IBrandPassport", "RecordType"),
     Ruling: ("ICounterfeitCases", "Ruling"),
 }
+# The contract structs the Python side reads by field name (`Chain.call_struct`): the view that
+# returns each, and the fields read. tests/test_spec.py checks them against the interfaces' ASTs.
+SOLIDITY_STRUCTS = {
+    ("IConsortiumRegistry", "Brand"): ("brand", ("name", "council", "collection", "status")),
+    ("IConsortiumRegistry", "PendingCouncil"): ("pendingCouncil", ("council", "effectiveAt")),
+    ("IConsortiumRegistry", "Proposal"): ("proposal", ("kind", "brandId", "account", "accreditation", "name",
+                                                       "symbol", "proposerBrandId", "deadline")),
+    ("IBrandPassport", "Passport"): ("passport", ("status", "records", "head")),
+}
 _BY_SOLIDITY_NAME = {f"{interface}.{name}": py_enum for py_enum, (interface, name) in SOLIDITY_ENUMS.items()}
 
 

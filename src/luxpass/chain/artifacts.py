@@ -8,10 +8,10 @@ from importlib.resources import files
 from pathlib import Path
 
 from eth_abi import decode
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
-from .. import spec
+from .. import results, spec
 from ..errors import ContractRevert, LuxpassError
 
 _PANIC_SELECTOR = bytes.fromhex("4e487b71")
@@ -151,8 +151,6 @@ def decode_revert(data) -> ContractRevert:
 
 
 def _humanize(abi_type: str, enum_name: str, value):
-    from .. import results
-
     enum_type = spec.enum_of(enum_name) if abi_type == "uint8" else None
     if enum_type is not None:
         try:
@@ -166,8 +164,6 @@ def _humanize(abi_type: str, enum_name: str, value):
     if abi_type == "bytes32" and value in spec.ROLE_NAMES:
         return f"{spec.ROLE_NAMES[value]} role"
     if abi_type == "address":
-        from eth_utils import to_checksum_address
-
         return to_checksum_address(value)
     return value
 

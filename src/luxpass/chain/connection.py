@@ -4,8 +4,12 @@ import sys
 from typing import Callable
 
 import requests
+from eth_abi import encode
 from eth_account.signers.local import LocalAccount
+from eth_utils import event_abi_to_log_topic
+from hexbytes import HexBytes
 from web3 import Web3
+from web3.datastructures import AttributeDict
 from web3.middleware import ExtraDataToPOAMiddleware
 from web3.exceptions import Web3RPCError
 
@@ -28,6 +32,15 @@ CALL_GAS_CAP = 16_777_216
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def _formatted(log: dict) -> AttributeDict:
+    """A raw eth_getLogs entry (hex strings) in the shape web3's event decoding reads."""
+    return AttributeDict({
+        **log, "address": Web3.to_checksum_address(log["address"]), "data": HexBytes(log["data"]),
+        "topics": [HexBytes(t) for t in log["topics"]], "blockHash": HexBytes(log["blockHash"]),
+        "transactionHash": HexBytes(log["transactionHash"]), "blockNumber": int(log["blockNumber"], 16),
+        "logIndex": int(log["logIndex"], 16), "transactionIndex": int(log["transactionIndex"], 16)})
 
 
 class Chain:
@@ -112,6 +125,30 @@ class Chain:
     def call(self, fn, block="latest"):
         with decoded_reverts():
             return fn.call(block_identifier=block)
+
+    def call_struct(self, fn, block="latest") -> dict:
+        """A call that returns one struct, as a dict by the struct's field names in the ABI (never
+        by position: a field added or reordered in the contract cannot shift what is read)."""
+        (output,) = fn.abi["outputs"]
+        return dict(zip((field["name"] for field in output["components"]), self.call(fn, block)))
+
+    def events(self, event, from_block: int, to_block: int | str = "latest", **indexed) -> list:
+        """The logs of `event` (a web3 contract event, e.g. `registry.events.VoteCast`) from
+        `from_block`, decoded, whose indexed arguments equal `indexed`; read through `rpc.get_logs`,
+        which asks again in halves when the node refuses the range as too wide."""
+        abi = event.abi
+        topics = ["0x" + event_abi_to_log_topic(abi).hex()]
+        for argument in (a for a in abi["inputs"] if a["indexed"]):
+            value = indexed.pop(argument["name"], None)
+            topics.append(None if value is None else "0x" + encode([argument["type"]], [value]).hex())
+        if indexed:
+            raise TypeError(f"{abi['name']} has no indexed argument {', '.join(indexed)}")
+        while topics[-1] is None:
+            topics.pop()
+        last = self.w3.eth.block_number if to_block == "latest" else to_block
+        logs = rpc.get_logs(self.w3, {"address": event.address, "fromBlock": hex(from_block), "toBlock": hex(last),
+                                      "topics": topics}, fix="try again, or point --rpc-url at a node that serves logs")
+        return [event().process_log(_formatted(log)) for log in logs]
 
     def transaction_counts(self, address: str) -> tuple[int, int]:
         """The account's transactions mined, and mined or waiting in the node's pool ("pending"); a

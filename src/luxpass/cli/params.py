@@ -9,7 +9,6 @@ from ..chain import accounts
 from ..chain.connection import DEFAULT_RPC_URL
 from ..errors import InputError
 from ..files import read_json
-from ..onchain.collection import Collection
 from ..onchain.registry import Founder
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import Disclosure, is_disclosure
@@ -182,7 +181,7 @@ def passport_command(group: click.Group, name: str, help_text: str, act, signs: 
     """A command of `group` that names one passport and prints `act(collection, passport_id)`;
     one that `signs` takes the account options."""
     def command(settings: Settings, ref: PassportRef):
-        settings.emit(act(Collection(settings.chain, ref.collection), ref.passport_id))
+        settings.emit(act(settings.collection(None, ref.collection), ref.passport_id))
     command = pass_settings(command)
     if signs:
         command = account_options(command)

@@ -302,9 +302,9 @@ class Collection:
     def owner_of(self, passport_id: int, block: int | str = "latest") -> str:
         return self.chain.call(self.contract.functions.ownerOf(passport_id), block)
 
-    def passport(self, passport_id: int, block: int | str = "latest") -> tuple:
-        """The passport's stored state, as the contract's `passport(tokenId)` returns it."""
-        return self.chain.call(self.contract.functions.passport(passport_id), block)
+    def passport(self, passport_id: int, block: int | str = "latest") -> dict:
+        """The passport's stored state, the contract's `Passport` struct by field name."""
+        return self.chain.call_struct(self.contract.functions.passport(passport_id), block)
 
     def passports_state(self, passport_ids: list[int]) -> tuple[list[bool], list[str], list[int]]:
         """For each passport: whether it exists, its owner and its status."""

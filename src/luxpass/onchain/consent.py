@@ -39,6 +39,11 @@ class Signed:
     terms: str | None = None
     terms_salt: str | None = None
 
+    @property
+    def collection(self) -> str:
+        """The collection the signed message is for: the one it names, else its EIP-712 domain's."""
+        return self.message.get("collection") or self.typed_data["domain"]["verifyingContract"]
+
     def to_dict(self) -> dict:
         data = {"format": CONSENT_FORMAT, "kind": self.kind, "typedData": self.typed_data,
                 "signature": self.signature, "signer": self.signer}
@@ -180,7 +185,7 @@ def revoke_signatures(collection: Collection, passport_id: int) -> Recorded:
     return collection.sender.submit(Action(
         f"revoke signatures of {passport_hex(passport_id)[:12]}…", prepare,
         lambda receipt: Recorded(passport_hex(passport_id), "signatures-revoked", tx_hex(receipt)),
-        f"revoke signatures {collection.address} {passport_id} {collection.nonce(passport_id)}"))
+        f"revoke signatures {collection.address} {passport_id}"))
 
 
 def recover_signer(signed: Signed) -> str:

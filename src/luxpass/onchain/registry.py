@@ -212,11 +212,11 @@ class Consortium:
     def brand(self, ref, block: int | str = "latest") -> Brand:
         """A brand by id, by name (any case), or by its collection's address; its state at `block`."""
         brand_id = self.resolve_brand_id(ref)
-        name, council, collection, status = self.chain.call(self.registry.functions.brand(brand_id), block)
-        replacing, due = self.chain.call(self.registry.functions.pendingCouncil(brand_id), block)
-        pending = int(replacing, 16) != 0
-        return Brand(brand_id, name, council, collection, BrandStatus(status),
-                     replacing if pending else None, utc(due) if pending else None)
+        brand = self.chain.call_struct(self.registry.functions.brand(brand_id), block)
+        replacing = self.chain.call_struct(self.registry.functions.pendingCouncil(brand_id), block)
+        pending = int(replacing["council"], 16) != 0
+        return Brand(brand_id, brand["name"], brand["council"], brand["collection"], BrandStatus(brand["status"]),
+                     replacing["council"] if pending else None, utc(replacing["effectiveAt"]) if pending else None)
 
     def brands(self) -> list[Brand]:
         return [self.brand(i) for i in range(1, self.brand_count() + 1)]
@@ -234,7 +234,7 @@ class Consortium:
                 return brand_id
             raise InputError(f"{text} is not a collection of the consortium", "list brands with `luxpass brand list`")
         for brand_id in range(1, self.brand_count() + 1):
-            if self.chain.call(self.registry.functions.brand(brand_id))[0].lower() == text.lower():
+            if self.chain.call_struct(self.registry.functions.brand(brand_id))["name"].lower() == text.lower():
                 return brand_id
         raise InputError(f"there is no brand named {text!r}", "list brands with `luxpass brand list`")
 
@@ -312,7 +312,7 @@ class Consortium:
         brand_id = self.resolve_brand_id(ref)
         found, executions = [], self.safe_executions()
         for event in (self.registry.events.CouncilRotated, self.registry.events.CouncilReplacementScheduled):
-            for log in event().get_logs(from_block=self.deployment.block, argument_filters={"brandId": brand_id}):
+            for log in self.chain.events(event, self.deployment.block, brandId=brand_id):
                 args = log["args"]
                 block = self.chain.w3.eth.get_block(log["blockNumber"])
                 entry = ({"change": "council rotated", "previous": args["previous"], "council": args["current"]}
@@ -326,8 +326,7 @@ class Consortium:
 
     def left_on(self, brand_id: int) -> str | None:
         """The UTC day the brand was removed (left the consortium), from the registry's logs."""
-        changes = self.registry.events.BrandStatusChanged().get_logs(from_block=self.deployment.block,
-                                                                   argument_filters={"brandId": brand_id})
+        changes = self.chain.events(self.registry.events.BrandStatusChanged, self.deployment.block, brandId=brand_id)
         for log in changes:
             if log["args"]["current"] == BrandStatus.REMOVED:
                 return utc(self.chain.w3.eth.get_block(log["blockNumber"])["timestamp"]).split(" ")[0]
@@ -358,17 +357,16 @@ class Consortium:
 
     def proposal(self, proposal_id: int, votes: list | None = None) -> Proposal:
         """A proposal with its votes (`votes`, when the caller read every proposal's at once)."""
-        raw = self.chain.call(self.registry.functions.proposal(proposal_id))
+        raw = self.chain.call_struct(self.registry.functions.proposal(proposal_id))
         state = ProposalState(self.chain.call(self.registry.functions.proposalState(proposal_id)))
-        kind, brand_id, account, accreditation, name, symbol, proposer, deadline, _, _, _, _ = raw
         yes, no = self.chain.call(self.registry.functions.tally(proposal_id))
-        kind = ProposalKind(kind)
+        kind, account = ProposalKind(raw["kind"]), raw["account"]
         is_accreditation = kind in (ProposalKind.ACCREDIT, ProposalKind.REVOKE)
         return Proposal(
-            proposal_id, kind, state, brand_id,
+            proposal_id, kind, state, raw["brandId"],
             account if account != ZERO_ADDRESS else None,
-            Accreditation(accreditation) if is_accreditation else None,
-            name or None, symbol or None, proposer, deadline, yes, no,
+            Accreditation(raw["accreditation"]) if is_accreditation else None,
+            raw["name"] or None, raw["symbol"] or None, raw["proposerBrandId"], raw["deadline"], yes, no,
             self.votes(proposal_id).get(proposal_id, []) if votes is None else votes,
         )
 
@@ -380,10 +378,9 @@ class Consortium:
     def votes(self, proposal_id: int | None = None) -> dict[int, list[Vote]]:
         """Every vote (or those on `proposal_id`) by proposal, in the order cast; a vote a Safe cast
         names the Safe and the owners who signed it."""
-        filters = {"proposalId": proposal_id} if proposal_id is not None else {}
         found: dict[int, list[Vote]] = {}
         executions = self.safe_executions()
-        for log in self.registry.events.VoteCast().get_logs(from_block=self.deployment.block, argument_filters=filters):
+        for log in self.chain.events(self.registry.events.VoteCast, self.deployment.block, proposalId=proposal_id):
             args, signed = log["args"], self._signed_by_safe(log, executions)
             found.setdefault(args["proposalId"], []).append(Vote(
                 args["brandId"], args["support"], tx_hex(log), signed.safe if signed else None,
@@ -392,8 +389,8 @@ class Consortium:
 
     def councils_ever(self) -> list[str]:
         """Every address that held a brand's council: those admitted and those rotated or seated in."""
-        admitted = self.registry.events.BrandAdmitted().get_logs(from_block=self.deployment.block)
-        rotated = self.registry.events.CouncilRotated().get_logs(from_block=self.deployment.block)
+        admitted = self.chain.events(self.registry.events.BrandAdmitted, self.deployment.block)
+        rotated = self.chain.events(self.registry.events.CouncilRotated, self.deployment.block)
         return sorted({log["args"]["council"] for log in admitted} | {log["args"]["current"] for log in rotated})
 
     def safe_executions(self) -> list[safes.SafeExecution]:

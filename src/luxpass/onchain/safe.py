@@ -19,9 +19,11 @@ from pathlib import Path
 
 from eth_abi import decode, encode
 from eth_account.signers.local import LocalAccount
+from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
 from web3.logs import DISCARD
 
+from ..chain import rpc
 from ..chain.accounts import home
 from ..chain.artifacts import safe_artifact
 from ..chain.artifacts import decoded_reverts
@@ -29,11 +31,10 @@ from ..chain.connection import Chain
 from ..chain.sender import Action, AlreadyDone
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic, write_json_new
-from ..values import parse_address
+from ..values import ZERO_ADDRESS, parse_address
 
 SAFE_VERSION = "1.4.1"
 JOB_FORMAT = "luxpass-safe-transaction/1"
-ZERO_ADDRESS = "0x" + "00" * 20
 DOMAIN_TYPEHASH = keccak(text="EIP712Domain(uint256 chainId,address verifyingContract)")
 SAFE_TX_TYPEHASH = keccak(text="SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,"
                                "uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,"
@@ -452,8 +453,8 @@ class SafeSender:
 SAFE_MULTISIG_TOPIC = keccak(text="SafeMultiSigTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,"
                                   "address,address,bytes,bytes)")
 EXECUTION_SUCCESS_TOPIC = keccak(text="ExecutionSuccess(bytes32,uint256)")
-_MULTISIG_TYPES = ["address", "uint256", "bytes", "uint8", "uint256", "uint256", "uint256", "address", "address",
-                   "bytes", "bytes"]
+_MULTISIG_EVENT = next(item for item in safe_artifact("SafeL2")["abi"]
+                       if item.get("type") == "event" and item["name"] == "SafeMultiSigTransaction")
 
 
 @dataclass(frozen=True)
@@ -478,8 +479,6 @@ def executions(chain: Chain, safes: list[str], to: str, from_block: int) -> list
     address that is not a genuine Safe is not believed: none of their executions is found). Only a
     transaction whose ExecutionSuccess names the hash of the logged fields counts, so the signers
     are those the Safe checked."""
-    from ..chain import rpc
-
     safes = sorted(s for s in set(safes) if runs_safe_l2(chain, s))
     if not safes:
         return []
@@ -493,14 +492,17 @@ def executions(chain: Chain, safes: list[str], to: str, from_block: int) -> list
     for log in logs:
         if bytes.fromhex(log["topics"][0][2:]) != SAFE_MULTISIG_TOPIC:
             continue
-        fields = decode(_MULTISIG_TYPES, bytes.fromhex(log["data"][2:]))
-        target, signatures, info = to_checksum_address(fields[0]), fields[9], fields[10]
+        inputs = _MULTISIG_EVENT["inputs"]  # none indexed: every field is in the data
+        fields = dict(zip((i["name"] for i in inputs), decode([i["type"] for i in inputs], bytes.fromhex(log["data"][2:]))))
+        target = to_checksum_address(fields["to"])
         if target != to_checksum_address(to):
             continue
-        nonce, _, threshold = decode(["uint256", "address", "uint256"], info)
+        nonce, _, threshold = decode(["uint256", "address", "uint256"], fields["additionalInfo"])  # Safe's abi.encode
         safe = to_checksum_address(log["address"])
-        tx = SafeTransaction(target, fields[2], nonce, fields[1], fields[3], fields[4], fields[5], fields[6],
-                             to_checksum_address(fields[7]), to_checksum_address(fields[8]))
+        tx = SafeTransaction(target, fields["data"], nonce, fields["value"], fields["operation"], fields["safeTxGas"],
+                             fields["baseGas"], fields["gasPrice"], to_checksum_address(fields["gasToken"]),
+                             to_checksum_address(fields["refundReceiver"]))
+        signatures = fields["signatures"]
         digest = safe_tx_hash(chain.chain_id, safe, tx)
         ended = succeeded.get((log["transactionHash"], log["address"].lower(), digest.hex()))
         if ended is not None:
@@ -527,8 +529,6 @@ def signers_of(digest: bytes, signatures: bytes, threshold: int) -> list[str]:
     """The owners behind the first `threshold` signatures (those a Safe checks) of a Safe
     transaction's hash: recovered from an ECDSA signature (v 27/28, or v 31/32 over the eth_sign
     message), or named by the signature for a contract owner's (v 0) and a pre-approved hash (v 1)."""
-    from eth_keys import keys
-
     found = []
     for i in range(threshold):
         r, s, v = signatures[65 * i:65 * i + 32], signatures[65 * i + 32:65 * i + 64], signatures[65 * i + 64]
