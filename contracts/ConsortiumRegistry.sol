@@ -5,6 +5,7 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
 import {CounterfeitCases} from "./CounterfeitCases.sol";
+import {BrandNames} from "./libraries/BrandNames.sol";
 
 /// @title ConsortiumRegistry
 /// @notice Invariants:
@@ -18,9 +19,11 @@ import {CounterfeitCases} from "./CounterfeitCases.sol";
 /// - a removed brand stays removed;
 /// - the quorum is at least a majority and there are at least two founders, so no single
 ///   council carries a vote;
-/// - brand names and symbols are unique (names regardless of ASCII case) and arrive normalised
-///   (no leading, trailing or double spaces, no control characters; the Python side applies NFKC
-///   and refuses look-alikes before a name reaches the chain);
+/// - a brand's name and symbol pass BrandNames' rule (allowed characters only, single inner
+///   spaces, one of Latin, Greek and Cyrillic) and their skeletons (what they look like: case,
+///   accents, look-alike letters and punctuation folded) are no admitted brand's, whoever sends
+///   the proposal: a founder's, a proposal's and, again, the executed admission's; luxpass.names
+///   is the same rule in Python;
 /// - only an accredited auditor attests a report digest, once per auditor and digest, for a
 ///   block that exists; attestations are never removed;
 /// - a brand's council (its vote here and the admin role of its collection, moved together) changes
@@ -50,7 +53,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     Brand[] private _brands; // brand id = index + 1
     mapping(address council => uint256) private _brandIdOfCouncil;
     mapping(address collection => uint256) private _brandIdOfCollection;
-    mapping(bytes32 nameHash => bool) private _nameTaken;
+    mapping(bytes32 nameSkeleton => bool) private _nameTaken;
     uint256 private _activeMembers;
 
     Proposal[] private _proposals; // proposal id = index + 1
@@ -58,7 +61,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(uint256 proposalId => uint256[] brandIds) private _yesVoters;
     mapping(uint256 proposalId => uint256[] brandIds) private _noVoters;
     mapping(address account => mapping(Accreditation => bool)) private _accredited;
-    mapping(bytes32 symbolHash => bool) private _symbolTaken;
+    mapping(bytes32 symbolSkeleton => bool) private _symbolTaken;
     mapping(address auditor => mapping(bytes32 digest => uint64)) private _attestedAt;
     // Per proposing brand, at most MAX_OPEN_PROPOSALS open; may hold closed ones until `_settle` prunes them.
     mapping(uint256 brandId => uint256[] proposalIds) private _openProposalsOf;
@@ -102,8 +105,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         _votingPeriod = votingPeriod_;
         _cases = address(new CounterfeitCases(this));
         for (uint256 i = 0; i < founders.length; i++) {
-            _checkNewBrand(names[i], symbols[i], founders[i]);
-            _admit(names[i], symbols[i], founders[i]);
+            (bytes32 nameKey, bytes32 symbolKey) = _checkNewBrand(names[i], symbols[i], founders[i]);
+            _admit(names[i], symbols[i], founders[i], nameKey, symbolKey);
         }
     }
 
@@ -354,8 +357,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         ProposalKind kind = p.kind;
         _settleDefeats();
         if (kind == ProposalKind.AdmitBrand) {
-            _checkNewBrand(p.name, p.symbol, p.account);
-            _admit(p.name, p.symbol, p.account);
+            (bytes32 nameKey, bytes32 symbolKey) = _checkNewBrand(p.name, p.symbol, p.account);
+            _admit(p.name, p.symbol, p.account, nameKey, symbolKey);
         } else if (kind == ProposalKind.Accredit || kind == ProposalKind.RevokeAccreditation) {
             bool grant = kind == ProposalKind.Accredit;
             if (_accredited[p.account][p.accreditation] == grant) {
@@ -380,14 +383,16 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
     }
 
-    function _admit(string memory name, string memory symbol, address council) private {
+    function _admit(string memory name, string memory symbol, address council, bytes32 nameKey, bytes32 symbolKey)
+        private
+    {
         address collection = Clones.clone(_passportImplementation);
         _brands.push(Brand({name: name, council: council, collection: collection, status: BrandStatus.Active}));
         uint256 brandId = _brands.length;
         _brandIdOfCouncil[council] = brandId;
         _brandIdOfCollection[collection] = brandId;
-        _nameTaken[_nameKey(name)] = true;
-        _symbolTaken[_nameKey(symbol)] = true;
+        _nameTaken[nameKey] = true;
+        _symbolTaken[symbolKey] = true;
         _activeMembers += 1;
         IBrandPassport(collection).initialize(brandId, name, symbol, council);
         emit BrandAdmitted(brandId, name, council, collection);
@@ -493,35 +498,41 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
     }
 
-    function _checkNewBrand(string memory name, string memory symbol, address council) private view {
+    /// @dev The skeletons of a new brand's name and symbol, once both pass BrandNames' rule and
+    /// are no admitted brand's, and its council is free.
+    function _checkNewBrand(string memory name, string memory symbol, address council)
+        private
+        view
+        returns (bytes32 nameKey, bytes32 symbolKey)
+    {
         if (bytes(name).length == 0 || bytes(symbol).length == 0 || council == address(0)) {
             revert RegistryInvalidBrand(name, symbol, council);
         }
-        if (!_isNormalised(bytes(name))) revert RegistryNameNotNormalised(name);
-        if (!_isNormalised(bytes(symbol))) revert RegistrySymbolNotNormalised(symbol);
-        if (_nameTaken[_nameKey(name)]) revert RegistryBrandNameTaken(name);
-        if (_symbolTaken[_nameKey(symbol)]) revert RegistryBrandSymbolTaken(symbol);
+        nameKey = _newBrandText(name, false);
+        symbolKey = _newBrandText(symbol, true);
         _checkNewCouncil(council);
     }
 
-    /// @dev No leading, trailing or double space and no ASCII control character.
-    function _isNormalised(bytes memory text) private pure returns (bool) {
-        uint256 length = text.length;
-        if (text[0] == " " || text[length - 1] == " ") return false;
-        for (uint256 i = 0; i < length; i++) {
-            if (uint8(text[i]) < 0x20 || uint8(text[i]) == 0x7f) return false;
-            if (text[i] == " " && text[i + 1] == " ") return false; // i + 1 < length: the last is not a space
+    /// @dev The faults in the order luxpass.names reports them: the form, then a taken skeleton,
+    /// then mixed scripts.
+    function _newBrandText(string memory text, bool isSymbol) private view returns (bytes32 key) {
+        (bytes32 skeleton, BrandNames.Fault fault, uint256 offset) = BrandNames.skeleton(text);
+        if (fault == BrandNames.Fault.Spacing) {
+            if (isSymbol) revert RegistrySymbolNotNormalised(text);
+            revert RegistryNameNotNormalised(text);
         }
-        return true;
+        if (fault == BrandNames.Fault.Character) _refuseText(text, isSymbol, offset);
+        if (isSymbol ? _symbolTaken[skeleton] : _nameTaken[skeleton]) {
+            if (isSymbol) revert RegistryBrandSymbolTaken(text);
+            revert RegistryBrandNameTaken(text);
+        }
+        if (fault == BrandNames.Fault.MixedScripts) _refuseText(text, isSymbol, offset);
+        return skeleton;
     }
 
-    function _nameKey(string memory name) private pure returns (bytes32) {
-        bytes memory lower = bytes(name);
-        lower = abi.encodePacked(lower); // a copy, so that `name` stays as given
-        for (uint256 i = 0; i < lower.length; i++) {
-            if (lower[i] >= "A" && lower[i] <= "Z") lower[i] = bytes1(uint8(lower[i]) + 32);
-        }
-        return keccak256(lower);
+    function _refuseText(string memory text, bool isSymbol, uint256 offset) private pure {
+        if (isSymbol) revert RegistryBrandSymbolNotAllowed(text, offset);
+        revert RegistryBrandNameNotAllowed(text, offset);
     }
 
     function _checkStatusChange(uint256 brandId, ProposalKind kind) private view {

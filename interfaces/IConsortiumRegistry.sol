@@ -140,16 +140,28 @@ interface IConsortiumRegistry {
     /// @param status Its membership.
     /// @param kind The change proposed.
     error RegistryInvalidStatusChange(uint256 brandId, BrandStatus status, ProposalKind kind);
-    /// @notice Thrown when a brand name is already a member's name (compared without regard to ASCII case).
+    /// @notice Thrown when a brand name looks like an admitted brand's: its skeleton (BrandNames:
+    /// case, accents, look-alike letters and digits, spaces and punctuation folded) is the same.
     /// @param name The name given.
     error RegistryBrandNameTaken(string name);
-    /// @notice Thrown when a brand symbol is already a member's symbol (compared without regard to ASCII case).
+    /// @notice Thrown when a brand symbol looks like an admitted brand's (the same skeleton).
     /// @param symbol The symbol given.
     error RegistryBrandSymbolTaken(string symbol);
-    /// @notice Thrown when a brand name has a leading, trailing or double space or a control character.
+    /// @notice Thrown when a brand name holds a character BrandNames does not allow (invisible,
+    /// space-like, of another script, or bytes that are no UTF-8), or letters of two of Latin,
+    /// Greek and Cyrillic.
+    /// @param name The name given.
+    /// @param offset The byte offset of the character: for mixed scripts, the first letter of the second.
+    error RegistryBrandNameNotAllowed(string name, uint256 offset);
+    /// @notice Thrown when a brand symbol holds a character BrandNames does not allow, or letters
+    /// of two of Latin, Greek and Cyrillic.
+    /// @param symbol The symbol given.
+    /// @param offset The byte offset of the character.
+    error RegistryBrandSymbolNotAllowed(string symbol, uint256 offset);
+    /// @notice Thrown when a brand name has a leading, trailing or double space.
     /// @param name The name given.
     error RegistryNameNotNormalised(string name);
-    /// @notice Thrown when a brand symbol has a leading, trailing or double space or a control character.
+    /// @notice Thrown when a brand symbol has a leading, trailing or double space.
     /// @param symbol The symbol given.
     error RegistrySymbolNotNormalised(string symbol);
     /// @notice Thrown when the council given is already a member brand's council.
@@ -232,8 +244,11 @@ interface IConsortiumRegistry {
     /// @dev Requirements:
     ///
     /// - `name` and `symbol` are not empty and `council` is not zero (RegistryInvalidBrand);
-    /// - `name` and `symbol` are normalised (RegistryNameNotNormalised, RegistrySymbolNotNormalised)
-    ///   and no member's, regardless of ASCII case (RegistryBrandNameTaken, RegistryBrandSymbolTaken);
+    /// - `name`, then `symbol`: BrandNames' characters (RegistryBrandNameNotAllowed,
+    ///   RegistryBrandSymbolNotAllowed) with single inner spaces (RegistryNameNotNormalised,
+    ///   RegistrySymbolNotNormalised), a skeleton no admitted brand's name (or symbol) has
+    ///   (RegistryBrandNameTaken, RegistryBrandSymbolTaken), letters of one of Latin, Greek and
+    ///   Cyrillic (RegistryBrandNameNotAllowed, RegistryBrandSymbolNotAllowed);
     /// - `council` is no member's council (RegistryCouncilTaken);
     /// - the caller is the council of an active member (RegistryNotActiveMember) with fewer
     ///   than MAX_OPEN_PROPOSALS proposals open (RegistryTooManyOpenProposals).

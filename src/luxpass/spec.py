@@ -97,6 +97,14 @@ class Ruling(enum.IntEnum):
     DISMISSED = 3
 
 
+class BrandNameFault(enum.IntEnum):
+    """What BrandNames (the registry's rule for brand names) finds wrong with a text."""
+    NONE = 0
+    SPACING = 1  # a leading, trailing or double space
+    CHARACTER = 2  # a character outside the allowed set, bytes that are no UTF-8, or nothing left to compare
+    MIXED_SCRIPTS = 3  # letters of two of Latin, Greek and Cyrillic
+
+
 SOLIDITY_ENUMS = {
     BrandStatus: ("IConsortiumRegistry", "BrandStatus"),
     Accreditation: ("IConsortiumRegistry", "Accreditation"),
@@ -108,6 +116,7 @@ SOLIDITY_ENUMS = {
     Screening: ("IBrandPassport", "Screening"),
     RecordType: ("IBrandPassport", "RecordType"),
     Ruling: ("ICounterfeitCases", "Ruling"),
+    BrandNameFault: ("BrandNames", "Fault"),
 }
 _BY_SOLIDITY_NAME = {f"{interface}.{name}": py_enum for py_enum, (interface, name) in SOLIDITY_ENUMS.items()}
 
@@ -210,6 +219,8 @@ HINTS = {
     "RegistryAttestedBlockInFuture": "the report names a block the chain has not reached; attest a report made at an existing block",
     "RegistryBrandNameTaken": "a member brand already has that name (compared without case); choose another name",
     "RegistryBrandSymbolTaken": "a member brand already has that symbol; choose another symbol",
+    "RegistryBrandNameNotAllowed": "the name holds a character the registry does not allow (at the byte offset shown: an invisible or space-like one, another script's, or letters of two of Latin, Greek and Cyrillic); type it again in one script (luxpass normalises spaces and NFKC for you)",
+    "RegistryBrandSymbolNotAllowed": "the symbol holds a character the registry does not allow (at the byte offset shown), or letters of two scripts; write it in one script with letters and digits",
     "RegistryCouncilTaken": "that council address governs a brand, governed one, or waits for a seat; give each brand "
                             "a council address never used by a council",
     "RegistryTargetCannotVote": "a brand does not vote on the replacement of its own council; the other members decide",

@@ -5,6 +5,8 @@ it must refuse it; each `apply_*` makes the accepted action's change. Nothing he
 chain: the state machine compares the two after every step."""
 from dataclasses import dataclass, field
 
+from luxpass import names
+
 from contract_helpers import (
     ACCREDIT,
     ACTIVE,
@@ -55,9 +57,6 @@ EVENT_ROLES = {  # the roles that may record each kind of event
 }
 
 
-def name_key(name: str) -> str:
-    """The registry compares names with ASCII letters folded to lower case, nothing else."""
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in name)
 
 # RECOVERY_COOLDOWN (30 days) in the machine's epochs of a week and an hour: held for four epochs
 RECOVERY_COOLDOWN_EPOCHS = 5
@@ -75,6 +74,7 @@ class Proposal:
     accreditation: int
     epoch: int
     proposer: int = 0
+    symbol: str = ""
     yes: list = field(default_factory=list)
     no: list = field(default_factory=list)
     executed: bool = False
@@ -105,11 +105,11 @@ class Passport:
 class Registry:
     """Members, votes and accreditations, as IConsortiumRegistry specifies them."""
 
-    def __init__(self, councils: list[str], names: list[str], quorum_bps: int):
+    def __init__(self, councils: list[str], brands: list[tuple[str, str]], quorum_bps: int):
         self.quorum_bps = quorum_bps
         self.status = {i: ACTIVE for i in range(1, len(councils) + 1)}
         self.council = dict(zip(self.status, councils))
-        self.names = {name_key(n) for n in names}
+        self.brands = list(brands)  # (name, symbol) of every admitted brand
         self.accredited: set[tuple[str, int]] = set()
         self.proposals: dict[int, Proposal] = {}
         self.epoch = 0  # voting periods gone by; a proposal of an earlier epoch has expired
@@ -161,10 +161,11 @@ class Registry:
 
     # --- proposals and votes: check, then apply ----------------------------------------
 
-    def check_new_brand(self, name: str, council: str) -> str | None:
-        if name_key(name) in self.names:
-            return "name taken"
-        return self.check_new_council(council)
+    def check_new_brand(self, name: str, symbol: str, council: str) -> str | None:
+        """luxpass.names' rule, the registry's own (BrandNames): a direct call with a name the
+        library would refuse is refused by the contract too."""
+        refused = names.refusal(name, symbol, self.brands)
+        return refused.error if refused else self.check_new_council(council)
 
     def check_new_council(self, council: str) -> str | None:
         return "council taken" if self.brand_of(council) or council in self.unavailable else None
@@ -209,7 +210,7 @@ class Registry:
 
     def check_proposal(self, proposer: str, p: Proposal) -> str | None:
         if p.kind == ADMIT:
-            refused = self.check_new_brand(p.name, p.account)
+            refused = self.check_new_brand(p.name, p.symbol, p.account)
         elif p.kind in (ACCREDIT, REVOKE):
             refused = "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
         elif p.kind == REPLACE_COUNCIL:
@@ -260,7 +261,7 @@ class Registry:
         if not self.passes(self.active_among(yes), p):
             return None
         if p.kind == ADMIT:
-            return self.check_new_brand(p.name, p.account)
+            return self.check_new_brand(p.name, p.symbol, p.account)
         if p.kind == REPLACE_COUNCIL:
             return self.check_replacement(p.brand_id, p.account)
         if p.kind in (ACCREDIT, REVOKE):
@@ -287,7 +288,7 @@ class Registry:
             brand_id = len(self.status) + 1
             self.status[brand_id] = ACTIVE
             self.council[brand_id] = p.account
-            self.names.add(name_key(p.name))
+            self.brands.append((p.name, p.symbol))
         elif p.kind == ACCREDIT:
             self.accredited.add((p.account, p.accreditation))
         elif p.kind == REVOKE:

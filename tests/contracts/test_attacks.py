@@ -156,6 +156,38 @@ def test_a_member_cannot_flood_the_registry_with_open_proposals(registry, counci
     registry.proposeBrandStatus(2, 3, {"from": councils[0]})
 
 
+# --- a member that sends its own proposals (cast, a Safe transaction, a stolen council key) -------
+
+@pytest.mark.parametrize("name, symbol, refusal", [
+    ("M\u0430ison Aurel", "NEU", ("RegistryBrandNameTaken", "M\u0430ison Aurel")),  # Cyrillic а
+    ("Atelier Neuf", "\u0410UR", ("RegistryBrandSymbolTaken", "\u0410UR")),  # Cyrillic А
+    ("Maison\u00a0Aurel", "NEU", ("RegistryBrandNameNotAllowed", "Maison\u00a0Aurel", 6)),  # no-break space
+    ("Maison Aurel\u200b", "NEU", ("RegistryBrandNameNotAllowed", "Maison Aurel\u200b", 12)),  # zero-width space
+    ("MAISON AUREL", "NEU", ("RegistryBrandNameTaken", "MAISON AUREL")),
+    ("Maison Aure1", "NEU", ("RegistryBrandNameTaken", "Maison Aure1")),
+    ("Maison Lun\u0435", "NEU", ("RegistryBrandNameNotAllowed", "Maison Lun\u0435", 10)),  # a spoof of no brand yet
+])
+def test_a_member_sending_a_look_alike_straight_to_the_registry_is_refused(registry, councils, newcomer, name,
+                                                                           symbol, refusal):
+    """The hole: the registry folded ASCII case only and refused only ASCII spaces and control
+    characters, so a look-alike of "Maison Aurel" sent around the library could be voted genuine."""
+    with brownie.reverts(error(*refusal)):
+        registry.proposeAdmission(name, symbol, newcomer, {"from": councils[0]})
+
+
+def test_a_look_alike_proposed_before_the_original_is_admitted_is_refused_when_carried(registry, governance,
+                                                                                      councils, newcomer, fresh):
+    """Two proposals open at once, the second a look-alike of the first: the skeleton stored by the
+    first admission refuses the second when its vote would carry it."""
+    look_alike = registry.proposeAdmission("ATELIER N0UVEAU", "ATX", fresh(), {"from": councils[1]})
+    governance.admit("Atelier Nouveau", "ATN", newcomer)
+    proposal_id = look_alike.events["ProposalCreated"]["proposalId"]
+    registry.vote(proposal_id, True, {"from": councils[2]})  # 2 of 4: still open
+    with brownie.reverts(error("RegistryBrandNameTaken", "ATELIER N0UVEAU")):
+        registry.vote(proposal_id, True, {"from": councils[0]})
+    assert registry.brandCount() == 4
+
+
 # --- recovery ------------------------------------------------------------------------------
 
 def test_a_recovery_does_not_complete_to_an_account_made_staff_after_the_request(brand, admin, sold, alice, fresh):

@@ -110,7 +110,11 @@ CHIP_SIGNERS = ["bound"] * 3 + ["bob"]  # "bound": the chip bound to the passpor
 CHIPS = {f"chip{i}": Account.from_key(keccak(text=f"luxpass invariant chip {i}")) for i in (1, 2)}
 CHIP_STAFF = ["minter", "servicer", "rival_staff", "retailer", "stranger"]
 REBIND_SIGNERS = ["owner"] * 4 + ["alice", "bob"]
-NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti"]
+# Names a member may send straight to the registry, the library's refusals among them: a look-alike in
+# Cyrillic, a no-break space, a zero-width space, mixed scripts, another case.
+NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti",
+         "M\u0430ison Aurel", "Maison\u00a0Aurel", "Atelier\u200bNouveau", "Orf\u00e8vrerie L\u0443ne",
+         "Atelier Nouveau\u00a0Bis", "Atelier-Nouveau"]
 NEW_COUNCILS = ["newcomer", "stranger", "council1"]
 NEW_SEATS = ["heir1", "heir2", "heir1", "heir2", "newcomer", "council3"]  # councils a seat is handed to
 
@@ -171,7 +175,7 @@ class Consortium(RuleBasedStateMachine):
         self.index_of = {c.address: i for i, c in enumerate(self.collections)}
         self.start_block = brownie.web3.eth.block_number + 1
         councils = [self.a[f"council{i}"].address for i in (1, 2, 3)]
-        self.model = Registry(councils, env["founder_names"], self.registry.quorumBps())
+        self.model = Registry(councils, env["founders"], self.registry.quorumBps())
         roles = [{ADMIN: {councils[0]}, MINTER: {self.a["minter"].address}, RETAILER: {self.a["retailer"].address},
                   SERVICE: {self.a["servicer"].address}},
                  {ADMIN: {councils[1]}, **{r: {self.a["rival_staff"].address} for r in (MINTER, RETAILER, SERVICE)}}]
@@ -214,7 +218,7 @@ class Consortium(RuleBasedStateMachine):
             p = Proposal(kind, brand_id, None, "", 0, epoch)
             send = lambda: self.registry.proposeBrandStatus(brand_id, kind, sender)  # noqa: E731
         elif what == "admission":
-            p = Proposal(ADMIT, 0, target.address, name, 0, epoch)
+            p = Proposal(ADMIT, 0, target.address, name, 0, epoch, symbol=name.upper())
             send = lambda: self.registry.proposeAdmission(name, name.upper(), target, sender)  # noqa: E731
         else:
             p = Proposal(ACCREDIT if grant else REVOKE, 0, target.address, "", RESELLER, epoch)
@@ -899,8 +903,8 @@ class Consortium(RuleBasedStateMachine):
         return {"from": self.a[name]}
 
 
-def test_invariants_hold_under_random_sequences(registry, brand, collections, accounts, councils, deployer,
-                                                report_figure):
+def test_invariants_hold_under_random_sequences(BrandPassport, registry, brand, collections, accounts, councils,
+                                                deployer, report_figure):
     newcomer, rival_staff, heir1, heir2 = (_unlocked_dev_account(index, deployer) for index in (10, 11, 12, 13))
     for role in (MINTER_ROLE, RETAILER_ROLE, SERVICE_ROLE):
         collections[1].grantRole(role, rival_staff, {"from": councils[1]})
@@ -910,7 +914,8 @@ def test_invariants_hold_under_random_sequences(registry, brand, collections, ac
     keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(14)}
     keys.update({chip.address: chip.key for chip in CHIPS.values()})
     Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, collections[1]], "keys": keys,
-                      "founder_names": [registry.brand(b)[0] for b in (1, 2, 3)]}
+                      "founders": [(registry.brand(b)[0], BrandPassport.at(registry.brand(b)[2]).symbol())
+                                   for b in (1, 2, 3)]}
     brownie.chain.snapshot()
     started = FIGURES.started = time.monotonic()
     while FIGURES.steps < STEPS:  # hypothesis starts each search with about ten short runs
@@ -938,7 +943,7 @@ def test_the_model_explains_an_approval_that_outlived_a_report():
     says); the model once keyed approvals to the nonce, which a report advances, and called that
     move unauthorised. A revoke ends the approval."""
     council, minter, retailer, alice, bob, market = (f"0x{i:040x}" for i in range(1, 7))
-    passports = Collections(Registry([council], ["Maison"], 6000), [1],
+    passports = Collections(Registry([council], [("Maison", "MAI")], 6000), [1],
                             [{ADMIN: {council}, MINTER: {minter}, RETAILER: {retailer}, SERVICE: set()}])
     passports.apply_mint(0, minter, 1)
     passports.apply_move(1, alice, T_FIRST_SALE, retailer)
