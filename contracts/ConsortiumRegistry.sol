@@ -31,7 +31,11 @@ import {BrandNames} from "./libraries/BrandNames.sol";
 ///   active members (`proposeCouncilReplacement`: the brand itself cannot vote on it, so a stolen
 ///   key cannot block it), which takes effect no sooner than COUNCIL_REPLACEMENT_DELAY after the
 ///   vote, once per COUNCIL_REPLACEMENT_COOLDOWN, so that a hostile majority can neither seize a
-///   brand unseen nor keep taking it back; a council once replaced never holds a seat again.
+///   brand unseen nor keep taking it back; a council once replaced never holds a seat again;
+/// - what a council key did here ends with its seat: when the seat moves (rotation or
+///   replacement), the brand's open proposals are closed (Defeated, {ProposalWithdrawn}) and its
+///   votes on the others' open proposals are withdrawn ({VoteWithdrawn}), so that the new council
+///   starts with a free quota and decides each open question afresh.
 /// tests/contracts/test_invariants.py checks the first two after every step of random sequences.
 contract ConsortiumRegistry is IConsortiumRegistry {
     uint16 private constant _BPS = 10_000;
@@ -154,6 +158,15 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         uint256 others = _electorate(ProposalKind.ReplaceCouncil, brandId);
         if (others < _MIN_FOUNDERS) revert RegistryTooFewOtherMembers(brandId, others);
         return _propose(ProposalKind.ReplaceCouncil, brandId, newCouncil, Accreditation.Reseller, "", "");
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposeRecoveryAllowance(uint256 brandId, address owner) external returns (uint256) {
+        if (_brand(brandId).status == BrandStatus.Removed) revert RegistryBrandRemoved(brandId);
+        if (owner == address(0)) revert RegistryInvalidAccount(owner);
+        uint256 others = _electorate(ProposalKind.AllowRecovery, brandId);
+        if (others < _MIN_FOUNDERS) revert RegistryTooFewOtherMembers(brandId, others);
+        return _propose(ProposalKind.AllowRecovery, brandId, owner, Accreditation.Reseller, "", "");
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -333,7 +346,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (state != ProposalState.Open) revert RegistryProposalClosed(proposalId, state);
         if (_voted[proposalId][voter]) revert RegistryAlreadyVoted(proposalId, voter);
         Proposal storage p = _proposals[proposalId - 1];
-        if (p.kind == ProposalKind.ReplaceCouncil && voter == p.brandId) revert RegistryTargetCannotVote(proposalId, voter);
+        if (_othersDecide(p.kind) && voter == p.brandId) revert RegistryTargetCannotVote(proposalId, voter);
         _voted[proposalId][voter] = true;
         if (support) {
             p.yes += 1;
@@ -374,6 +387,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             _replacementHeldUntil[p.brandId] = effectiveAt + COUNCIL_REPLACEMENT_COOLDOWN;
             _councilUnavailable[p.account] = true;
             emit CouncilReplacementScheduled(p.brandId, p.account, effectiveAt);
+        } else if (kind == ProposalKind.AllowRecovery) {
+            IBrandPassport(_brands[p.brandId - 1].collection).allowRecovery(p.account);
         } else {
             _checkStatusChange(p.brandId, kind);
             BrandStatus next = kind == ProposalKind.SuspendBrand
@@ -445,10 +460,16 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         return !_passes(p, electorate > no ? electorate - no : 0);
     }
 
+    /// @dev Kinds decided by the members other than the target brand, with at least two yes: what
+    /// the brand's own key (or its thief) must not decide.
+    function _othersDecide(ProposalKind kind) private pure returns (bool) {
+        return kind == ProposalKind.ReplaceCouncil || kind == ProposalKind.AllowRecovery;
+    }
+
     /// @dev The active members who decide: all of them, but for the brand whose council a
-    /// replacement would change.
+    /// replacement would change, or whose recoveries a vote would allow.
     function _electorate(ProposalKind kind, uint256 brandId) private view returns (uint256) {
-        if (kind == ProposalKind.ReplaceCouncil && _brands[brandId - 1].status == BrandStatus.Active) {
+        if (_othersDecide(kind) && _brands[brandId - 1].status == BrandStatus.Active) {
             return _activeMembers - 1;
         }
         return _activeMembers;
@@ -460,9 +481,10 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
     }
 
-    /// @dev A council replacement needs, besides the quorum of the other members, two of them.
+    /// @dev A council replacement or a recovery allowance needs, besides the quorum of the other
+    /// members, two of them.
     function _passes(Proposal storage p, uint256 yes) private view returns (bool) {
-        if (p.kind == ProposalKind.ReplaceCouncil && yes < _MIN_FOUNDERS) return false;
+        if (_othersDecide(p.kind) && yes < _MIN_FOUNDERS) return false;
         return yes * _BPS > _electorate(p.kind, p.brandId) * _quorumBps;
     }
 
@@ -474,7 +496,55 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         _brandIdOfCouncil[next] = brandId;
         _councilUnavailable[previous] = true;
         emit CouncilRotated(brandId, previous, next);
+        _endSeat(brandId);
         IBrandPassport(b.collection).replaceAdmin(previous, next);
+    }
+
+    /// @dev Closes the brand's open proposals and withdraws its votes on the others' open ones: a
+    /// key that lost its seat (a thief's among them) leaves neither a full quota nor a yes or no
+    /// that its brand's lawful council cannot answer. Closing, not keeping them open for the new
+    /// council to re-decide: the old key chose what they propose, and what a stolen key proposed
+    /// must not carry on the lawful council's name; the new council proposes again what it wants.
+    /// Bounded like `_settleDefeats`: at most MAX_OPEN_PROPOSALS per brand.
+    function _endSeat(uint256 brandId) private {
+        _settleDefeats(); // what reads Defeated now stays so; every list holds open proposals only
+        uint256[] storage own = _openProposalsOf[brandId];
+        while (own.length > 0) {
+            uint256 proposalId = own[own.length - 1];
+            own.pop();
+            _proposals[proposalId - 1].defeated = true;
+            emit ProposalWithdrawn(proposalId, brandId);
+        }
+        uint256 brands = _brands.length;
+        for (uint256 other = 1; other <= brands; other++) {
+            uint256[] storage open = _openProposalsOf[other];
+            for (uint256 i = 0; i < open.length; i++) {
+                if (_voted[open[i]][brandId]) _withdrawVote(open[i], brandId);
+            }
+        }
+    }
+
+    function _withdrawVote(uint256 proposalId, uint256 brandId) private {
+        Proposal storage p = _proposals[proposalId - 1];
+        bool support = _remove(_yesVoters[proposalId], brandId);
+        if (support) {
+            p.yes -= 1;
+        } else {
+            _remove(_noVoters[proposalId], brandId);
+            p.no -= 1;
+        }
+        delete _voted[proposalId][brandId];
+        emit VoteWithdrawn(proposalId, brandId, support);
+    }
+
+    function _remove(uint256[] storage brandIds, uint256 brandId) private returns (bool found) {
+        for (uint256 i = 0; i < brandIds.length; i++) {
+            if (brandIds[i] == brandId) {
+                brandIds[i] = brandIds[brandIds.length - 1];
+                brandIds.pop();
+                return true;
+            }
+        }
     }
 
     function _checkReplacement(uint256 brandId, address newCouncil) private view {

@@ -34,6 +34,7 @@ class ProposalKind(enum.IntEnum):
     ACCREDIT = 4
     REVOKE = 5
     REPLACE_COUNCIL = 6
+    ALLOW_RECOVERY = 7
 
 
 class ProposalState(enum.IntEnum):
@@ -299,7 +300,8 @@ HINTS = {
     "PassportPermitUsed": "this permit was already used; ask the owner for a new one",
     "PassportRebindNeedsOwner": "the passport is sold, so its chip rebinds only with the owner's consent; have the owner sign a ChipRebind (`rebindChip`)",
     "PassportRebindNotOwner": "the ChipRebind is not signed by the current owner at the current nonce; ask the owner to sign it again",
-    "PassportRecoveryCoolingDown": "the owner cancelled a recovery; a new request is accepted after the cool-down",
+    "PassportRecoveryRefusedByOwner": "the owner cancelled a recovery of this passport; while she owns it, only a vote of the other members (`luxpass brand allow-recovery BRAND --owner OWNER`, proposed by another brand) lets the brand ask again",
+    "PassportRecoveryOfContractOwner": "the owner is a contract (a Safe or a vault), which changes its own keys; only a vote of the other members (`luxpass brand allow-recovery BRAND --owner OWNER`) lets the brand request a recovery",
     "PassportRecoveryNotReady": "the recovery delay has not passed yet; run `luxpass recovery complete` after it",
     "PassportRecoveryPending": "a recovery is pending; see `luxpass recovery show`, or cancel it first",
     "PassportRecoveryStale": "the passport moved (or its owner revoked signatures) since the request; request it again",

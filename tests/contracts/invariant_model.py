@@ -9,6 +9,7 @@ from luxpass import names
 
 from contract_helpers import (
     ACCREDIT,
+    ALLOW_RECOVERY,
     ACTIVE,
     ADMIT,
     BRAND_DEFINED,
@@ -47,6 +48,7 @@ from contract_helpers import (
 )
 
 BPS = 10_000
+OTHERS_DECIDE = (REPLACE_COUNCIL, ALLOW_RECOVERY)  # kinds the target brand has no vote on
 MAX_OPEN_PROPOSALS = 8  # per proposing brand (ConsortiumRegistry.MAX_OPEN_PROPOSALS)
 ZERO = "0x" + "00" * 20
 ADMIN, MINTER, RETAILER, SERVICE = "admin", "minter", "retailer", "service"
@@ -58,8 +60,6 @@ EVENT_ROLES = {  # the roles that may record each kind of event
 
 
 
-# RECOVERY_COOLDOWN (30 days) in the machine's epochs of a week and an hour: held for four epochs
-RECOVERY_COOLDOWN_EPOCHS = 5
 # A council replacement is due 3 days after its vote (the next epoch) and held for 3 + 30 days:
 # after four epochs (676 h) it is still held, after five (845 h) it is not.
 REPLACEMENT_DUE_EPOCHS, REPLACEMENT_HELD_EPOCHS = 1, 5
@@ -91,7 +91,7 @@ class Passport:
     approved: str | None = None
     nonce: int = 0
     recovery: tuple | None = None  # (new owner, epoch requested) of the current ownership
-    hold: tuple | None = None  # (owner, epoch) of the owner's last cancel of a recovery
+    hold: str | None = None  # the owner who last cancelled a recovery of it: no request during her ownership
     chip: str | None = None  # the bound chip's address
     claim_open: bool = False  # the chip-claim flag, which every move and every bind closes
     claim_opened_at: int = 0  # the block that last opened a claim: the chip's answers must be from after it
@@ -116,6 +116,7 @@ class Registry:
         self.unavailable: set[str] = set()  # councils replaced, or waiting for their seat
         self.pending: dict[int, tuple[str, int]] = {}  # brand -> (council, epoch from which it is due)
         self.held_until: dict[int, int] = {}  # brand -> first epoch a new replacement may be carried
+        self.recovery_allowed: set[tuple[int, str]] = set()  # (brand, owner) the other members let the brand ask again
 
     def brand_of(self, council: str) -> int:
         return next((b for b, c in self.council.items() if c == council), 0)
@@ -132,11 +133,11 @@ class Registry:
 
     def electorate(self, p: Proposal | None) -> int:
         """Who decides: the active members, but for the brand a council replacement targets."""
-        replaced = p is not None and p.kind == REPLACE_COUNCIL and self.status.get(p.brand_id) == ACTIVE
+        replaced = p is not None and p.kind in OTHERS_DECIDE and self.status.get(p.brand_id) == ACTIVE
         return self.active_count() - replaced
 
     def passes(self, yes: int, p: Proposal | None = None) -> bool:
-        if p is not None and p.kind == REPLACE_COUNCIL and yes < 2:
+        if p is not None and p.kind in OTHERS_DECIDE and yes < 2:
             return False
         return yes * BPS > self.electorate(p) * self.quorum_bps
 
@@ -186,12 +187,25 @@ class Registry:
             return "a replacement is pending"
         return self.check_new_council(council)
 
-    def apply_rotation(self, brand_id: int, council: str) -> str:
-        """The brand's new council; returns the old one."""
+    def apply_rotation(self, brand_id: int, council: str) -> tuple[str, int, int]:
+        """The brand's new council: what the old key did ends with its seat. Returns the old council,
+        the number of the brand's proposals closed and of its votes withdrawn."""
         old = self.council[brand_id]
         self.council[brand_id] = council
         self.unavailable.add(old)
-        return old
+        for proposal_id, p in self.proposals.items():  # what reads defeated now stays defeated
+            if self.state(proposal_id) == P_DEFEATED:
+                p.defeated = True
+        closed = withdrawn = 0
+        for proposal_id, p in self.proposals.items():
+            if self.state(proposal_id) != P_OPEN:
+                continue
+            if p.proposer == brand_id:
+                p.defeated, closed = True, closed + 1
+            elif brand_id in p.yes + p.no:
+                (p.yes if brand_id in p.yes else p.no).remove(brand_id)
+                withdrawn += 1
+        return old, closed, withdrawn
 
     def check_completion(self, brand_id: int) -> str | None:
         if brand_id not in self.pending:
@@ -216,6 +230,9 @@ class Registry:
         elif p.kind == REPLACE_COUNCIL:
             refused = self.check_replacement(p.brand_id, p.account) or (
                 "too few other members" if self.electorate(p) < 2 else None)
+        elif p.kind == ALLOW_RECOVERY:
+            refused = "unknown or removed brand" if self.status.get(p.brand_id, NONE) in (NONE, REMOVED) else (
+                "too few other members" if self.electorate(p) < 2 else None)
         else:
             refused = self.check_status_change(p.brand_id, p.kind)
         if refused:
@@ -224,7 +241,7 @@ class Registry:
             return "not an active member"
         if len(self.open_of(self.active_member(proposer))) >= MAX_OPEN_PROPOSALS:
             return "too many open proposals"
-        if p.kind == REPLACE_COUNCIL and self.active_member(proposer) == p.brand_id:
+        if p.kind in OTHERS_DECIDE and self.active_member(proposer) == p.brand_id:
             return "the target cannot vote"
         return self.check_execution(p, [self.active_member(proposer)])
 
@@ -252,7 +269,7 @@ class Registry:
         p = self.proposals[proposal_id]
         if brand in p.yes or brand in p.no:
             return "already voted"
-        if p.kind == REPLACE_COUNCIL and brand == p.brand_id:
+        if p.kind in OTHERS_DECIDE and brand == p.brand_id:
             return "the target cannot vote"
         return self.check_execution(p, p.yes + [brand]) if support else None
 
@@ -264,6 +281,8 @@ class Registry:
             return self.check_new_brand(p.name, p.symbol, p.account)
         if p.kind == REPLACE_COUNCIL:
             return self.check_replacement(p.brand_id, p.account)
+        if p.kind == ALLOW_RECOVERY:
+            return None
         if p.kind in (ACCREDIT, REVOKE):
             return "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
         return self.check_status_change(p.brand_id, p.kind)
@@ -297,6 +316,8 @@ class Registry:
             self.pending[p.brand_id] = (p.account, self.epoch + REPLACEMENT_DUE_EPOCHS)
             self.held_until[p.brand_id] = self.epoch + REPLACEMENT_HELD_EPOCHS
             self.unavailable.add(p.account)
+        elif p.kind == ALLOW_RECOVERY:
+            self.recovery_allowed.add((p.brand_id, p.account))
         else:
             self.status[p.brand_id] = {SUSPEND: SUSPENDED, REINSTATE: ACTIVE, REMOVE: REMOVED}[p.kind]
 
@@ -607,8 +628,8 @@ class Collections:
             return "a recovery to the brand's own account"
         if p.recovery is not None:
             return "a recovery is pending"
-        if p.hold and p.hold[0] == p.owner and self.registry.epoch - p.hold[1] < RECOVERY_COOLDOWN_EPOCHS:
-            return "the owner cancelled a recovery recently"
+        if p.hold == p.owner and (self.brand_ids[p.collection], p.owner) not in self.registry.recovery_allowed:
+            return "the owner cancelled a recovery during her ownership, and no vote allowed one since"
         return None
 
     def check_cancel_recovery(self, token: int, sender: str) -> str | None:
