@@ -137,6 +137,24 @@ def replace_council(settings: Settings, brand_ref, new_council):
     settings.emit(settings.consortium.propose_council_replacement(brand_ref, new_council))
 
 
+@brand.command("allow-recovery")
+@click.argument("brand_ref", metavar="BRAND")
+@click.option("--owner", type=Address("owner"), required=True,
+              help="The owner who cancelled a recovery (or a contract owner) and lost her key since.")
+@rpc_options
+@account_options
+@pass_settings
+def allow_recovery(settings: Settings, brand_ref, owner):
+    """Propose that the other members let BRAND request recoveries of OWNER's passports again.
+
+    After an owner cancels a recovery, or for an owner that is a contract, the brand's key alone
+    can never ask again during her ownership; two or more other members can, by this vote.
+
+    \b
+        luxpass brand allow-recovery "Maison Aurel" --owner 0x… --account vellutti-council"""
+    settings.emit(settings.consortium.propose_recovery_allowance(brand_ref, owner))
+
+
 @brand.command("seat-council")
 @click.argument("brand_ref", metavar="BRAND")
 @rpc_options

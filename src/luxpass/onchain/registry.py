@@ -301,6 +301,14 @@ class Consortium:
         return self._propose(call, f"propose to replace the council of brand {brand_id}",
                              f"replace council {brand_id} {new_council}")
 
+    def propose_recovery_allowance(self, ref, owner: str) -> Proposal:
+        """Propose that the other members let brand `ref` request recoveries of `owner`'s passports
+        again, although she cancelled one (or is a contract)."""
+        brand_id = self.resolve_brand_id(ref)
+        call = self.registry.functions.proposeRecoveryAllowance(brand_id, parse_address(owner, "owner"))
+        return self._propose(call, f"propose to let brand {brand_id} request recoveries for {owner}",
+                             f"allow recoveries {brand_id} {owner}")
+
     def complete_council_replacement(self, ref) -> CouncilChange:
         brand_id = self.resolve_brand_id(ref)
         return self.sender.submit(Action.of(self.registry.functions.completeCouncilReplacement(brand_id),
@@ -376,11 +384,18 @@ class Consortium:
         return [self.proposal(i, votes.get(i, [])) for i in range(1, count + 1)]
 
     def votes(self, proposal_id: int | None = None) -> dict[int, list[Vote]]:
-        """Every vote (or those on `proposal_id`) by proposal, in the order cast; a vote a Safe cast
-        names the Safe and the owners who signed it."""
+        """Every vote (or those on `proposal_id`) by proposal, in the order cast, but for those
+        withdrawn when their brand's council changed; a vote a Safe cast names the Safe and the
+        owners who signed it."""
         found: dict[int, list[Vote]] = {}
         executions = self.safe_executions()
-        for log in self.chain.events(self.registry.events.VoteCast, self.deployment.block, proposalId=proposal_id):
+        logs = [*self.chain.events(self.registry.events.VoteCast, self.deployment.block, proposalId=proposal_id),
+                *self.chain.events(self.registry.events.VoteWithdrawn, self.deployment.block, proposalId=proposal_id)]
+        for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
+            if log["event"] == "VoteWithdrawn":
+                cast = found[log["args"]["proposalId"]]
+                cast[:] = [v for v in cast if v.brand_id != log["args"]["brandId"]]
+                continue
             args, signed = log["args"], self._signed_by_safe(log, executions)
             found.setdefault(args["proposalId"], []).append(Vote(
                 args["brandId"], args["support"], tx_hex(log), signed.safe if signed else None,
