@@ -5,6 +5,7 @@ its certificate; a transfer and a vote are each done once. The node is an Anvil 
 whose automatic mining is switched off (`evm_setAutomine false`) to stall it."""
 import json
 import subprocess
+import sys
 import time
 
 import pytest
@@ -136,3 +137,24 @@ def test_a_vote_that_timed_out_is_finished_by_the_rerun_once(chain, home):
     assert journals(home) == []
     again = json.loads(lux(*command).stdout)
     assert (again["status"], again["tx"]) == ("already-done", voted["tx"])
+
+
+def test_a_mint_killed_while_it_waits_is_finished_by_the_rerun(chain, home, tmp_path):
+    """The process is killed (SIGKILL: no handler runs) while its transaction waits on a stalled
+    chain; the rerun, once the chain moves, finishes that transaction and writes the certificate."""
+    certificate = tmp_path / "kill-1.json"
+    command = ["mint", "--brand", "1", "--serial", "KILL-1", "--certificate", str(certificate),
+               "--dev-account", str(MINTER), "--json"]
+    stall(chain)
+    process = subprocess.Popen([sys.executable, "-m", "luxpass", *command, "--rpc-url", RPC],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (journals(home) and chain.w3.eth.get_transaction_count(signer(MINTER).address, "pending")):
+        assert time.monotonic() < deadline and process.poll() is None, "the mint sent nothing"
+        time.sleep(0.1)
+    process.kill()
+    process.wait(10)
+    heal(chain)
+    minted = json.loads(lux(*command).stdout)
+    assert json.loads(certificate.read_text())["passportId"] == minted["passport_id"]
+    assert sent_by(chain, MINTER) == 1 and journals(home) == []

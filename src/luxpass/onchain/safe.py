@@ -17,7 +17,7 @@ signers, its proxy factory and the compatibility fallback handler, which answers
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_abi import decode, encode
+from eth_abi import decode
 from eth_account.signers.local import LocalAccount
 from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
@@ -32,14 +32,19 @@ from ..chain.sender import Action, AlreadyDone
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic, write_json_new
 from ..values import ZERO_ADDRESS, parse_address
+from .consent import typed_data_digest
 
 SAFE_VERSION = "1.4.1"
 JOB_FORMAT = "luxpass-safe-transaction/1"
-DOMAIN_TYPEHASH = keccak(text="EIP712Domain(uint256 chainId,address verifyingContract)")
-SAFE_TX_TYPEHASH = keccak(text="SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,"
-                               "uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,"
-                               "uint256 nonce)")
-SAFE_MESSAGE_TYPEHASH = keccak(text="SafeMessage(bytes message)")
+# Safe 1.4.1's EIP-712 types: its domain names only the chain and the Safe.
+SAFE_TYPES = {
+    "EIP712Domain": [{"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}],
+    "SafeTx": [{"name": n, "type": t} for n, t in (
+        ("to", "address"), ("value", "uint256"), ("data", "bytes"), ("operation", "uint8"), ("safeTxGas", "uint256"),
+        ("baseGas", "uint256"), ("gasPrice", "uint256"), ("gasToken", "address"), ("refundReceiver", "address"),
+        ("nonce", "uint256"))],
+    "SafeMessage": [{"name": "message", "type": "bytes"}],
+}
 SAFE_CONTRACTS = ("SafeL2", "SafeProxyFactory", "CompatibilityFallbackHandler")  # SafeDeployment's order
 
 
@@ -180,26 +185,24 @@ class SafeTransaction:
                    refund_receiver=to_checksum_address(data["refundReceiver"]))
 
 
-def _domain(chain_id: int, safe: str) -> bytes:
-    return keccak(encode(["bytes32", "uint256", "address"], [DOMAIN_TYPEHASH, chain_id, safe]))
+def _safe_typed(chain_id: int, safe: str, primary: str, message: dict) -> bytes:
+    return typed_data_digest({"types": {"EIP712Domain": SAFE_TYPES["EIP712Domain"], primary: SAFE_TYPES[primary]},
+                              "primaryType": primary, "domain": {"chainId": chain_id, "verifyingContract": safe},
+                              "message": message})
 
 
 def safe_tx_hash(chain_id: int, safe: str, tx: SafeTransaction) -> bytes:
     """The EIP-712 hash the owners sign, as Safe 1.4.1's `getTransactionHash` computes it."""
-    domain = _domain(chain_id, safe)
-    struct = keccak(encode(
-        ["bytes32", "address", "uint256", "bytes32", "uint8", "uint256", "uint256", "uint256", "address", "address",
-         "uint256"],
-        [SAFE_TX_TYPEHASH, tx.to, tx.value, keccak(tx.data), tx.operation, tx.safe_tx_gas, tx.base_gas, tx.gas_price,
-         tx.gas_token, tx.refund_receiver, tx.nonce]))
-    return keccak(b"\x19\x01" + domain + struct)
+    return _safe_typed(chain_id, safe, "SafeTx", {
+        "to": tx.to, "value": tx.value, "data": tx.data, "operation": tx.operation, "safeTxGas": tx.safe_tx_gas,
+        "baseGas": tx.base_gas, "gasPrice": tx.gas_price, "gasToken": tx.gas_token,
+        "refundReceiver": tx.refund_receiver, "nonce": tx.nonce})
 
 
 def safe_message_hash(chain_id: int, safe: str, digest: bytes) -> bytes:
     """What the owners sign so that the Safe's EIP-1271 `isValidSignature(digest, signatures)` holds
     (its fallback handler's `getMessageHashForSafe` of `abi.encode(digest)`)."""
-    struct = keccak(encode(["bytes32", "bytes32"], [SAFE_MESSAGE_TYPEHASH, keccak(digest)]))
-    return keccak(b"\x19\x01" + _domain(chain_id, safe) + struct)
+    return _safe_typed(chain_id, safe, "SafeMessage", {"message": digest})
 
 
 def pack_signatures(signatures: dict[str, bytes]) -> bytes:
