@@ -36,11 +36,11 @@ def measure(signer) -> list[tuple[str, int, int]]:
         return token
 
     def direct(name, args):
-        return alice.chain.transact(getattr(alice.contract.functions, name)(*args))["gasUsed"]
+        return alice.chain.sender.transact(getattr(alice.contract.functions, name)(*args))["gasUsed"]
 
     def relayed(name, args, token):
         request = forwarder.request(a, address, owner_action(name, args, alice.nonce(token)))
-        receipt = forwarder.chain.transact(forwarder.execute(request, sign(domain, request, alice_key)))
+        receipt = forwarder.chain.sender.transact(forwarder.execute(request, sign(domain, request, alice_key)))
         return receipt["gasUsed"]
 
     rows = []
@@ -56,7 +56,7 @@ def measure(signer) -> list[tuple[str, int, int]]:
                  relayed("safeTransferFrom", (a, b, relay), relay)))
     in_store = int(minter.mint({"serial": "RELAYED-claim"}).passport_id, 16)
     minter.transfer(in_store, signer(RETAILER).address)
-    sale = retailer.chain.transact(retailer.contract.functions.firstSale(in_store, a))["gasUsed"]
+    sale = retailer.chain.sender.transact(retailer.contract.functions.firstSale(in_store, a))["gasUsed"]
     rows.append(("firstSale (by claim link)", sale, sale))
     return rows
 

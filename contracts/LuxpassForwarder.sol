@@ -44,8 +44,8 @@ contract LuxpassForwarder is ERC2771Forwarder {
     function ownerAction(bytes calldata data) public pure returns (uint256 tokenId, uint256 namedNonce) {
         if (data.length < 4) revert LuxpassForwarderNotOwnerAction(bytes4(0));
         bytes4 selector = bytes4(data[:4]);
-        uint256 arguments;
-        uint256 tokenIdAt;
+        uint256 arguments = 0; // none: not an owner's action
+        uint256 tokenIdAt = 0;
         if (
             selector == IBrandPassport.reportFound.selector || selector == IBrandPassport.cancelRecovery.selector
                 || selector == IBrandPassport.revokeSignatures.selector

@@ -302,14 +302,14 @@ def test_the_owner_reports_it_stolen_then_found_without_ether(phone, wallet, rel
     shot(phone, "stolen-done")
     assert line.startswith("Done: report it stolen. Transaction 0x"), line
     passport = as_account(0).passport(cert.passport_id)
-    assert passport[0] == 2 and passport[4] == alice  # Stolen, reported by Alice
+    assert passport["status"] == 2 and passport["statusReporter"] == alice  # Stolen, reported by Alice
     wait(phone, lambda d: d.find_element(By.ID, "action-found").is_displayed())
     assert not phone.find_element(By.ID, "action-report").is_displayed()
 
     line = act(phone, "report-found")
     shot(phone, "found-done")
     assert line.startswith("Done: report it found. Transaction 0x"), line
-    assert as_account(0).passport(cert.passport_id)[0] == 0
+    assert as_account(0).passport(cert.passport_id)["status"] == 0
     assert web3.eth.get_balance(alice) == balance  # she paid nothing
     rows = relayed_rows(database)[-2:]
     assert [(r["action"], r["signer"], r["state"]) for r in rows] == [("reportStatus", alice, "mined"),
@@ -362,7 +362,7 @@ def test_rejecting_a_relayed_action_sends_nothing(phone, wallet, relaying_server
     open_owner(phone, cert, url, "reject-relayed")
     connect(phone)
     assert act(phone, "report-lost") == "You declined in your wallet: nothing was signed or sent."
-    assert as_account(0).passport(cert.passport_id)[0] == 0 and len(relayed_rows(database)) == rows
+    assert as_account(0).passport(cert.passport_id)["status"] == 0 and len(relayed_rows(database)) == rows
 
 
 def test_the_owner_stops_the_brands_recovery(phone, wallet, relaying_server, as_account, signer):
@@ -460,7 +460,7 @@ def test_the_buyer_takes_her_passport_with_the_boutiques_claim_link(phone, walle
     line = take(phone)
     shot(phone, "claim-done")
     assert line.startswith(f"The passport is yours, at {alice}. Transaction 0x"), line
-    assert as_account(0).owner_of(passport_id) == alice and as_account(0).passport(passport_id)[1]  # sold
+    assert as_account(0).owner_of(passport_id) == alice and as_account(0).passport(passport_id)["sold"]  # sold
     assert web3.eth.get_balance(alice) == balance
     (row,) = [r for r in relayed_rows(database) if r["action"] == "firstSale"]
     assert row["signer"] == alice and web3.eth.get_transaction(row["tx"])["from"] == signer(RELAYER).address

@@ -2,6 +2,7 @@
 owner with no ether reports her bag stolen and found and gives it away, each request checked
 before it is paid for; the relayer refuses replays, forgeries, stale, expired and foreign
 requests, and never pays past its caps, under a flood too (a real server on loopback)."""
+import json
 import random
 import threading
 import time
@@ -16,8 +17,14 @@ from starlette.testclient import TestClient
 
 from cli_helpers import error_line
 from luxpass.chain.accounts import dev_account
+from luxpass.chain.connection import Chain
+from luxpass.chain.journal import JournalFolder
+from luxpass.errors import LuxpassError
+from luxpass.onchain.collection import Collection
+from luxpass.onchain.registry import Consortium
 from luxpass.onchain.forwarder import Forwarder, ForwardRequest, owner_action, sign
-from luxpass.owners.relay import Caps
+from luxpass.owners.passports import forwarder_of
+from luxpass.owners.relay import Caps, Relayer
 from luxpass.owners.store import OwnerStore
 from luxpass.spec import Status
 from luxpass.values import passport_hex
@@ -78,9 +85,9 @@ def test_owner_reports_stolen_and_found_paying_nothing(client, sold, signer, as_
     balance = signer(ALICE).w3.eth.get_balance(signer(ALICE).address)
     stolen = relay(client, signed(prepare(client, ALICE, collection, "reportStatus", [passport_hex(token), "stolen"]),
                                   ALICE))
-    assert stolen["action"] == "reportStatus" and as_account(0).passport(token)[0] == Status.STOLEN
+    assert stolen["action"] == "reportStatus" and as_account(0).passport(token)["status"] == Status.STOLEN
     relay(client, signed(prepare(client, ALICE, collection, "reportFound", [passport_hex(token)]), ALICE))
-    assert as_account(0).passport(token)[0] == Status.ACTIVE
+    assert as_account(0).passport(token)["status"] == Status.ACTIVE
     assert signer(ALICE).w3.eth.get_balance(signer(ALICE).address) == balance
     state = client.get(f"/api/passport/{collection}/{passport_hex(token)}").json()
     assert state["owner"] == signer(ALICE).address and state["status"] == "active" and state["genuine"]
@@ -93,6 +100,40 @@ def test_each_relayed_request_is_journaled_with_its_transaction(client, sold, rp
     assert [(r["action"], r["tx"], r["state"], r["token_id"]) for r in rows] == \
         [("revokeSignatures", sent["tx"], "mined", passport_hex(token))]
     assert int(rows[0]["paid_wei"]) == int(sent["paidWei"]) > 0
+
+
+def test_a_relayer_stopped_before_its_transaction_is_mined_finishes_it_and_pays_once(client, sold, rpc_url,
+                                                                                      consortium, tmp_path):
+    """The relayer's transaction is journalled before it is sent (it is a RelaySender of the
+    relayer's KeySender): the chain stalls, the relayer times out and is restarted, the node has
+    lost the transaction meanwhile; the same request again gets that same transaction, its same
+    bytes sent again, and the reservation of the first attempt settled: one payment, one row."""
+    collection, token = sold
+    body = signed(prepare(client, ALICE, collection, "reportStatus", [str(token), "lost"]), ALICE)
+    store, journals = OwnerStore(tmp_path / "relayer"), JournalFolder(tmp_path / "relayer" / "journals")
+
+    def relayer():
+        chain = Chain(rpc_url, dev_account(RELAYER, 31337), log=lambda _: None, timeout=2, journals=journals)
+        return Relayer(chain, Consortium(chain, consortium.deployment), forwarder_of(consortium), store)
+
+    first, node = relayer(), consortium.chain.w3.provider
+    paid_before = first.chain.w3.eth.get_transaction_count(first.address)
+    node.make_request("evm_setAutomine", [False])
+    try:
+        with pytest.raises(LuxpassError, match="was not mined within 2 s"):
+            first.relay(body["request"], body["signature"])
+        [journal] = (tmp_path / "relayer" / "journals").rglob("*.json")
+        [pending] = [t["hash"] for t in json.loads(journal.read_text())["transactions"]]
+        assert store.query("SELECT state FROM relayed")[0]["state"] == "reserved"
+        node.make_request("anvil_dropTransaction", [pending])
+    finally:
+        node.make_request("evm_setAutomine", [True])
+    done = relayer().relay(body["request"], body["signature"])
+    assert done.tx == pending and Status(Collection(consortium.chain, collection).passport(token)
+                                                     ["status"]) == Status.LOST
+    assert first.chain.w3.eth.get_transaction_count(first.address) == paid_before + 1
+    assert [(r["tx"], r["state"]) for r in store.query("SELECT tx, state FROM relayed")] == [(done.tx, "mined")]
+    assert not list((tmp_path / "relayer" / "journals").rglob("*.json"))
 
 
 def test_owner_gives_the_bag_away(client, sold, signer, as_account):
@@ -170,7 +211,7 @@ def test_expired_and_long_lived_requests_are_refused(client, sold):
 
 def test_a_collection_outside_the_consortium_is_refused(client, sold, signer):
     collection, token = sold
-    look_alike, _ = signer(9).deploy("BrandPassport", "0x" + "00" * 20)
+    look_alike, _ = signer(9).sender.deploy("BrandPassport", "0x" + "00" * 20)
     typed = prepare(client, ALICE, collection, "revokeSignatures", [str(token)])
     typed["message"]["to"] = look_alike
     assert "not a collection this relayer pays for" in relay(client, signed(typed, ALICE), 403)["error"]

@@ -69,7 +69,7 @@ def test_a_safe_reports_its_bag_stolen_paying_nothing(client, safe, sold_to_safe
     typed = prepared["typedData"]
     body = {"safe": safe, "safeTx": typed["message"], "signatures": owners_sign(typed, ALICE, BOB)}
     assert client.post("/api/relay/safe", json=body).status_code == 200
-    assert as_account(0).passport(sold_to_safe)[0] == Status.STOLEN
+    assert as_account(0).passport(sold_to_safe)["status"] == Status.STOLEN
     assert signer(0).w3.eth.get_balance(safe) == 0
     replay = client.post("/api/relay/safe", json=body)
     assert replay.status_code == 409 and "Safe nonce" in replay.json()["error"]

@@ -83,7 +83,9 @@ def test_owner_gives_the_bag_away_by_a_relayed_transfer(brand, forwarder, relaye
 def test_owner_cancels_a_recovery_and_revokes_signatures_relayed(brand, forwarder, relayer, admin, alice, bob, sold):
     brand.requestRecovery(sold, bob, {"from": admin})
     tx = forwarder.execute(signed(forwarder, brand, alice, "cancelRecovery", (sold,)), {"from": relayer})
-    assert tx.events["RecoveryCancelled"]["by"] == alice and brand.recoveryHeldUntil(sold) > 0
+    assert tx.events["RecoveryCancelled"]["by"] == alice and brand.recoveryHeld(sold)
+    with brownie.reverts(error("PassportRecoveryRefusedByOwner", sold, alice)):  # her relayed cancel holds
+        brand.requestRecovery(sold, bob, {"from": admin})
     nonce = brand.nonces(sold)
     forwarder.execute(signed(forwarder, brand, alice, "revokeSignatures", (sold,)), {"from": relayer})
     assert brand.nonces(sold) == nonce + 1

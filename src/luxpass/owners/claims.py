@@ -51,7 +51,7 @@ def create_link(store: OwnerStore, collection: Collection, token_id: int, base_u
     passport with an open link (unused, unexpired) gets no second one."""
     if not 60 <= valid_for <= MAX_VALIDITY:
         raise InputError(f"a claim link valid for {valid_for} s is out of range", "give it 1 minute to 7 days")
-    _, sold, *_ = collection.passport(token_id)
+    sold = collection.passport(token_id)["sold"]
     owner = collection.owner_of(token_id)
     if sold or not collection.chain.call(collection.contract.functions.isBrandCustodian(owner)):
         raise InputError(f"passport {passport_hex(token_id)} is not in the brand's custody, unsold",
@@ -123,8 +123,9 @@ def redeem(store: OwnerStore, relayer: Relayer, code: str, buyer_text, signature
     collection = Collection(relayer.chain, row["collection"])
     with relayer.lock:
         relayer.require_served(collection.address)
-        receipt, _ = relayer.pay(collection.contract.functions.firstSale(token_id, buyer),
-                                 f"first sale of {row['token_id'][:12]}… by claim link to {buyer}", buyer,
+        receipt, _ = relayer.pay(lambda: collection.contract.functions.firstSale(token_id, buyer),
+                                 f"first sale of {row['token_id'][:12]}… by claim link to {buyer}",
+                                 f"first sale by claim link {row['code_hash']}", buyer,
                                  collection.address, token_id, "firstSale", FIRST_SALE_GAS)
     tx = "0x" + bytes(receipt["transactionHash"]).hex()
     with store.transaction() as db:

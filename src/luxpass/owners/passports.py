@@ -35,7 +35,8 @@ def passport_state(consortium: Consortium, collection: str, token_text: str) -> 
     exists, owners, _ = passports.passports_state([token_id])
     if not exists[0]:
         raise LookupError(f"{brand.name}'s collection has no passport {passport_hex(token_id)}")
-    status, sold, nonce, _, reporter, _ = passports.passport(token_id)
+    passport = passports.passport(token_id)
+    status, sold, nonce, reporter = (passport[k] for k in ("status", "sold", "nonce", "statusReporter"))
     new_owner, ready_at = passports.pending_recovery(token_id)
     chip = passports.chip_of(token_id)
     return {

@@ -8,12 +8,15 @@ forwarder nonce, the passport nonce it names, and the passport's own verdict on 
 forwarder would make (eth_call as the forwarder, which `execute` would hide behind FailedCall).
 Then the caps, in the server's database: requests per passport per day and wei per day, the most a
 request can cost reserved before it is sent and settled once mined. Every request sent is
-journaled there (signer, passport, action, transaction) before it is sent."""
+recorded there (signer, passport, action, and its transaction once mined); the transaction
+itself is journalled like every other (`chain.sender.RelaySender`), before it is sent."""
 import threading
 import time
 from dataclasses import dataclass
+from typing import Callable
 
-from ..chain.connection import Chain, Sent
+from ..chain.connection import Chain
+from ..chain.sender import Action, Call, RelaySender
 from ..errors import ContractRevert, InputError, LuxpassError
 from ..onchain.collection import Collection
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder, ForwardRequest, OwnerAction, parse_action, signer_of
@@ -45,7 +48,7 @@ class Caps:
 
 
 @dataclass(frozen=True)
-class Relayed:
+class RelayResult:
     tx: str
     block: int
     action: str
@@ -88,35 +91,36 @@ class Relayer:
     def address(self) -> str:
         return self.chain.account.address
 
-    def relay(self, message, signature_text) -> Relayed:
+    def relay(self, message, signature_text) -> RelayResult:
         """Check `message` (the ForwardRequest the owner signed) and pay for it; Refused or
         InputError, before anything is sent, when it would not be accepted or a cap is reached."""
         request, action, signature = self.check_offline(message, signature_text)
         with self.lock:  # the nonce checks hold until the request is mined
-            self.check_on_chain(request, action)
             label = f"relay {action.name} of {passport_hex(action.token_id)[:12]}… for {request.sender}"
-            receipt, paid = self.pay(self.forwarder.execute(request, signature), label, request.sender, request.to,
-                                     action.token_id, action.name, request.gas + FORWARDER_OVERHEAD)
-        return Relayed("0x" + bytes(receipt["transactionHash"]).hex(), receipt["blockNumber"], action.name,
+            purpose = f"relay for {request.sender} at forwarder {self.forwarder.address} nonce {request.nonce}"
+
+            def checked():
+                self.check_on_chain(request, action)
+                return self.forwarder.execute(request, signature)
+
+            receipt, paid = self.pay(checked, label, purpose, request.sender, request.to, action.token_id,
+                                     action.name, request.gas + FORWARDER_OVERHEAD)
+        return RelayResult("0x" + bytes(receipt["transactionHash"]).hex(), receipt["blockNumber"], action.name,
                        passport_hex(action.token_id), request.to, request.sender, receipt["gasUsed"], str(paid))
 
-    def pay(self, call, label: str, signer: str, collection: str, token_id: int, action: str,
-            most_gas: int) -> tuple[dict, int]:
-        """Send `call` for `signer`'s `action` on the passport, counted against the caps (Refused
-        429 past one) and journaled: (receipt, wei paid). A refusal of the node is Refused 409."""
-        row = self._reserve(signer, collection, token_id, action, most_gas)
+    def pay(self, prepare: Callable[[], Call], label: str, purpose: str, signer: str, collection: str,
+            token_id: int, action: str, most_gas: int) -> tuple[dict, int]:
+        """Send the call `prepare` returns (after its checks) for `signer`'s `action` on the passport
+        through the relayer's RelaySender: counted against the caps (Refused 429 past one), recorded
+        in the server's database, and journalled under `purpose`, so that the same purpose again
+        after a time-out or a restart finishes that same transaction, unchecked and unpaid twice:
+        (receipt, wei paid). A refusal of the node is Refused 409."""
+        sender = RelaySender(self.chain.sender, signer, _Payment(self, signer, collection, token_id, action, most_gas))
         try:
-            receipt = self._submit(call, label, row)
+            relayed = sender.submit(Action(label, prepare, purpose=purpose))
         except ContractRevert as exc:
-            self._settle(row, "failed")
             raise Refused(409, f"the chain refused it: {exc.problem}", exc.fix or "check the passport") from None
-        except BaseException:
-            self._settle(row, "failed")
-            raise
-        paid = receipt["gasUsed"] * receipt.get("effectiveGasPrice", 0)
-        self._settle(row, "mined", paid, receipt)
-        return receipt, paid
-
+        return relayed.receipt, relayed.paid_wei
 
     def check_offline(self, message, signature_text) -> tuple[ForwardRequest, OwnerAction, bytes]:
         """The checks that ask no node: shape, action, value, deadline, signature."""
@@ -186,17 +190,12 @@ class Relayer:
                               "state) VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved')",
                               (day, time.time(), signer, collection, token, action, str(most))).lastrowid
 
-    def _submit(self, call, label: str, row: int) -> dict:
-        """The one place the relayer sends: signed and paid by the relayer's key, the transaction
-        journaled in the request's row before it is sent."""
-        tx_hash = self.chain.send(call, label, journal=_RowJournal(self.store, row))
-        return self.chain.wait(tx_hash)
-
     def _settle(self, row: int, state: str, paid: int | None = None, receipt: dict | None = None) -> None:
         with self.store.transaction() as db:
-            db.execute("UPDATE relayed SET state = ?, paid_wei = COALESCE(?, paid_wei), block = COALESCE(?, block) "
-                       "WHERE id = ?", (state, None if paid is None else str(paid),
-                                        receipt["blockNumber"] if receipt else None, row))
+            db.execute("UPDATE relayed SET state = ?, paid_wei = COALESCE(?, paid_wei), block = COALESCE(?, block), "
+                       "tx = COALESCE(?, tx) WHERE id = ?",
+                       (state, None if paid is None else str(paid), receipt["blockNumber"] if receipt else None,
+                        "0x" + bytes(receipt["transactionHash"]).hex() if receipt else None, row))
 
     def spent_today(self) -> tuple[int, int]:
         """(requests paid for, wei paid or reserved) today."""
@@ -205,16 +204,22 @@ class Relayer:
         return len(rows), sum(int(r[0]) for r in rows)
 
 
-class _RowJournal:
-    """Chain.send's journal: the signed transaction's hash goes into the request's row before it is sent."""
+@dataclass
+class _Payment:
+    """The relayer's Budget for one payment: reserved as a row of the server's database, settled once mined."""
 
-    def __init__(self, store: OwnerStore, row: int):
-        self.store, self.row = store, row
+    relayer: Relayer
+    signer: str
+    collection: str
+    token_id: int
+    action: str
+    most_gas: int
 
-    def add(self, tx_hash: bytes, sent: Sent) -> None:
-        with self.store.transaction() as db:
-            db.execute("UPDATE relayed SET tx = ?, state = 'sent' WHERE id = ?", ("0x" + tx_hash.hex(), self.row))
+    def reserve(self, _action) -> int:
+        return self.relayer._reserve(self.signer, self.collection, self.token_id, self.action, self.most_gas)
 
-    def drop(self, tx_hash: bytes) -> None:
-        with self.store.transaction() as db:
-            db.execute("UPDATE relayed SET tx = NULL, state = 'reserved' WHERE id = ?", (self.row,))
+    def settle(self, row: int, receipt: dict | None) -> None:
+        if receipt is None:
+            self.relayer._settle(row, "failed")
+        else:
+            self.relayer._settle(row, "mined", receipt["gasUsed"] * receipt.get("effectiveGasPrice", 0), receipt)

@@ -82,8 +82,9 @@ def submit(relayer: Relayer, body: dict) -> dict:
         except ContractRevert as exc:
             raise Refused(409, f"the passport would refuse it: {exc.problem}", exc.fix or "check the passport") from None
         call = safe.contract.functions.execTransaction(*tx.as_args(), pack_signatures(signatures))
-        receipt, paid = relayer.pay(call, f"Safe {safe.address} {action.name} of {passport_hex(action.token_id)[:12]}…",
-                                    safe.address, tx.to, action.token_id, action.name, 150_000 + EXEC_OVERHEAD)
+        receipt, paid = relayer.pay(lambda: call, f"Safe {safe.address} {action.name} of {passport_hex(action.token_id)[:12]}…",
+                                    f"relay for Safe {safe.address} at Safe nonce {tx.nonce}", safe.address, tx.to,
+                                    action.token_id, action.name, 150_000 + EXEC_OVERHEAD)
     return {"tx": "0x" + bytes(receipt["transactionHash"]).hex(), "block": receipt["blockNumber"],
             "action": action.name, "tokenId": passport_hex(action.token_id), "gasUsed": receipt["gasUsed"],
             "paidWei": str(paid)}

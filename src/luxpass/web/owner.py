@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..chain.connection import Chain
+from ..chain.journal import JournalFolder
 from ..errors import ContractRevert, InputError
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder
 from ..onchain.registry import Consortium
@@ -60,7 +61,8 @@ class OwnerSide:
             raise Refused(503, "this server runs no relayer", "start it with `luxpass serve --relayer ACCOUNT`")
         with self._lock:
             if self._relayer is None:
-                chain = Chain(self.options.rpc_url, account=self.options.relayer, log=lambda _: None)
+                chain = Chain(self.options.rpc_url, account=self.options.relayer, log=lambda _: None,
+                              journals=JournalFolder(self.store.path.parent / "journals"))
                 brand_id = consortium.resolve_brand_id(self.options.brand) if self.options.brand else None
                 self._relayer = Relayer(chain, Consortium(chain, consortium.deployment),
                                         passports.forwarder_of(consortium), self.store, self.options.caps, brand_id)
