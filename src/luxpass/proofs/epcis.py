@@ -220,12 +220,14 @@ def _validator(definition: str | None):
 def schema_errors(data, definition: str | None = None) -> list[str]:
     """Where `data` breaks the EPCIS 2.0 JSON schema (the whole document, or one of its
     definitions, e.g. `ObjectEvent`), one line each; empty when it conforms."""
-    errors = sorted(_validator(definition).iter_errors(data), key=lambda e: list(e.absolute_path))
-    return [f"{'/'.join(str(p) for p in e.absolute_path) or 'top level'}: {_short(e)}" for e in errors]
+    errors = sorted((_deepest(e) for e in _validator(definition).iter_errors(data)),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or 'top level'}: "
+            f"{e.message if len(e.message) <= 160 else e.message[:157] + '…'}" for e in errors]
 
 
-def _short(error) -> str:
-    best = error
-    while best.context:
-        best = min(best.context, key=lambda e: len(list(e.absolute_path)) * -1)
-    return best.message if len(best.message) <= 160 else best.message[:157] + "…"
+def _deepest(error):
+    """Of the alternatives an anyOf or oneOf tried, the one that got furthest into the data."""
+    while error.context:
+        error = max(error.context, key=lambda e: len(list(e.absolute_path)))
+    return error
