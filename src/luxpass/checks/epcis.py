@@ -11,10 +11,12 @@ luxpass extension fields, the record it comes from on chain (`luxpass:record`, e
 from datetime import datetime, timezone
 
 from ..errors import InputError, NotAuthentic
-from ..gs1 import is_gtin
+from ..gs1 import DigitalLink, is_gtin
+from ..onchain.collection import Collection
 from ..proofs import epcis
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import Disclosure
+from ..proofs.link import read_link
 from ..results import from_cli_name
 from ..spec import EventKind
 from ..values import passport_hex
@@ -95,3 +97,19 @@ def history_event(entry: HistoryEntry, epc: str) -> dict:
     namespaces = {"luxpass": epcis.LUXPASS_NAMESPACE}
     return {"type": event.pop("type"), "eventID": epcis.event_hash({"type": "ObjectEvent", **event}, namespaces),
             **event}
+
+
+def epcis_for_link(consortium, link: DigitalLink, index=None) -> dict:
+    """The EPCIS 2.0 history of the product a scanned Digital Link names: its proof shows the GTIN
+    and serial are the passport's (`luxpass.proofs.link`). NotAuthentic when they are not, or when
+    the consortium has no such passport."""
+    proven = read_link(link)
+    if not proven.gtin_matches:
+        raise NotAuthentic("the GTIN in this link is not the one committed with its serial",
+                           "scan the code on the product again")
+    passports = Collection(consortium.chain, proven.collection)
+    if not consortium.brand_id_of(proven.collection) or not passports.exists([proven.passport_id])[0]:
+        raise NotAuthentic(f"no passport of the consortium has this serial and proof ({link.path})",
+                           "check the link against the product's code")
+    return history_document(history(consortium, proven.collection, proven.passport_id, index),
+                            epcis.epc_of(proven.gtin, proven.serial))

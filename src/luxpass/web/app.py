@@ -33,6 +33,7 @@ from ..onchain import chip
 from ..onchain.registry import Consortium
 from ..checks.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
+from . import resolver
 from ..values import parse_address, parse_passport_id
 
 log = logging.getLogger("luxpass.web")
@@ -244,6 +245,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Unavailable: unavailable,
                                                        Exception: failed})
     app.state.registry = registry
+    resolver.install(app)  # the GS1-Conformant Resolver in front of the page (web/resolver.py)
     return app
 
 
