@@ -8,6 +8,8 @@ product's QR code carries, in front of the verification page:
     GET /.well-known/gs1resolver                           the resolver description file
     GET /epcis/01/<GTIN>/21/<serial>?c=…&k=…              gs1:serviceInfo: the item's history in EPCIS 2.0
     GET /api/v1/certification/<collection>                 gs1:certificationInfo: the registry's word on it
+    GET /dpp/01/<GTIN>/21/<serial>?c=…&k=…                gs1:dpp: the public DPP credential (vc+jwt)
+    POST the same, {issuedAt, signature}                   the restricted DPP, for an accredited party
 
 The links of an item are the luxpass pages and APIs of its link: the resolver reads the link's own
 proof (offline), never the chain, so that it answers at once and the same for every item. A link
@@ -15,6 +17,8 @@ that is not a valid Digital Link of a serialised item is a 400; one without a lu
 links (404). Every answer carries CORS headers and a Link header to the item's linkset.
 """
 import html
+import time
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from biip import ParseError
@@ -24,8 +28,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from ..checks.dpp import accredited_reader, file_stem
+from ..checks.dpp import default_folder as default_dpp_folder
 from ..errors import InputError, NotAuthentic
 from ..gs1 import DigitalLink, parse_link
+from ..proofs.credential import PUBLIC, RESTRICTED
 from ..proofs.link import read_link
 
 GS1_VOC = "https://ref.gs1.org/voc/"
@@ -45,6 +52,7 @@ ITEM_LINKS = {
     "serviceInfo": ("/epcis", "Service and lifecycle history (EPCIS 2.0)", JSON_LD),
 }
 DEFAULT_LINK = "pip"
+DPP_LINK = ("/dpp", "Digital product passport (W3C Verifiable Credential)", "application/vc+jwt")
 
 
 def install(app) -> None:
@@ -92,7 +100,7 @@ def resolve(request: Request) -> tuple[Response | None, dict]:
     problem = syntax_problem(uri)
     if problem:
         return (_error(400, f"not a valid GS1 Digital Link URI: {problem}", accept) if asked else None), CORS
-    links = item_links(uri, base)
+    links = item_links(uri, base, dpp_folder(request))
     if links is None:
         return (_error(404, "no links are known for this identifier: it is not the link of a luxpass product "
                             "(its proof, the c and k of its query, is missing or broken)", accept) if asked else None), CORS
@@ -122,17 +130,21 @@ def syntax_problem(uri: str) -> str | None:
     return None
 
 
-def item_links(uri: str, base: str) -> tuple[str, dict] | None:
+def item_links(uri: str, base: str, dpp_dir: Path | None = None) -> tuple[str, dict] | None:
     """The anchor and the links (by GS1 link type) of the luxpass product `uri` names, or None when
-    it names none: not a serialised item, or no readable luxpass proof."""
+    it names none: not a serialised item, or no readable luxpass proof. `gs1:dpp` is among them
+    when the brand issued the product's DPP into `dpp_dir`."""
     try:
         link = parse_link(uri)
-        read_link(link)
+        proven = read_link(link)
     except InputError:
         return None
     item = DigitalLink(base, link.gtin, link.serial, {k: v for k, v in link.query.items() if k in ("c", "k")})
+    targets = dict(ITEM_LINKS)
+    if dpp_dir is not None and _dpp_file(dpp_dir, proven, PUBLIC).is_file():
+        targets["dpp"] = DPP_LINK
     entries = {name: {"href": f"{base}{prefix}{item.path}?{urlencode(item.query)}", "title": title, "type": media,
-                      "hreflang": ["en"]} for name, (prefix, title, media) in ITEM_LINKS.items()}
+                      "hreflang": ["en"]} for name, (prefix, title, media) in targets.items()}
     entries["certificationInfo"] = {"href": f"{base}/api/v1/certification/{item.query['c']}",
                                     "title": "Certification: the consortium registry's word on this brand's "
                                              "collection", "type": JSON, "hreflang": ["en"]}
@@ -252,6 +264,45 @@ async def certification(request: Request) -> Response:
     return JSONResponse(answer, 200 if answer["listed"] else 404, headers=CORS)
 
 
+def dpp_folder(request: Request) -> Path:
+    """Where the brand's DPP credentials are (`luxpass serve --dpp-dir`)."""
+    return getattr(request.app.state, "dpp_dir", None) or default_dpp_folder()
+
+
+def _dpp_file(folder: Path, proven, audience: str) -> Path:
+    return Path(folder) / f"{file_stem(proven.collection, proven.passport_id)}.{audience}.jwt"
+
+
+async def dpp_credential(request: Request) -> Response:
+    """The public DPP of the item to anyone (GET); the restricted one (POST) to a party that signs
+    `luxpass.checks.dpp.access_message` with an account the registry accredits."""
+    link = DigitalLink(str(request.base_url).rstrip("/"), request.path_params["gtin"], request.path_params["serial"],
+                       dict(request.query_params))
+    try:
+        proven = read_link(link)
+    except InputError as exc:
+        return JSONResponse({"error": str(exc)}, 400, headers=CORS)
+    audience = PUBLIC if request.method == "GET" else RESTRICTED
+    path = _dpp_file(dpp_folder(request), proven, audience)
+    if not path.is_file():
+        return JSONResponse({"error": f"the brand issued no {audience} DPP for this product"}, 404, headers=CORS)
+    if audience == RESTRICTED:
+        try:
+            body = await request.json()
+            issued_at, signature = int(body["issuedAt"]), str(body["signature"])
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "an access request is JSON with issuedAt (Unix time) and the EIP-191 "
+                                          "signature of the access message"}, 400, headers=CORS)
+        try:
+            await run_in_threadpool(_on_chain, request, lambda consortium: accredited_reader(
+                consortium, proven.passport_id, issued_at, signature, int(time.time())))
+        except NotAuthentic as exc:
+            return JSONResponse({"error": str(exc)}, 403, headers=CORS)
+        except InputError as exc:
+            return JSONResponse({"error": str(exc)}, 400, headers=CORS)
+    return Response(path.read_text().strip(), media_type=DPP_LINK[2], headers=CORS)
+
+
 def _on_chain(request: Request, work):
     """`work(consortium)` with the page's registry; a lost node is the page's Unavailable."""
     import requests
@@ -268,6 +319,7 @@ def _on_chain(request: Request, work):
 
 
 ROUTES = [
+    Route("/dpp/01/{gtin}/21/{serial:path}", dpp_credential, methods=["GET", "POST"]),
     Route("/epcis/01/{gtin}/21/{serial:path}", epcis_history),
     Route("/api/v1/certification/{collection}", certification),
 ]
