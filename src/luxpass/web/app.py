@@ -33,7 +33,7 @@ from ..onchain import chip
 from ..onchain.registry import Consortium
 from ..checks.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
-from . import resolver
+from . import metadata, resolver
 from ..values import parse_address, parse_passport_id
 
 log = logging.getLogger("luxpass.web")
@@ -246,6 +246,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
                                                        Exception: failed})
     app.state.registry = registry
     resolver.install(app)  # the GS1-Conformant Resolver in front of the page (web/resolver.py)
+    metadata.install(app)  # ERC-721 metadata at the collections' base URI (web/metadata.py)
     return app
 
 

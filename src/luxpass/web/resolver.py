@@ -236,7 +236,7 @@ async def epcis_history(request: Request) -> Response:
     link = DigitalLink(str(request.base_url).rstrip("/"), request.path_params["gtin"], request.path_params["serial"],
                        dict(request.query_params))
     try:
-        document = await run_in_threadpool(_on_chain, request, lambda consortium: epcis_for_link(consortium, link))
+        document = await run_in_threadpool(on_chain, request, lambda consortium: epcis_for_link(consortium, link))
     except NotAuthentic as exc:
         return JSONResponse({"error": str(exc)}, 404, headers=CORS)
     except InputError as exc:
@@ -260,7 +260,7 @@ async def certification(request: Request) -> Response:
                 "brand": brand.name if brand else None,
                 "brandStatus": brand.status.name.lower() if brand else None}
 
-    answer = await run_in_threadpool(_on_chain, request, read)
+    answer = await run_in_threadpool(on_chain, request, read)
     return JSONResponse(answer, 200 if answer["listed"] else 404, headers=CORS)
 
 
@@ -294,7 +294,7 @@ async def dpp_credential(request: Request) -> Response:
             return JSONResponse({"error": "an access request is JSON with issuedAt (Unix time) and the EIP-191 "
                                           "signature of the access message"}, 400, headers=CORS)
         try:
-            await run_in_threadpool(_on_chain, request, lambda consortium: accredited_reader(
+            await run_in_threadpool(on_chain, request, lambda consortium: accredited_reader(
                 consortium, proven.passport_id, issued_at, signature, int(time.time())))
         except NotAuthentic as exc:
             return JSONResponse({"error": str(exc)}, 403, headers=CORS)
@@ -303,7 +303,7 @@ async def dpp_credential(request: Request) -> Response:
     return Response(path.read_text().strip(), media_type=DPP_LINK[2], headers=CORS)
 
 
-def _on_chain(request: Request, work):
+def on_chain(request: Request, work):
     """`work(consortium)` with the page's registry; a lost node is the page's Unavailable."""
     import requests
 
