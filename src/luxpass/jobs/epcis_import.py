@@ -145,7 +145,11 @@ def _check_event(event, namespaces: dict, passport_of) -> tuple[str, EventKind, 
                          f"use one of {', '.join(sorted(epcis.KIND_OF_STEP))}")
     if not event.get("epcList"):
         raise InputError("names no product (its epcList is empty)", "list the products' EPCs")
-    return epcis.event_hash(event, namespaces), epcis.KIND_OF_STEP[step], [passport_of(epc) for epc in event["epcList"]]
+    try:
+        event_id = epcis.event_hash(event, namespaces)
+    except (KeyError, TypeError, AttributeError):
+        raise InputError("has a field the CBV event hash cannot read", "check it against the EPCIS 2.0 schema") from None
+    return event_id, epcis.KIND_OF_STEP[step], [passport_of(epc) for epc in event["epcList"]]
 
 
 def _passports_by_serial(passports: Collection):

@@ -45,21 +45,26 @@ def metadata(base: str, collection: str, passport_id: int, brand: str, status: s
     }
 
 
-def _passport(request: Request) -> tuple[str, int]:
-    collection = parse_address(request.path_params["collection"], "collection")
-    return collection, parse_passport_id(request.path_params["token"])
-
-
-async def token_metadata(request: Request) -> Response:
+async def _verdict(request: Request):
+    """The token named by the path and the registry's verdict on it, or the 400 of a bad path."""
     from ..checks.verify import verify
     from .resolver import on_chain
 
     try:
-        collection, passport_id = _passport(request)
+        collection = parse_address(request.path_params["collection"], "collection")
+        passport_id = parse_passport_id(request.path_params["token"])
     except InputError as exc:
-        return JSONResponse({"error": str(exc)}, 400, headers=CORS)
+        return None, JSONResponse({"error": str(exc)}, 400, headers=CORS)
     verdict = await run_in_threadpool(on_chain, request, lambda consortium: verify(consortium, collection,
-                                                                                     passport_id))
+                                                                                    passport_id))
+    return (collection, passport_id, verdict), None
+
+
+async def token_metadata(request: Request) -> Response:
+    token, refused = await _verdict(request)
+    if refused:
+        return refused
+    collection, passport_id, verdict = token
     if not verdict.exists or not verdict.genuine_collection:
         return JSONResponse({"error": f"no passport {passport_hex(passport_id)} in a collection of the consortium"},
                             404, headers=CORS)
@@ -68,15 +73,10 @@ async def token_metadata(request: Request) -> Response:
 
 
 async def passport_verdict(request: Request) -> Response:
-    from ..checks.verify import verify
-    from .resolver import on_chain
-
-    try:
-        collection, passport_id = _passport(request)
-    except InputError as exc:
-        return JSONResponse({"error": str(exc)}, 400, headers=CORS)
-    verdict = await run_in_threadpool(on_chain, request, lambda consortium: verify(consortium, collection,
-                                                                                     passport_id))
+    token, refused = await _verdict(request)
+    if refused:
+        return refused
+    verdict = token[2]
     return JSONResponse(to_jsonable(verdict), 200 if verdict.authentic else 404, headers=CORS)
 
 
