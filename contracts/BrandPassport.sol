@@ -432,6 +432,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         }
         uint64 readyAt = uint64(block.timestamp) + RECOVERY_DELAY;
         _recoveries[tokenId] = PendingRecovery(newOwner, readyAt, p.nonce);
+        p.recoveryRequested = true;
         emit RecoveryRequested(tokenId, newOwner, readyAt, msg.sender);
     }
 
@@ -445,7 +446,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         } else if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
             revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
         }
-        delete _recoveries[tokenId];
+        _clearRecovery(tokenId);
         emit RecoveryCancelled(tokenId, msg.sender);
     }
 
@@ -459,7 +460,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _requireBrandActive();
         // The new owner held no role when named; a role granted since makes it the brand's own account.
         if (isBrandCustodian(r.newOwner)) revert PassportRecoveryToBrand(r.newOwner);
-        delete _recoveries[tokenId];
+        _clearRecovery(tokenId);
         _moveAs(TransferKind.Recovery, r.newOwner, tokenId);
     }
 
@@ -523,11 +524,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         verdicts = new bytes(tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            Screening verdict =
-                owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(_passports[tokenIds[i]].status);
+            Passport storage p = _passports[tokenIds[i]];
+            Screening verdict = owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(p.status);
             if (verdict == Screening.Authentic) {
                 if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
-                else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) verdict = Screening.RecoveryPending;
+                else if (p.recoveryRequested && _pendingRecovery(tokenIds[i]).newOwner != address(0)) {
+                    verdict = Screening.RecoveryPending;
+                }
             }
             verdicts[i] = bytes1(uint8(verdict));
         }
@@ -733,6 +736,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         p.nonce = nonce + 1;
         Chip storage chip = _chips[tokenId];
         if (chip.claimOpen && chip.claimNonce == nonce) chip.claimNonce = nonce + 1;
+    }
+
+    function _clearRecovery(uint256 tokenId) private {
+        delete _recoveries[tokenId];
+        _passports[tokenId].recoveryRequested = false;
     }
 
     /// @dev The recovery request of the current ownership, or an empty one.

@@ -99,8 +99,10 @@ interface IBrandPassport is IERC4494 {
     }
 
     /// @notice A passport's state; `passport(tokenId)` returns it.
-    /// @dev `status`, `sold`, `nonce`, `records` and `statusReporter` share one slot, the one
-    /// every move writes. `nonce` advances on every transfer (ERC-4494), on every lost or stolen
+    /// @dev `status`, `sold`, `nonce`, `records`, `statusReporter` and `recoveryRequested` share
+    /// one slot, the one every move writes and `screen` reads. `recoveryRequested` is set by
+    /// `requestRecovery` and cleared by `cancelRecovery` and `completeRecovery`; a request it
+    /// marks may have gone stale since (the nonce moved), which `recoveryOf` tells. `nonce` advances on every transfer (ERC-4494), on every lost or stolen
     /// report, on a chip rebind and on `revokeSignatures`; everything signed at an earlier nonce
     /// is dead, and a chip claim is open only at the nonce its owner opened it at (carried over a
     /// report and `revokeSignatures`), so it closes on every move and every rebind
@@ -111,6 +113,7 @@ interface IBrandPassport is IERC4494 {
         uint32 nonce;
         uint32 records;
         address statusReporter;
+        bool recoveryRequested;
         bytes32 head;
     }
 
