@@ -113,6 +113,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// call. It shares the registry's non-zero slot, so setting it is a rewrite, not a new slot,
     /// and clearing it is refunded.
     uint8 private _pendingKind;
+    /// @dev The registry's word on the brand (`setBrandActive`), in the registry's slot too, so that
+    /// the check costs one storage read and no call.
+    bool private _brandInactive;
     uint256 private _brandId;
     string private _collectionName;
     string private _collectionSymbol;
@@ -160,6 +163,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
         _recoveryAllowed[owner] = true;
         emit RecoveryAllowed(owner);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function setBrandActive(bool active) external {
+        if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
+        _brandInactive = !active;
+        emit BrandActivityChanged(active);
     }
 
     /// @inheritdoc AccessControl
@@ -790,9 +800,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     function _requireBrandActive() private view {
-        if (IConsortiumRegistry(_registry).brandStatus(_brandId) != IConsortiumRegistry.BrandStatus.Active) {
-            revert PassportBrandNotActive(_brandId);
-        }
+        if (_brandInactive) revert PassportBrandNotActive(_brandId);
     }
 
     /// @dev The admin role is the brand's council alone: the registry moves it (`initialize`,

@@ -172,6 +172,10 @@ interface IBrandPassport is IERC4494 {
     /// for `owner`'s passports despite her cancels (or her being a contract), until she cancels again.
     /// @param owner The owner.
     event RecoveryAllowed(address indexed owner);
+    /// @notice Emitted when the registry tells the collection that its brand became active
+    /// (admitted or reinstated) or stopped being so (suspended or removed).
+    /// @param active Whether the brand is active in the registry.
+    event BrandActivityChanged(bool active);
     /// @notice Emitted when a chip is bound (or rebound) to a passport.
     /// @param tokenId The passport.
     /// @param chip The chip's address.
@@ -598,6 +602,13 @@ interface IBrandPassport is IERC4494 {
     /// @dev Requirements: the caller is the registry (PassportNotRegistry). Emits {RecoveryAllowed}.
     /// @param owner The owner.
     function allowRecovery(address owner) external;
+
+    /// @notice The registry tells the collection its brand's standing, as the registry changes it:
+    /// every check "the brand is active" (minting, first sales, records, recovery) reads this copy
+    /// in the collection's own storage instead of calling the registry.
+    /// @dev Requirements: the caller is the registry (PassportNotRegistry). Emits {BrandActivityChanged}.
+    /// @param active Whether the brand is active.
+    function setBrandActive(bool active) external;
 
     /// @notice The brand clears a lost or stolen report on the reporting owner's request: their
     /// signature of `ClearReport(uint256 tokenId,uint256 reportNonce,uint256 deadline)`, where
