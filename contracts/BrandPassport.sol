@@ -121,7 +121,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     string private _collectionSymbol;
     string private _baseTokenURI;
 
-    mapping(uint256 tokenId => Passport) private _passports;
+    mapping(uint256 tokenId => Passport) private _passports; // the owner too: see `_ownerOf`
+    mapping(address owner => uint256) private _holdings; // ERC-721's balances: see `balanceOf`
     mapping(bytes32 digest => bool) private _usedDigests;
     mapping(uint256 tokenId => PendingRecovery) private _recoveries;
     mapping(uint256 tokenId => address owner) private _recoveryRefusedBy; // her cancel, for her ownership
@@ -668,7 +669,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         from = _ownerOf(tokenId);
         Passport storage p = _passports[tokenId];
         if (from == address(0)) {
-            super._update(to, tokenId, auth);
+            _setOwner(p, from, to, tokenId, auth);
             if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
                 p.sold = true;
                 bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, msg.sender);
@@ -696,8 +697,36 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
         bytes32 head = p.recordOwnership(from, to, kind, msg.sender);
-        super._update(to, tokenId, auth);
+        _setOwner(p, from, to, tokenId, auth);
         emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
+    }
+
+    /// @dev ERC721's own `_update`, with the owner kept in the passport's slot (one slot written a
+    /// move, not two) and the balances in `_holdings`; ERC721's private `_owners` and `_balances`
+    /// stay empty.
+    function _setOwner(Passport storage p, address from, address to, uint256 tokenId, address auth) private {
+        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
+        if (from != address(0)) {
+            _approve(address(0), tokenId, address(0), false);
+            unchecked {
+                _holdings[from] -= 1;
+            }
+        }
+        unchecked {
+            _holdings[to] += 1; // `to` is never address(0): no passport is burnt
+        }
+        p.owner = to;
+        emit Transfer(from, to, tokenId);
+    }
+
+    function _ownerOf(uint256 tokenId) internal view override returns (address) {
+        return _passports[tokenId].owner;
+    }
+
+    /// @inheritdoc ERC721
+    function balanceOf(address owner) public view override returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _holdings[owner];
     }
 
     function _baseURI() internal view override returns (string memory) {

@@ -99,8 +99,9 @@ interface IBrandPassport is IERC4494 {
     }
 
     /// @notice A passport's state; `passport(tokenId)` returns it.
-    /// @dev `status`, `sold`, `nonce`, `records`, `statusReporter` and `recoveryRequested` share
-    /// one slot, the one every move writes and `screen` reads. `recoveryRequested` is set by
+    /// @dev `owner` (the ERC-721 owner: the collection keeps it here, not in a slot of its own),
+    /// `status`, `sold`, `nonce`, `records` and `recoveryRequested` share one slot, the one every
+    /// move writes and `screen` reads. `recoveryRequested` is set by
     /// `requestRecovery` and cleared by `cancelRecovery` and `completeRecovery`; a request it
     /// marks may have gone stale since (the nonce moved), which `recoveryOf` tells. `nonce` advances on every transfer (ERC-4494), on every lost or stolen
     /// report, on a chip rebind and on `revokeSignatures`; everything signed at an earlier nonce
@@ -108,12 +109,13 @@ interface IBrandPassport is IERC4494 {
     /// report and `revokeSignatures`), so it closes on every move and every rebind
     /// (`chipClaimOpen`). `records` counts the records folded into `head`.
     struct Passport {
+        address owner;
         Status status;
         bool sold;
         uint32 nonce;
         uint32 records;
-        address statusReporter;
         bool recoveryRequested;
+        address statusReporter;
         bytes32 head;
     }
 
