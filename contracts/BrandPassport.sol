@@ -286,7 +286,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (p.status != Status.Active || (status != Status.Lost && status != Status.Stolen)) {
             revert PassportInvalidStatusChange(tokenId, p.status, status);
         }
-        p.statusReporter = msg.sender;
         _advanceNonce(tokenId, p);
         _setStatus(tokenId, p, status);
     }
@@ -294,8 +293,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// @inheritdoc IBrandPassport
     function reportFound(uint256 tokenId) external {
         Passport storage p = _reported(tokenId);
-        if (msg.sender != p.statusReporter) revert PassportNotStatusReporter(tokenId, msg.sender);
-        p.statusReporter = address(0);
+        if (msg.sender != p.owner) revert PassportNotStatusReporter(tokenId, msg.sender);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -309,11 +307,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, reportNonce, deadline)));
         if (_usedDigests[digest]) revert PassportClearRequestUsed(digest);
-        if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
+        if (!SignatureChecker.isValidSignatureNow(p.owner, digest, signature)) {
             revert PassportClearRequestNotReporter(tokenId);
         }
         _usedDigests[digest] = true;
-        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -324,7 +321,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (p.status == Status.Destroyed) revert PassportInvalidStatusChange(tokenId, p.status, Status.Destroyed);
         bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, msg.sender) && isBrandCustodian(owner);
         if (msg.sender != owner && !brandCustody) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
-        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Destroyed);
     }
 
@@ -687,7 +683,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             if (kind != TransferKind.Recovery || p.status == Status.Destroyed) {
                 revert PassportNotTransferable(tokenId, p.status);
             }
-            p.statusReporter = to;
         }
         if (!chosen && !p.sold) {
             if (!isBrandCustodian(to)) revert PassportFirstSaleByRetailer(tokenId);

@@ -101,9 +101,12 @@ interface IBrandPassport is IERC4494 {
     /// @notice A passport's state; `passport(tokenId)` returns it.
     /// @dev `owner` (the ERC-721 owner: the collection keeps it here, not in a slot of its own),
     /// `status`, `sold`, `nonce`, `records` and `recoveryRequested` share one slot, the one every
-    /// move writes and `screen` reads. `recoveryRequested` is set by
+    /// move writes and `screen` reads. A Lost or Stolen report is its owner's: only the owner
+    /// reports, a reported passport moves only by a recovery, which hands the report to the new
+    /// owner, so the status reporter is always `owner`. `recoveryRequested` is set by
     /// `requestRecovery` and cleared by `cancelRecovery` and `completeRecovery`; a request it
-    /// marks may have gone stale since (the nonce moved), which `recoveryOf` tells. `nonce` advances on every transfer (ERC-4494), on every lost or stolen
+    /// marks may have gone stale since (the nonce moved), which `recoveryOf` tells. `nonce`
+    /// advances on every transfer (ERC-4494), on every lost or stolen
     /// report, on a chip rebind and on `revokeSignatures`; everything signed at an earlier nonce
     /// is dead, and a chip claim is open only at the nonce its owner opened it at (carried over a
     /// report and `revokeSignatures`), so it closes on every move and every rebind
@@ -115,7 +118,6 @@ interface IBrandPassport is IERC4494 {
         uint32 nonce;
         uint32 records;
         bool recoveryRequested;
-        address statusReporter;
         bytes32 head;
     }
 
@@ -459,7 +461,7 @@ interface IBrandPassport is IERC4494 {
     function firstSale(uint256 tokenId, address buyer) external;
 
     /// @notice The owner reports the passport Lost or Stolen; it cannot move until found (except
-    /// by a recovery). The caller becomes its status reporter, and the nonce advances, so that
+    /// by a recovery). The caller, its owner, is its status reporter, and the nonce advances, so that
     /// every consent, permit and rebind request signed before is dead.
     /// @dev Requirements:
     ///
@@ -475,7 +477,7 @@ interface IBrandPassport is IERC4494 {
     /// @dev Requirements:
     ///
     /// - the passport exists (ERC721NonexistentToken) and is Lost or Stolen (PassportInvalidStatusChange);
-    /// - the caller is its status reporter (PassportNotStatusReporter).
+    /// - the caller is its status reporter, its owner (PassportNotStatusReporter).
     ///
     /// Emits a {StatusChanged} event.
     /// @param tokenId The passport.

@@ -92,8 +92,8 @@ def test_mint_is_logged_by_its_transfer_alone(brand, minter, retailer, commit):
 def test_minted_passport(brand, minter, commit):
     brand.mint(minter, commit, {"from": minter})
     p = brand.passport(token_of(commit)).dict()
-    assert (p["status"], p["sold"], p["nonce"], p["records"], p["statusReporter"]) == (
-        S_ACTIVE, False, 0, 1, ZERO_ADDRESS)
+    assert (p["owner"], p["status"], p["sold"], p["nonce"], p["records"], p["recoveryRequested"]) == (
+        minter, S_ACTIVE, False, 0, 1, False)
     assert bytes(HexBytes(p["head"])) == History().mint(minter)
 
 
