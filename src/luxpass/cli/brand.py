@@ -18,6 +18,7 @@ from .params import (
     ADDRESS,
     Address,
     EnumChoice,
+    RecordField,
     account_options,
     collection_options,
     passport_command,
@@ -57,7 +58,8 @@ _role_command("revoke", False, "Revoke ROLE in your brand's collection from ACCO
 @cli.command("mint")
 @collection_options
 @click.option("--serial", help="Serial number of one product.")
-@click.option("--field", "fields", multiple=True, metavar="NAME=VALUE", help="A field of the product record.")
+@click.option("--field", "fields", multiple=True, type=RecordField(),
+              help="A field of the product record; a GTIN and a date (YYYY-MM-DD) are checked.")
 @click.option("--record", type=click.Path(dir_okay=False), help="The product record as a JSON file.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False), help="Mint in bulk from a product CSV.")
 @click.option("--out", type=click.Path(file_okay=False), help="Result folder of a bulk mint (default CSV.passports).")
@@ -78,7 +80,7 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
     """Mint one product's passport, or many from --csv (resumable: run it again after a stop).
     A serial the brand already issued is refused unless --reissue says why.
 
-    Example: luxpass mint --brand "Maison Aurel" --serial AUR-1 --field gtin=03012345678906 --account factory"""
+    Example: luxpass mint --brand "Maison Aurel" --serial AUR-1 --field gtin=03760123450003 --account factory"""
     target = settings.collection(brand_ref, collection)
     if csv_file:
         if serial or fields or record or certificate_out:
@@ -94,11 +96,7 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
         product = read_json(record, "record")
     else:
         product = {"serial": serial} if serial else {}
-        for item in fields:
-            name, sep, value = item.partition("=")
-            if not sep:
-                raise InputError(f"--field {item!r} is not NAME=VALUE", "e.g. --field model=Tote")
-            product[name] = value
+        product.update(fields)
     minted = target.mint(product, to, Path(certificate_out) if certificate_out else None, reissue)
     click.echo(f"owner certificate written to {minted.certificate_file}", err=True)
     settings.emit(minted)

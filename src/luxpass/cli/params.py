@@ -14,7 +14,7 @@ from ..onchain.registry import Founder
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import Disclosure, is_disclosure
 from ..results import cli_name, from_cli_name
-from ..values import parse_address, parse_passport_id
+from ..values import check_new_record, parse_address, parse_passport_id
 from .base import Settings, pass_settings
 
 
@@ -76,6 +76,25 @@ class FounderSpec(click.ParamType):
         if len(parts) != 3 or not parts[0].strip() or not parts[1].strip():
             self.fail(f"{value!r} is not NAME:SYMBOL:COUNCIL; e.g. --founder 'Maison Aurel:AUR:0x…'", param, ctx)
         return Founder(parts[0].strip(), parts[1].strip(), Address("council").convert(parts[2], param, ctx))
+
+
+class RecordField(click.ParamType):
+    """A field of a product record, NAME=VALUE; a value of a known format (a GTIN, a date) is
+    checked here, before anything else is done."""
+
+    name = "NAME=VALUE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        name, sep, text = str(value).partition("=")
+        if not sep or not name.strip():
+            self.fail(f"{value!r} is not NAME=VALUE; e.g. --field model=Tote", param, ctx)
+        try:
+            check_new_record({name.strip(): text.strip()})
+        except InputError as exc:
+            self.fail(f"{exc.problem}; {exc.fix}", param, ctx)
+        return name.strip(), text
 
 
 class EnumChoice(click.Choice):

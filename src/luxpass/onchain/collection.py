@@ -14,7 +14,7 @@ from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..results import utc
 from ..spec import ROLES, EventKind, Status, selector, topic
-from ..values import ZERO_ADDRESS, new_salt, normalize_record, parse_address, passport_hex
+from ..values import ZERO_ADDRESS, check_new_record, new_salt, normalize_record, parse_address, passport_hex
 
 _SCREEN = selector("screen")
 _HEADS = selector("heads")
@@ -130,7 +130,7 @@ class Collection:
         """Mint one product's passport and write its owner certificate (record and salt, which never
         leave this machine) to a new file, by default under the luxpass home. A serial this brand
         already issued is refused unless `reissue` says why."""
-        record = normalize_record(record)
+        record = check_new_record(normalize_record(record))
         owner = parse_address(to, "recipient") if to is not None else self.chain.address
         cert = Certificate(self.chain.chain_id, self.address, record, new_salt())
         pid = passport_hex(cert.passport_id)
