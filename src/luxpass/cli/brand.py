@@ -43,7 +43,8 @@ def _role_command(name: str, grant: bool, help_text: str) -> None:
     @account_options
     @pass_settings
     def command(settings: Settings, role_name, account_address, brand_ref, collection):
-        tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, grant)
+        safe = settings.extra.get("safe", {}).get("address")  # --safe: the Safe, not the signer, is the admin
+        tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, grant, safe)
         settings.emit({"role": role_name, "account": account_address, "granted": grant, "tx": tx,
                        "unchanged": tx is None})
 

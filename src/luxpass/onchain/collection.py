@@ -8,7 +8,7 @@ from eth_utils import keccak
 
 from ..chain import rpc
 from ..chain.accounts import home
-from ..chain.connection import Chain, RawCall
+from ..chain.connection import Chain, RawCall, decoded_reverts
 from ..errors import ContractRevert, InputError
 from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
@@ -110,14 +110,25 @@ class Collection:
     def has_role(self, role: str, account: str) -> bool:
         return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
 
-    def set_role(self, role: str, account: str, grant: bool) -> str | None:
-        """Grant or revoke; None, and nothing sent, when the account already is as asked."""
+    def set_role(self, role: str, account: str, grant: bool, sender: str | None = None) -> str | None:
+        """Grant or revoke; None, and nothing sent, when the account already is as asked. The
+        contract is asked first whether `sender` (by default the signer) may do it at all, so that
+        only the collection's admin learns that nothing needs sending."""
         account = parse_address(account)
+        fn = (self.contract.functions.grantRole if grant else self.contract.functions.revokeRole)(_role(role), account)
+        try:
+            with decoded_reverts():
+                fn.call({"from": parse_address(sender) if sender else self.chain.address})
+        except ContractRevert as refused:
+            if refused.name == "AccessControlUnauthorizedAccount":
+                raise ContractRevert(refused.name, refused.args_decoded,
+                                     "you are not this collection's admin; sign as the brand's council, the "
+                                     "account `luxpass brand show BRAND` names") from None
+            raise
         if self.has_role(role, account) == grant:
             return None
-        fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
         verb = "grant" if grant else "revoke"
-        return tx_hex(self.chain.transact(fn(_role(role), account), f"{verb} {role} role to {account}"))
+        return tx_hex(self.chain.transact(fn, f"{verb} {role} role to {account}"))
 
     def set_base_uri(self, base_uri: str) -> str:
         return tx_hex(self.chain.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
