@@ -21,10 +21,11 @@ PACKAGE = ROOT / "src" / "luxpass"
 NAMED = re.compile(r"`luxpass ([^`]+)`")
 SAMPLE_ADDRESS = dev_address(1)
 # The guides' placeholders, each for the value a reader puts in its place.
+FIELD = "X"  # an f-string's field: in the commands the package names, an address or a file
 PLACEHOLDERS = {
     "FILE": "file.json", "NAME": "name", "BRAND": "Maison Aurel", "N": "1", "URL": "http://127.0.0.1:8545",
     "URL1,URL2": "http://127.0.0.1:8545,http://127.0.0.1:8546", "…": "name",
-    **{word: SAMPLE_ADDRESS for word in ("A", "B", "C", "NEW", "ADDRESS")},
+    **{word: SAMPLE_ADDRESS for word in ("A", "B", "C", "NEW", "ADDRESS", FIELD)},
 }
 ELIDED_HEX = re.compile(r"0x(?:[0-9A-Za-z]*…|[0-9A-Za-z]*[G-Zg-z][0-9A-Za-z]*)")  # 0x…, 0xBuyer, 0xCFO…
 
@@ -36,13 +37,13 @@ def isolation():
 
 def package_strings():
     """Every string constant of the package's modules (implicit concatenations joined, an
-    f-string's fields as `X`), and the page templates' text."""
+    f-string's fields as FIELD), and the page templates' text."""
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 yield path, node.value
             elif isinstance(node, ast.JoinedStr):
-                yield path, "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
+                yield path, "".join(v.value if isinstance(v, ast.Constant) else FIELD for v in node.values)
     for path in sorted(PACKAGE.rglob("templates/*.html")):
         yield path, path.read_text()
 

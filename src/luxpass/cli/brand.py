@@ -70,7 +70,7 @@ _role_command("revoke", False, "Revoke ROLE in your brand's collection from ACCO
               help="Brand custody account to hold the passports (default: the signer).")
 @click.option("--certificate", "certificate_out", type=click.Path(dir_okay=False),
               help="Where to write the owner certificate of a single mint, a new file "
-                   "(default $LUXPASS_HOME/certificates/CHAIN/PASSPORT.json).")
+                   "(default ~/.luxpass/certificates/CHAIN/PASSPORT.json, or under LUXPASS_HOME).")
 @click.option("--reissue", metavar="REASON",
               help="Issue a passport for a serial that already has one, on purpose; the reason is recorded.")
 @rpc_options
@@ -80,6 +80,13 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
          certificate_out, reissue):
     """Mint one product's passport, or many from --csv (resumable: run it again after a stop).
     A serial the brand already issued is refused unless --reissue says why.
+
+    \b
+    The CSV (UTF-8, comma-separated) names its columns in its first line:
+    `serial` and any others, each a field of the record; a column may declare
+    its type (text, date as YYYY-MM-DD, number, gtin) after its name:
+      serial,model,made_on:date,price_eur:number,gtin
+    Every bad line is named, up to 20, before anything is sent.
 
     Example: luxpass mint --brand "Maison Aurel" --serial AUR-1 --field gtin=03760123450003 --account factory"""
     target = settings.collection(brand_ref, collection)
@@ -117,7 +124,7 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
 def issue(settings: Settings, brand_ref, collection, csv_file, out, depth, reissue):
     """Commit a whole production batch from --csv with one transaction, its Merkle root, and write
     each product's certificate with its proof; a retailer claims the passport at the first sale
-    (`transfer --first-sale`). Resumable: run it again after a stop."""
+    (`transfer --first-sale`). Resumable: run it again after a stop. The CSV is that of `mint --csv`."""
     target = settings.collection(brand_ref, collection)
     out_dir = Path(out) if out else Path(csv_file).with_suffix(".batch")
     settings.emit(issue_csv(target, Path(csv_file), out_dir, depth, reissue))

@@ -133,12 +133,13 @@ def rpc_options(fn):
                       expose_value=False, callback=_store("rpc_url"), help="JSON-RPC endpoint of the chain; several nodes of one chain as URL1,URL2 (asked in turn when one "
                            "is down or trails).")(fn)
     fn = json_option(fn)
-    fn = click.option("--confirmations", type=click.IntRange(0), expose_value=False, callback=_store("confirmations"),
-                      help="Blocks to wait for each transaction (default 1 on a development chain, 3 elsewhere).")(fn)
     return fn
 
 
 def account_options(fn):
+    """The signer, and for what it sends, the confirmations to wait for (read-only commands take neither)."""
+    fn = click.option("--confirmations", type=click.IntRange(0), expose_value=False, callback=_store("confirmations"),
+                      help="Blocks to wait for each transaction (default 1 on a development chain, 3 elsewhere).")(fn)
     fn = click.option("--account", metavar="NAME", expose_value=False, callback=_store("account"),
                       help="Keystore by name (luxpass, brownie and foundry keystore folders).")(fn)
     fn = click.option("--keystore", type=click.Path(dir_okay=False), expose_value=False, callback=_store("keystore"),
