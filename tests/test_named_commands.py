@@ -25,7 +25,7 @@ FIELD = "X"  # an f-string's field: in the commands the package names, an addres
 PLACEHOLDERS = {
     "FILE": "file.json", "NAME": "name", "BRAND": "Maison Aurel", "N": "1", "URL": "http://127.0.0.1:8545",
     "URL1,URL2": "http://127.0.0.1:8545,http://127.0.0.1:8546", "…": "name",
-    **{word: SAMPLE_ADDRESS for word in ("A", "B", "C", "NEW", "ADDRESS", FIELD)},
+    **{word: SAMPLE_ADDRESS for word in ("A", "B", "C", "NEW", "ADDRESS", "OWNER", FIELD)},
 }
 ELIDED_HEX = re.compile(r"0x(?:[0-9A-Za-z]*…|[0-9A-Za-z]*[G-Zg-z][0-9A-Za-z]*)")  # 0x…, 0xBuyer, 0xCFO…
 

@@ -7,6 +7,7 @@ from datetime import date
 from eth_utils import to_checksum_address
 
 from .errors import InputError
+from .gs1 import parse_gtin
 
 MAX_FIELD_BYTES = 1024
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -49,8 +50,6 @@ _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 def check_field(name: str, value: str, kind: str) -> str:
     """`value` checked as a field of type `kind` (one of FIELD_TYPES)."""
-    from .gs1 import parse_gtin
-
     if kind == "gtin":
         parse_gtin(value)
     elif kind == "date":
