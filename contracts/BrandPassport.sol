@@ -120,12 +120,16 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
     /// call. It shares the registry's non-zero slot, so setting it is a rewrite, not a new slot,
     /// and clearing it is refunded.
     uint8 private _pendingKind;
+    /// @dev The registry's word on the brand (`setBrandActive`), in the registry's slot too, so that
+    /// the check costs one storage read and no call.
+    bool private _brandInactive;
     uint256 private _brandId;
     string private _collectionName;
     string private _collectionSymbol;
     string private _baseTokenURI;
 
-    mapping(uint256 tokenId => Passport) private _passports;
+    mapping(uint256 tokenId => Passport) private _passports; // the owner too: see `_ownerOf`
+    mapping(address owner => uint256) private _holdings; // ERC-721's balances: see `balanceOf`
     mapping(bytes32 digest => bool) private _usedDigests;
     mapping(uint256 tokenId => PendingRecovery) private _recoveries;
     mapping(uint256 tokenId => address owner) private _recoveryRefusedBy; // her cancel, for her ownership
@@ -169,6 +173,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
         _recoveryAllowed[owner] = true;
         emit RecoveryAllowed(owner);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function setBrandActive(bool active) external {
+        if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
+        _brandInactive = !active;
+        emit BrandActivityChanged(active);
     }
 
     /// @inheritdoc AccessControl
@@ -279,12 +290,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
 
     /// @inheritdoc IBrandPassport
     function reportStatus(uint256 tokenId, Status status) external {
-        address owner = _ownerActing(tokenId);
+        _ownerActing(tokenId);
         Passport storage p = _passports[tokenId];
         if (p.status != Status.Active || (status != Status.Lost && status != Status.Stolen)) {
             revert PassportInvalidStatusChange(tokenId, p.status, status);
         }
-        p.statusReporter = owner;
         _advanceNonce(tokenId, p);
         _setStatus(tokenId, p, status);
     }
@@ -293,8 +303,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
     function reportFound(uint256 tokenId) external {
         Passport storage p = _reported(tokenId);
         address reporter = _msgSender();
-        if (reporter != p.statusReporter) revert PassportNotStatusReporter(tokenId, reporter);
-        p.statusReporter = address(0);
+        if (reporter != p.owner) revert PassportNotStatusReporter(tokenId, reporter);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -308,11 +317,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, reportNonce, deadline)));
         if (_usedDigests[digest]) revert PassportClearRequestUsed(digest);
-        if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
+        if (!SignatureChecker.isValidSignatureNow(p.owner, digest, signature)) {
             revert PassportClearRequestNotReporter(tokenId);
         }
         _usedDigests[digest] = true;
-        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -324,7 +332,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         address sender = _msgSender();
         bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, sender) && isBrandCustodian(owner);
         if (sender != owner && !brandCustody) revert ERC721IncorrectOwner(sender, tokenId, owner);
-        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Destroyed);
     }
 
@@ -442,6 +449,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         }
         uint64 readyAt = uint64(block.timestamp) + RECOVERY_DELAY;
         _recoveries[tokenId] = PendingRecovery(newOwner, readyAt, p.nonce);
+        p.recoveryRequested = true;
         emit RecoveryRequested(tokenId, newOwner, readyAt, _msgSender());
     }
 
@@ -456,7 +464,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         } else if (!hasRole(DEFAULT_ADMIN_ROLE, sender)) {
             revert ERC721IncorrectOwner(sender, tokenId, owner);
         }
-        delete _recoveries[tokenId];
+        _clearRecovery(tokenId);
         emit RecoveryCancelled(tokenId, sender);
     }
 
@@ -470,7 +478,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         _requireBrandActive();
         // The new owner held no role when named; a role granted since makes it the brand's own account.
         if (isBrandCustodian(r.newOwner)) revert PassportRecoveryToBrand(r.newOwner);
-        delete _recoveries[tokenId];
+        _clearRecovery(tokenId);
         _moveAs(TransferKind.Recovery, r.newOwner, tokenId);
     }
 
@@ -534,11 +542,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         verdicts = new bytes(tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            Screening verdict =
-                owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(_passports[tokenIds[i]].status);
+            Passport storage p = _passports[tokenIds[i]];
+            Screening verdict = owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(p.status);
             if (verdict == Screening.Authentic) {
                 if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
-                else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) verdict = Screening.RecoveryPending;
+                else if (p.recoveryRequested && _pendingRecovery(tokenIds[i]).newOwner != address(0)) {
+                    verdict = Screening.RecoveryPending;
+                }
             }
             verdicts[i] = bytes1(uint8(verdict));
         }
@@ -667,7 +677,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         Passport storage p = _passports[tokenId];
         address agent = _msgSender();
         if (from == address(0)) {
-            super._update(to, tokenId, auth);
+            _setOwner(p, from, to, tokenId, auth);
             if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
                 p.sold = true;
                 bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, agent);
@@ -685,7 +695,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
             if (kind != TransferKind.Recovery || p.status == Status.Destroyed) {
                 revert PassportNotTransferable(tokenId, p.status);
             }
-            p.statusReporter = to;
         }
         if (!chosen && !p.sold) {
             if (!isBrandCustodian(to)) revert PassportFirstSaleByRetailer(tokenId);
@@ -695,7 +704,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
         bytes32 head = p.recordOwnership(from, to, kind, agent);
-        super._update(to, tokenId, auth);
+        _setOwner(p, from, to, tokenId, auth);
         emit OwnershipRecorded(tokenId, from, to, kind, agent, head);
     }
 
@@ -722,6 +731,34 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
 
     function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
         return ERC2771Context._contextSuffixLength();
+    }
+
+    /// @dev ERC721's own `_update`, with the owner kept in the passport's slot (one slot written a
+    /// move, not two) and the balances in `_holdings`; ERC721's private `_owners` and `_balances`
+    /// stay empty.
+    function _setOwner(Passport storage p, address from, address to, uint256 tokenId, address auth) private {
+        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
+        if (from != address(0)) {
+            _approve(address(0), tokenId, address(0), false);
+            unchecked {
+                _holdings[from] -= 1;
+            }
+        }
+        unchecked {
+            _holdings[to] += 1; // `to` is never address(0): no passport is burnt
+        }
+        p.owner = to;
+        emit Transfer(from, to, tokenId);
+    }
+
+    function _ownerOf(uint256 tokenId) internal view override returns (address) {
+        return _passports[tokenId].owner;
+    }
+
+    /// @inheritdoc ERC721
+    function balanceOf(address owner) public view override returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _holdings[owner];
     }
 
     function _baseURI() internal view override returns (string memory) {
@@ -773,6 +810,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         if (chip.claimOpen && chip.claimNonce == nonce) chip.claimNonce = nonce + 1;
     }
 
+    function _clearRecovery(uint256 tokenId) private {
+        delete _recoveries[tokenId];
+        _passports[tokenId].recoveryRequested = false;
+    }
+
     /// @dev The recovery request of the current ownership, or an empty one.
     function _pendingRecovery(uint256 tokenId) private view returns (PendingRecovery memory r) {
         r = _recoveries[tokenId];
@@ -821,9 +863,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
     }
 
     function _requireBrandActive() private view {
-        if (IConsortiumRegistry(_registry).brandStatus(_brandId) != IConsortiumRegistry.BrandStatus.Active) {
-            revert PassportBrandNotActive(_brandId);
-        }
+        if (_brandInactive) revert PassportBrandNotActive(_brandId);
     }
 
     /// @dev The admin role is the brand's council alone: the registry moves it (`initialize`,

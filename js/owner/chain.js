@@ -24,7 +24,7 @@ export class PassportOnChain {
       this.read("chipClaimOpen", [this.tokenId]),
     ]);
     return {
-      owner: getAddress(owner), status: Number(stored.status), reporter: getAddress(stored.statusReporter),
+      owner: getAddress(owner), status: Number(stored.status),
       recoveryTo: recovery.readyAt ? getAddress(recovery.newOwner) : null,
       recoveryReadyAt: Number(recovery.readyAt), chip: chip === zeroAddress ? null : chip, chipClaimOpen,
     };

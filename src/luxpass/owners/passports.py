@@ -36,13 +36,14 @@ def passport_state(consortium: Consortium, collection: str, token_text: str) -> 
     if not exists[0]:
         raise LookupError(f"{brand.name}'s collection has no passport {passport_hex(token_id)}")
     passport = passports.passport(token_id)
-    status, sold, nonce, reporter = (passport[k] for k in ("status", "sold", "nonce", "statusReporter"))
+    status, sold, nonce = (passport[k] for k in ("status", "sold", "nonce"))
     new_owner, ready_at = passports.pending_recovery(token_id)
     chip = passports.chip_of(token_id)
     return {
         "collection": collection, "tokenId": passport_hex(token_id), "genuine": True, "brand": brand.name,
         "brandActive": brand.status == BrandStatus.ACTIVE, "owner": owners[0], "status": Status(status).name.lower(),
-        "statusReporter": None if int(reporter, 16) == 0 else reporter, "sold": sold, "nonce": nonce,
+        # only the owner reports, and a reported passport moves only by a recovery, which hands the report on
+        "statusReporter": owners[0] if status in (Status.LOST, Status.STOLEN) else None, "sold": sold, "nonce": nonce,
         "recovery": {"newOwner": new_owner, "readyAt": ready_at} if int(new_owner, 16) else None,
         "chip": {"bound": chip is not None, "claimOpen": passports.chip_claim_open(token_id)},
         "consent": consent_template(consortium, passports, token_id, nonce),

@@ -30,8 +30,9 @@ from ..errors import InputError, LuxpassError
 from ..gs1 import DigitalLink
 from ..onchain import chip
 from ..onchain.registry import Consortium
-from ..checks.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
+from ..checks.link import AUTHENTIC, NO_MATCH, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
+from . import metadata, resolver
 from ..values import parse_address, parse_passport_id
 from . import i18n, owner_pages
 from .i18n import N_
@@ -44,16 +45,26 @@ MAX_OPEN_CHALLENGES = 10_000
 HEADLINES = {
     AUTHENTIC: (N_("Authentic"), N_("A genuine {brand} product, recorded in the luxury consortium's registry.")),
     NOT_AUTHENTIC: (N_("Not authentic"), N_("This code does not lead to a genuine product passport. Do not buy on its "
-                                     "strength.")),
-    UNREADABLE: (N_("Cannot be read, try again"), N_("This code could not be read in full: it may be smudged, damaged or "
-                                              "mistyped. Scan it again, or type the address printed under it. "
-                                              "Nothing is known yet about the product.")),
+                                            "strength.")),
+    UNREADABLE: (N_("Cannot be read, try again"), N_("This code could not be read in full: it may be smudged, damaged "
+                                                     "or cut short. Scan the QR code or the chip on the product again. "
+                                                     "Nothing is known yet about the product.")),
+    NO_MATCH: (N_("Matches no passport"), N_("This code leads to no {brand} product passport. If you typed the address, "
+                                             "scan the QR code or the chip on the product instead; if a fresh scan "
+                                             "shows this page again, the code does not belong to a genuine product: "
+                                             "do not buy on its strength.")),
     "stolen": (N_("Reported stolen"), N_("A genuine {brand} product that its owner reported stolen. Do not buy it; "
-                                  "tell {brand}.")),
-    "lost": (N_("Reported lost"), N_("A genuine {brand} product that its owner reported lost. Do not buy it; tell {brand}.")),
-    "destroyed": (N_("Destroyed"), N_("{brand} recorded this product as destroyed: whatever carries this code is not a "
-                               "product to buy.")),
+                                         "tell {brand}.")),
+    "lost": (N_("Reported lost"), N_("A genuine {brand} product that its owner reported lost. Do not buy it; tell "
+                                     "{brand}.")),
+    "destroyed": (N_("Destroyed"), N_("{brand} recorded this product as destroyed: whatever carries this code is not "
+                                      "a product to buy.")),
 }
+# The footer of a page that checked nothing (the base template's says the page was checked live).
+NOT_CHECKED = N_("Nothing was checked on this page. luxpass checks products against the luxury consortium's registry; "
+                 "no app or wallet needed.")
+# What the page says of a link it cannot read; the reader's own problem goes to the technical details.
+UNREADABLE_REASON = N_("part of the code is missing or damaged, so it cannot be checked")
 STAGES = {
     ("ownership", "mint"): N_("Passport issued by {brand}"),
     ("ownership", "custody"): N_("Moved within {brand}"),
@@ -155,6 +166,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, owners: Owne
         return render(request, "passport.html", page=_view(check, lang), check=check,
                       chip_reader_script=chip_reader_script, owner_config=owner_config,
                       api_base=request.base_url.path.rstrip("/") + "/api/v1",
+                      footer=NOT_CHECKED if check.state == UNREADABLE else None,
                       status_code=400 if check.passport_id is None else 200)
 
     def passport_json(request: Request) -> Response:
@@ -214,14 +226,15 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, owners: Owne
     def home(request: Request) -> Response:
         return render(request, "message.html", title=N_("Check a luxury product"),
                       lead=N_("Scan the QR code on a product or its certificate card to see whether it is genuine."),
-                      detail=N_("No app and no wallet needed: each check reads the consortium's registry directly."))
+                      detail=N_("No app and no wallet needed: each check reads the consortium's registry directly."),
+                      footer=NOT_CHECKED)
 
     def not_found(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
         return render(request, "message.html", status_code=exc.status_code, title=N_("Nothing here"),
                       lead=N_("This address is not a product's verification page."),
-                      detail=N_("Scan the QR code on the product again, or type the address printed under it."))
+                      detail=N_("Scan the QR code or the chip on the product again."), footer=NOT_CHECKED)
 
     def unavailable(request: Request, exc: Unavailable) -> Response:
         log.warning("registry unavailable: %s", exc)
@@ -230,7 +243,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, owners: Owne
                                 status_code=503)
         return render(request, "message.html", status_code=503, title=N_("The registry cannot be reached"),
                       lead=N_("We cannot check this product right now: the consortium's registry does not answer."),
-                      detail=N_("Nothing is known yet about whether it is genuine. Try again in a few minutes."))
+                      detail=N_("Nothing is known yet about whether it is genuine. Try again in a few minutes."),
+                      footer=NOT_CHECKED)
 
     def failed(request: Request, exc: Exception) -> Response:
         log.exception("failed to answer %s", request.url.path, exc_info=exc)
@@ -238,7 +252,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, owners: Owne
             return JSONResponse({"error": "the check failed on our side; try again"}, status_code=500)
         return render(request, "message.html", status_code=500, title=N_("The check failed"),
                       lead=N_("Something went wrong on our side while checking this product."),
-                      detail=N_("Nothing is known yet about whether it is genuine. Try again in a moment."))
+                      detail=N_("Nothing is known yet about whether it is genuine. Try again in a moment."),
+                      footer=NOT_CHECKED)
 
     routes = [
         Route("/", home),
@@ -253,6 +268,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None, owners: Owne
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Unavailable: unavailable,
                                                        Exception: failed})
     app.state.registry = registry
+    resolver.install(app)  # the GS1-Conformant Resolver in front of the page (web/resolver.py)
+    metadata.install(app)  # ERC-721 metadata at the collections' base URI (web/metadata.py)
     return app
 
 
@@ -289,7 +306,7 @@ def _view(check: LinkCheck, lang: str = i18n.DEFAULT) -> dict:
     title, lead = HEADLINES[check.state]
     view = {"state": check.state, "title": _.gettext(title), "lead": _.gettext(lead).format(brand=brand),
             "brand": verdict and verdict.brand, "warnings": list(verdict.warnings) if verdict else [], "stages": [],
-            "owners": None}
+            "owners": None, "reason": _.gettext(UNREADABLE_REASON) if check.state == UNREADABLE else check.reason}
     if verdict and verdict.authentic and verdict.brand_left_on:
         view["lead"] = _.gettext("A genuine product, issued by {brand} while a member of the luxury consortium; "
                                  "{brand} left the consortium on {date}.").format(brand=brand,
