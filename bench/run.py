@@ -48,7 +48,7 @@ from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
 )
 from luxpass.chain import node, rpc  # noqa: E402
 from luxpass.chain.artifacts import artifact  # noqa: E402
-from luxpass.chain.connection import MAX_TX_GAS  # noqa: E402
+from luxpass.chain.sender import MAX_TX_GAS  # noqa: E402
 from luxpass.checks.chunks import ChunkedCalls  # noqa: E402
 from luxpass.results import cli_name  # noqa: E402
 import requests  # noqa: E402
@@ -84,7 +84,7 @@ def signer(index: int) -> Chain:
 
 
 def gas(chain: Chain, call) -> int:
-    return chain.transact(call)["gasUsed"]
+    return chain.sender.transact(call)["gasUsed"]
 
 
 def products_csv(path: Path, count: int, prefix: str) -> Path:
@@ -120,9 +120,9 @@ def run() -> None:
     address, minter, retailer = founded_brand(signer)
     consortium = Consortium.open(signer(0))
     me = signer(MINTER).address
-    baseline = minter.chain.deploy("CommitmentERC721")[0]
+    baseline = minter.chain.sender.deploy("CommitmentERC721")[0]
     base = minter.chain.contract("CommitmentERC721", baseline)
-    batch_a = minter.chain.contract("CommitmentERC721A", minter.chain.deploy("CommitmentERC721A")[0])
+    batch_a = minter.chain.contract("CommitmentERC721A", minter.chain.sender.deploy("CommitmentERC721A")[0])
 
     print("\ngas per passport")
     ids = commitments(21, "single")
@@ -163,7 +163,7 @@ def run() -> None:
     alice = Collection(signer(ALICE), address)
     transfer_gas = gas(alice.chain, alice.contract.functions.transferFrom(signer(ALICE).address,
                                                                           signer(BOB).address, sold))
-    minter.chain.transact(base.functions.mint(signer(ALICE).address, ids[0]))  # baseline token 22
+    minter.chain.sender.transact(base.functions.mint(signer(ALICE).address, ids[0]))  # baseline token 22
     as_alice = signer(ALICE)
     oz_transfer = gas(as_alice, as_alice.contract("CommitmentERC721", baseline).functions.transferFrom(
         signer(ALICE).address, signer(BOB).address, 22))
@@ -237,10 +237,10 @@ def mint_many(minter: Collection, count: int, tag: str) -> list[int]:
     more = commitments(max(count, 0), tag)
     me = minter.chain.address
     for i in range(0, len(more), 1200):
-        sent = [minter.chain.send(minter.contract.functions.mintBatch(me, more[j:j + BATCH]), gas=MAX_TX_GAS - 1)
+        sent = [minter.chain.sender.send(minter.contract.functions.mintBatch(me, more[j:j + BATCH]), gas=MAX_TX_GAS - 1)
                 for j in range(i, min(i + 1200, len(more)), BATCH)]
         for tx_hash in sent:
-            minter.chain.wait(tx_hash)
+            minter.chain.sender.wait(tx_hash)
     return [int.from_bytes(c, "big") for c in more]
 
 
@@ -298,7 +298,7 @@ def screening_cost(consortium: Consortium, minter: Collection, address: str, min
     me, stranger = minter.chain.address, signer(BOB).address
     for n in range(0, COMPARED, 100):  # a few reported lost or stolen, as on a real marketplace
         status = Status.STOLEN if n % 200 else Status.LOST
-        minter.chain.transact(minter.contract.functions.reportStatus(minted_ids[n], int(status)))
+        minter.chain.sender.transact(minter.contract.functions.reportStatus(minted_ids[n], int(status)))
     listings = [Listing(n, str(n), address, minted_ids[n], stranger if n % 50 == 7 else me) for n in range(SCREENED)]
     compared = listings[:COMPARED]
     w3 = Web3(Web3.HTTPProvider(RPC))

@@ -9,7 +9,6 @@ from click.testing import CliRunner
 
 from luxpass.cli import cli
 from luxpass.cli.root import COMMANDS
-from luxpass.cli.safe import COUNCIL_COMMANDS
 
 HEAVY = ("web3", "eth_account", "eth_abi", "requests", "luxpass.chain", "luxpass.onchain")
 
@@ -43,11 +42,3 @@ def test_the_help_lists_every_command_with_its_own_first_sentence():
     listed = CliRunner().invoke(cli, ["--help"]).stdout
     assert all(f"  {name} " in listed for name in COMMANDS)
 
-
-def test_each_council_command_takes_safe_once_whatever_loads_first():
-    ctx = click.Context(cli)
-    for names in COUNCIL_COMMANDS:
-        command = cli
-        for name in names:
-            command = command.get_command(ctx, name)
-        assert [p.name for p in command.params].count("address") == 1, names

@@ -46,6 +46,7 @@ class CappedNode:
         self.most, self.gas_each, self.sizes, self.call_gas = most, gas_each, [], 16_777_216
         self.w3 = self
         self.provider = self
+        self.sender = None  # reads only
 
     def make_request(self, method, params):
         call = bytes.fromhex(params[0]["data"][2:])

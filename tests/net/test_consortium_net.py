@@ -17,7 +17,7 @@ from web3 import Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 
 from luxpass.chain import network as net
-from luxpass.jobs import bulk
+from luxpass.chain import sender
 from luxpass.chain.node_backup import alive
 
 BASE_PORT = 8600
@@ -282,7 +282,7 @@ def test_bulk_mint_fails_over_when_its_node_is_killed_and_all_nodes_agree(consor
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env={**os.environ, "LUXPASS_RPC_MAX_LAG": "1000"})  # the cut-off node trails: ask it first
     w3a = web3s([aurel])[0]
-    wait_for(lambda: w3a.eth.get_transaction_count(aurel["signer"], "pending") >= nonce_before + bulk.IN_FLIGHT,
+    wait_for(lambda: w3a.eth.get_transaction_count(aurel["signer"], "pending") >= nonce_before + sender.IN_FLIGHT,
              60, "Aurel's node holding the batches in flight")
     assert w3v.eth.get_transaction_count(aurel["signer"], "pending") == nonce_before, "a batch reached the others"
     held = w3a.eth.get_transaction_count(aurel["signer"], "pending") - nonce_before

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..chain import rpc
-from ..chain.connection import Chain, RawCall
+from ..chain.connection import Chain
+from ..chain.sender import RawCall
 from ..errors import ContractRevert
 
 PROBE = 16  # passports whose gas is measured, the first of the run's first chunk of a kind

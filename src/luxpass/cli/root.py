@@ -26,12 +26,14 @@ COMMANDS = {
     "deploy": ("council", "Deploy the registry with its founding brands and record it for this chain."),
     "disclose": ("owner", 'Prove chosen fields of your product ("made in Italy, calfskin") without revealing the '
                           "rest; anyone checks the file with `luxpass verify`."),
-    "event": ("brand", "Record a lifecycle event of a passport."),
+    "dpp": ("dpp", "The product's Digital Product Passport (W3C Verifiable Credential, UNTP DPP)."),
+    "event": ("brand", "Record a lifecycle event of a passport, or each event of an EPCIS 2.0 document (--epcis)."),
     "history": ("market", "A passport's whole story, lifecycle and owners, read from the chain."),
     "index": ("audit", "Bring the local index of every collection's records up to date."),
     "issue": ("brand", "Commit a whole production batch from --csv with one transaction, its Merkle root, and write "
                        "each product's certificate with its proof; a retailer claims the passport at the first sale "
                        "(`transfer --first-sale`)."),
+    "metadata": ("metadata", "The ERC-721 metadata of a brand's passports, served by `luxpass serve`."),
     "mint": ("brand", "Mint one product's passport, or many from --csv (resumable: run it again after a stop)."),
     "node": ("node", "A local Anvil node whose chain survives restarts."),
     "recovery": ("brand", "Move a passport to a new address for an owner who lost their wallet (with a delay)."),
@@ -46,9 +48,6 @@ COMMANDS = {
     "verify": ("market", "Check a passport by owner certificate, by collection and id, or a holder's disclosure of "
                          "chosen fields (showing only those)."),
 }
-# Until `--safe` is an option the council's commands declare themselves (issue 25), cli/safe.py adds
-# it to commands of council.py and brand.py after they are imported: the three load together.
-SAFE_PATCHED = ("council", "brand", "safe")
 
 
 class CommandError(click.ClickException):
@@ -126,17 +125,7 @@ class LazyGroup(LuxpassGroup):
 
 def load(module: str) -> None:
     """Import the command module luxpass.cli.MODULE, which registers its commands on `cli`."""
-    global _safe_option_added
-    if module not in SAFE_PATCHED:
-        import_module(f"luxpass.cli.{module}")
-    elif not _safe_option_added:
-        for each in SAFE_PATCHED:
-            import_module(f"luxpass.cli.{each}")
-        import_module("luxpass.cli.safe").add_safe_option()
-        _safe_option_added = True
-
-
-_safe_option_added = False
+    import_module(f"luxpass.cli.{module}")
 
 
 @click.group(cls=LazyGroup)
