@@ -6,7 +6,7 @@ web3.py's batched requests, a raw JSON-RPC batch of `ownerOf`; bench/screening.p
 `screen`, on the same listings, each timed over several runs with the median reported; the eth_calls
 screening and audits send, and how many the node refused; the CLI's start and `verify` as whole
 processes. Each figure carries the machine's load (1-minute average) when it was taken. Prints one
-table, writes bench/results.json and the README's performance section. Targets are measured and
+table, writes bench/results.json and the tables of docs/results.md. Targets are measured and
 reported, never asserted."""
 import csv
 import json
