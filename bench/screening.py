@@ -18,6 +18,7 @@ from eth_abi import decode, encode
 from eth_utils import keccak
 from multicall.constants import MULTICALL3_BYTECODE
 
+from luxpass.chain.artifacts import abi
 from luxpass.spec import Screening
 
 # keccak256 of Multicall3's runtime code, as its published pre-signed deployment transaction leaves
@@ -28,7 +29,9 @@ PER_REQUEST = 1000  # listings a Multicall3 call, and a web3.py batch, carry (2 
 _AGGREGATE3 = keccak(text="aggregate3((address,bool,bytes)[])")[:4]
 _OWNER_OF = keccak(text="ownerOf(uint256)")[:4]
 _PASSPORT = keccak(text="passport(uint256)")[:4]
-_PASSPORT_TYPES = ["(uint8,bool,uint32,uint32,address,bytes32)"]
+_PASSPORT_FIELDS = next(f for f in abi("BrandPassport") if f.get("name") == "passport")["outputs"][0]["components"]
+_PASSPORT_TYPES = ["(" + ",".join(field["type"] for field in _PASSPORT_FIELDS) + ")"]  # as the contract has it
+_STATUS_AT = [field["name"] for field in _PASSPORT_FIELDS].index("status")
 _STATUS_VERDICTS = (Screening.AUTHENTIC, Screening.LOST, Screening.STOLEN, Screening.DESTROYED)
 
 
@@ -73,7 +76,8 @@ def screen_multicall3(w3, multicall: str, collection: str, listings) -> list[Scr
             if not (owned and found):
                 verdicts.append(verdict(None, None, listing.seller))
                 continue
-            verdicts.append(verdict(decode(["address"], owner)[0], decode(_PASSPORT_TYPES, state)[0][0], listing.seller))
+            verdicts.append(verdict(decode(["address"], owner)[0], decode(_PASSPORT_TYPES, state)[0][_STATUS_AT],
+                                    listing.seller))
     return verdicts
 
 
@@ -81,8 +85,6 @@ def screen_web3_batch(contract, listings) -> list[Screening]:
     """Each listing's passport must exist: one `ownerOf` that reverts fails web3.py's whole batch."""
     verdicts = []
     w3 = contract.w3
-    fields = [c["name"] for c in contract.get_function_by_name("passport").abi["outputs"][0]["components"]]
-    status_at = fields.index("status")
     for start in range(0, len(listings), PER_REQUEST):
         part = listings[start:start + PER_REQUEST]
         with w3.batch_requests() as batch:
@@ -91,7 +93,7 @@ def screen_web3_batch(contract, listings) -> list[Screening]:
                 batch.add(contract.functions.passport(listing.passport_id))
             answers = batch.execute()
         for n, listing in enumerate(part):
-            verdicts.append(verdict(answers[2 * n], answers[2 * n + 1][status_at], listing.seller))
+            verdicts.append(verdict(answers[2 * n], answers[2 * n + 1][_STATUS_AT], listing.seller))
     return verdicts
 
 

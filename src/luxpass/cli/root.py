@@ -1,4 +1,4 @@
-"""The `luxpass` group itself, light enough that `luxpass --version` and `--help` import neither
+"""The `luxpass` group itself, light enough that `--version` and `--help` import neither
 web3 nor the library: a command's module is imported when the command runs (as pip's and Flask's
 command lines do), and the help lists each command from `COMMANDS`. Also the error edge every
 group shares: library errors, lost connections and usage errors become one `error:` line and
