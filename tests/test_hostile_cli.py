@@ -112,6 +112,8 @@ FILE_SLOTS = CERTIFICATE_SLOTS + CSV_SLOTS + SIGNED_SLOTS + [
     (["audit", "attest", "{}", "--dev-account", NOBODY], {1, 2, 3}),
     (["event", "--brand", "1", "--id", ID, "--kind", "shipped", "--details-file", "{}", "--dev-account", NOBODY],
      {1, 2}),
+    (["event", "--epcis", "{}", "--brand", "1", "--dev-account", NOBODY], {1, 2}),
+    (["dpp", "verify", "{}"], {2, 3}),
 ]
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

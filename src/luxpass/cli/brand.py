@@ -14,6 +14,7 @@ from ..onchain.collection import Collection
 from ..proofs.batch import DEFAULT_DEPTH, MAX_DEPTH
 from ..spec import ROLES, EventKind
 from .base import ProgressBar, Settings, cli, pass_settings
+from .epcis import epcis_import_option
 from .params import (
     ADDRESS,
     Address,
@@ -130,15 +131,18 @@ def issue(settings: Settings, brand_ref, collection, csv_file, out, depth, reiss
 
 
 @cli.command("event")
+@epcis_import_option
 @passport_options
-@click.option("--kind", required=True, type=EnumChoice(EventKind), help="The lifecycle event recorded.")
+@click.option("--kind", type=EnumChoice(EventKind), help="The lifecycle event recorded.")
 @click.option("--details", help="The event's off-chain details; only a salted hash goes on chain.")
 @click.option("--details-file", type=click.Path(dir_okay=False), help="Read the details from a file.")
 @rpc_options
 @account_options
 @pass_settings
 def event(settings: Settings, ref, kind, details, details_file):
-    """Record a lifecycle event of a passport."""
+    """Record a lifecycle event of a passport, or each event of an EPCIS 2.0 document (--epcis)."""
+    if kind is None:
+        raise click.UsageError("pass --kind, or --epcis FILE")
     if (details is None) == (details_file is None):
         raise click.UsageError("pass one of --details or --details-file")
     if details_file:

@@ -1,10 +1,12 @@
 """The buyer's and the marketplace's side: verifying a passport or a disclosure, its history,
 screening listings, counterfeit cases (`luxpass verify`, `history`, `screen`, `cases`)."""
+import json
 from pathlib import Path
 
 import click
 
 from ..checks import screen as screening
+from ..checks.epcis import epcis_history
 from ..checks.index import Index
 from ..checks.history import history
 from ..checks.verify import check_disclosure, check_same_chain, verify
@@ -52,10 +54,16 @@ def _verify_disclosure(settings: Settings, disclosure: Disclosure) -> None:
 
 @cli.command("history")
 @passport_options
+@click.option("--epcis", "as_epcis", is_flag=True,
+              help="Print it as an EPCIS 2.0 JSON-LD document (needs the certificate, or a disclosure of gtin and serial).")
 @rpc_options
 @pass_settings
-def history_command(settings: Settings, ref):
+def history_command(settings: Settings, ref, as_epcis):
     """A passport's whole story, lifecycle and owners, read from the chain."""
+    if as_epcis:
+        click.echo(json.dumps(epcis_history(settings.consortium, ref.collection, ref.passport_id, ref.certificate,
+                                            ref.disclosure, Index(settings.consortium)), indent=2))
+        return
     story = history(settings.consortium, ref.collection, ref.passport_id, Index(settings.consortium))
     lines = [f"{story.brand} passport {story.passport_id}, as of block {story.block}",
              f"status {story.status}, owner {story.owner}, {story.owners} owner(s) after the brand, "

@@ -61,13 +61,16 @@ def certificate_qr(settings: Settings, certificate_file, resolver, out):
               help="JSON-RPC endpoint of the chain.")
 @click.option("--chip-reader-script", metavar="URL",
               help="Script of the chip reader, defining window.luxpassChipSigner, for pages of chipped products.")
-def serve(host, port, rpc_url, chip_reader_script):
+@click.option("--dpp-dir", type=click.Path(file_okay=False),
+              help="Folder of the DPP credentials `luxpass dpp issue` wrote (default $LUXPASS_HOME/dpp).")
+def serve(host, port, rpc_url, chip_reader_script, dpp_dir):
     """Run the verification page that product QR codes lead to, with its JSON API."""
     import uvicorn
 
     from ..web.app import Unavailable, create_app
 
     app = create_app(rpc_url, chip_reader_script)
+    app.state.dpp_dir = Path(dpp_dir) if dpp_dir else None
     try:
         consortium = app.state.registry.consortium()
         click.echo(f"checking passports of chain {consortium.chain.chain_id} (registry "

@@ -196,13 +196,14 @@ class Collection:
         return RawCall(self.address, _MINT_BATCH + encode(["address", "bytes32[]"],
                                                           [owner, [i.to_bytes(32, "big") for i in passport_ids]]))
 
-    def record_event(self, passport_id: int, kind: EventKind, details: str) -> Recorded:
-        """Record a lifecycle event with a salted hash of its off-chain details. The salt is
-        journalled with the transaction, so a rerun finishes the same record."""
+    def record_event(self, passport_id: int, kind: EventKind, details: str, salt: bytes | None = None) -> Recorded:
+        """Record a lifecycle event with a salted hash of its off-chain details (`salt`, else a new
+        one). The salt is journalled with the transaction, so a rerun finishes the same record."""
         purpose = f"event {self.address} {passport_id} {kind.name} {keccak(text=details).hex()}"
         earlier = self.sender.journalled(purpose)
-        salt = bytes.fromhex(earlier["salt"].removeprefix("0x")) if earlier else secrets.token_bytes(32)
-        details_hash = keccak(encode(["bytes32", "string"], [salt, details]))
+        if salt is None:
+            salt = bytes.fromhex(earlier["salt"].removeprefix("0x")) if earlier else secrets.token_bytes(32)
+        details_hash = salted_details_hash(salt, details)
         return self.sender.submit(Action.of(
             self.contract.functions.recordEvent(passport_id, int(kind), details_hash),
             f"record {kind.name.lower()} for {passport_hex(passport_id)[:12]}…",
@@ -402,6 +403,11 @@ class Collection:
             exists, _, _ = self.passports_state(passport_ids[start:start + chunk])
             found.extend(exists)
         return found
+
+
+def salted_details_hash(salt: bytes, details: str) -> bytes:
+    """What a lifecycle event puts on chain of its details: keccak256(abi.encode(salt, details))."""
+    return keccak(encode(["bytes32", "string"], [salt, details]))
 
 
 def refuse_self_transfer(owner: str, to: str) -> None:

@@ -33,6 +33,7 @@ from ..onchain import chip
 from ..onchain.registry import Consortium
 from ..checks.link import AUTHENTIC, NO_MATCH, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
+from . import metadata, resolver
 from ..values import parse_address, parse_passport_id
 
 log = logging.getLogger("luxpass.web")
@@ -257,6 +258,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Unavailable: unavailable,
                                                        Exception: failed})
     app.state.registry = registry
+    resolver.install(app)  # the GS1-Conformant Resolver in front of the page (web/resolver.py)
+    metadata.install(app)  # ERC-721 metadata at the collections' base URI (web/metadata.py)
     return app
 
 
