@@ -77,6 +77,8 @@ def screen_web3_batch(contract, listings) -> list[Screening]:
     """Each listing's passport must exist: one `ownerOf` that reverts fails web3.py's whole batch."""
     verdicts = []
     w3 = contract.w3
+    fields = [c["name"] for c in contract.get_function_by_name("passport").abi["outputs"][0]["components"]]
+    status_at = fields.index("status")
     for start in range(0, len(listings), PER_REQUEST):
         part = listings[start:start + PER_REQUEST]
         with w3.batch_requests() as batch:
@@ -85,5 +87,5 @@ def screen_web3_batch(contract, listings) -> list[Screening]:
                 batch.add(contract.functions.passport(listing.passport_id))
             answers = batch.execute()
         for n, listing in enumerate(part):
-            verdicts.append(verdict(answers[2 * n], answers[2 * n + 1][0], listing.seller))
+            verdicts.append(verdict(answers[2 * n], answers[2 * n + 1][status_at], listing.seller))
     return verdicts
