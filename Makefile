@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net
+.PHONY: setup build browser slither lint-imports test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
 
@@ -124,6 +124,10 @@ demo-net: build $(GETH)
 # Passports minted and listings screened a second on the four-node network, beside one Anvil.
 bench-net: build $(GETH)
 	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net.py
+
+# Which geth storage settings keep every confirmed block through a power loss (bench/net_crash.py).
+bench-net-crash: build $(GETH)
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net_crash.py
 
 # Gas and size of each EVM target side by side (bench/targets.json), the part of `make bench` that
 # builds each target in build/targets/TARGET; leaves the default build.

@@ -63,7 +63,7 @@ def measure(name: str, houses: list[Chain]) -> dict:
     screened = len(listings) / (time.perf_counter() - start)
     if not all(v.authentic for v in verdicts):
         raise SystemExit(f"{name}: a genuine listing was not screened authentic")
-    return {"minted": minted, "screened": screened, "confirmations": quiet.confirmations}
+    return {"minted": minted, "screened": screened, "confirmations": quiet.sender.confirmations}
 
 
 def on_anvil() -> dict:

@@ -50,7 +50,7 @@ def measure(signer) -> dict:
     ids = [int(minter.mint({"serial": f"OWNER-RULE-{n}"}).passport_id, 16) for n in range(3)]
 
     def gas(chain, call):
-        return chain.transact(call)["gasUsed"]
+        return chain.sender.transact(call)["gasUsed"]
 
     figures = {}
     receipt = retailer.chain.w3.eth.get_transaction_receipt

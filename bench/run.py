@@ -42,7 +42,7 @@ from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
 )
 from luxpass.chain import node  # noqa: E402
 from luxpass.chain.artifacts import artifact  # noqa: E402
-from luxpass.chain.connection import MAX_TX_GAS  # noqa: E402
+from luxpass.chain.sender import MAX_TX_GAS  # noqa: E402
 from luxpass.checks.screen import CHUNK  # noqa: E402
 from luxpass.results import cli_name  # noqa: E402
 from web3 import Web3  # noqa: E402
@@ -74,7 +74,7 @@ def signer(index: int) -> Chain:
 
 
 def gas(chain: Chain, call) -> int:
-    return chain.transact(call)["gasUsed"]
+    return chain.sender.transact(call)["gasUsed"]
 
 
 def products_csv(path: Path, count: int, prefix: str) -> Path:
@@ -110,9 +110,9 @@ def run() -> None:
     address, minter, retailer = founded_brand(signer)
     consortium = Consortium.open(signer(0))
     me = signer(MINTER).address
-    baseline = minter.chain.deploy("CommitmentERC721")[0]
+    baseline = minter.chain.sender.deploy("CommitmentERC721")[0]
     base = minter.chain.contract("CommitmentERC721", baseline)
-    batch_a = minter.chain.contract("CommitmentERC721A", minter.chain.deploy("CommitmentERC721A")[0])
+    batch_a = minter.chain.contract("CommitmentERC721A", minter.chain.sender.deploy("CommitmentERC721A")[0])
 
     print("\ngas per passport")
     ids = commitments(21, "single")
@@ -150,7 +150,7 @@ def run() -> None:
     alice = Collection(signer(ALICE), address)
     transfer_gas = gas(alice.chain, alice.contract.functions.transferFrom(signer(ALICE).address,
                                                                           signer(BOB).address, sold))
-    minter.chain.transact(base.functions.mint(signer(ALICE).address, ids[0]))  # baseline token 22
+    minter.chain.sender.transact(base.functions.mint(signer(ALICE).address, ids[0]))  # baseline token 22
     as_alice = signer(ALICE)
     oz_transfer = gas(as_alice, as_alice.contract("CommitmentERC721", baseline).functions.transferFrom(
         signer(ALICE).address, signer(BOB).address, 22))
@@ -191,10 +191,10 @@ def run() -> None:
     on_chain = report["totals"]["passports"]
     more = commitments(max(HISTORY_PASSPORTS - on_chain, 0), "many")
     for i in range(0, len(more), 1200):
-        sent = [minter.chain.send(minter.contract.functions.mintBatch(me, more[j:j + 150]), gas=MAX_TX_GAS - 1)
+        sent = [minter.chain.sender.send(minter.contract.functions.mintBatch(me, more[j:j + 150]), gas=MAX_TX_GAS - 1)
                 for j in range(i, min(i + 1200, len(more)), 150)]
         for tx_hash in sent:
-            minter.chain.wait(tx_hash)
+            minter.chain.sender.wait(tx_hash)
     index.sync()
     start = time.perf_counter()
     story = history(consortium, address, sold, index)
@@ -226,7 +226,7 @@ def screening_cost(consortium: Consortium, minter: Collection, address: str, min
     me, stranger = minter.chain.address, signer(BOB).address
     for n in range(0, COMPARED, 100):  # a few reported lost or stolen, as on a real marketplace
         status = Status.STOLEN if n % 200 else Status.LOST
-        minter.chain.transact(minter.contract.functions.reportStatus(minted_ids[n], int(status)))
+        minter.chain.sender.transact(minter.contract.functions.reportStatus(minted_ids[n], int(status)))
     listings = [Listing(n, str(n), address, minted_ids[n % len(minted_ids)], stranger if n % 50 == 7 else me)
                 for n in range(SCREENED)]
     compared = listings[:COMPARED]

@@ -38,7 +38,7 @@ def deploy_multicall3(chain) -> str:
     # PUSH2 len, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN
     constructor = b"\x61" + len(runtime).to_bytes(2, "big") + bytes.fromhex("80600c6000396000f3")
     factory = chain.w3.eth.contract(abi=[], bytecode=constructor + runtime)
-    address = chain.transact(factory.constructor(), label="deploy Multicall3")["contractAddress"]
+    address = chain.sender.transact(factory.constructor(), label="deploy Multicall3")["contractAddress"]
     if keccak(chain.w3.eth.get_code(address)) != MULTICALL3_CODEHASH:
         raise SystemExit("error: the deployed Multicall3 does not hold Multicall3's code")
     return address

@@ -42,7 +42,8 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 ///   the first sale a chip is rebound only with the owner's signed `ChipRebind`;
 /// - DEFAULT_ADMIN_ROLE is held by the brand's council alone and moved only by the registry,
 ///   with the council (`replaceAdmin`): no account grants, revokes or renounces it here, so a
-///   replaced council cannot leave a second admin behind to take the collection back;
+///   replaced council cannot leave a second admin behind to take the collection back; the key
+///   that loses the seat loses every other role it held here too;
 /// - before its first sale a passport moves only between brand custodians; the first sale is
 ///   made by a retailer; after it, the rule above;
 /// - recovery: the brand has no power to move a passport it does not own, except this one.
@@ -50,8 +51,9 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 ///   new owner that holds no role of the brand (when named, and when the move completes); the
 ///   move completes only after RECOVERY_DELAY,
 ///   while the brand is active and the passport has not moved, and the owner can cancel it
-///   until then. A pending request is never overwritten, and after the owner cancels one no
-///   new request for that owner is accepted for RECOVERY_COOLDOWN. A passport reported lost or
+///   until then. A pending request is never overwritten; after the owner cancels one, and for an
+///   owner that is a contract, no request is accepted during that ownership unless the other
+///   members voted to allow it (`allowRecovery`, ended by her next cancel). A passport reported lost or
 ///   stolen can be recovered too (its owner then lost the item and the wallet): the report
 ///   passes to the new owner, who alone can report it found;
 /// - a consent, a permit, a clear-report request, a chip rebind request and a chip challenge
@@ -74,8 +76,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     bytes32 public constant SERVICE_ROLE = keccak256("SERVICE_ROLE");
     /// @notice The time from a recovery request to its completion, in which the owner can cancel it.
     uint64 public constant RECOVERY_DELAY = 7 days;
-    /// @notice After the owner cancels a recovery, how long no new request for them is accepted.
-    uint64 public constant RECOVERY_COOLDOWN = 30 days;
 
     bytes32 private constant _CONSENT_TYPEHASH = keccak256(
         "ResaleConsent(uint256 chainId,address collection,uint256 tokenId,address reseller,address buyer,bytes32 termsHash,uint256 nonce,uint256 deadline)"
@@ -107,12 +107,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         uint48 claimOpenedAt;
     }
 
-    /// @dev After `owner` cancelled a recovery, no new request for them before `until`.
-    struct RecoveryHold {
-        address owner;
-        uint64 until;
-    }
-
     address private _registry;
     /// @dev Transfer kind chosen by the entry point for `_update`; 0 means "derive it". Plain
     /// storage, not transient, so that the build runs before Cancun; set and cleared within one
@@ -127,7 +121,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     mapping(uint256 tokenId => Passport) private _passports;
     mapping(bytes32 digest => bool) private _usedDigests;
     mapping(uint256 tokenId => PendingRecovery) private _recoveries;
-    mapping(uint256 tokenId => RecoveryHold) private _recoveryHolds;
+    mapping(uint256 tokenId => address owner) private _recoveryRefusedBy; // her cancel, for her ownership
+    mapping(address owner => bool) private _recoveryAllowed; // by a vote, until her next cancel
     mapping(uint256 tokenId => Chip) private _chips;
     mapping(bytes32 root => uint256) private _batchCommittedAt;
 
@@ -154,7 +149,17 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function replaceAdmin(address previous, address current) external {
         if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
         _revokeRole(DEFAULT_ADMIN_ROLE, previous);
+        _revokeRole(MINTER_ROLE, previous);
+        _revokeRole(RETAILER_ROLE, previous);
+        _revokeRole(SERVICE_ROLE, previous);
         _grantRole(DEFAULT_ADMIN_ROLE, current);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function allowRecovery(address owner) external {
+        if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
+        _recoveryAllowed[owner] = true;
+        emit RecoveryAllowed(owner);
     }
 
     /// @inheritdoc AccessControl
@@ -421,8 +426,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (isBrandCustodian(newOwner)) revert PassportRecoveryToBrand(newOwner);
         PendingRecovery storage pending = _recoveries[tokenId];
         if (pending.newOwner != address(0) && pending.nonce == p.nonce) revert PassportRecoveryPending(tokenId);
-        RecoveryHold storage hold = _recoveryHolds[tokenId];
-        if (hold.owner == owner && block.timestamp < hold.until) revert PassportRecoveryCoolingDown(tokenId, hold.until);
+        if (!_recoveryAllowed[owner]) {
+            if (owner.code.length != 0) revert PassportRecoveryOfContractOwner(tokenId, owner);
+            if (_recoveryRefusedBy[tokenId] == owner) revert PassportRecoveryRefusedByOwner(tokenId, owner);
+        }
         uint64 readyAt = uint64(block.timestamp) + RECOVERY_DELAY;
         _recoveries[tokenId] = PendingRecovery(newOwner, readyAt, p.nonce);
         emit RecoveryRequested(tokenId, newOwner, readyAt, msg.sender);
@@ -433,8 +440,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         address owner = _requireOwned(tokenId);
         if (_pendingRecovery(tokenId).newOwner == address(0)) revert PassportNoRecovery(tokenId);
         if (msg.sender == owner) {
-            uint64 until = uint64(block.timestamp) + RECOVERY_COOLDOWN;
-            _recoveryHolds[tokenId] = RecoveryHold(owner, until);
+            _recoveryRefusedBy[tokenId] = owner;
+            delete _recoveryAllowed[owner];
         } else if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
             revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
         }
@@ -580,9 +587,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     /// @inheritdoc IBrandPassport
-    function recoveryHeldUntil(uint256 tokenId) external view returns (uint64) {
-        RecoveryHold memory hold = _recoveryHolds[tokenId];
-        return hold.owner == _ownerOf(tokenId) && block.timestamp < hold.until ? hold.until : 0;
+    function recoveryHeld(uint256 tokenId) external view returns (bool) {
+        address owner = _requireOwned(tokenId);
+        return !_recoveryAllowed[owner] && (owner.code.length != 0 || _recoveryRefusedBy[tokenId] == owner);
     }
 
     /// @inheritdoc IBrandPassport

@@ -5,6 +5,7 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IConsortiumRegistry} from "../interfaces/IConsortiumRegistry.sol";
 import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
 import {CounterfeitCases} from "./CounterfeitCases.sol";
+import {BrandNames} from "./libraries/BrandNames.sol";
 
 /// @title ConsortiumRegistry
 /// @notice Invariants:
@@ -18,9 +19,11 @@ import {CounterfeitCases} from "./CounterfeitCases.sol";
 /// - a removed brand stays removed;
 /// - the quorum is at least a majority and there are at least two founders, so no single
 ///   council carries a vote;
-/// - brand names and symbols are unique (names regardless of ASCII case) and arrive normalised
-///   (no leading, trailing or double spaces, no control characters; the Python side applies NFKC
-///   and refuses look-alikes before a name reaches the chain);
+/// - a brand's name and symbol pass BrandNames' rule (allowed characters only, single inner
+///   spaces, one of Latin, Greek and Cyrillic) and their skeletons (what they look like: case,
+///   accents, look-alike letters and punctuation folded) are no admitted brand's, whoever sends
+///   the proposal: a founder's, a proposal's and, again, the executed admission's; luxpass.names
+///   is the same rule in Python;
 /// - only an accredited auditor attests a report digest, once per auditor and digest, for a
 ///   block that exists; attestations are never removed;
 /// - a brand's council (its vote here and the admin role of its collection, moved together) changes
@@ -28,7 +31,11 @@ import {CounterfeitCases} from "./CounterfeitCases.sol";
 ///   active members (`proposeCouncilReplacement`: the brand itself cannot vote on it, so a stolen
 ///   key cannot block it), which takes effect no sooner than COUNCIL_REPLACEMENT_DELAY after the
 ///   vote, once per COUNCIL_REPLACEMENT_COOLDOWN, so that a hostile majority can neither seize a
-///   brand unseen nor keep taking it back; a council once replaced never holds a seat again.
+///   brand unseen nor keep taking it back; a council once replaced never holds a seat again;
+/// - what a council key did here ends with its seat: when the seat moves (rotation or
+///   replacement), the brand's open proposals are closed (Defeated, {ProposalWithdrawn}) and its
+///   votes on the others' open proposals are withdrawn ({VoteWithdrawn}), so that the new council
+///   starts with a free quota and decides each open question afresh.
 /// tests/contracts/test_invariants.py checks the first two after every step of random sequences.
 contract ConsortiumRegistry is IConsortiumRegistry {
     uint16 private constant _BPS = 10_000;
@@ -50,7 +57,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     Brand[] private _brands; // brand id = index + 1
     mapping(address council => uint256) private _brandIdOfCouncil;
     mapping(address collection => uint256) private _brandIdOfCollection;
-    mapping(bytes32 nameHash => bool) private _nameTaken;
+    mapping(bytes32 nameSkeleton => bool) private _nameTaken;
     uint256 private _activeMembers;
 
     Proposal[] private _proposals; // proposal id = index + 1
@@ -58,7 +65,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
     mapping(uint256 proposalId => uint256[] brandIds) private _yesVoters;
     mapping(uint256 proposalId => uint256[] brandIds) private _noVoters;
     mapping(address account => mapping(Accreditation => bool)) private _accredited;
-    mapping(bytes32 symbolHash => bool) private _symbolTaken;
+    mapping(bytes32 symbolSkeleton => bool) private _symbolTaken;
     mapping(address auditor => mapping(bytes32 digest => uint64)) private _attestedAt;
     // Per proposing brand, at most MAX_OPEN_PROPOSALS open; may hold closed ones until `_settle` prunes them.
     mapping(uint256 brandId => uint256[] proposalIds) private _openProposalsOf;
@@ -102,8 +109,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         _votingPeriod = votingPeriod_;
         _cases = address(new CounterfeitCases(this));
         for (uint256 i = 0; i < founders.length; i++) {
-            _checkNewBrand(names[i], symbols[i], founders[i]);
-            _admit(names[i], symbols[i], founders[i]);
+            (bytes32 nameKey, bytes32 symbolKey) = _checkNewBrand(names[i], symbols[i], founders[i]);
+            _admit(names[i], symbols[i], founders[i], nameKey, symbolKey);
         }
     }
 
@@ -151,6 +158,15 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         uint256 others = _electorate(ProposalKind.ReplaceCouncil, brandId);
         if (others < _MIN_FOUNDERS) revert RegistryTooFewOtherMembers(brandId, others);
         return _propose(ProposalKind.ReplaceCouncil, brandId, newCouncil, Accreditation.Reseller, "", "");
+    }
+
+    /// @inheritdoc IConsortiumRegistry
+    function proposeRecoveryAllowance(uint256 brandId, address owner) external returns (uint256) {
+        if (_brand(brandId).status == BrandStatus.Removed) revert RegistryBrandRemoved(brandId);
+        if (owner == address(0)) revert RegistryInvalidAccount(owner);
+        uint256 others = _electorate(ProposalKind.AllowRecovery, brandId);
+        if (others < _MIN_FOUNDERS) revert RegistryTooFewOtherMembers(brandId, others);
+        return _propose(ProposalKind.AllowRecovery, brandId, owner, Accreditation.Reseller, "", "");
     }
 
     /// @inheritdoc IConsortiumRegistry
@@ -330,7 +346,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (state != ProposalState.Open) revert RegistryProposalClosed(proposalId, state);
         if (_voted[proposalId][voter]) revert RegistryAlreadyVoted(proposalId, voter);
         Proposal storage p = _proposals[proposalId - 1];
-        if (p.kind == ProposalKind.ReplaceCouncil && voter == p.brandId) revert RegistryTargetCannotVote(proposalId, voter);
+        if (_othersDecide(p.kind) && voter == p.brandId) revert RegistryTargetCannotVote(proposalId, voter);
         _voted[proposalId][voter] = true;
         if (support) {
             p.yes += 1;
@@ -354,8 +370,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         ProposalKind kind = p.kind;
         _settleDefeats();
         if (kind == ProposalKind.AdmitBrand) {
-            _checkNewBrand(p.name, p.symbol, p.account);
-            _admit(p.name, p.symbol, p.account);
+            (bytes32 nameKey, bytes32 symbolKey) = _checkNewBrand(p.name, p.symbol, p.account);
+            _admit(p.name, p.symbol, p.account, nameKey, symbolKey);
         } else if (kind == ProposalKind.Accredit || kind == ProposalKind.RevokeAccreditation) {
             bool grant = kind == ProposalKind.Accredit;
             if (_accredited[p.account][p.accreditation] == grant) {
@@ -371,6 +387,8 @@ contract ConsortiumRegistry is IConsortiumRegistry {
             _replacementHeldUntil[p.brandId] = effectiveAt + COUNCIL_REPLACEMENT_COOLDOWN;
             _councilUnavailable[p.account] = true;
             emit CouncilReplacementScheduled(p.brandId, p.account, effectiveAt);
+        } else if (kind == ProposalKind.AllowRecovery) {
+            IBrandPassport(_brands[p.brandId - 1].collection).allowRecovery(p.account);
         } else {
             _checkStatusChange(p.brandId, kind);
             BrandStatus next = kind == ProposalKind.SuspendBrand
@@ -380,14 +398,16 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
     }
 
-    function _admit(string memory name, string memory symbol, address council) private {
+    function _admit(string memory name, string memory symbol, address council, bytes32 nameKey, bytes32 symbolKey)
+        private
+    {
         address collection = Clones.clone(_passportImplementation);
         _brands.push(Brand({name: name, council: council, collection: collection, status: BrandStatus.Active}));
         uint256 brandId = _brands.length;
         _brandIdOfCouncil[council] = brandId;
         _brandIdOfCollection[collection] = brandId;
-        _nameTaken[_nameKey(name)] = true;
-        _symbolTaken[_nameKey(symbol)] = true;
+        _nameTaken[nameKey] = true;
+        _symbolTaken[symbolKey] = true;
         _activeMembers += 1;
         IBrandPassport(collection).initialize(brandId, name, symbol, council);
         emit BrandAdmitted(brandId, name, council, collection);
@@ -440,10 +460,16 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         return !_passes(p, electorate > no ? electorate - no : 0);
     }
 
+    /// @dev Kinds decided by the members other than the target brand, with at least two yes: what
+    /// the brand's own key (or its thief) must not decide.
+    function _othersDecide(ProposalKind kind) private pure returns (bool) {
+        return kind == ProposalKind.ReplaceCouncil || kind == ProposalKind.AllowRecovery;
+    }
+
     /// @dev The active members who decide: all of them, but for the brand whose council a
-    /// replacement would change.
+    /// replacement would change, or whose recoveries a vote would allow.
     function _electorate(ProposalKind kind, uint256 brandId) private view returns (uint256) {
-        if (kind == ProposalKind.ReplaceCouncil && _brands[brandId - 1].status == BrandStatus.Active) {
+        if (_othersDecide(kind) && _brands[brandId - 1].status == BrandStatus.Active) {
             return _activeMembers - 1;
         }
         return _activeMembers;
@@ -455,9 +481,10 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
     }
 
-    /// @dev A council replacement needs, besides the quorum of the other members, two of them.
+    /// @dev A council replacement or a recovery allowance needs, besides the quorum of the other
+    /// members, two of them.
     function _passes(Proposal storage p, uint256 yes) private view returns (bool) {
-        if (p.kind == ProposalKind.ReplaceCouncil && yes < _MIN_FOUNDERS) return false;
+        if (_othersDecide(p.kind) && yes < _MIN_FOUNDERS) return false;
         return yes * _BPS > _electorate(p.kind, p.brandId) * _quorumBps;
     }
 
@@ -469,7 +496,55 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         _brandIdOfCouncil[next] = brandId;
         _councilUnavailable[previous] = true;
         emit CouncilRotated(brandId, previous, next);
+        _endSeat(brandId);
         IBrandPassport(b.collection).replaceAdmin(previous, next);
+    }
+
+    /// @dev Closes the brand's open proposals and withdraws its votes on the others' open ones: a
+    /// key that lost its seat (a thief's among them) leaves neither a full quota nor a yes or no
+    /// that its brand's lawful council cannot answer. Closing, not keeping them open for the new
+    /// council to re-decide: the old key chose what they propose, and what a stolen key proposed
+    /// must not carry on the lawful council's name; the new council proposes again what it wants.
+    /// Bounded like `_settleDefeats`: at most MAX_OPEN_PROPOSALS per brand.
+    function _endSeat(uint256 brandId) private {
+        _settleDefeats(); // what reads Defeated now stays so; every list holds open proposals only
+        uint256[] storage own = _openProposalsOf[brandId];
+        while (own.length > 0) {
+            uint256 proposalId = own[own.length - 1];
+            own.pop();
+            _proposals[proposalId - 1].defeated = true;
+            emit ProposalWithdrawn(proposalId, brandId);
+        }
+        uint256 brands = _brands.length;
+        for (uint256 other = 1; other <= brands; other++) {
+            uint256[] storage open = _openProposalsOf[other];
+            for (uint256 i = 0; i < open.length; i++) {
+                if (_voted[open[i]][brandId]) _withdrawVote(open[i], brandId);
+            }
+        }
+    }
+
+    function _withdrawVote(uint256 proposalId, uint256 brandId) private {
+        Proposal storage p = _proposals[proposalId - 1];
+        bool support = _remove(_yesVoters[proposalId], brandId);
+        if (support) {
+            p.yes -= 1;
+        } else {
+            _remove(_noVoters[proposalId], brandId);
+            p.no -= 1;
+        }
+        delete _voted[proposalId][brandId];
+        emit VoteWithdrawn(proposalId, brandId, support);
+    }
+
+    function _remove(uint256[] storage brandIds, uint256 brandId) private returns (bool found) {
+        for (uint256 i = 0; i < brandIds.length; i++) {
+            if (brandIds[i] == brandId) {
+                brandIds[i] = brandIds[brandIds.length - 1];
+                brandIds.pop();
+                return true;
+            }
+        }
     }
 
     function _checkReplacement(uint256 brandId, address newCouncil) private view {
@@ -493,35 +568,41 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         }
     }
 
-    function _checkNewBrand(string memory name, string memory symbol, address council) private view {
+    /// @dev The skeletons of a new brand's name and symbol, once both pass BrandNames' rule and
+    /// are no admitted brand's, and its council is free.
+    function _checkNewBrand(string memory name, string memory symbol, address council)
+        private
+        view
+        returns (bytes32 nameKey, bytes32 symbolKey)
+    {
         if (bytes(name).length == 0 || bytes(symbol).length == 0 || council == address(0)) {
             revert RegistryInvalidBrand(name, symbol, council);
         }
-        if (!_isNormalised(bytes(name))) revert RegistryNameNotNormalised(name);
-        if (!_isNormalised(bytes(symbol))) revert RegistrySymbolNotNormalised(symbol);
-        if (_nameTaken[_nameKey(name)]) revert RegistryBrandNameTaken(name);
-        if (_symbolTaken[_nameKey(symbol)]) revert RegistryBrandSymbolTaken(symbol);
+        nameKey = _newBrandText(name, false);
+        symbolKey = _newBrandText(symbol, true);
         _checkNewCouncil(council);
     }
 
-    /// @dev No leading, trailing or double space and no ASCII control character.
-    function _isNormalised(bytes memory text) private pure returns (bool) {
-        uint256 length = text.length;
-        if (text[0] == " " || text[length - 1] == " ") return false;
-        for (uint256 i = 0; i < length; i++) {
-            if (uint8(text[i]) < 0x20 || uint8(text[i]) == 0x7f) return false;
-            if (text[i] == " " && text[i + 1] == " ") return false; // i + 1 < length: the last is not a space
+    /// @dev The faults in the order luxpass.names reports them: the form, then a taken skeleton,
+    /// then mixed scripts.
+    function _newBrandText(string memory text, bool isSymbol) private view returns (bytes32 key) {
+        (bytes32 skeleton, BrandNames.Fault fault, uint256 offset) = BrandNames.skeleton(text);
+        if (fault == BrandNames.Fault.Spacing) {
+            if (isSymbol) revert RegistrySymbolNotNormalised(text);
+            revert RegistryNameNotNormalised(text);
         }
-        return true;
+        if (fault == BrandNames.Fault.Character) _refuseText(text, isSymbol, offset);
+        if (isSymbol ? _symbolTaken[skeleton] : _nameTaken[skeleton]) {
+            if (isSymbol) revert RegistryBrandSymbolTaken(text);
+            revert RegistryBrandNameTaken(text);
+        }
+        if (fault == BrandNames.Fault.MixedScripts) _refuseText(text, isSymbol, offset);
+        return skeleton;
     }
 
-    function _nameKey(string memory name) private pure returns (bytes32) {
-        bytes memory lower = bytes(name);
-        lower = abi.encodePacked(lower); // a copy, so that `name` stays as given
-        for (uint256 i = 0; i < lower.length; i++) {
-            if (lower[i] >= "A" && lower[i] <= "Z") lower[i] = bytes1(uint8(lower[i]) + 32);
-        }
-        return keccak256(lower);
+    function _refuseText(string memory text, bool isSymbol, uint256 offset) private pure {
+        if (isSymbol) revert RegistryBrandSymbolNotAllowed(text, offset);
+        revert RegistryBrandNameNotAllowed(text, offset);
     }
 
     function _checkStatusChange(uint256 brandId, ProposalKind kind) private view {

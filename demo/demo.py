@@ -493,14 +493,14 @@ def counterfeit() -> str:
     is called 'Maison Aurel' (beside a second founder of their own, as the registry needs two),
     and mints from its collection."""
     chain = Chain(stage.node_of(FORGER)[0], stage.account(FORGER), log=lambda _: None)
-    implementation, _ = chain.deploy("BrandPassport")
-    registry, _ = chain.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Maison Forge"],
+    implementation, _ = chain.sender.deploy("BrandPassport")
+    registry, _ = chain.sender.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Maison Forge"],
                                ["AUR", "FRG"], [chain.address, "0x000000000000000000000000000000000000dEaD"], 5000, 3600)
     address = chain.contract("ConsortiumRegistry", registry).functions.brand(1).call()[2]
     fake = chain.contract("BrandPassport", address)
-    chain.transact(fake.functions.grantRole(fake.functions.MINTER_ROLE().call(), chain.address))
+    chain.sender.transact(fake.functions.grantRole(fake.functions.MINTER_ROLE().call(), chain.address))
     cert = Certificate(stage.chain_id, address, {"serial": "AUR-2026-00001-FAKE", "model": "Tote Grande"}, new_salt())
-    chain.transact(fake.functions.mint(chain.address, cert.commitment))
+    chain.sender.transact(fake.functions.mint(chain.address, cert.commitment))
     path = stage.home / "counterfeit.json"
     cert.save(path)
     print(f"  (look-alike collection {address}, named {fake.functions.name().call()!r})")

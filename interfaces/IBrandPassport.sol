@@ -165,6 +165,10 @@ interface IBrandPassport is IERC4494 {
     /// @param tokenId The passport.
     /// @param by The account that cancelled it.
     event RecoveryCancelled(uint256 indexed tokenId, address indexed by);
+    /// @notice Emitted when the registry, on a vote of the other members, allows recovery requests
+    /// for `owner`'s passports despite her cancels (or her being a contract), until she cancels again.
+    /// @param owner The owner.
+    event RecoveryAllowed(address indexed owner);
     /// @notice Emitted when a chip is bound (or rebound) to a passport.
     /// @param tokenId The passport.
     /// @param chip The chip's address.
@@ -313,10 +317,18 @@ interface IBrandPassport is IERC4494 {
     /// @notice Thrown by `requestRecovery` while a request of the current ownership is pending.
     /// @param tokenId The passport.
     error PassportRecoveryPending(uint256 tokenId);
-    /// @notice Thrown by `requestRecovery` within RECOVERY_COOLDOWN of the owner cancelling one.
+    /// @notice Thrown by `requestRecovery` after the current owner cancelled a request for the
+    /// passport (her cancel holds for as long as she owns it), unless a vote of the other members
+    /// allowed requests for her since.
     /// @param tokenId The passport.
-    /// @param until The first second a new request is accepted.
-    error PassportRecoveryCoolingDown(uint256 tokenId, uint64 until);
+    /// @param owner The owner who cancelled.
+    error PassportRecoveryRefusedByOwner(uint256 tokenId, address owner);
+    /// @notice Thrown by `requestRecovery` when the owner is a contract (a Safe, a vault), which
+    /// has its own way to change keys and may not answer within RECOVERY_DELAY, unless a vote of the
+    /// other members allowed requests for it.
+    /// @param tokenId The passport.
+    /// @param owner The contract that owns it.
+    error PassportRecoveryOfContractOwner(uint256 tokenId, address owner);
     /// @notice Thrown by `requestRecovery`, and by `completeRecovery`, when the new owner holds a
     /// role of the brand (a role granted after the request included).
     /// @param newOwner The new owner named.
@@ -371,9 +383,13 @@ interface IBrandPassport is IERC4494 {
     error PassportAdminRoleMovedByRegistry();
 
     /// @notice The registry moves the admin role from the brand's old council to its new one
-    /// (a rotation or a replacement). Roles the old council granted stay; the new council revokes
-    /// what it does not trust.
-    /// @dev Requirements: the caller is the registry. Emits {RoleRevoked} and {RoleGranted}.
+    /// (a rotation or a replacement), and the old council key loses every role it holds here
+    /// (MINTER, RETAILER, SERVICE: those it granted itself), so that a key that lost its seat
+    /// neither mints, nor sells, nor writes service records. Roles it granted to other keys are
+    /// the brand's staff and stay: a routine rotation must not stop every boutique; after a theft
+    /// the new council revokes the grants whose {RoleGranted} names the old key as sender.
+    /// @dev Requirements: the caller is the registry. Emits {RoleRevoked} for each role the old
+    /// key held and {RoleGranted}.
     /// @param previous The council that loses DEFAULT_ADMIN_ROLE.
     /// @param current The council that gains it.
     function replaceAdmin(address previous, address current) external;
@@ -524,7 +540,11 @@ interface IBrandPassport is IERC4494 {
     /// - `newOwner` is not zero (ERC721InvalidReceiver), not the owner (PassportSelfTransfer)
     ///   and holds no role of the brand (PassportRecoveryToBrand);
     /// - no request of this ownership is pending (PassportRecoveryPending);
-    /// - the current owner did not cancel one within RECOVERY_COOLDOWN (PassportRecoveryCoolingDown).
+    /// - unless a vote of the other members allowed requests for the owner (`allowRecovery`) since
+    ///   her last cancel: the owner did not cancel a request for this passport during her ownership
+    ///   (PassportRecoveryRefusedByOwner) and is not a contract (PassportRecoveryOfContractOwner).
+    ///   The brand's admin key (or its thief) alone can never outwait an owner who proved she holds
+    ///   her key; she moves the passport herself while she does, so her own signature needs no other path.
     ///
     /// Emits a {RecoveryRequested} event.
     /// @param tokenId The passport.
@@ -532,7 +552,7 @@ interface IBrandPassport is IERC4494 {
     function requestRecovery(uint256 tokenId, address newOwner) external;
 
     /// @notice The owner (or the brand admin) cancels the pending recovery; an owner's cancel
-    /// holds off new requests for RECOVERY_COOLDOWN.
+    /// holds off new requests for this passport while she owns it, and ends any `allowRecovery` for her.
     /// @dev Requirements:
     ///
     /// - the passport exists (ERC721NonexistentToken) and a recovery of the current ownership
@@ -563,10 +583,18 @@ interface IBrandPassport is IERC4494 {
     /// @return The new owner and the first second it completes (zeros when none is pending).
     function recoveryOf(uint256 tokenId) external view returns (Recovery memory);
 
-    /// @notice The end of the cool-down after the current owner cancelled a recovery.
+    /// @notice Whether requests for the passport are held off: its current owner cancelled one, or
+    /// is a contract, and no vote allowed requests for her since.
     /// @param tokenId The passport.
-    /// @return The first second a new request is accepted (0 when none is held off).
-    function recoveryHeldUntil(uint256 tokenId) external view returns (uint64);
+    /// @return True while `requestRecovery` refuses it for that reason.
+    function recoveryHeld(uint256 tokenId) external view returns (bool);
+
+    /// @notice The registry, on a vote of the members other than this brand, allows recovery
+    /// requests for `owner`'s passports of this collection despite her cancels, or her being a
+    /// contract, until she cancels again.
+    /// @dev Requirements: the caller is the registry (PassportNotRegistry). Emits {RecoveryAllowed}.
+    /// @param owner The owner.
+    function allowRecovery(address owner) external;
 
     /// @notice The brand clears a lost or stolen report on the reporting owner's request: their
     /// signature of `ClearReport(uint256 tokenId,uint256 reportNonce,uint256 deadline)`, where

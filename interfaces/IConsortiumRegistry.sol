@@ -30,11 +30,12 @@ interface IConsortiumRegistry {
         RemoveBrand,
         Accredit,
         RevokeAccreditation,
-        ReplaceCouncil
+        ReplaceCouncil,
+        AllowRecovery
     }
 
-    /// @notice A proposal's state: None (no such proposal), Open, Executed, Defeated (final)
-    /// or Expired (its voting period ended first).
+    /// @notice A proposal's state: None (no such proposal), Open, Executed, Defeated (final: by
+    /// votes, or withdrawn when its brand's council changed) or Expired (its voting period ended first).
     enum ProposalState {
         None,
         Open,
@@ -120,6 +121,17 @@ interface IConsortiumRegistry {
     /// @param digest The report's digest.
     /// @param chainBlock The block the report was made at.
     event AuditAttested(address indexed auditor, bytes32 indexed digest, uint256 chainBlock);
+    /// @notice Emitted when a proposal closes because its brand's council changed (rotation or
+    /// replacement) while it was open: it reads Defeated from then on.
+    /// @param proposalId The proposal.
+    /// @param proposerBrandId The brand whose council opened it.
+    event ProposalWithdrawn(uint256 indexed proposalId, uint256 indexed proposerBrandId);
+    /// @notice Emitted when a brand's vote on an open proposal is withdrawn because the brand's
+    /// council changed; the new council may vote on it again.
+    /// @param proposalId The proposal.
+    /// @param brandId The brand whose vote it was.
+    /// @param support Whether the vote was yes.
+    event VoteWithdrawn(uint256 indexed proposalId, uint256 indexed brandId, bool support);
     /// @notice Emitted when a brand's council changes, by its own rotation or by a replacement
     /// the other members voted; the collection's admin role moved with it.
     event CouncilRotated(uint256 indexed brandId, address indexed previous, address indexed current);
@@ -140,16 +152,28 @@ interface IConsortiumRegistry {
     /// @param status Its membership.
     /// @param kind The change proposed.
     error RegistryInvalidStatusChange(uint256 brandId, BrandStatus status, ProposalKind kind);
-    /// @notice Thrown when a brand name is already a member's name (compared without regard to ASCII case).
+    /// @notice Thrown when a brand name looks like an admitted brand's: its skeleton (BrandNames:
+    /// case, accents, look-alike letters and digits, spaces and punctuation folded) is the same.
     /// @param name The name given.
     error RegistryBrandNameTaken(string name);
-    /// @notice Thrown when a brand symbol is already a member's symbol (compared without regard to ASCII case).
+    /// @notice Thrown when a brand symbol looks like an admitted brand's (the same skeleton).
     /// @param symbol The symbol given.
     error RegistryBrandSymbolTaken(string symbol);
-    /// @notice Thrown when a brand name has a leading, trailing or double space or a control character.
+    /// @notice Thrown when a brand name holds a character BrandNames does not allow (invisible,
+    /// space-like, of another script, or bytes that are no UTF-8), or letters of two of Latin,
+    /// Greek and Cyrillic.
+    /// @param name The name given.
+    /// @param offset The byte offset of the character: for mixed scripts, the first letter of the second.
+    error RegistryBrandNameNotAllowed(string name, uint256 offset);
+    /// @notice Thrown when a brand symbol holds a character BrandNames does not allow, or letters
+    /// of two of Latin, Greek and Cyrillic.
+    /// @param symbol The symbol given.
+    /// @param offset The byte offset of the character.
+    error RegistryBrandSymbolNotAllowed(string symbol, uint256 offset);
+    /// @notice Thrown when a brand name has a leading, trailing or double space.
     /// @param name The name given.
     error RegistryNameNotNormalised(string name);
-    /// @notice Thrown when a brand symbol has a leading, trailing or double space or a control character.
+    /// @notice Thrown when a brand symbol has a leading, trailing or double space.
     /// @param symbol The symbol given.
     error RegistrySymbolNotNormalised(string symbol);
     /// @notice Thrown when the council given is already a member brand's council.
@@ -232,8 +256,11 @@ interface IConsortiumRegistry {
     /// @dev Requirements:
     ///
     /// - `name` and `symbol` are not empty and `council` is not zero (RegistryInvalidBrand);
-    /// - `name` and `symbol` are normalised (RegistryNameNotNormalised, RegistrySymbolNotNormalised)
-    ///   and no member's, regardless of ASCII case (RegistryBrandNameTaken, RegistryBrandSymbolTaken);
+    /// - `name`, then `symbol`: BrandNames' characters (RegistryBrandNameNotAllowed,
+    ///   RegistryBrandSymbolNotAllowed) with single inner spaces (RegistryNameNotNormalised,
+    ///   RegistrySymbolNotNormalised), a skeleton no admitted brand's name (or symbol) has
+    ///   (RegistryBrandNameTaken, RegistryBrandSymbolTaken), letters of one of Latin, Greek and
+    ///   Cyrillic (RegistryBrandNameNotAllowed, RegistryBrandSymbolNotAllowed);
     /// - `council` is no member's council (RegistryCouncilTaken);
     /// - the caller is the council of an active member (RegistryNotActiveMember) with fewer
     ///   than MAX_OPEN_PROPOSALS proposals open (RegistryTooManyOpenProposals).
@@ -302,8 +329,12 @@ interface IConsortiumRegistry {
 
     /// @notice The caller, an active brand's council, hands its seat to `newCouncil`: the brand's
     /// vote here and the admin role of its collection, in this one transaction.
+    /// The brand's open proposals close and its votes on open proposals are withdrawn (what a key
+    /// did here ends with its seat).
     /// @dev Requirements: the caller is the council of an active brand; no replacement is pending for
-    /// it; `newCouncil` is not zero, not a council and never was one. Emits {CouncilRotated}.
+    /// it; `newCouncil` is not zero, not a council and never was one. Emits {CouncilRotated}, a
+    /// {ProposalDefeated} for each open proposal that could no longer pass, a {ProposalWithdrawn}
+    /// per open proposal of the brand and a {VoteWithdrawn} per vote of the brand on an open proposal.
     /// @param newCouncil The brand's new council (an account or a Safe).
     function rotateCouncil(address newCouncil) external;
 
@@ -320,9 +351,27 @@ interface IConsortiumRegistry {
     /// @return proposalId The new proposal.
     function proposeCouncilReplacement(uint256 brandId, address newCouncil) external returns (uint256 proposalId);
 
+    /// @notice Propose to let brand `brandId` request recoveries of `owner`'s passports although
+    /// she cancelled one (or is a contract): for an owner who proved she held her key and lost it
+    /// since, a vote that the brand's key alone (or its thief) cannot cause. Only the other active
+    /// members vote, as on a council replacement (quorum of them, at least two yes); on execution
+    /// the brand's collection holds `allowRecovery(owner)` until her next cancel.
+    /// @dev Requirements: the brand exists (RegistryUnknownBrand) and is not removed
+    /// (RegistryBrandRemoved); `owner` is not zero (RegistryInvalidAccount); at least two other
+    /// members are active (RegistryTooFewOtherMembers); the caller is the council of an active
+    /// brand other than `brandId` (RegistryNotActiveMember, RegistryTargetCannotVote) with fewer than
+    /// MAX_OPEN_PROPOSALS open. Emits {ProposalCreated} and {VoteCast}; when carried, the
+    /// collection's {RecoveryAllowed}.
+    /// @param brandId The brand whose collection may request again.
+    /// @param owner The owner.
+    /// @return proposalId The new proposal.
+    function proposeRecoveryAllowance(uint256 brandId, address owner) external returns (uint256 proposalId);
+
     /// @notice Anyone seats the council that the members voted for `brandId`, once its effective
-    /// time came; the old council loses the brand's vote and its collection's admin role.
-    /// @dev Requirements: a replacement is pending and due; the brand is not removed. Emits {CouncilRotated}.
+    /// time came; the old council loses the brand's vote and its collection's admin role, its
+    /// open proposals close and its votes on open proposals are withdrawn, as in {rotateCouncil}.
+    /// @dev Requirements: a replacement is pending and due; the brand is not removed. Emits
+    /// {CouncilRotated} and the events of the closing, as {rotateCouncil}.
     /// @param brandId The brand whose council is replaced.
     function completeCouncilReplacement(uint256 brandId) external;
 

@@ -8,6 +8,7 @@ import pytest
 
 from cli_helpers import error_line
 from luxpass.chain.accounts import dev_address
+from luxpass.chain.sender import KeySender
 from luxpass.checks.verify import verify
 from luxpass.errors import ContractRevert, InputError
 from luxpass.jobs import batch_issue
@@ -212,10 +213,10 @@ def test_interrupted_before_the_commit_resumes_with_the_same_root(as_account, tm
     products = write_products(tmp_path / "p.csv", 12)
     start = web3.eth.block_number + 1
 
-    def stop(_chain):
+    def stop(_sender):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(batch_issue, "wait_until_idle", stop)
+    monkeypatch.setattr(KeySender, "wait_until_idle", stop)
     with pytest.raises(KeyboardInterrupt):
         issue_csv(as_account(5), products, tmp_path / "out", depth=8)
     assert (tmp_path / "out" / "job.json").exists() and not committed_roots(as_account(0), start)

@@ -12,7 +12,7 @@ from luxpass.errors import ContractRevert
 from luxpass.onchain.registry import Consortium
 from luxpass.proofs.certificate import Certificate
 from luxpass.proofs.link import link_for
-from luxpass.results import ProposalKind
+from luxpass.spec import ProposalKind
 from luxpass.web.app import create_app
 
 ALICE = 7

@@ -31,11 +31,14 @@ def test_council_admits_a_brand_by_vote(lux):
     assert "Atelier Nouveau" in lux("brand", "list").stdout
 
 
-def test_second_vote_is_one_decoded_line(lux, web3):
-    lux("brand", "propose", "suspend", "3", "--dev-account", 1)
+def test_a_vote_against_ones_own_vote_is_one_decoded_line_and_the_same_vote_again_is_done(lux, web3):
+    proposed = json.loads(lux("brand", "propose", "suspend", "3", "--dev-account", 1, "--json").stdout)
     block = web3.eth.block_number
-    result = lux("brand", "vote", "1", "--yes", "--dev-account", 1, expect=1)
+    result = lux("brand", "vote", "1", "--no", "--dev-account", 1, expect=1)
     assert "RegistryAlreadyVoted(1, 1)" in error_line(result)
+    again = json.loads(lux("brand", "vote", "1", "--yes", "--dev-account", 1, "--json").stdout)
+    assert (again["status"], again["done"], again["proposal_id"]) == ("already-done", "vote yes on proposal 1", 1)
+    assert again["tx"] == proposed["votes"][0]["tx"]
     assert web3.eth.block_number == block
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from luxpass.errors import InputError
-from luxpass.names import check_new_brand, normalise
+from luxpass.names import check_new_brand, normalise, refusal
 
 MEMBERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL")]
 
@@ -40,12 +40,29 @@ def test_greek_capitals_and_a_capital_i_for_l_are_look_alikes(name):
 
 @pytest.mark.parametrize("name, letter", [("\u039caison Lune", "Greek Capital Letter Mu"),
                                           ("Maison Au\u0433el", "Cyrillic Small Letter Ghe"),
-                                          ("Maison Aure\u04cf", "Cyrillic Small Letter Palochka"),
-                                          ("Casa Ve\u13deutti", "Cherokee Letter Tle"),
                                           ("\u0397orlogerie Neuve", "Greek Capital Letter Eta")])
 def test_latin_names_with_look_alike_letters_of_another_script_are_refused(name, letter):
     with pytest.raises(InputError, match=f"mixes Latin letters with .*{letter}.*write the name in one script"):
         check_new_brand(name, "NEU", MEMBERS)
+
+
+@pytest.mark.parametrize("name, letter", [("Maison Aure\u04cf", "Cyrillic Small Letter Palochka"),
+                                          ("Casa Ve\u13deutti", "Cherokee Letter Tle"),
+                                          ("Maison\u2800Aurel", "Braille Pattern Blank"),  # blank, yet no space to NFKC
+                                          ("Maison \u0410\u0301urel", "Combining Acute Accent")])
+def test_characters_outside_the_registry_set_are_refused(name, letter):
+    with pytest.raises(InputError, match=f"holds .*{letter}.*which a brand name may not"):
+        check_new_brand(name, "NEU", MEMBERS)
+
+
+@pytest.mark.parametrize("raw, error, offset", [("Maison\u00a0Aurel", "RegistryBrandNameNotAllowed", 6),
+                                                ("Maison\u200bAurel", "RegistryBrandNameNotAllowed", 6),
+                                                ("M\u0430ison Aurel", "RegistryBrandNameTaken", 0),
+                                                ("MAISON aurel", "RegistryBrandNameTaken", 0),
+                                                ("Maison  Neuve", "RegistryNameNotNormalised", 0)])
+def test_refusal_names_the_registry_error_for_the_text_as_sent(raw, error, offset):
+    refused = refusal(raw, "NEU", MEMBERS)
+    assert (refused.error, refused.offset) == (error, offset)
 
 
 @pytest.mark.parametrize("name", ["\u039c\u03b1\u03b9\u03c3\u03bf\u03bd",  # all Greek

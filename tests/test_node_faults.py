@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from luxpass.chain import node, node_backup
+from luxpass.chain import node, node_backup, sender
 from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain
 from luxpass.checks.index import Index
@@ -87,7 +87,7 @@ def test_node_killed_during_a_bulk_mint_then_the_same_command_mints_each_row_onc
     # before it reads what exists, the rerun finishes the batches the killed run signed and journalled
     # (sent.json) as the same bytes: at most the IN_FLIGHT batches of 5 that were in flight
     finished = result["already_minted"] - survived
-    assert 0 <= finished <= 5 * bulk.IN_FLIGHT and result["already_minted"] + result["minted_now"] == ROWS
+    assert 0 <= finished <= 5 * sender.IN_FLIGHT and result["already_minted"] + result["minted_now"] == ROWS
     assert all(minter.exists(ids))
     assert minter.chain.call(minter.contract.functions.balanceOf(minter.chain.address)) == ROWS
     report_figure(f"node faults: anvil SIGKILLed in the middle of a bulk mint of {ROWS} rows; {restart}; {survived} "

@@ -44,6 +44,7 @@ class CappedNode:
         self.most, self.sizes, self.call_gas = most, [], 16_777_216
         self.w3 = self
         self.provider = self
+        self.sender = None  # reads only
 
     def contract(self, name, address):
         return None  # the screening call is encoded by hand: no web3 contract needed

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from luxpass.chain import node, rpc
 from luxpass.chain.accounts import dev_account
-from luxpass.chain.connection import Chain, RawCall
+from luxpass.chain.connection import Chain
+from luxpass.chain.sender import RawCall
 from luxpass.cli import cli
 from luxpass.errors import LuxpassError
 from luxpass.jobs.bulk import mint_csv
@@ -51,17 +52,17 @@ def test_a_node_killed_mid_run_hands_over_reads_and_the_sent_transaction_runs_on
     messages = []
     chain = Chain(f"{first},{second}", dev_account(1, 31337), confirmations=1, timeout=20, log=messages.append)
     assert chain.rpc_url == first
-    tx_hash = chain.send(RawCall(dev_account(2, 31337).address, b""), label="payment")  # waits in A's pool
+    tx_hash = chain.sender.send(RawCall(dev_account(2, 31337).address, b""), label="payment")  # waits in A's pool
     process_a.kill()
     process_a.wait(10)
-    receipt = chain.wait(tx_hash)
+    receipt = chain.sender.wait(tx_hash)
     assert chain.rpc_url == second
     assert bytes(receipt["transactionHash"]) == bytes(tx_hash) and receipt["status"] == 1
     on_b = Chain(second, log=lambda _: None)
     assert on_b.w3.eth.get_transaction_count(chain.address) == 1  # ran once, under its one hash
     assert any(f"{first} failed" in m and f"using {second}" in m for m in messages), messages
     assert any("sending it the same signed bytes" in m for m in messages), messages
-    chain.transact(RawCall(dev_account(2, 31337).address, b""), label="next payment")  # goes on on B
+    chain.sender.transact(RawCall(dev_account(2, 31337).address, b""), label="next payment")  # goes on on B
     assert on_b.w3.eth.get_transaction_count(chain.address) == 2
 
 
@@ -108,13 +109,13 @@ def test_transactions_node_a_never_passed_on_reach_b_first_lowest_nonce_first(tw
     messages = []
     chain = Chain(f"{first},{second}", dev_account(1, 31337), confirmations=1, timeout=20, log=messages.append)
     to = dev_account(2, 31337).address
-    held = [chain.send(RawCall(to, b""), label=f"payment {n}") for n in range(4)]
+    held = [chain.sender.send(RawCall(to, b""), label=f"payment {n}") for n in range(4)]
     process_a.kill()
     process_a.wait(10)
-    fifth = chain.send(RawCall(to, b""), label="payment 4")
+    fifth = chain.sender.send(RawCall(to, b""), label="payment 4")
     handed = [m for m in messages if "sending it the same signed bytes" in m]
     assert [m.split()[1] for m in handed] == ["0", "1", "2", "3"], messages
-    receipts = [chain.wait(tx) for tx in [*held, fifth]]
+    receipts = [chain.sender.wait(tx) for tx in [*held, fifth]]
     assert [bytes(r["transactionHash"]) for r in receipts] == [bytes(tx) for tx in [*held, fifth]]
     assert Chain(second, log=lambda _: None).w3.eth.get_transaction_count(chain.address) == 5
 
@@ -126,10 +127,10 @@ def test_a_transaction_a_reorganisation_took_is_sent_again_as_the_same_bytes(two
     messages = []
     chain = Chain(second, dev_account(1, 31337), confirmations=1, timeout=20, log=messages.append)
     fork_point = chain.w3.provider.make_request("evm_snapshot", [])["result"]
-    tx_hash = chain.send(RawCall(dev_account(2, 31337).address, b""), label="payment")
+    tx_hash = chain.sender.send(RawCall(dev_account(2, 31337).address, b""), label="payment")
     chain.w3.provider.make_request("evm_revert", [fork_point])
     assert chain.w3.eth.get_transaction_count(chain.address) == 0
-    receipt = chain.wait(tx_hash)
+    receipt = chain.sender.wait(tx_hash)
     assert bytes(receipt["transactionHash"]) == bytes(tx_hash)
     assert any("does not hold it; sending it the same signed bytes" in m for m in messages), messages
     assert chain.w3.eth.get_transaction_count(chain.address) == 1
@@ -140,13 +141,13 @@ def test_a_transaction_whose_nonce_another_took_is_reported_dropped_not_done(two
     nonce on B. The wait, failed over to B, reports the payment dropped (it can never run)."""
     (first, second), (process_a, _) = two_nodes
     chain = Chain(f"{first},{second}", dev_account(1, 31337), confirmations=1, timeout=20, log=lambda _: None)
-    tx_hash = chain.send(RawCall(dev_account(2, 31337).address, b""), label="payment")
+    tx_hash = chain.sender.send(RawCall(dev_account(2, 31337).address, b""), label="payment")
     process_a.kill()
     process_a.wait(10)
     other = Chain(second, dev_account(1, 31337), confirmations=1, log=lambda _: None)
-    other.transact(RawCall(dev_account(3, 31337).address, b""), label="another program's payment")
+    other.sender.transact(RawCall(dev_account(3, 31337).address, b""), label="another program's payment")
     with pytest.raises(LuxpassError, match=f"payment 0x{bytes(tx_hash).hex()} was dropped: the account's nonce 0"):
-        chain.wait(tx_hash)
+        chain.sender.wait(tx_hash)
     assert other.w3.eth.get_transaction_count(chain.address) == 1
 
 

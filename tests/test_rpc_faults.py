@@ -13,7 +13,8 @@ from fault_proxy import FaultProxy
 from luxpass.chain import rpc as rpc_module
 from luxpass.chain import node
 from luxpass.chain.accounts import dev_account
-from luxpass.chain.connection import Chain, RawCall
+from luxpass.chain.connection import Chain
+from luxpass.chain.sender import RawCall
 from luxpass.chain.rpc import NodeUnavailable
 from luxpass.cli import cli
 from luxpass.onchain.collection import Collection
@@ -88,9 +89,9 @@ def test_nonce_taken_by_another_program_is_refreshed(rpc_url, consortium, web3):
     ours = Chain(rpc_url, dev_account(MINTER, 31337), log=messages.append)
     theirs = Chain(rpc_url, dev_account(MINTER, 31337), log=lambda _: None)
     start = web3.eth.get_transaction_count(ours.address)
-    ours.transact(RawCall(dev_account(8, 31337).address, b""))
-    theirs.transact(RawCall(dev_account(9, 31337).address, b""))  # takes the nonce `ours` has cached
-    ours.transact(RawCall(dev_account(8, 31337).address, b""))
+    ours.sender.transact(RawCall(dev_account(8, 31337).address, b""))
+    theirs.sender.transact(RawCall(dev_account(9, 31337).address, b""))  # takes the nonce `ours` has cached
+    ours.sender.transact(RawCall(dev_account(8, 31337).address, b""))
     assert any("nonce taken" in m for m in messages), messages
     assert web3.eth.get_transaction_count(ours.address) == start + 3
 
@@ -138,19 +139,19 @@ def test_deploy_waiting_for_confirmations_stops_and_keeps_the_record(mines_on_tr
 def test_a_pending_transaction_holding_the_nonce_is_not_replaced(pending_pool):
     ours = Chain(pending_pool, dev_account(1, 31337), confirmations=0, log=lambda _: None)
     theirs = Chain(pending_pool, dev_account(1, 31337), confirmations=0, log=lambda _: None)
-    ours._nonce()  # caches the nonce, as a running command has
-    first = theirs.send(RawCall(dev_account(2, 31337).address, b""))
-    second = ours.send(RawCall(dev_account(3, 31337).address, b""))  # "replacement transaction underpriced" first
+    ours.sender._nonce()  # caches the nonce, as a running command has
+    first = theirs.sender.send(RawCall(dev_account(2, 31337).address, b""))
+    second = ours.sender.send(RawCall(dev_account(3, 31337).address, b""))  # "replacement transaction underpriced" first
     assert first != second
     ours.w3.provider.make_request("evm_mine", [])
-    assert ours.wait(first)["status"] == ours.wait(second)["status"] == 1
+    assert ours.sender.wait(first)["status"] == ours.sender.wait(second)["status"] == 1
     assert ours.w3.eth.get_transaction_count(ours.address) == 2
 
 
 def test_a_resent_transaction_the_node_already_holds_is_not_sent_again(pending_pool):
     ours = Chain(pending_pool, dev_account(1, 31337), confirmations=0, log=lambda _: None)
-    signed = ours._signed(RawCall(dev_account(2, 31337).address, b""), "", None)
-    assert ours._send_raw(signed) == ours._send_raw(signed) == signed.hash  # "transaction already imported"
+    signed = ours.sender._signed(RawCall(dev_account(2, 31337).address, b""), "", None)
+    assert ours.sender._send_raw(signed) == ours.sender._send_raw(signed) == signed.hash  # "transaction already imported"
     ours.w3.provider.make_request("evm_mine", [])
     assert ours.w3.eth.get_transaction_count(ours.address) == 1
 

@@ -57,8 +57,9 @@ def test_a_safe_council_proposes_when_two_owners_signed(lux, council_safe, tmp_p
     shown = lux("brand", "proposals").stdout
     assert f"proposed by brand 4 through its Safe {council_safe}, signed by {', '.join(signed_by)}" in shown
 
-    again = lux("safe", "exec", job, "--dev-account", OWNERS[0], expect=2)
-    assert "executed already" in error_line(again)
+    again = json.loads(lux("safe", "exec", job, "--dev-account", OWNERS[0], "--json").stdout)
+    assert (again["status"], again["tx"], again["safe"]) == ("already-done", done["tx"], council_safe)
+    assert again["done"] == f"execute Safe transaction: {done['executed']}"
 
 
 def test_a_safe_council_votes(lux, council_safe, tmp_path):

@@ -87,6 +87,23 @@ def abi_signature(contract: str, kind: str, name: str) -> str:
     return f"{name}({','.join(abi_type(i) for i in found[0]['inputs'])})"
 
 
+def ast_struct_members(interface: str, name: str) -> list[str]:
+    for node in nodes(build_json(interface)["ast"]):
+        if node.get("nodeType") == "StructDefinition" and node["name"] == name:
+            return [member["name"] for member in node["members"]]
+    pytest.fail(f"no struct {name} in {interface}")
+
+
+def test_structs_read_by_name_have_those_fields_and_come_from_their_views():
+    for (interface, name), (view, read) in spec.SOLIDITY_STRUCTS.items():
+        members = ast_struct_members(interface, name)
+        assert set(read) <= set(members), f"luxpass reads {sorted(set(read) - set(members))} of {interface}.{name}"
+        (function,) = [f for f in build_json(interface)["abi"] if f.get("name") == view and f["type"] == "function"]
+        (output,) = function["outputs"]
+        assert output["internalType"] == f"struct {interface}.{name}"
+        assert [c["name"] for c in output["components"]] == members
+
+
 def test_mirrored_enums_match_the_interfaces():
     differ = []
     for py_enum, (interface, name) in spec.SOLIDITY_ENUMS.items():

@@ -141,14 +141,14 @@ def test_unknown_passport_is_not_authentic(client, consortium):
 
 def test_look_alike_collection_is_not_authentic(client, signer):
     forger = signer(0)
-    implementation, _ = forger.deploy("BrandPassport")
-    registry, _ = forger.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Forgery Two"], ["AUR", "FGT"],
+    implementation, _ = forger.sender.deploy("BrandPassport")
+    registry, _ = forger.sender.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Forgery Two"], ["AUR", "FGT"],
                                 [forger.address, signer(1).address], 5000, 3600)
     fake_address = forger.call(forger.contract("ConsortiumRegistry", registry).functions.brand(1))[2]
     fake = forger.contract("BrandPassport", fake_address)
-    forger.transact(fake.functions.grantRole(forger.call(fake.functions.MINTER_ROLE()), forger.address))
+    forger.sender.transact(fake.functions.grantRole(forger.call(fake.functions.MINTER_ROLE()), forger.address))
     cert = Certificate(31337, fake_address, {"serial": "AUR-2026-00042", "gtin": GTIN}, new_salt())
-    forger.transact(fake.functions.mint(forger.address, cert.commitment))
+    forger.sender.transact(fake.functions.mint(forger.address, cert.commitment))
     response = client.get(path_of(link_for(cert, RESOLVER).uri))
     assert verdict_of(response.text) == "not-authentic"
     assert "not one the consortium registry created" in response.text and 'id="brand"' not in response.text

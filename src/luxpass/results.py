@@ -1,23 +1,12 @@
 """Small result records that print as text or as JSON."""
 import dataclasses
 import enum
-
-# The contracts' enums, importable from here as before; luxpass.spec is their one mirror.
-from .spec import (  # noqa: F401
-    Accreditation,
-    BrandStatus,
-    EventKind,
-    ProposalKind,
-    ProposalState,
-    RecordType,
-    Ruling,
-    Screening,
-    Status,
-    TransferKind,
-)
+from datetime import datetime, timezone
 
 
 def to_jsonable(value):
+    if hasattr(value, "as_json"):  # a result that says itself how it prints
+        return to_jsonable(value.as_json())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, enum.Enum):
@@ -42,6 +31,4 @@ def from_cli_name(enum_type, text: str):
 
 def utc(timestamp: int) -> str:
     """A Unix time as people read it: `2026-12-01 23:15:00 UTC`."""
-    from datetime import datetime, timezone
-
     return datetime.fromtimestamp(int(timestamp), timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -34,6 +34,7 @@ class ProposalKind(enum.IntEnum):
     ACCREDIT = 4
     REVOKE = 5
     REPLACE_COUNCIL = 6
+    ALLOW_RECOVERY = 7
 
 
 class ProposalState(enum.IntEnum):
@@ -97,6 +98,14 @@ class Ruling(enum.IntEnum):
     DISMISSED = 3
 
 
+class BrandNameFault(enum.IntEnum):
+    """What BrandNames (the registry's rule for brand names) finds wrong with a text."""
+    NONE = 0
+    SPACING = 1  # a leading, trailing or double space
+    CHARACTER = 2  # a character outside the allowed set, bytes that are no UTF-8, or nothing left to compare
+    MIXED_SCRIPTS = 3  # letters of two of Latin, Greek and Cyrillic
+
+
 SOLIDITY_ENUMS = {
     BrandStatus: ("IConsortiumRegistry", "BrandStatus"),
     Accreditation: ("IConsortiumRegistry", "Accreditation"),
@@ -108,6 +117,16 @@ SOLIDITY_ENUMS = {
     Screening: ("IBrandPassport", "Screening"),
     RecordType: ("IBrandPassport", "RecordType"),
     Ruling: ("ICounterfeitCases", "Ruling"),
+    BrandNameFault: ("BrandNames", "Fault"),
+}
+# The contract structs the Python side reads by field name (`Chain.call_struct`): the view that
+# returns each, and the fields read. tests/test_spec.py checks them against the interfaces' ASTs.
+SOLIDITY_STRUCTS = {
+    ("IConsortiumRegistry", "Brand"): ("brand", ("name", "council", "collection", "status")),
+    ("IConsortiumRegistry", "PendingCouncil"): ("pendingCouncil", ("council", "effectiveAt")),
+    ("IConsortiumRegistry", "Proposal"): ("proposal", ("kind", "brandId", "account", "accreditation", "name",
+                                                       "symbol", "proposerBrandId", "deadline")),
+    ("IBrandPassport", "Passport"): ("passport", ("status", "records", "head")),
 }
 _BY_SOLIDITY_NAME = {f"{interface}.{name}": py_enum for py_enum, (interface, name) in SOLIDITY_ENUMS.items()}
 
@@ -210,6 +229,8 @@ HINTS = {
     "RegistryAttestedBlockInFuture": "the report names a block the chain has not reached; attest a report made at an existing block",
     "RegistryBrandNameTaken": "a member brand already has that name (compared without case); choose another name",
     "RegistryBrandSymbolTaken": "a member brand already has that symbol; choose another symbol",
+    "RegistryBrandNameNotAllowed": "the name holds a character the registry does not allow (at the byte offset shown: an invisible or space-like one, another script's, or letters of two of Latin, Greek and Cyrillic); type it again in one script (luxpass normalises spaces and NFKC for you)",
+    "RegistryBrandSymbolNotAllowed": "the symbol holds a character the registry does not allow (at the byte offset shown), or letters of two scripts; write it in one script with letters and digits",
     "RegistryCouncilTaken": "that council address governs a brand, governed one, or waits for a seat; give each brand "
                             "a council address never used by a council",
     "RegistryTargetCannotVote": "a brand does not vote on the replacement of its own council; the other members decide",
@@ -288,7 +309,8 @@ HINTS = {
     "PassportPermitUsed": "this permit was already used; ask the owner for a new one",
     "PassportRebindNeedsOwner": "the passport is sold, so its chip rebinds only with the owner's consent; have the owner sign a ChipRebind (`rebindChip`)",
     "PassportRebindNotOwner": "the ChipRebind is not signed by the current owner at the current nonce; ask the owner to sign it again",
-    "PassportRecoveryCoolingDown": "the owner cancelled a recovery; a new request is accepted after the cool-down",
+    "PassportRecoveryRefusedByOwner": "the owner cancelled a recovery of this passport; while she owns it, only a vote of the other members (`luxpass brand allow-recovery BRAND --owner OWNER`, proposed by another brand) lets the brand ask again",
+    "PassportRecoveryOfContractOwner": "the owner is a contract (a Safe or a vault), which changes its own keys; only a vote of the other members (`luxpass brand allow-recovery BRAND --owner OWNER`) lets the brand request a recovery",
     "PassportRecoveryNotReady": "the recovery delay has not passed yet; run `luxpass recovery complete` after it",
     "PassportRecoveryPending": "a recovery is pending; see `luxpass recovery show`, or cancel it first",
     "PassportRecoveryStale": "the passport moved (or its owner revoked signatures) since the request; request it again",

@@ -1,10 +1,12 @@
 """Plain values checked before they reach the chain: product records, salts, passport ids,
 32-byte hashes and addresses."""
 import secrets
+from datetime import date
 
 from eth_utils import to_checksum_address
 
 from .errors import InputError
+from .gs1 import parse_gtin
 
 MAX_FIELD_BYTES = 1024
 ZERO_ADDRESS = "0x" + "00" * 20
@@ -32,10 +34,6 @@ def normalize_record(record) -> dict[str, str]:
 def check_known_format(name: str, value: str) -> str:
     """Fields with a known format are checked before anything is sent, while they can still be
     fixed: `gtin` (its GS1 check digit) and dates (`date` or `*_date`, as YYYY-MM-DD)."""
-    from datetime import date
-
-    from .gs1 import parse_gtin
-
     if name.lower() == "gtin":
         parse_gtin(value)
     elif name.lower() == "date" or name.lower().endswith("_date"):

@@ -5,8 +5,11 @@ it must refuse it; each `apply_*` makes the accepted action's change. Nothing he
 chain: the state machine compares the two after every step."""
 from dataclasses import dataclass, field
 
+from luxpass import names
+
 from contract_helpers import (
     ACCREDIT,
+    ALLOW_RECOVERY,
     ACTIVE,
     ADMIT,
     BRAND_DEFINED,
@@ -45,6 +48,7 @@ from contract_helpers import (
 )
 
 BPS = 10_000
+OTHERS_DECIDE = (REPLACE_COUNCIL, ALLOW_RECOVERY)  # kinds the target brand has no vote on
 MAX_OPEN_PROPOSALS = 8  # per proposing brand (ConsortiumRegistry.MAX_OPEN_PROPOSALS)
 ZERO = "0x" + "00" * 20
 ADMIN, MINTER, RETAILER, SERVICE = "admin", "minter", "retailer", "service"
@@ -55,12 +59,7 @@ EVENT_ROLES = {  # the roles that may record each kind of event
 }
 
 
-def name_key(name: str) -> str:
-    """The registry compares names with ASCII letters folded to lower case, nothing else."""
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in name)
 
-# RECOVERY_COOLDOWN (30 days) in the machine's epochs of a week and an hour: held for four epochs
-RECOVERY_COOLDOWN_EPOCHS = 5
 # A council replacement is due 3 days after its vote (the next epoch) and held for 3 + 30 days:
 # after four epochs (676 h) it is still held, after five (845 h) it is not.
 REPLACEMENT_DUE_EPOCHS, REPLACEMENT_HELD_EPOCHS = 1, 5
@@ -75,6 +74,7 @@ class Proposal:
     accreditation: int
     epoch: int
     proposer: int = 0
+    symbol: str = ""
     yes: list = field(default_factory=list)
     no: list = field(default_factory=list)
     executed: bool = False
@@ -91,7 +91,7 @@ class Passport:
     approved: str | None = None
     nonce: int = 0
     recovery: tuple | None = None  # (new owner, epoch requested) of the current ownership
-    hold: tuple | None = None  # (owner, epoch) of the owner's last cancel of a recovery
+    hold: str | None = None  # the owner who last cancelled a recovery of it: no request during her ownership
     chip: str | None = None  # the bound chip's address
     claim_open: bool = False  # the chip-claim flag, which every move and every bind closes
     claim_opened_at: int = 0  # the block that last opened a claim: the chip's answers must be from after it
@@ -105,17 +105,18 @@ class Passport:
 class Registry:
     """Members, votes and accreditations, as IConsortiumRegistry specifies them."""
 
-    def __init__(self, councils: list[str], names: list[str], quorum_bps: int):
+    def __init__(self, councils: list[str], brands: list[tuple[str, str]], quorum_bps: int):
         self.quorum_bps = quorum_bps
         self.status = {i: ACTIVE for i in range(1, len(councils) + 1)}
         self.council = dict(zip(self.status, councils))
-        self.names = {name_key(n) for n in names}
+        self.brands = list(brands)  # (name, symbol) of every admitted brand
         self.accredited: set[tuple[str, int]] = set()
         self.proposals: dict[int, Proposal] = {}
         self.epoch = 0  # voting periods gone by; a proposal of an earlier epoch has expired
         self.unavailable: set[str] = set()  # councils replaced, or waiting for their seat
         self.pending: dict[int, tuple[str, int]] = {}  # brand -> (council, epoch from which it is due)
         self.held_until: dict[int, int] = {}  # brand -> first epoch a new replacement may be carried
+        self.recovery_allowed: set[tuple[int, str]] = set()  # (brand, owner) the other members let the brand ask again
 
     def brand_of(self, council: str) -> int:
         return next((b for b, c in self.council.items() if c == council), 0)
@@ -132,11 +133,11 @@ class Registry:
 
     def electorate(self, p: Proposal | None) -> int:
         """Who decides: the active members, but for the brand a council replacement targets."""
-        replaced = p is not None and p.kind == REPLACE_COUNCIL and self.status.get(p.brand_id) == ACTIVE
+        replaced = p is not None and p.kind in OTHERS_DECIDE and self.status.get(p.brand_id) == ACTIVE
         return self.active_count() - replaced
 
     def passes(self, yes: int, p: Proposal | None = None) -> bool:
-        if p is not None and p.kind == REPLACE_COUNCIL and yes < 2:
+        if p is not None and p.kind in OTHERS_DECIDE and yes < 2:
             return False
         return yes * BPS > self.electorate(p) * self.quorum_bps
 
@@ -161,10 +162,11 @@ class Registry:
 
     # --- proposals and votes: check, then apply ----------------------------------------
 
-    def check_new_brand(self, name: str, council: str) -> str | None:
-        if name_key(name) in self.names:
-            return "name taken"
-        return self.check_new_council(council)
+    def check_new_brand(self, name: str, symbol: str, council: str) -> str | None:
+        """luxpass.names' rule, the registry's own (BrandNames): a direct call with a name the
+        library would refuse is refused by the contract too."""
+        refused = names.refusal(name, symbol, self.brands)
+        return refused.error if refused else self.check_new_council(council)
 
     def check_new_council(self, council: str) -> str | None:
         return "council taken" if self.brand_of(council) or council in self.unavailable else None
@@ -185,12 +187,25 @@ class Registry:
             return "a replacement is pending"
         return self.check_new_council(council)
 
-    def apply_rotation(self, brand_id: int, council: str) -> str:
-        """The brand's new council; returns the old one."""
+    def apply_rotation(self, brand_id: int, council: str) -> tuple[str, int, int]:
+        """The brand's new council: what the old key did ends with its seat. Returns the old council,
+        the number of the brand's proposals closed and of its votes withdrawn."""
         old = self.council[brand_id]
         self.council[brand_id] = council
         self.unavailable.add(old)
-        return old
+        for proposal_id, p in self.proposals.items():  # what reads defeated now stays defeated
+            if self.state(proposal_id) == P_DEFEATED:
+                p.defeated = True
+        closed = withdrawn = 0
+        for proposal_id, p in self.proposals.items():
+            if self.state(proposal_id) != P_OPEN:
+                continue
+            if p.proposer == brand_id:
+                p.defeated, closed = True, closed + 1
+            elif brand_id in p.yes + p.no:
+                (p.yes if brand_id in p.yes else p.no).remove(brand_id)
+                withdrawn += 1
+        return old, closed, withdrawn
 
     def check_completion(self, brand_id: int) -> str | None:
         if brand_id not in self.pending:
@@ -209,11 +224,14 @@ class Registry:
 
     def check_proposal(self, proposer: str, p: Proposal) -> str | None:
         if p.kind == ADMIT:
-            refused = self.check_new_brand(p.name, p.account)
+            refused = self.check_new_brand(p.name, p.symbol, p.account)
         elif p.kind in (ACCREDIT, REVOKE):
             refused = "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
         elif p.kind == REPLACE_COUNCIL:
             refused = self.check_replacement(p.brand_id, p.account) or (
+                "too few other members" if self.electorate(p) < 2 else None)
+        elif p.kind == ALLOW_RECOVERY:
+            refused = "unknown or removed brand" if self.status.get(p.brand_id, NONE) in (NONE, REMOVED) else (
                 "too few other members" if self.electorate(p) < 2 else None)
         else:
             refused = self.check_status_change(p.brand_id, p.kind)
@@ -223,7 +241,7 @@ class Registry:
             return "not an active member"
         if len(self.open_of(self.active_member(proposer))) >= MAX_OPEN_PROPOSALS:
             return "too many open proposals"
-        if p.kind == REPLACE_COUNCIL and self.active_member(proposer) == p.brand_id:
+        if p.kind in OTHERS_DECIDE and self.active_member(proposer) == p.brand_id:
             return "the target cannot vote"
         return self.check_execution(p, [self.active_member(proposer)])
 
@@ -251,7 +269,7 @@ class Registry:
         p = self.proposals[proposal_id]
         if brand in p.yes or brand in p.no:
             return "already voted"
-        if p.kind == REPLACE_COUNCIL and brand == p.brand_id:
+        if p.kind in OTHERS_DECIDE and brand == p.brand_id:
             return "the target cannot vote"
         return self.check_execution(p, p.yes + [brand]) if support else None
 
@@ -260,9 +278,11 @@ class Registry:
         if not self.passes(self.active_among(yes), p):
             return None
         if p.kind == ADMIT:
-            return self.check_new_brand(p.name, p.account)
+            return self.check_new_brand(p.name, p.symbol, p.account)
         if p.kind == REPLACE_COUNCIL:
             return self.check_replacement(p.brand_id, p.account)
+        if p.kind == ALLOW_RECOVERY:
+            return None
         if p.kind in (ACCREDIT, REVOKE):
             return "unchanged" if ((p.account, p.accreditation) in self.accredited) == (p.kind == ACCREDIT) else None
         return self.check_status_change(p.brand_id, p.kind)
@@ -287,7 +307,7 @@ class Registry:
             brand_id = len(self.status) + 1
             self.status[brand_id] = ACTIVE
             self.council[brand_id] = p.account
-            self.names.add(name_key(p.name))
+            self.brands.append((p.name, p.symbol))
         elif p.kind == ACCREDIT:
             self.accredited.add((p.account, p.accreditation))
         elif p.kind == REVOKE:
@@ -296,6 +316,8 @@ class Registry:
             self.pending[p.brand_id] = (p.account, self.epoch + REPLACEMENT_DUE_EPOCHS)
             self.held_until[p.brand_id] = self.epoch + REPLACEMENT_HELD_EPOCHS
             self.unavailable.add(p.account)
+        elif p.kind == ALLOW_RECOVERY:
+            self.recovery_allowed.add((p.brand_id, p.account))
         else:
             self.status[p.brand_id] = {SUSPEND: SUSPENDED, REINSTATE: ACTIVE, REMOVE: REMOVED}[p.kind]
 
@@ -606,8 +628,8 @@ class Collections:
             return "a recovery to the brand's own account"
         if p.recovery is not None:
             return "a recovery is pending"
-        if p.hold and p.hold[0] == p.owner and self.registry.epoch - p.hold[1] < RECOVERY_COOLDOWN_EPOCHS:
-            return "the owner cancelled a recovery recently"
+        if p.hold == p.owner and (self.brand_ids[p.collection], p.owner) not in self.registry.recovery_allowed:
+            return "the owner cancelled a recovery during her ownership, and no vote allowed one since"
         return None
 
     def check_cancel_recovery(self, token: int, sender: str) -> str | None:

@@ -14,9 +14,13 @@ from contract_helpers import (
     DEFAULT_ADMIN_ROLE,
     MARKETPLACE,
     MINTER_ROLE,
+    P_DEFEATED,
     P_OPEN,
     RESELLER,
+    RETAILER_ROLE,
     S_STOLEN,
+    SERVICE_ROLE,
+    SERVICED,
     WEEK,
     commitment,
     error,
@@ -89,6 +93,29 @@ def test_a_stolen_council_key_cannot_leave_a_second_admin_behind(registry, brand
     brand.revokeRole(MINTER_ROLE, spare, {"from": lawful})  # the new council revokes what it does not trust
 
 
+@pytest.mark.parametrize("how", ["replacement", "rotation"])
+def test_a_council_key_that_lost_its_seat_keeps_none_of_the_roles_it_gave_itself(registry, brand, admin, governance,
+                                                                                  sold, alice, fresh, stranger, how):
+    """The hole: the old council key kept the staff roles it had granted itself, so after its
+    replacement (or its own rotation) it still minted, sold to buyers and wrote service records."""
+    for role in (MINTER_ROLE, RETAILER_ROLE, SERVICE_ROLE):
+        brand.grantRole(role, admin, {"from": admin})
+    brand.mint(admin, commitment("AUR-thief-1"), {"from": admin})
+    lawful = fresh()
+    if how == "replacement":
+        complete_replacement(registry, governance, 1, lawful, stranger)
+    else:
+        registry.rotateCouncil(lawful, {"from": admin})
+    assert not brand.isBrandCustodian(admin)
+    with brownie.reverts(error("AccessControlUnauthorizedAccount", admin, MINTER_ROLE)):
+        brand.mint(admin, commitment("AUR-thief-2"), {"from": admin})
+    with brownie.reverts(error("AccessControlUnauthorizedAccount", admin, RETAILER_ROLE)):
+        brand.firstSale(token_of(commitment("AUR-thief-1")), stranger, {"from": admin})
+    with brownie.reverts(error("PassportMissingRole", admin, SERVICED)):
+        brand.recordEvent(sold, SERVICED, keccak(text="a service record"), {"from": admin})
+    assert brand.ownerOf(sold) == alice
+
+
 def test_a_replaced_council_keeps_no_power_and_its_recoveries_are_cancelled(CounterfeitCases, registry, brand, admin,
                                                                             councils, governance, sold, alice, fresh,
                                                                             stranger):
@@ -156,6 +183,72 @@ def test_a_member_cannot_flood_the_registry_with_open_proposals(registry, counci
     registry.proposeBrandStatus(2, 3, {"from": councils[0]})
 
 
+def test_a_stolen_council_keys_proposals_and_votes_end_with_its_seat(registry, governance, councils, newcomer,
+                                                                     fresh, stranger):
+    """The hole: in the days before the seat moved, the thief filled brand 1's open-proposal slots
+    (the lawful council was then refused for up to a voting period) and each carried brand 1's yes,
+    which the new council could neither withdraw nor answer with a no."""
+    thief, accomplice, lawful = councils[0], fresh(), fresh()
+    governance.admit("Atelier Nouveau", "ATN", newcomer)  # four members: three yes votes carry
+    tx = registry.proposeAccreditation(accomplice, RESELLER, True, {"from": thief})
+    accredit_accomplice = tx.events["ProposalCreated"]["proposalId"]
+    for _ in range(registry.MAX_OPEN_PROPOSALS() - 1):
+        registry.proposeBrandStatus(2, 3, {"from": thief})
+    tx = registry.proposeAccreditation(stranger, MARKETPLACE, True, {"from": newcomer})
+    others_proposal = tx.events["ProposalCreated"]["proposalId"]
+    registry.vote(others_proposal, True, {"from": thief})  # brand 1's yes, cast by the thief
+    complete_replacement(registry, governance, 1, lawful, stranger)
+    assert registry.proposalState(accredit_accomplice) == P_DEFEATED
+    with brownie.reverts(error("RegistryProposalClosed", accredit_accomplice, P_DEFEATED)):
+        registry.vote(accredit_accomplice, True, {"from": councils[1]})
+    registry.proposeBrandStatus(3, 1, {"from": lawful})  # a free quota
+    assert not registry.hasVoted(others_proposal, 1) and registry.tally(others_proposal) == (1, 0)
+    registry.vote(others_proposal, False, {"from": lawful})  # the lawful council answers for brand 1
+    assert registry.tally(others_proposal) == (1, 1)
+    assert not registry.isAccredited(accomplice, RESELLER)
+
+
+def test_a_rotation_closes_the_old_keys_proposals_too(registry, councils, fresh):
+    """The thief (or the lawful council) rotating the seat away ends the old key's acts the same way."""
+    tx = registry.proposeBrandStatus(2, 1, {"from": councils[0]})
+    proposal_id = tx.events["ProposalCreated"]["proposalId"]
+    rotated = registry.rotateCouncil(fresh(), {"from": councils[0]})
+    assert rotated.events["ProposalWithdrawn"].values() == [proposal_id, 1]
+    assert registry.proposalState(proposal_id) == P_DEFEATED
+
+
+# --- a member that sends its own proposals (cast, a Safe transaction, a stolen council key) -------
+
+@pytest.mark.parametrize("name, symbol, refusal", [
+    ("M\u0430ison Aurel", "NEU", ("RegistryBrandNameTaken", "M\u0430ison Aurel")),  # Cyrillic а
+    ("Atelier Neuf", "\u0410UR", ("RegistryBrandSymbolTaken", "\u0410UR")),  # Cyrillic А
+    ("Maison\u00a0Aurel", "NEU", ("RegistryBrandNameNotAllowed", "Maison\u00a0Aurel", 6)),  # no-break space
+    ("Maison Aurel\u200b", "NEU", ("RegistryBrandNameNotAllowed", "Maison Aurel\u200b", 12)),  # zero-width space
+    ("MAISON AUREL", "NEU", ("RegistryBrandNameTaken", "MAISON AUREL")),
+    ("Maison Aure1", "NEU", ("RegistryBrandNameTaken", "Maison Aure1")),
+    ("Maison Lun\u0435", "NEU", ("RegistryBrandNameNotAllowed", "Maison Lun\u0435", 10)),  # a spoof of no brand yet
+])
+def test_a_member_sending_a_look_alike_straight_to_the_registry_is_refused(registry, councils, newcomer, name,
+                                                                           symbol, refusal):
+    """The hole: the registry folded ASCII case only and refused only ASCII spaces and control
+    characters, so a look-alike of "Maison Aurel" sent around the library could be voted genuine."""
+    with brownie.reverts(error(*refusal)):
+        registry.proposeAdmission(name, symbol, newcomer, {"from": councils[0]})
+
+
+def test_a_look_alike_proposed_before_the_original_is_admitted_is_refused_when_carried(registry, governance,
+                                                                                      councils, newcomer, fresh):
+    """Two proposals open at once, the second a look-alike of the first: the skeleton stored by the
+    first admission refuses the second when its vote would carry it."""
+    look_alike = registry.proposeAdmission("ATELIER N0UVEAU", "ATX", fresh(), {"from": councils[1]})
+    governance.admit("Atelier Nouveau", "ATN", newcomer)
+    proposal_id = look_alike.events["ProposalCreated"]["proposalId"]
+    registry.vote(proposal_id, True, {"from": councils[2]})  # 2 of 4: still open
+    with brownie.reverts(error("RegistryBrandNameTaken", "ATELIER N0UVEAU")):
+        registry.vote(proposal_id, True, {"from": councils[0]})
+    assert registry.brandCount() == 4
+
+
 # --- recovery ------------------------------------------------------------------------------
 
 def test_a_recovery_does_not_complete_to_an_account_made_staff_after_the_request(brand, admin, sold, alice, fresh):
@@ -168,6 +261,49 @@ def test_a_recovery_does_not_complete_to_an_account_made_staff_after_the_request
     with brownie.reverts(error("PassportRecoveryToBrand", accomplice)):
         brand.completeRecovery(sold, {"from": accomplice})
     assert brand.ownerOf(sold) == alice
+
+
+def test_an_owners_cancel_is_not_outwaited_by_the_brands_key(brand, admin, sold, alice, bob, stranger):
+    """The hole: after the 30-day cool-down the admin (or the thief of the council key) named the
+    same recipient again, every 30-37 days, until the first week the owner missed."""
+    brand.requestRecovery(sold, stranger, {"from": admin})
+    brand.cancelRecovery(sold, {"from": alice})
+    for _ in range(3):
+        chain.sleep(31 * DAY)
+        with brownie.reverts(error("PassportRecoveryRefusedByOwner", sold, alice)):
+            brand.requestRecovery(sold, stranger, {"from": admin})
+    brand.transferFrom(alice, bob, sold, {"from": alice})  # a new ownership: bob never cancelled
+    brand.requestRecovery(sold, stranger, {"from": admin})
+
+
+def test_a_contract_owner_is_never_asked_to_answer_a_recovery(WalletMock, brand, admin, sold, alice, bob, stranger):
+    """The hole: a vault or a Safe whose signers are away could not cancel within the delay."""
+    vault = WalletMock.deploy(bob, {"from": bob})
+    brand.transferFrom(alice, vault, sold, {"from": alice})
+    with brownie.reverts(error("PassportRecoveryOfContractOwner", sold, vault)):
+        brand.requestRecovery(sold, stranger, {"from": admin})
+    assert brand.recoveryHeld(sold)
+
+
+def test_only_the_other_members_let_the_brand_ask_again_after_a_cancel(registry, brand, admin, councils, sold,
+                                                                       alice, stranger):
+    """After her cancel, the brand's own key (or its thief) cannot lift her protection; the other
+    members can, for an owner who lost her key since; her next cancel protects her again."""
+    brand.requestRecovery(sold, stranger, {"from": admin})
+    brand.cancelRecovery(sold, {"from": alice})
+    with brownie.reverts(error("RegistryTargetCannotVote", registry.proposalCount() + 1, 1)):
+        registry.proposeRecoveryAllowance(1, alice, {"from": admin})
+    tx = registry.proposeRecoveryAllowance(1, alice, {"from": councils[1]})
+    proposal_id = tx.events["ProposalCreated"]["proposalId"]
+    with brownie.reverts(error("RegistryTargetCannotVote", proposal_id, 1)):
+        registry.vote(proposal_id, True, {"from": admin})
+    assert brand.recoveryHeld(sold)  # one yes is not enough
+    tx = registry.vote(proposal_id, True, {"from": councils[2]})
+    assert tx.events["RecoveryAllowed"]["owner"] == alice and not brand.recoveryHeld(sold)
+    brand.requestRecovery(sold, stranger, {"from": admin})
+    brand.cancelRecovery(sold, {"from": alice})  # she still had her key after all
+    with brownie.reverts(error("PassportRecoveryRefusedByOwner", sold, alice)):
+        brand.requestRecovery(sold, stranger, {"from": admin})
 
 
 # --- chips ---------------------------------------------------------------------------------

@@ -250,7 +250,13 @@ def test_founders_with_a_duplicate_symbol(deploy):
         deploy(symbols=["AUR", "VEL", "vel"])
 
 
-@pytest.mark.parametrize("name", ["Maison Aurel ", " Maison Aurel", "Maison  Aurel", "Maison\tAurel"])
+@pytest.mark.parametrize("name", ["Maison Aurel ", " Maison Aurel", "Maison  Aurel"])
 def test_founders_with_a_name_not_normalised(deploy, name):
     with brownie.reverts(error("RegistryNameNotNormalised", name)):
+        deploy(names=[name] + NAMES[1:])
+
+
+@pytest.mark.parametrize("name", ["Maison\tAurel", "Maison\u00a0Aurel"])
+def test_founders_with_a_character_the_registry_does_not_allow(deploy, name):
+    with brownie.reverts(error("RegistryBrandNameNotAllowed", name, 6)):
         deploy(names=[name] + NAMES[1:])

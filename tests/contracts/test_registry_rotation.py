@@ -53,12 +53,19 @@ def test_the_old_key_lost_every_power(registry, collections, councils, new_key, 
     collections[0].grantRole(MINTER_ROLE, accounts[9], {"from": new_key})  # the new one has it
 
 
-def test_a_replaced_key_cannot_vote_and_the_new_one_votes_no_twice(registry, councils, proposal, new_key):
-    registry.rotateCouncil(new_key, {"from": councils[0]})
+def test_a_replaced_key_cannot_vote_and_the_new_one_decides_afresh(registry, councils, proposal, new_key, stranger):
+    tx = registry.proposeAccreditation(stranger, 0, True, {"from": councils[1]})
+    others = tx.events["ProposalCreated"]["proposalId"]
+    registry.vote(others, False, {"from": councils[0]})
+    tx = registry.rotateCouncil(new_key, {"from": councils[0]})
+    assert tx.events["ProposalWithdrawn"].values() == [proposal, 1]  # brand 1's own proposal closed
+    assert tx.events["VoteWithdrawn"].values() == [others, 1, False]  # and its vote on brand 2's withdrawn
     with brownie.reverts(error("RegistryNotActiveMember", councils[0])):
-        registry.vote(proposal, False, {"from": councils[0]})
-    with brownie.reverts(error("RegistryAlreadyVoted", proposal, 1)):  # the brand voted yes before
-        registry.vote(proposal, False, {"from": new_key})
+        registry.vote(others, True, {"from": councils[0]})
+    with brownie.reverts(error("RegistryProposalClosed", proposal, P_DEFEATED)):
+        registry.vote(proposal, True, {"from": councils[2]})
+    registry.vote(others, True, {"from": new_key})  # the new council's own answer carries it
+    assert registry.isAccredited(stranger, 0)
 
 
 def test_a_council_never_takes_a_seat_twice(registry, councils, fresh, governance):

@@ -73,11 +73,11 @@ def test_safe_proposes_with_two_of_three_signatures(signer, safe_registry, counc
     registry = web3_contract(signer, "ConsortiumRegistry", safe_registry.address)
     job = act(signer, council_safe, registry.functions.proposeAdmission("Atelier Nouveau", "ATN", newcomer.address),
               officers[:2], job_path)
-    assert job.executed and sorted(job.signers()) == sorted(o.address for o in officers[:2])
+    assert job.tx and sorted(job.signers) == sorted(o.address for o in officers[:2])
     proposal = safe_registry.proposal(1)
     assert proposal[6] == 1  # proposerBrandId: the Safe's brand
     assert safe_registry.hasVoted(1, 1) and safe_registry.proposalState(1) == P_OPEN
-    assert safes.SafeJob.read(job_path).executed == job.executed  # recorded in the file
+    assert safes.SafeJob.read(job_path).executed == job.tx  # recorded in the file
 
 
 def test_safe_vote_carries_a_proposal(signer, safe_registry, council_safe, councils, officers, newcomer, job_path):
@@ -150,9 +150,9 @@ def test_a_refused_action_is_named_before_anyone_signs(signer, safe_registry, co
 
 def test_a_job_is_executed_once(signer, safe_registry, council_safe, officers, job_path):
     registry = web3_contract(signer, "ConsortiumRegistry", safe_registry.address)
-    act(signer, council_safe, registry.functions.proposeBrandStatus(2, 1), officers[:2], job_path)
-    with pytest.raises(safes.InputError, match="executed already"):
-        safes.execute(job_path, signer(7))
+    done = act(signer, council_safe, registry.functions.proposeBrandStatus(2, 1), officers[:2], job_path)
+    again = safes.execute(job_path, signer(7))  # done already: reported, never sent again
+    assert isinstance(again, safes.AlreadyDone) and again.tx == done.tx
     assert safe_registry.proposalCount() == 1
 
 

@@ -2,21 +2,20 @@
 brownie's build by tools/package_contracts.py, which `make build` runs), and revert decoding."""
 import json
 import os
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 from eth_abi import decode
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
+from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
 
-from .. import spec
+from .. import results, spec
 from ..errors import ContractRevert, LuxpassError
 
 _PANIC_SELECTOR = bytes.fromhex("4e487b71")
 _ERROR_SELECTOR = bytes.fromhex("08c379a0")
-
-# The error-hint table, by its earlier name (luxpass.spec holds it).
-FIXES = spec.HINTS
 
 # The contracts the library deploys or calls; their ABIs list every error they can throw.
 PACKAGED = ("BrandPassport", "ConsortiumRegistry", "CounterfeitCases")
@@ -152,8 +151,6 @@ def decode_revert(data) -> ContractRevert:
 
 
 def _humanize(abi_type: str, enum_name: str, value):
-    from .. import results
-
     enum_type = spec.enum_of(enum_name) if abi_type == "uint8" else None
     if enum_type is not None:
         try:
@@ -167,7 +164,14 @@ def _humanize(abi_type: str, enum_name: str, value):
     if abi_type == "bytes32" and value in spec.ROLE_NAMES:
         return f"{spec.ROLE_NAMES[value]} role"
     if abi_type == "address":
-        from eth_utils import to_checksum_address
-
         return to_checksum_address(value)
     return value
+
+
+@contextmanager
+def decoded_reverts():
+    """Re-raise web3's revert exceptions as ContractRevert with the custom error decoded."""
+    try:
+        yield
+    except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+        raise decode_revert(getattr(exc, "data", None)) from None

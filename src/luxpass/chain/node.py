@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 
 from ..errors import InputError, LuxpassError
-from . import node_backup
+from . import node_backup, rpc
 from .accounts import DEV_ACCOUNTS, home
 from .node_backup import alive, good_backups, is_good, rotate
 
@@ -107,9 +107,9 @@ def status(folder: Path) -> NodeStatus:
     rpc_url = f"http://127.0.0.1:{info['port']}"
     chain_id = block = None
     try:
-        chain_id = int(_rpc(rpc_url, "eth_chainId"), 16)
-        block = int(_rpc(rpc_url, "eth_blockNumber"), 16)
-    except (requests.RequestException, KeyError, ValueError):
+        chain_id = int(rpc.ask(rpc_url, "eth_chainId"), 16)
+        block = int(rpc.ask(rpc_url, "eth_blockNumber"), 16)
+    except (requests.RequestException, rpc.NodeRefused, KeyError, ValueError):
         pass
     return NodeStatus(True, info["pid"], rpc_url, chain_id, block, str(folder), state)
 
@@ -159,12 +159,7 @@ def _info(folder: Path) -> dict | None:
 
 def _answers(rpc_url: str) -> bool:
     try:
-        _rpc(rpc_url, "eth_chainId")
+        rpc.ask(rpc_url, "eth_chainId")
         return True
-    except (requests.RequestException, KeyError, ValueError):
+    except (requests.RequestException, rpc.NodeRefused, KeyError, ValueError):
         return False
-
-
-def _rpc(rpc_url: str, method: str):
-    reply = requests.post(rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": method, "params": []}, timeout=2)
-    return reply.json()["result"]

@@ -1,7 +1,7 @@
 """Rotated backups of the local node's state file: state.json.1 (newest) to state.json.3.
 
 `luxpass node start` keeps a copy of the last good state at each start, and runs this module
-beside Anvil (`python -m luxpass.node_backup FOLDER PID`) to keep one every BACKUP_INTERVAL
+beside Anvil (`python -m luxpass.chain.node_backup FOLDER PID`) to keep one every BACKUP_INTERVAL
 seconds while the node runs: a copy is made only of a state file that parses (Anvil does not
 write it atomically) and that changed since the newest backup. The watcher ends with Anvil."""
 import json

@@ -170,6 +170,17 @@ def request(w3, method: str, params: list, what: str | None = None, fix: str = "
     raise NodeRefused(what or method, error.get("message"), fix)
 
 
+def ask(rpc_url: str, method: str, params: list | None = None, timeout: float = 2):
+    """The `result` of one request to the node at `rpc_url`, without retries: for a node being
+    started or looked at. An error answer raises NodeRefused."""
+    provider = HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+    reply = provider.make_request(method, params or [])
+    if reply.get("error") is not None:
+        error = reply["error"] if isinstance(reply["error"], dict) else {"message": str(reply["error"])}
+        raise NodeRefused(method, error.get("message"), "check the node")
+    return reply["result"]
+
+
 # How nodes and providers refuse an eth_getLogs range as too wide (Geth, Besu, Alchemy, Infura, QuickNode …).
 LOG_RANGE_REFUSALS = ("range", "limit", "too many", "exceed", "results", "response size")
 

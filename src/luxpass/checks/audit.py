@@ -212,7 +212,7 @@ def check_report(path: Path, consortium: Consortium | None = None) -> ReportChec
     return check
 
 
-def attest(consortium: Consortium, path: Path) -> str:
+def attest(consortium: Consortium, path: Path):
     report = read_json(path, "audit report")
     check = check_report(path)
     if not check.valid:

@@ -78,12 +78,12 @@ def _history_at(consortium: Consortium, collection: str, passport_id: int, index
             owners_seen.add(entry.to)
             resales += entry.kind == "resale"
         entries.append(entry)
-    stored_head = bytes(passport[5])
+    stored_head = bytes(passport["head"])
     recovery, claim_open, _ = pending_state(passports, passport_id, block)
     brand = consortium.brand(brand_id, block).name
     pinned.check(chain)
-    return History(collection, passport_hex(passport_id), brand, owner, cli_name(Status(passport[0])),
-                   len(owners_seen), resales, "0x" + stored_head.hex(), head == stored_head and len(entries) == passport[3],
+    return History(collection, passport_hex(passport_id), brand, owner, cli_name(Status(passport["status"])),
+                   len(owners_seen), resales, "0x" + stored_head.hex(), head == stored_head and len(entries) == passport["records"],
                    entries, recovery, claim_open, block)
 
 

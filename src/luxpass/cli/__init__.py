@@ -6,6 +6,4 @@ option bundles; each role's commands live in their own module and register on th
 from . import audit, brand, council, market, node, owner, safe, web  # noqa: F401 (each adds its commands to `cli`)
 from .base import cli, main
 
-safe.add_safe_option()  # after every module added its commands
-
 __all__ = ["cli", "main"]

@@ -63,7 +63,7 @@ def audit_check(settings: Settings, report, offline):
 @pass_settings
 def audit_attest(settings: Settings, report):
     """An accredited auditor anchors the report's digest on chain."""
-    settings.emit({"report": report, "tx": audits.attest(settings.consortium, Path(report))})
+    settings.emit(audits.attest(settings.consortium, Path(report)))
 
 
 @cli.command("index")

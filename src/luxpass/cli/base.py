@@ -13,11 +13,15 @@ from web3.exceptions import MismatchedABI, Web3ValidationError
 
 from ..chain import accounts
 from ..chain.connection import DEFAULT_RPC_URL, Chain
+from ..chain.journal import JournalFolder
+from ..chain.sender import Sender
 from ..errors import InputError, LuxpassError, NotAuthentic
 from ..onchain.collection import Collection
 from ..onchain import safe as safes
 from ..onchain.registry import Consortium
 from ..results import to_jsonable
+
+DEFAULT_TIMEOUT = 120  # seconds a transaction may take to be mined, and again to be confirmed
 
 
 @dataclass
@@ -31,26 +35,38 @@ class Settings:
     keystore: str | None = None
     password_file: str | None = None
     dev_account: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    safe: str | None = None
+    safe_out: str | None = None
     extra: dict = field(default_factory=dict)
 
     @cached_property
     def chain(self) -> Chain:
-        chain = Chain(self.rpc_url, account=self._signer, confirmations=self.confirmations)
-        if "safe" in self.extra:  # --safe: the command's transaction is drafted for the Safe, not sent
-            safes.act_for(chain, self.extra["safe"].get("address"), self.extra["safe"].get("out"))
-        return chain
+        """The node, and the account's key sender, which journals each transaction under the
+        luxpass home before sending it."""
+        return Chain(self.rpc_url, account=self._signer, confirmations=self.confirmations, timeout=self.timeout,
+                     journals=JournalFolder(accounts.home() / "journals"))
+
+    @cached_property
+    def sender(self) -> Sender:
+        """Who acts, chosen once from the options: the Safe of --safe, which drafts, or the account's key."""
+        if self.safe_out and not self.safe:
+            raise InputError("--safe-out is given without --safe", "pass --safe ADDRESS, the Safe that holds the council")
+        if self.safe:
+            return safes.SafeSender(self.chain, self.safe, self.safe_out)
+        return self.chain.sender
 
     @cached_property
     def consortium(self) -> Consortium:
-        return Consortium.open(self.chain)
+        return Consortium.open(self.chain, self.sender)
 
     def collection(self, brand: str | None, collection: str | None) -> Collection:
         """The collection given by --collection ADDRESS, or that of --brand NAME|ID|ADDRESS."""
         if collection:
-            return Collection(self.chain, collection)
+            return Collection(self.chain, collection, self.sender)
         if not brand:
             raise InputError("no collection given", "pass --brand NAME|ID or --collection ADDRESS")
-        return Collection(self.chain, self.consortium.brand(brand).collection)
+        return Collection(self.chain, self.consortium.brand(brand).collection, self.sender)
 
     def _signer(self, chain_id: int):
         chosen = [o for o in (self.account, self.keystore, self.dev_account) if o is not None]

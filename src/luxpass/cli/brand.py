@@ -23,6 +23,7 @@ from .params import (
     passport_command,
     passport_options,
     rpc_options,
+    safe_options,
 )
 
 ROLE_NAMES = click.Choice(list(ROLES))
@@ -40,11 +41,10 @@ def _role_command(name: str, grant: bool, help_text: str) -> None:
     @collection_options
     @rpc_options
     @account_options
+    @safe_options
     @pass_settings
     def command(settings: Settings, role_name, account_address, brand_ref, collection):
-        tx = settings.collection(brand_ref, collection).set_role(role_name, account_address, grant)
-        settings.emit({"role": role_name, "account": account_address, "granted": grant, "tx": tx,
-                       "unchanged": tx is None})
+        settings.emit(settings.collection(brand_ref, collection).set_role(role_name, account_address, grant))
 
 
 _role_command("grant", True, """Grant ROLE in your brand's collection to ACCOUNT; nothing is sent if it already holds it.
@@ -141,7 +141,7 @@ def event(settings: Settings, ref, kind, details, details_file):
             details = Path(details_file).read_text()
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {details_file}: {exc}", "check the path") from None
-    settings.emit(Collection(settings.chain, ref.collection).record_event(ref.passport_id, kind, details))
+    settings.emit(settings.collection(None, ref.collection).record_event(ref.passport_id, kind, details))
 
 
 @cli.group()
@@ -157,7 +157,7 @@ def recovery():
 @pass_settings
 def recovery_request(settings: Settings, ref, to):
     """The brand admin starts a recovery; the old address can cancel it during the delay."""
-    settings.emit(Collection(settings.chain, ref.collection).request_recovery(ref.passport_id, to))
+    settings.emit(settings.collection(None, ref.collection).request_recovery(ref.passport_id, to))
 
 
 passport_command(recovery, "cancel", "The current owner (or the brand admin) cancels a pending recovery.",
@@ -180,7 +180,7 @@ def chip_group():
 @pass_settings
 def chip_bind(settings: Settings, ref, chip_address):
     """Bind a passport to its product's chip (brand minter or service centre)."""
-    settings.emit(chip.bind_chip(Collection(settings.chain, ref.collection), ref.passport_id, chip_address))
+    settings.emit(chip.bind_chip(settings.collection(None, ref.collection), ref.passport_id, chip_address))
 
 
 @cli.command("resales")

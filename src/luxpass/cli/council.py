@@ -6,7 +6,7 @@ from ..onchain.registry import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, deploy
 from ..results import cli_name, to_jsonable
 from ..spec import Accreditation, ProposalKind
 from .base import Settings, cli, pass_settings
-from .params import Address, EnumChoice, FounderSpec, account_options, rpc_options
+from .params import Address, EnumChoice, FounderSpec, account_options, rpc_options, safe_options
 
 
 @cli.command("deploy")
@@ -64,6 +64,7 @@ BRAND_ACTIONS = [ProposalKind.ADMIT, ProposalKind.SUSPEND, ProposalKind.REINSTAT
 @click.option("--council", type=Address("council"), help="Council (governance and admin) address of the brand to admit.")
 @rpc_options
 @account_options
+@safe_options
 @pass_settings
 def brand_propose(settings: Settings, action, target, symbol, council):
     """Propose to admit a brand (NAME) or to suspend, reinstate or remove one (BRAND)."""
@@ -83,6 +84,7 @@ def brand_propose(settings: Settings, action, target, symbol, council):
 @click.option("--yes/--no", "support", required=True, help="Vote for or against.")
 @rpc_options
 @account_options
+@safe_options
 @pass_settings
 def brand_vote(settings: Settings, proposal_id, support):
     """Cast your brand's vote; the proposal executes when it passes the quorum."""
@@ -108,6 +110,7 @@ def brand_proposals(settings: Settings):
 @click.argument("new_council", metavar="NEW_COUNCIL", type=Address("new council"))
 @rpc_options
 @account_options
+@safe_options
 @pass_settings
 def rotate_council(settings: Settings, new_council):
     """Hand your brand's council seat (its vote and its collection's admin role) to NEW_COUNCIL.
@@ -124,6 +127,7 @@ def rotate_council(settings: Settings, new_council):
               help="The council that takes the brand's seat (a key or a Safe).")
 @rpc_options
 @account_options
+@safe_options
 @pass_settings
 def replace_council(settings: Settings, brand_ref, new_council):
     """Propose that the other members replace BRAND's lost or stolen council; seated 3 days after the vote.
@@ -131,6 +135,24 @@ def replace_council(settings: Settings, brand_ref, new_council):
     \b
         luxpass brand replace-council "Maison Aurel" --council 0x… --account vellutti-council"""
     settings.emit(settings.consortium.propose_council_replacement(brand_ref, new_council))
+
+
+@brand.command("allow-recovery")
+@click.argument("brand_ref", metavar="BRAND")
+@click.option("--owner", type=Address("owner"), required=True,
+              help="The owner who cancelled a recovery (or a contract owner) and lost her key since.")
+@rpc_options
+@account_options
+@pass_settings
+def allow_recovery(settings: Settings, brand_ref, owner):
+    """Propose that the other members let BRAND request recoveries of OWNER's passports again.
+
+    After an owner cancels a recovery, or for an owner that is a contract, the brand's key alone
+    can never ask again during her ownership; two or more other members can, by this vote.
+
+    \b
+        luxpass brand allow-recovery "Maison Aurel" --owner 0x… --account vellutti-council"""
+    settings.emit(settings.consortium.propose_recovery_allowance(brand_ref, owner))
 
 
 @brand.command("seat-council")
@@ -149,6 +171,7 @@ def seat_council(settings: Settings, brand_ref):
 @click.option("--revoke", is_flag=True, help="Propose to revoke the accreditation instead.")
 @rpc_options
 @account_options
+@safe_options
 @pass_settings
 def accredit(settings: Settings, account_address, as_, revoke):
     """Propose to accredit (or revoke) a reseller, marketplace or auditor; members vote on it."""

@@ -7,7 +7,6 @@ import click
 
 from ..files import write_json_new
 from ..onchain import consent
-from ..onchain.collection import Collection
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import disclose
 from ..proofs.disclosure import save as save_disclosure
@@ -51,8 +50,7 @@ def transfer(settings: Settings, certificate, brand_ref, collection, passport_id
         if certificate or brand_ref or passport_id:
             raise click.UsageError("the signed file names the passport; pass no certificate, --brand or --id")
         signed = consent.Signed.load(consent_file or permit_file)
-        target = Collection(settings.chain, collection or signed.message.get("collection")
-                            or signed.typed_data["domain"]["verifyingContract"])
+        target = settings.collection(None, collection or signed.collection)
         if consent_file:
             settings.emit(consent.submit_resale(target, signed, to))
         else:
@@ -63,7 +61,7 @@ def transfer(settings: Settings, certificate, brand_ref, collection, passport_id
     if not to:
         raise click.UsageError("pass --to NEW_OWNER")
     ref = passport_ref(settings, certificate, brand_ref, collection, passport_id)
-    target = Collection(settings.chain, ref.collection)
+    target = settings.collection(None, ref.collection)
     if first_sale and ref.certificate is not None and ref.certificate.batch is not None:
         settings.emit(target.claim(ref.certificate, to))
     elif first_sale:
@@ -99,7 +97,7 @@ passport_command(report, "destroyed", "Final: the owner, or the brand admin whil
 @pass_settings
 def report_request_clear(settings: Settings, ref, deadline, out):
     """The reporting owner signs a request that the brand clear the report (no gas)."""
-    target = Collection(settings.chain, ref.collection)
+    target = settings.collection(None, ref.collection)
     signed = consent.sign_clear_request(target, ref.passport_id, consent.deadline_on(target, deadline))
     _save_signed(settings, signed, out, "request")
 
@@ -112,7 +110,7 @@ def report_request_clear(settings: Settings, ref, deadline, out):
 def report_clear(settings: Settings, request):
     """The brand admin clears a lost or stolen report with the reporting owner's signed request."""
     signed = consent.Signed.load(request)
-    target = Collection(settings.chain, signed.typed_data["domain"]["verifyingContract"])
+    target = settings.collection(None, signed.collection)
     settings.emit(consent.submit_clear_request(target, signed))
 
 
@@ -137,7 +135,7 @@ def consent_sign(settings: Settings, ref, reseller, any_reseller, buyer, terms, 
     """The seller consents to a resale through the accredited reseller they chose (no gas)."""
     if bool(reseller) == any_reseller:
         raise click.UsageError("name the reseller with --reseller ADDRESS (or allow any with --any-reseller)")
-    target = Collection(settings.chain, ref.collection)
+    target = settings.collection(None, ref.collection)
     signed = consent.sign_resale_consent(target, ref.passport_id, buyer, terms, consent.deadline_on(target, deadline),
                                          reseller)
     _save_signed(settings, signed, out, "consent", digest=True)
@@ -154,7 +152,7 @@ def consent_sign(settings: Settings, ref, reseller, any_reseller, buyer, terms, 
 @pass_settings
 def consent_permit(settings: Settings, ref, spender, deadline, out):
     """The owner signs an ERC-4494 permit: list on a marketplace without handing over custody."""
-    target = Collection(settings.chain, ref.collection)
+    target = settings.collection(None, ref.collection)
     signed = consent.sign_permit(target, ref.passport_id, spender, consent.deadline_on(target, deadline))
     _save_signed(settings, signed, out, "permit", digest=True)
 
@@ -178,7 +176,7 @@ def consent_check(settings: Settings, consent_file):
     """Check a resale consent against the chain exactly as the contract would. Exit 0 when it
     would be accepted, 3 when not, with the reason."""
     signed = consent.Signed.load(consent_file)
-    target = Collection(settings.chain, signed.typed_data["domain"]["verifyingContract"])
+    target = settings.collection(None, signed.collection)
     check = consent.check_consent(target, signed)
     settings.emit_check(check, check.valid, f"the consent would be refused ({check.error}: {check.reason})")
 

@@ -9,13 +9,12 @@ from ..chain import accounts
 from ..chain.connection import DEFAULT_RPC_URL
 from ..errors import InputError
 from ..files import read_json
-from ..onchain.collection import Collection
 from ..onchain.registry import Founder
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import Disclosure, is_disclosure
 from ..results import cli_name, from_cli_name
 from ..values import parse_address, parse_passport_id
-from .base import Settings, pass_settings
+from .base import DEFAULT_TIMEOUT, Settings, pass_settings
 
 
 class Address(click.ParamType):
@@ -129,6 +128,22 @@ def account_options(fn):
                       help=f"File holding the keystore password (or set {accounts.PASSWORD_ENV}).")(fn)
     fn = click.option("--dev-account", type=int, metavar="N", expose_value=False, callback=_store("dev_account"),
                       help="Anvil's public development key N (chain 31337 only).")(fn)
+    fn = click.option("--timeout", type=click.FloatRange(min=0, min_open=True), envvar="LUXPASS_TX_TIMEOUT",
+                      expose_value=False, callback=_store("timeout"), metavar="SECONDS",
+                      help=f"How long to wait for the transaction to be mined, and again for its confirmations "
+                           f"(default {DEFAULT_TIMEOUT}); a rerun finishes a transaction that timed out.")(fn)
+    return fn
+
+
+def safe_options(fn):
+    """--safe ADDRESS and --safe-out FILE: a council held by a Safe drafts the command's
+    transaction for the Safe's owners to sign instead of sending it."""
+    fn = click.option("--safe", metavar="ADDRESS", type=Address("Safe"), expose_value=False, callback=_store("safe"),
+                      help="Act for this Safe (the council): write the Safe transaction for its owners to sign "
+                           "instead of sending.")(fn)
+    fn = click.option("--safe-out", type=click.Path(dir_okay=False), expose_value=False, callback=_store("safe_out"),
+                      help="Where --safe writes the Safe transaction (default ~/.luxpass/safe/CHAIN/…); "
+                           "never over an existing file.")(fn)
     return fn
 
 
@@ -166,7 +181,7 @@ def passport_command(group: click.Group, name: str, help_text: str, act, signs: 
     """A command of `group` that names one passport and prints `act(collection, passport_id)`;
     one that `signs` takes the account options."""
     def command(settings: Settings, ref: PassportRef):
-        settings.emit(act(Collection(settings.chain, ref.collection), ref.passport_id))
+        settings.emit(act(settings.collection(None, ref.collection), ref.passport_id))
     command = pass_settings(command)
     if signs:
         command = account_options(command)

@@ -1,59 +1,12 @@
-"""`luxpass safe create|sign|exec|show`, and `--safe ADDRESS` on the council's commands: a council held
-by a Safe drafts the transaction into a job file, its owners sign it, one of them executes it."""
-from functools import wraps
-
+"""`luxpass safe create|sign|exec|show`: a council held by a Safe drafts a transaction into a job
+file (`--safe ADDRESS` on the council's commands, `params.safe_options`), its owners sign it, one of
+them executes it."""
 import click
 
 from ..chain.accounts import require_signer
 from ..onchain import safe as safes
-from .base import Settings, cli, pass_settings
+from .base import cli, pass_settings
 from .params import Address, account_options, rpc_options
-
-# The commands a council sends as one transaction, which can therefore act for a Safe.
-COUNCIL_COMMANDS = (("brand", "propose"), ("brand", "vote"), ("brand", "rotate-council"), ("brand", "replace-council"),
-                    ("accredit",), ("role", "grant"), ("role", "revoke"))
-
-
-def _store_safe(ctx, param, value):
-    settings = ctx.ensure_object(Settings)
-    if value is not None:
-        settings.extra.setdefault("safe", {})[param.name] = value
-    return value
-
-
-def _drafting(command):
-    @wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except safes.SafeDrafted as drafted:
-            job = drafted.job
-            settings = click.get_current_context().ensure_object(Settings)
-            threshold = safes.Safe(settings.chain, job.safe).threshold()
-            settings.emit({"drafted": job.description, "safe": job.safe, "safeTxHash": "0x" + job.digest.hex(),
-                           "nonce": job.tx.nonce, "threshold": threshold, "file": str(drafted.path),
-                           "next": f"luxpass safe sign {drafted.path} --account OWNER ({threshold} owners), "
-                                   f"then luxpass safe exec {drafted.path}"})
-    return wrapper
-
-
-def add_safe_option() -> None:
-    """Give each council command `--safe ADDRESS` and `--safe-out FILE`."""
-    for names in COUNCIL_COMMANDS:
-        command = cli
-        for name in names:
-            command = command.commands[name]
-        command.params += [
-            click.Option(["--safe", "address"], metavar="ADDRESS", expose_value=False, callback=_store_safe,
-                         help="Act for this Safe (the council): write the Safe transaction for its owners to sign "
-                              "instead of sending."),
-            click.Option(["--safe-out", "out"], type=click.Path(dir_okay=False), expose_value=False,
-                         callback=_store_safe,
-                         help="Where --safe writes the Safe transaction (default ~/.luxpass/safe/CHAIN/…); "
-                              "never over an existing file."),
-        ]
-        command.callback = _drafting(command.callback)
-
 
 @cli.group()
 def safe():
@@ -101,9 +54,9 @@ def sign(settings, job):
 @account_options
 @pass_settings
 def execute(settings, job):
-    """Execute the Safe transaction in FILE once enough owners signed it (any account pays the gas)."""
-    done = safes.execute(job, settings.chain)
-    settings.emit({"executed": done.description, "safe": done.safe, "tx": done.executed, "signers": done.signers()})
+    """Execute the Safe transaction in FILE once enough owners signed it (any account pays the gas);
+    one executed already is reported done."""
+    settings.emit(safes.execute(job, settings.chain))
 
 
 @safe.command("show")

@@ -95,6 +95,7 @@ def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | N
         _wait_peered(config, deadline)
         settle(config, log, deadline)
         _wait_sealing(config, time.monotonic() + timeout, log)
+        _wait_peered(config, time.monotonic() + timeout)  # a link dropped meanwhile is dialled again
     except RPC_FAILURES as exc:
         exited = [node for node in started if not geth_node.running(folder, node)]
         geth_node.stop(folder, started)

@@ -8,12 +8,13 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..chain.sender import AlreadyDone
 from ..errors import InputError
 from ..onchain.collection import Collection, tx_hex
 from ..proofs.batch import DEFAULT_DEPTH, BatchTree
 from ..proofs.certificate import Certificate, commitment
 from ..values import passport_hex
-from .job import job_salts, open_job, wait_until_idle, write_certificates
+from .job import job_salts, open_job, write_certificates
 from .products import read_products
 
 JOB_FORMAT = "luxpass-issue-job/1"
@@ -25,6 +26,7 @@ class IssueResult:
     root: str
     depth: int  # every proof of the batch has this many hashes, whatever its size
     committed_now: bool
+    status: str  # "committed", or "already-done" when an earlier run committed the batch
     tx: str | None
     gas_used: int | None
     out_dir: str
@@ -51,14 +53,13 @@ def issue_csv(collection: Collection, csv_path: Path, out_dir: Path, depth: int 
     ledger.check([r["serial"] for r in records], reissue, own={pid for _, pid in issued},
                  still_exists=collection.still_issued)
 
-    wait_until_idle(chain)
-    tx = gas_used = None
-    committed_now = collection.batch_committed_at(tree.root) == 0
-    if committed_now:
-        receipt = collection.commit_batch(tree.root)
-        tx, gas_used = tx_hex(receipt), receipt["gasUsed"]
+    collection.sender.wait_until_idle()
+    receipt = collection.commit_batch(tree.root)
+    committed_now = not isinstance(receipt, AlreadyDone)
+    tx, gas_used = (tx_hex(receipt), receipt["gasUsed"]) if committed_now else (None, None)
 
     ledger.record(issued, reissue, batch_root="0x" + tree.root.hex())
     result_file = write_certificates(out_dir, certificates)
-    return IssueResult(len(records), "0x" + tree.root.hex(), tree.depth, committed_now, tx, gas_used,
+    return IssueResult(len(records), "0x" + tree.root.hex(), tree.depth, committed_now,
+                       "committed" if committed_now else "already-done", tx, gas_used,
                        str(out_dir), str(result_file))

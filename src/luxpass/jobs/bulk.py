@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..chain.journal import SentJournal
 from ..errors import InputError
 from ..onchain.collection import Collection
 from ..proofs.certificate import Certificate
 from ..values import parse_address, passport_hex
-from .job import SentJournal, finish_sent, job_salts, open_job, wait_until_idle, write_certificates
+from .job import job_salts, open_job, write_certificates
 from .products import read_products
 
 JOB_FORMAT = "luxpass-mint-job/1"
 DEFAULT_BATCH_SIZE = 100
-IN_FLIGHT = 4
 
 
 @dataclass
@@ -53,38 +53,24 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     ledger.check([r["serial"] for r in records], reissue, own={passport_hex(i) for i in ids},
                  still_exists=collection.still_issued)
 
-    journal = SentJournal(out_dir / "sent.json", chain.address)
-    finish_sent(chain, journal)
-    wait_until_idle(chain)
+    sender = collection.sender
+    journal = SentJournal(out_dir / "sent.json", sender.address)
+    sender.finish(journal)
+    sender.wait_until_idle()
     exists = collection.exists(ids)
     already = sum(exists)
     todo = [i for i, minted in enumerate(exists) if not minted]
     if progress:
         progress(already, len(ids))
-    transactions = gas_used = 0
-    in_flight: list[tuple[bytes, int]] = []
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start:start + batch_size]
-        call = collection.mint_batch_call(owner, [ids[i] for i in batch])
-        tx_hash = chain.send(call, f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})", journal=journal)
-        in_flight.append((tx_hash, len(batch)))
-        if len(in_flight) >= IN_FLIGHT:
-            gas_used += _settle(chain, journal, in_flight.pop(0), progress)
-        transactions += 1
-    while in_flight:
-        gas_used += _settle(chain, journal, in_flight.pop(0), progress)
+    batches = [todo[start:start + batch_size] for start in range(0, len(todo), batch_size)]
+    calls = ((collection.mint_batch_call(owner, [ids[i] for i in batch]),
+              f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})") for batch in batches)
+    gas_used = 0
+    for batch, receipt in zip(batches, sender.send_all(calls, journal)):
+        gas_used += receipt["gasUsed"]
+        if progress:
+            progress(len(batch), 0)
 
     ledger.record([(r["serial"], passport_hex(i)) for r, i in zip(records, ids)], reissue)
     result_file = write_certificates(out_dir, certificates)
-    return BulkResult(len(records), len(todo), already, transactions, gas_used, str(out_dir), str(result_file))
-
-
-def _settle(chain, journal: SentJournal, sent: tuple[bytes, int], progress) -> int:
-    tx_hash, count = sent
-    receipt = chain.wait(tx_hash, light=True)
-    journal.drop(bytes(tx_hash))
-    if progress:
-        progress(count, 0)
-    return receipt["gasUsed"]
-
-
+    return BulkResult(len(records), len(todo), already, len(batches), gas_used, str(out_dir), str(result_file))

@@ -1,83 +1,16 @@
 """What bulk mint and batch issue share: the job file that records each row's salt before
-anything is sent (so that a second run recomputes the same commitments), the certificates written
-from it, the journal of the transactions a run signed, and the wait for transactions an
-interrupted run left pending."""
+anything is sent (so that a second run recomputes the same commitments), and the certificates
+written from it. The journal of the transactions a run signed is the sender's
+(`luxpass.chain.journal`)."""
 import csv
 import hashlib
 import re
-import time
 from pathlib import Path
 
-from ..chain.connection import Sent
-from ..errors import InputError, LuxpassError
+from ..errors import InputError
 from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..values import new_salt
-
-
-def wait_until_idle(chain, timeout: float = 120) -> None:
-    """A transaction sent by an interrupted run may still be pending: let it land first."""
-    deadline = time.monotonic() + timeout
-    while True:
-        latest, pending = chain.transaction_counts(chain.address)
-        if pending == latest:
-            return
-        if time.monotonic() > deadline:
-            raise LuxpassError(f"{pending - latest} earlier transactions of {chain.address} are still pending",
-                               "wait for them to be mined, then run the same command again")
-        time.sleep(0.2)
-
-
-SENT_FORMAT = "luxpass-sent/1"
-
-
-class SentJournal:
-    """The transactions a job signed and has not seen confirmed, each written before it is sent:
-    a run that stops (its node gone, the process killed) leaves them here, and the next run finishes
-    them as the same signed bytes (`Chain.resume`) before it looks at what is left to do. So a row
-    is never signed a second time while its first signature can still run, even if the only node
-    that took it died before passing it on."""
-
-    def __init__(self, path: Path, sender: str):
-        self.path, self.sender = path, sender
-        data = read_json(path, "journal of sent transactions") if path.exists() else None
-        if data is not None and (data.get("format") != SENT_FORMAT or not isinstance(data.get("transactions"), list)):
-            raise InputError(f"{path} is not a journal of sent transactions ({SENT_FORMAT})", "pass another --out folder")
-        if data is not None and data["transactions"] and data["from"] != sender:
-            raise InputError(f"the transactions an earlier run of this job sent are {data['from']}'s, not {sender}'s",
-                             f"run it again with the key of {data['from']}")
-        self._entries = {bytes.fromhex(t["hash"][2:]): Sent(bytes.fromhex(t["raw"][2:]), t["nonce"], t["label"])
-                         for t in (data or {}).get("transactions", [])}
-
-    def entries(self) -> list[tuple[bytes, Sent]]:
-        return sorted(self._entries.items(), key=lambda item: item[1].nonce)
-
-    def add(self, tx_hash: bytes, sent: Sent) -> None:
-        self._entries[tx_hash] = sent
-        self._write()
-
-    def drop(self, tx_hash: bytes) -> None:
-        if self._entries.pop(tx_hash, None) is not None:
-            self._write()
-
-    def _write(self) -> None:
-        if not self._entries:
-            self.path.unlink(missing_ok=True)
-            return
-        write_json_atomic(self.path, {"format": SENT_FORMAT, "from": self.sender, "transactions": [
-            {"hash": "0x" + h.hex(), "nonce": s.nonce, "label": s.label, "raw": "0x" + s.raw.hex()}
-            for h, s in self.entries()]})
-
-
-def finish_sent(chain, journal: SentJournal) -> int:
-    """Finish what an earlier run of the job signed: each transaction confirmed as its same bytes,
-    or reported dropped; returns how many of them ran."""
-    ran = 0
-    for tx_hash, sent in journal.entries():
-        chain.log(f"{sent.label}: signed by an earlier run as 0x{tx_hash.hex()}; finishing it as the same bytes")
-        ran += chain.resume(tx_hash, sent) is not None
-        journal.drop(tx_hash)
-    return ran
 
 
 def _csv_digest(records: list[dict]) -> str:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from eth_utils import keccak
 from web3.logs import DISCARD
 
+from ..chain.sender import Action
 from ..errors import InputError
 from ..results import cli_name, from_cli_name
 from ..spec import Ruling
@@ -37,6 +38,7 @@ class CaseBook:
     def __init__(self, consortium: Consortium):
         self.consortium = consortium
         self.chain = consortium.chain
+        self.sender = consortium.sender
         self.contract = self.chain.contract("CounterfeitCases", consortium.cases_address())
 
     def file(self, brand_ref, listing: str, evidence: str, collection: str | None = None,
@@ -52,16 +54,18 @@ class CaseBook:
         call = self.contract.functions.fileCase(brand_id, reference(listing),
                                                 parse_address(collection, "collection") if collection else
                                                 ZERO_ADDRESS, passport_id or 0, reference(evidence))
-        receipt = self.chain.transact(call, f"file a case against listing {listing!r}")
-        filed = self.contract.events.CaseFiled().process_receipt(receipt, errors=DISCARD)
-        return self.case(filed[0]["args"]["caseId"])
+        def read(receipt) -> Case:
+            filed = self.contract.events.CaseFiled().process_receipt(receipt, errors=DISCARD)
+            return self.case(filed[0]["args"]["caseId"])
+        return self.sender.submit(Action.of(call, f"file a case against listing {listing!r}", read,
+                                            f"file case {self.contract.address} {brand_id} 0x{reference(listing).hex()}"))
 
     def rule(self, case_id: int, ruling: str, reason: str) -> Case:
         if ruling not in RULINGS:
             raise InputError(f"unknown ruling {ruling!r}", f"use one of {', '.join(RULINGS)}")
         call = self.contract.functions.ruleCase(case_id, from_cli_name(Ruling, ruling), reference(reason))
-        self.chain.transact(call, f"rule case {case_id} {ruling}")
-        return self.case(case_id)
+        return self.sender.submit(Action.of(call, f"rule case {case_id} {ruling}", lambda _: self.case(case_id),
+                                            f"rule case {self.contract.address} {case_id} {ruling}"))
 
     def case(self, case_id: int) -> Case:
         (marketplace, filed_at, ruled_at, ruling, brand_id, collection, token_id, listing_ref, evidence,

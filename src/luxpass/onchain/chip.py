@@ -16,6 +16,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils import to_checksum_address
 
 from ..chain.connection import Chain
+from ..chain.sender import Action
 from ..errors import InputError
 from ..spec import eip712_fields
 from ..values import ZERO_ADDRESS, parse_address, passport_hex
@@ -31,9 +32,10 @@ CHIP_CHALLENGE_TYPE = eip712_fields("ChipChallenge")
 def bind_chip(collection: Collection, passport_id: int, chip: str) -> Recorded:
     """Bind the chip with address `chip` to a passport (the brand's minter or service centre)."""
     chip = parse_address(chip, "chip")
-    receipt = collection.chain.transact(collection.contract.functions.bindChip(passport_id, chip),
-                                        f"bind chip {chip} to {passport_hex(passport_id)[:12]}…")
-    return Recorded(passport_hex(passport_id), "chip-bound", tx_hex(receipt))
+    return collection.sender.submit(Action.of(
+        collection.contract.functions.bindChip(passport_id, chip), f"bind chip {chip} to {passport_hex(passport_id)[:12]}…",
+        lambda receipt: Recorded(passport_hex(passport_id), "chip-bound", tx_hex(receipt)),
+        f"bind chip {collection.address} {passport_id} {chip}"))
 
 
 def chip_of(chain: Chain, collection: str, passport_id: int) -> str | None:
@@ -120,10 +122,12 @@ def verify_chip(chain: Chain, issued: Challenge, signature: bytes) -> bool:
 def claim_with_chip(collection: Collection, issued: Challenge, signature: bytes) -> Recorded:
     """Move the passport to the challenge's recipient with the chip's answer (the owner opened
     a claim with `setChipClaim`)."""
-    receipt = collection.chain.transact(collection.contract.functions.claimWithChip(
-        issued.passport_id, issued.to, issued.deadline, issued.block_number, issued.nonce, signature),
-        f"chip claim of {passport_hex(issued.passport_id)[:12]}… to {issued.to}")
-    return Recorded(passport_hex(issued.passport_id), "chip-claimed", tx_hex(receipt))
+    return collection.sender.submit(Action.of(
+        collection.contract.functions.claimWithChip(issued.passport_id, issued.to, issued.deadline,
+                                                    issued.block_number, issued.nonce, signature),
+        f"chip claim of {passport_hex(issued.passport_id)[:12]}… to {issued.to}",
+        lambda receipt: Recorded(passport_hex(issued.passport_id), "chip-claimed", tx_hex(receipt)),
+        f"chip claim {collection.address} {issued.passport_id} 0x{issued.nonce.hex()}"))
 
 
 def parse_signature(text: str) -> bytes:

@@ -8,7 +8,8 @@ from eth_utils import keccak
 
 from ..chain import rpc
 from ..chain.accounts import home
-from ..chain.connection import Chain, RawCall
+from ..chain.connection import Chain
+from ..chain.sender import Action, AlreadyDone, RawCall, Sender
 from ..errors import ContractRevert, InputError
 from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
@@ -38,6 +39,15 @@ class Recorded:
     tx: str
     details_hash: str | None = None
     details_salt: str | None = None
+
+
+@dataclass
+class RoleChange:
+    role: str
+    account: str
+    granted: bool
+    tx: str
+    unchanged: bool = False
 
 
 @dataclass
@@ -94,10 +104,12 @@ def tx_hex(receipt) -> str:
 
 
 class Collection:
-    """One brand's passport collection at `address`."""
+    """One brand's passport collection at `address`, read through `chain` and acted on through
+    `sender` (by default the chain's own key sender)."""
 
-    def __init__(self, chain: Chain, address: str):
+    def __init__(self, chain: Chain, address: str, sender: Sender | None = None):
         self.chain = chain
+        self.sender = sender or chain.sender
         self.address = parse_address(address, "collection")
         self.contract = chain.contract("BrandPassport", self.address)
 
@@ -110,17 +122,24 @@ class Collection:
     def has_role(self, role: str, account: str) -> bool:
         return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
 
-    def set_role(self, role: str, account: str, grant: bool) -> str | None:
-        """Grant or revoke; None, and nothing sent, when the account already is as asked."""
+    def set_role(self, role: str, account: str, grant: bool):
+        """Grant or revoke; nothing is sent when the account already is as asked (`unchanged`)."""
         account = parse_address(account)
-        if self.has_role(role, account) == grant:
-            return None
-        fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
         verb = "grant" if grant else "revoke"
-        return tx_hex(self.chain.transact(fn(_role(role), account), f"{verb} {role} role to {account}"))
+        fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
+
+        def prepare():
+            if self.has_role(role, account) == grant:
+                return AlreadyDone(f"{verb} {role} role to {account}", None,
+                                   {"role": role, "account": account, "granted": grant, "unchanged": True})
+            return fn(_role(role), account)
+        return self.sender.submit(Action(
+            f"{verb} {role} role to {account}", prepare,
+            lambda receipt: RoleChange(role, account, grant, tx_hex(receipt)),
+            f"{verb} {self.address} {role} {account}"))
 
     def set_base_uri(self, base_uri: str) -> str:
-        return tx_hex(self.chain.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
+        return tx_hex(self.chain.sender.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
 
     def ledger(self) -> SerialLedger:
         return SerialLedger(self.chain.chain_id, self.address)
@@ -129,72 +148,115 @@ class Collection:
              reissue: str | None = None) -> Minted:
         """Mint one product's passport and write its owner certificate (record and salt, which never
         leave this machine) to a new file, by default under the luxpass home. A serial this brand
-        already issued is refused unless `reissue` says why."""
+        already issued is refused unless `reissue` says why. The salt is journalled with the
+        transaction: the same command run again after a time-out or a crash finishes that mint and
+        writes its certificate, with the same salt, instead of minting a second passport."""
         record = normalize_record(record)
-        owner = parse_address(to, "recipient") if to is not None else self.chain.address
-        cert = Certificate(self.chain.chain_id, self.address, record, new_salt())
+        owner = parse_address(to, "recipient") if to is not None else self.sender.address
+        purpose = f"mint {self.address} serial {keccak(text=record['serial']).hex()}"
+        earlier = self.sender.journalled(purpose)
+        if earlier is not None and (earlier.get("record"), earlier.get("owner")) != (record, owner):
+            raise InputError(f"an earlier run's mint of serial {record['serial']!r} to {earlier.get('owner')} is "
+                             "not finished, and its record differs from this one",
+                             "run the earlier command again, with the same record and --to, to finish it")
+        salt = bytes.fromhex(earlier["salt"].removeprefix("0x")) if earlier else new_salt()
+        cert = Certificate(self.chain.chain_id, self.address, record, salt)
         pid = passport_hex(cert.passport_id)
         path = Path(certificate_path) if certificate_path else default_certificate_path(self.chain.chain_id, pid)
         if path.exists():
             raise InputError(f"certificate {path} already exists and would be lost",
                              "pass another --certificate path")
         ledger = self.ledger()
-        ledger.check([record["serial"]], reissue, still_exists=self.still_issued)
-        receipt = self.chain.transact(self.contract.functions.mint(owner, cert.commitment), f"mint passport {pid[:12]}…")
-        ledger.record([(record["serial"], pid)], reissue)
-        cert.save(path)
-        return Minted(pid, self.address, owner, tx_hex(receipt), cert.to_dict(), str(path))
+        ledger.check([record["serial"]], reissue, own={pid} if earlier else frozenset(),
+                     still_exists=self.still_issued)
+
+        def read(receipt) -> Minted:
+            ledger.record([(record["serial"], pid)], reissue)
+            cert.save(path)
+            return Minted(pid, self.address, owner, tx_hex(receipt), cert.to_dict(), str(path))
+        return self.sender.submit(Action.of(
+            self.contract.functions.mint(owner, cert.commitment), f"mint passport {pid[:12]}…", read, purpose,
+            payload={"record": record, "salt": "0x" + salt.hex(), "owner": owner}))
 
     def mint_batch_call(self, owner: str, passport_ids: list[int]) -> RawCall:
-        """`mintBatch(owner, ids)`, encoded for `Chain.send` without web3's argument encoding, which
-        would be the bottleneck of a bulk mint."""
+        """`mintBatch(owner, ids)`, encoded for `KeySender.send` without web3's argument encoding,
+        which would be the bottleneck of a bulk mint."""
         return RawCall(self.address, _MINT_BATCH + encode(["address", "bytes32[]"],
                                                           [owner, [i.to_bytes(32, "big") for i in passport_ids]]))
 
     def record_event(self, passport_id: int, kind: EventKind, details: str) -> Recorded:
-        """Record a lifecycle event with a salted hash of its off-chain details."""
-        salt = secrets.token_bytes(32)
+        """Record a lifecycle event with a salted hash of its off-chain details. The salt is
+        journalled with the transaction, so a rerun finishes the same record."""
+        purpose = f"event {self.address} {passport_id} {kind.name} {keccak(text=details).hex()}"
+        earlier = self.sender.journalled(purpose)
+        salt = bytes.fromhex(earlier["salt"].removeprefix("0x")) if earlier else secrets.token_bytes(32)
         details_hash = keccak(encode(["bytes32", "string"], [salt, details]))
-        receipt = self.chain.transact(
+        return self.sender.submit(Action.of(
             self.contract.functions.recordEvent(passport_id, int(kind), details_hash),
-            f"record {kind.name.lower()} for {passport_hex(passport_id)[:12]}…")
-        return Recorded(passport_hex(passport_id), kind.name.lower(), tx_hex(receipt),
-                        "0x" + details_hash.hex(), "0x" + salt.hex())
+            f"record {kind.name.lower()} for {passport_hex(passport_id)[:12]}…",
+            lambda receipt: Recorded(passport_hex(passport_id), kind.name.lower(), tx_hex(receipt),
+                                     "0x" + details_hash.hex(), "0x" + salt.hex()),
+            purpose, payload={"salt": "0x" + salt.hex()}))
 
     def first_sale(self, passport_id: int, buyer: str) -> Recorded:
+        """The retailer's sale out of brand custody; sold to this buyer already, it is done."""
         buyer = parse_address(buyer, "buyer")
-        refuse_self_transfer(self.owner_of(passport_id), buyer)
-        receipt = self.chain.transact(self.contract.functions.firstSale(passport_id, buyer),
-                                      f"first sale of {passport_hex(passport_id)[:12]}… to {buyer}")
-        return Recorded(passport_hex(passport_id), "first-sale", tx_hex(receipt))
+        label = f"first sale of {passport_hex(passport_id)[:12]}… to {buyer}"
 
-    def commit_batch(self, root: bytes) -> dict:
-        """Commit a production batch by its Merkle root (`luxpass.proofs.batch`); returns the receipt."""
-        return self.chain.transact(self.contract.functions.commitBatch(root), f"commit batch 0x{root.hex()[:10]}…")
+        def prepare():
+            owner = self.owner_of(passport_id)
+            if owner == buyer:
+                return AlreadyDone(label, None, {"passport_id": passport_hex(passport_id), "owner": buyer})
+            return self.contract.functions.firstSale(passport_id, buyer)
+        return self.sender.submit(Action(label, prepare,
+                                         lambda receipt: Recorded(passport_hex(passport_id), "first-sale", tx_hex(receipt)),
+                                         f"first sale {self.address} {passport_id} {buyer}"))
+
+    def commit_batch(self, root: bytes):
+        """Commit a production batch by its Merkle root (`luxpass.proofs.batch`); returns the
+        receipt, or AlreadyDone when the batch is committed."""
+        label = f"commit batch 0x{root.hex()[:10]}…"
+
+        def prepare():
+            if self.batch_committed_at(root):
+                return AlreadyDone(label, None, {"root": "0x" + root.hex()})
+            return self.contract.functions.commitBatch(root)
+        return self.sender.submit(Action(label, prepare, purpose=f"commit batch {self.address} 0x{root.hex()}"))
 
     def batch_committed_at(self, root: bytes) -> int:
         """When the batch with this root was committed (a Unix time), 0 if never."""
         return self.chain.call(self.contract.functions.batchCommittedAt(root))
 
     def claim(self, certificate: Certificate, buyer: str) -> Recorded:
-        """The first sale of a product of a committed batch: its passport is minted to the buyer."""
+        """The first sale of a product of a committed batch: its passport is minted to the buyer;
+        minted to this buyer already, it is done."""
         buyer = parse_address(buyer, "buyer")
         if certificate.batch is None:
             raise InputError("this certificate is not of a product issued in a batch", "sell it with its passport id")
         pid = certificate.passport_id
-        call = self.contract.functions.claim(certificate.batch.root, certificate.commitment,
-                                             list(certificate.batch.proof), buyer)
-        receipt = self.chain.transact(call, f"claim {passport_hex(pid)[:12]}… at its first sale to {buyer}")
-        return Recorded(passport_hex(pid), "first-sale", tx_hex(receipt))
+        label = f"claim {passport_hex(pid)[:12]}… at its first sale to {buyer}"
+
+        def prepare():
+            exists, owners, _ = self.passports_state([pid])
+            if exists[0] and owners[0] == buyer:
+                return AlreadyDone(label, None, {"passport_id": passport_hex(pid), "owner": buyer})
+            return self.contract.functions.claim(certificate.batch.root, certificate.commitment,
+                                                 list(certificate.batch.proof), buyer)
+        return self.sender.submit(Action(label, prepare,
+                                         lambda receipt: Recorded(passport_hex(pid), "first-sale", tx_hex(receipt)),
+                                         f"claim {self.address} {pid} {buyer}"))
 
     def transfer(self, passport_id: int, to: str, owner: str | None = None) -> Recorded:
         """The owner's (or an approved operator's) transfer, by safeTransferFrom."""
         to = parse_address(to, "recipient")
-        owner = owner or self.owner_of(passport_id)
-        refuse_self_transfer(owner, to)
-        fn = self.contract.functions.safeTransferFrom(owner, to, passport_id)
-        receipt = self.chain.transact(fn, f"transfer {passport_hex(passport_id)[:12]}… to {to}")
-        return Recorded(passport_hex(passport_id), "transfer", tx_hex(receipt))
+
+        def prepare():
+            current = owner or self.owner_of(passport_id)
+            refuse_self_transfer(current, to)
+            return self.contract.functions.safeTransferFrom(current, to, passport_id)
+        return self.sender.submit(Action(f"transfer {passport_hex(passport_id)[:12]}… to {to}", prepare,
+                                         lambda receipt: Recorded(passport_hex(passport_id), "transfer", tx_hex(receipt)),
+                                         f"transfer {self.address} {passport_id} {to}"))
 
     def report(self, passport_id: int, status: Status) -> Recorded:
         if status in (Status.LOST, Status.STOLEN):
@@ -204,25 +266,28 @@ class Collection:
         else:
             fn = self.contract.functions.markDestroyed(passport_id)
         action = "found" if status == Status.ACTIVE else status.name.lower()
-        receipt = self.chain.transact(fn, f"report {passport_hex(passport_id)[:12]}… {action}")
-        return Recorded(passport_hex(passport_id), action, tx_hex(receipt))
+        return self._act(fn, f"report {passport_hex(passport_id)[:12]}… {action}", passport_id, action)
 
     def request_recovery(self, passport_id: int, new_owner: str) -> Recorded:
         """The brand admin, on the request of an owner who lost their wallet."""
         new_owner = parse_address(new_owner, "new owner")
-        receipt = self.chain.transact(self.contract.functions.requestRecovery(passport_id, new_owner),
-                                      f"request recovery of {passport_hex(passport_id)[:12]}… to {new_owner}")
-        return Recorded(passport_hex(passport_id), "recovery-requested", tx_hex(receipt))
+        return self._act(self.contract.functions.requestRecovery(passport_id, new_owner),
+                         f"request recovery of {passport_hex(passport_id)[:12]}… to {new_owner}", passport_id,
+                         "recovery-requested", new_owner)
 
     def cancel_recovery(self, passport_id: int) -> Recorded:
-        receipt = self.chain.transact(self.contract.functions.cancelRecovery(passport_id),
-                                      f"cancel recovery of {passport_hex(passport_id)[:12]}…")
-        return Recorded(passport_hex(passport_id), "recovery-cancelled", tx_hex(receipt))
+        return self._act(self.contract.functions.cancelRecovery(passport_id),
+                         f"cancel recovery of {passport_hex(passport_id)[:12]}…", passport_id, "recovery-cancelled")
 
     def complete_recovery(self, passport_id: int) -> Recorded:
-        receipt = self.chain.transact(self.contract.functions.completeRecovery(passport_id),
-                                      f"complete recovery of {passport_hex(passport_id)[:12]}…")
-        return Recorded(passport_hex(passport_id), "recovered", tx_hex(receipt))
+        return self._act(self.contract.functions.completeRecovery(passport_id),
+                         f"complete recovery of {passport_hex(passport_id)[:12]}…", passport_id, "recovered")
+
+    def _act(self, fn, label: str, passport_id: int, action: str, *purpose) -> Recorded:
+        """One call about one passport, recorded as `action`; journalled under the action's name."""
+        return self.sender.submit(Action.of(
+            fn, label, lambda receipt: Recorded(passport_hex(passport_id), action, tx_hex(receipt)),
+            " ".join([action, self.address, str(passport_id), *purpose])))
 
     def pending_recovery(self, passport_id: int, block: int | str = "latest") -> tuple[str, int]:
         """The new owner and the time a recovery of the passport completes at; 0 when none is pending."""
@@ -237,9 +302,9 @@ class Collection:
     def owner_of(self, passport_id: int, block: int | str = "latest") -> str:
         return self.chain.call(self.contract.functions.ownerOf(passport_id), block)
 
-    def passport(self, passport_id: int, block: int | str = "latest") -> tuple:
-        """The passport's stored state, as the contract's `passport(tokenId)` returns it."""
-        return self.chain.call(self.contract.functions.passport(passport_id), block)
+    def passport(self, passport_id: int, block: int | str = "latest") -> dict:
+        """The passport's stored state, the contract's `Passport` struct by field name."""
+        return self.chain.call_struct(self.contract.functions.passport(passport_id), block)
 
     def passports_state(self, passport_ids: list[int]) -> tuple[list[bool], list[str], list[int]]:
         """For each passport: whether it exists, its owner and its status."""

@@ -13,6 +13,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 from web3.exceptions import Web3Exception
 
+from ..chain.sender import Action, AlreadyDone
 from ..errors import ContractRevert, InputError, LuxpassError
 from ..files import read_json
 from ..results import utc
@@ -37,6 +38,11 @@ class Signed:
     signer: str
     terms: str | None = None
     terms_salt: str | None = None
+
+    @property
+    def collection(self) -> str:
+        """The collection the signed message is for: the one it names, else its EIP-712 domain's."""
+        return self.message.get("collection") or self.typed_data["domain"]["verifyingContract"]
 
     def to_dict(self) -> dict:
         data = {"format": CONSENT_FORMAT, "kind": self.kind, "typedData": self.typed_data,
@@ -173,10 +179,13 @@ def sign_clear_request(collection: Collection, passport_id: int, deadline: int) 
 def revoke_signatures(collection: Collection, passport_id: int) -> Recorded:
     """The owner ends every consent, permit and rebind request they signed for the passport,
     its approval and any pending recovery, without moving it."""
-    _require_owner(collection, passport_id)
-    receipt = collection.chain.transact(collection.contract.functions.revokeSignatures(passport_id),
-                                        f"revoke signatures of {passport_hex(passport_id)[:12]}…")
-    return Recorded(passport_hex(passport_id), "signatures-revoked", tx_hex(receipt))
+    def prepare():
+        _require_owner(collection, passport_id)
+        return collection.contract.functions.revokeSignatures(passport_id)
+    return collection.sender.submit(Action(
+        f"revoke signatures of {passport_hex(passport_id)[:12]}…", prepare,
+        lambda receipt: Recorded(passport_hex(passport_id), "signatures-revoked", tx_hex(receipt)),
+        f"revoke signatures {collection.address} {passport_id}"))
 
 
 def recover_signer(signed: Signed) -> str:
@@ -257,7 +266,7 @@ def _signed_by(chain, owner: str, signed: Signed) -> bool:
 @dataclass
 class ResaleResult:
     passport_id: str
-    status: str  # "recorded" or "already-done"
+    status: str  # "recorded"; a consent used already is AlreadyDone
     buyer: str
     reseller: str
     tx: str | None
@@ -265,26 +274,33 @@ class ResaleResult:
 
 def submit_resale(collection: Collection, signed: Signed, buyer: str | None) -> ResaleResult:
     """An accredited reseller records the resale. A consent that already went through is
-    reported as done, not as a failure."""
+    AlreadyDone, not a failure."""
     message = signed.message
     token = int(message["tokenId"])
     named = message["buyer"] if int(message["buyer"], 16) else None
     buyer = parse_address(buyer, "buyer") if buyer else named
     if buyer is None:
         raise InputError("the consent allows any buyer, so the buyer must be named", "pass --to BUYER")
-    if int(message["nonce"]) != collection.nonce(token) and collection.resale_with(token, signed.digest):
-        return ResaleResult(passport_hex(token), "already-done", collection.owner_of(token),
-                            collection.chain.address, None)
-    check = check_consent(collection, signed)
-    if not check.valid:
-        raise LuxpassError(f"the consent is refused ({check.error}): {check.reason}", "ask the seller for a new consent")
-    refuse_self_transfer(collection.owner_of(token), buyer)
-    consent = (int(message["chainId"]), parse_address(message["collection"]), token,
-               parse_address(message["reseller"]), parse_address(message["buyer"]),
-               bytes.fromhex(message["termsHash"].removeprefix("0x")), int(message["nonce"]), int(message["deadline"]))
-    call = collection.contract.functions.resell(consent, buyer, bytes.fromhex(signed.signature.removeprefix("0x")))
-    receipt = collection.chain.transact(call, f"resale of {passport_hex(token)[:12]}… to {buyer}")
-    return ResaleResult(passport_hex(token), "recorded", buyer, collection.chain.address, tx_hex(receipt))
+    used = int(message["nonce"]) != collection.nonce(token) and collection.resale_with(token, signed.digest)
+    if used:
+        return AlreadyDone(f"resale of {passport_hex(token)[:12]}… to {buyer}", used,
+                           {"passport_id": passport_hex(token), "buyer": collection.owner_of(token)})
+
+    def prepare():
+        check = check_consent(collection, signed)
+        if not check.valid:
+            raise LuxpassError(f"the consent is refused ({check.error}): {check.reason}",
+                               "ask the seller for a new consent")
+        refuse_self_transfer(collection.owner_of(token), buyer)
+        consent = (int(message["chainId"]), parse_address(message["collection"]), token,
+                   parse_address(message["reseller"]), parse_address(message["buyer"]),
+                   bytes.fromhex(message["termsHash"].removeprefix("0x")), int(message["nonce"]),
+                   int(message["deadline"]))
+        return collection.contract.functions.resell(consent, buyer, bytes.fromhex(signed.signature.removeprefix("0x")))
+    return collection.sender.submit(Action(
+        f"resale of {passport_hex(token)[:12]}… to {buyer}", prepare,
+        lambda receipt: ResaleResult(passport_hex(token), "recorded", buyer, collection.sender.address, tx_hex(receipt)),
+        f"resale {collection.address} 0x{signed.digest.hex()} {buyer}"))
 
 
 def submit_permit(collection: Collection, signed: Signed, to: str) -> Recorded:
@@ -295,21 +311,30 @@ def submit_permit(collection: Collection, signed: Signed, to: str) -> Recorded:
     if signed.kind != "Permit":
         raise InputError(f"the file holds a {signed.kind}, not a permit", "pass a permit file")
     token, spender = int(message["tokenId"]), parse_address(message["spender"])
-    chain = collection.chain
-    if collection.request_used(signed.digest):
-        raise LuxpassError(f"this permit for {passport_hex(token)} was already used", "ask the owner for a new one")
-    nonce = collection.nonce(token)
-    if int(message["nonce"]) != nonce:
-        raise LuxpassError(f"the permit was signed before passport {passport_hex(token)} last moved "
-                           f"(nonce {message['nonce']}, now {nonce})", "ask the owner for a new one")
-    if collection.chain.address != spender:
-        raise InputError(f"the permit is for spender {spender}, not {collection.chain.address}",
-                         "submit it from the spender's account")
+    to = parse_address(to, "recipient")
     owner = collection.owner_of(token)
-    refuse_self_transfer(owner, to)
-    collection.chain.transact(collection.contract.functions.permit(
-        spender, token, int(message["deadline"]), bytes.fromhex(signed.signature.removeprefix("0x"))),
-        f"permit for {passport_hex(token)[:12]}…")
+
+    if collection.request_used(signed.digest):
+        if owner == to:  # the permit's move was done: a rerun
+            return AlreadyDone(f"permit move of {passport_hex(token)[:12]}… to {to}", None,
+                               {"passport_id": passport_hex(token), "owner": to})
+        if collection.chain.call(collection.contract.functions.getApproved(token)) != collection.sender.address:
+            raise LuxpassError(f"this permit for {passport_hex(token)} was already used", "ask the owner for a new one")
+        return collection.transfer(token, to, owner)  # approved by the permit, not yet moved: a rerun finishes it
+
+    def prepare():
+        nonce = collection.nonce(token)
+        if int(message["nonce"]) != nonce:
+            raise LuxpassError(f"the permit was signed before passport {passport_hex(token)} last moved "
+                               f"(nonce {message['nonce']}, now {nonce})", "ask the owner for a new one")
+        if collection.sender.address != spender:
+            raise InputError(f"the permit is for spender {spender}, not {collection.sender.address}",
+                             "submit it from the spender's account")
+        refuse_self_transfer(owner, to)
+        return collection.contract.functions.permit(spender, token, int(message["deadline"]),
+                                                    bytes.fromhex(signed.signature.removeprefix("0x")))
+    collection.sender.submit(Action(f"permit for {passport_hex(token)[:12]}…", prepare,
+                                    purpose=f"permit {collection.address} 0x{signed.digest.hex()}"))
     return collection.transfer(token, to, owner)
 
 
@@ -318,10 +343,12 @@ def submit_clear_request(collection: Collection, signed: Signed) -> Recorded:
     if signed.kind != "ClearReport":
         raise InputError(f"the file holds a {signed.kind}, not a clear-report request", "pass the owner's request")
     token = int(message["tokenId"])
-    receipt = collection.chain.transact(collection.contract.functions.clearReportFor(
-        token, int(message["reportNonce"]), int(message["deadline"]), bytes.fromhex(signed.signature.removeprefix("0x"))),
-        f"clear report of {passport_hex(token)[:12]}… on the owner's request")
-    return Recorded(passport_hex(token), "found", tx_hex(receipt))
+    return collection.sender.submit(Action.of(
+        collection.contract.functions.clearReportFor(token, int(message["reportNonce"]), int(message["deadline"]),
+                                                     bytes.fromhex(signed.signature.removeprefix("0x"))),
+        f"clear report of {passport_hex(token)[:12]}… on the owner's request",
+        lambda receipt: Recorded(passport_hex(token), "found", tx_hex(receipt)),
+        f"clear report {collection.address} 0x{signed.digest.hex()}"))
 
 
 def _require_owner(collection: Collection, passport_id: int) -> None:

@@ -2,7 +2,7 @@
 audit of every passport), and the fold of the history head they prove."""
 from dataclasses import dataclass
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from ..chain import rpc
 from ..spec import RecordType, TransferKind, topic
@@ -120,7 +120,5 @@ _checksums: dict[str, str] = {}
 def _checksum_cache(address: str) -> str:
     key = address.lower()
     if key not in _checksums:
-        from eth_utils import to_checksum_address
-
         _checksums[key] = to_checksum_address(key)
     return _checksums[key]

@@ -6,6 +6,7 @@ from web3.logs import DISCARD
 
 from ..chain.accounts import home
 from ..chain.connection import Chain
+from ..chain.sender import Action, AlreadyDone, Sender
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic
 from ..names import check_new_brand
@@ -127,6 +128,13 @@ class Proposal:
 
 
 @dataclass
+class Attested:
+    digest: str
+    block: int  # the chain's block the report is of
+    tx: str
+
+
+@dataclass
 class VoteResult:
     proposal_id: int
     state: ProposalState
@@ -159,41 +167,41 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
         raise InputError(f"chain {chain.chain_id} already has a luxpass registry at {earlier.registry} "
                          f"(recorded in {Deployment.path(chain.chain_id)})",
                          "use that one, or pass --force to deploy another (the old one stays recorded)")
-    wanted, chain.confirmations = chain.confirmations, 1  # record it once mined, then confirm
-    try:
-        implementation, _ = chain.deploy("BrandPassport")
-        registry, receipt = chain.deploy(
-            "ConsortiumRegistry", implementation, names, [f.symbol for f in founders],
-            [f.council for f in founders], quorum_bps, voting_period,
-        )
-    finally:
-        chain.confirmations = wanted
+    sender = chain.sender  # recorded once mined, then confirmed
+    implementation, _ = sender.deploy("BrandPassport", confirmations=1)
+    registry, receipt = sender.deploy(
+        "ConsortiumRegistry", implementation, names, [f.symbol for f in founders],
+        [f.council for f in founders], quorum_bps, voting_period, confirmations=1,
+    )
     kept = (earlier.earlier_registries + [earlier.registry]) if live else []
     deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
                             [f.__dict__ for f in founders], kept, chain.w3.eth.get_block(0)["hash"].to_0x_hex())
     deployment.save()
-    chain.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
+    sender.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
     return deployment
 
 
 class Consortium:
-    """The registry of one chain, read and voted on through `chain`."""
+    """The registry of one chain, read through `chain` and voted on through `sender` (by default
+    the chain's own key sender)."""
 
-    def __init__(self, chain: Chain, deployment: Deployment):
+    def __init__(self, chain: Chain, deployment: Deployment, sender: Sender | None = None):
         self.chain = chain
+        self.sender = sender or chain.sender
         self.deployment = deployment
         self.registry = chain.contract("ConsortiumRegistry", deployment.registry)
 
     @classmethod
-    def open(cls, chain: Chain) -> "Consortium":
-        return cls(chain, Deployment.load(chain))
+    def open(cls, chain: Chain, sender: Sender | None = None) -> "Consortium":
+        return cls(chain, Deployment.load(chain), sender)
 
     def earlier_registry_of(self, collection: str) -> "Consortium | None":
         """The registry, recorded for this chain before a `deploy --force`, that created `collection`."""
         for address in reversed(self.deployment.earlier_registries):
             if not self.chain.w3.eth.get_code(address):
                 continue
-            earlier = Consortium(self.chain, replace(self.deployment, registry=address, earlier_registries=[]))
+            earlier = Consortium(self.chain, replace(self.deployment, registry=address, earlier_registries=[]),
+                                 self.sender)
             if earlier.brand_id_of(collection):
                 return earlier
         return None
@@ -212,11 +220,11 @@ class Consortium:
     def brand(self, ref, block: int | str = "latest") -> Brand:
         """A brand by id, by name (any case), or by its collection's address; its state at `block`."""
         brand_id = self.resolve_brand_id(ref)
-        name, council, collection, status = self.chain.call(self.registry.functions.brand(brand_id), block)
-        replacing, due = self.chain.call(self.registry.functions.pendingCouncil(brand_id), block)
-        pending = int(replacing, 16) != 0
-        return Brand(brand_id, name, council, collection, BrandStatus(status),
-                     replacing if pending else None, utc(due) if pending else None)
+        brand = self.chain.call_struct(self.registry.functions.brand(brand_id), block)
+        replacing = self.chain.call_struct(self.registry.functions.pendingCouncil(brand_id), block)
+        pending = int(replacing["council"], 16) != 0
+        return Brand(brand_id, brand["name"], brand["council"], brand["collection"], BrandStatus(brand["status"]),
+                     replacing["council"] if pending else None, utc(replacing["effectiveAt"]) if pending else None)
 
     def brands(self) -> list[Brand]:
         return [self.brand(i) for i in range(1, self.brand_count() + 1)]
@@ -234,7 +242,7 @@ class Consortium:
                 return brand_id
             raise InputError(f"{text} is not a collection of the consortium", "list brands with `luxpass brand list`")
         for brand_id in range(1, self.brand_count() + 1):
-            if self.chain.call(self.registry.functions.brand(brand_id))[0].lower() == text.lower():
+            if self.chain.call_struct(self.registry.functions.brand(brand_id))["name"].lower() == text.lower():
                 return brand_id
         raise InputError(f"there is no brand named {text!r}", "list brands with `luxpass brand list`")
 
@@ -254,54 +262,73 @@ class Consortium:
     def propose_admission(self, name: str, symbol: str, council: str) -> Proposal:
         name, symbol = check_new_brand(name, symbol, self.brand_names())
         call = self.registry.functions.proposeAdmission(name, symbol, parse_address(council, "council"))
-        return self._propose(call, f"propose admitting {name}")
+        return self._propose(call, f"propose admitting {name}", f"admit {name} {symbol} {council}")
 
     def propose_brand_status(self, ref, kind: ProposalKind) -> Proposal:
         if kind not in (ProposalKind.SUSPEND, ProposalKind.REINSTATE, ProposalKind.REMOVE):
             raise InputError(f"{kind.name.lower()} is not a brand status change", "use suspend, reinstate or remove")
         brand_id = self.resolve_brand_id(ref)
         call = self.registry.functions.proposeBrandStatus(brand_id, int(kind))
-        return self._propose(call, f"propose to {kind.name.lower()} brand {brand_id}")
+        return self._propose(call, f"propose to {kind.name.lower()} brand {brand_id}", f"{kind.name} {brand_id}")
 
     def propose_accreditation(self, account: str, accreditation: Accreditation, grant: bool) -> Proposal:
         account = parse_address(account, "account")
         call = self.registry.functions.proposeAccreditation(account, int(accreditation), grant)
         verb = "accredit" if grant else "revoke"
-        return self._propose(call, f"propose to {verb} {account} as {accreditation.name.lower()}")
+        return self._propose(call, f"propose to {verb} {account} as {accreditation.name.lower()}",
+                             f"{verb} {account} {accreditation.name}")
 
     def attestation(self, auditor: str, digest: bytes) -> int:
         """The block an auditor attested an audit report's digest at, 0 if never."""
         return self.chain.call(self.registry.functions.attestation(auditor, digest))
 
-    def attest(self, digest: bytes, block: int) -> str:
-        """An accredited auditor anchors the digest of its report of the chain at `block`."""
-        receipt = self.chain.transact(self.registry.functions.attest(digest, block), "attest audit report")
-        return tx_hex(receipt)
+    def attest(self, digest: bytes, block: int):
+        """An accredited auditor anchors the digest of its report of the chain at `block`;
+        AlreadyDone when this auditor attested this digest before."""
+        def prepare():
+            attested_at = self.attestation(self.sender.address, digest)
+            if attested_at:
+                return AlreadyDone("attest audit report", None, {"digest": "0x" + digest.hex(),
+                                                                 "attested_at_block": attested_at})
+            return self.registry.functions.attest(digest, block)
+        return self.sender.submit(Action("attest audit report", prepare,
+                                         lambda receipt: Attested("0x" + digest.hex(), block, tx_hex(receipt)),
+                                         f"attest {self.registry.address} 0x{digest.hex()}"))
 
     def rotate_council(self, new_council: str) -> CouncilChange:
         """The signer, an active brand's council, hands the brand's seat and collection to `new_council`."""
         new_council = parse_address(new_council, "new council")
-        receipt = self.chain.transact(self.registry.functions.rotateCouncil(new_council),
-                                      f"hand the council seat to {new_council}")
-        return self._council_change(receipt)
+        return self.sender.submit(Action.of(self.registry.functions.rotateCouncil(new_council),
+                                            f"hand the council seat to {new_council}", self._council_change,
+                                            f"rotate council {self.registry.address} {new_council}"))
 
     def propose_council_replacement(self, ref, new_council: str) -> Proposal:
         brand_id = self.resolve_brand_id(ref)
-        call = self.registry.functions.proposeCouncilReplacement(brand_id, parse_address(new_council, "new council"))
-        return self._propose(call, f"propose to replace the council of brand {brand_id}")
+        new_council = parse_address(new_council, "new council")
+        call = self.registry.functions.proposeCouncilReplacement(brand_id, new_council)
+        return self._propose(call, f"propose to replace the council of brand {brand_id}",
+                             f"replace council {brand_id} {new_council}")
+
+    def propose_recovery_allowance(self, ref, owner: str) -> Proposal:
+        """Propose that the other members let brand `ref` request recoveries of `owner`'s passports
+        again, although she cancelled one (or is a contract)."""
+        brand_id = self.resolve_brand_id(ref)
+        call = self.registry.functions.proposeRecoveryAllowance(brand_id, parse_address(owner, "owner"))
+        return self._propose(call, f"propose to let brand {brand_id} request recoveries for {owner}",
+                             f"allow recoveries {brand_id} {owner}")
 
     def complete_council_replacement(self, ref) -> CouncilChange:
         brand_id = self.resolve_brand_id(ref)
-        receipt = self.chain.transact(self.registry.functions.completeCouncilReplacement(brand_id),
-                                      f"seat the new council of brand {brand_id}")
-        return self._council_change(receipt)
+        return self.sender.submit(Action.of(self.registry.functions.completeCouncilReplacement(brand_id),
+                                            f"seat the new council of brand {brand_id}", self._council_change,
+                                            f"seat council {self.registry.address} {brand_id}"))
 
     def council_history(self, ref) -> list[dict]:
         """The brand's council changes and replacements voted for it, oldest first, from the logs."""
         brand_id = self.resolve_brand_id(ref)
         found, executions = [], self.safe_executions()
         for event in (self.registry.events.CouncilRotated, self.registry.events.CouncilReplacementScheduled):
-            for log in event().get_logs(from_block=self.deployment.block, argument_filters={"brandId": brand_id}):
+            for log in self.chain.events(event, self.deployment.block, brandId=brand_id):
                 args = log["args"]
                 block = self.chain.w3.eth.get_block(log["blockNumber"])
                 entry = ({"change": "council rotated", "previous": args["previous"], "council": args["current"]}
@@ -315,8 +342,7 @@ class Consortium:
 
     def left_on(self, brand_id: int) -> str | None:
         """The UTC day the brand was removed (left the consortium), from the registry's logs."""
-        changes = self.registry.events.BrandStatusChanged().get_logs(from_block=self.deployment.block,
-                                                                   argument_filters={"brandId": brand_id})
+        changes = self.chain.events(self.registry.events.BrandStatusChanged, self.deployment.block, brandId=brand_id)
         for log in changes:
             if log["args"]["current"] == BrandStatus.REMOVED:
                 return utc(self.chain.w3.eth.get_block(log["blockNumber"])["timestamp"]).split(" ")[0]
@@ -327,24 +353,36 @@ class Consortium:
         return CouncilChange(rotated["brandId"], rotated["previous"], rotated["current"], tx_hex(receipt))
 
     def vote(self, proposal_id: int, support: bool) -> VoteResult:
-        receipt = self.chain.transact(self.registry.functions.vote(proposal_id, support),
-                                      f"vote {'yes' if support else 'no'} on proposal {proposal_id}")
-        p = self.proposal(proposal_id)
-        return VoteResult(proposal_id, p.state, p.yes, p.no, tx_hex(receipt))
+        """Cast the acting council's brand's vote. Its brand voted the same already (a rerun): done;
+        voted otherwise: the contract's refusal."""
+        label = f"vote {'yes' if support else 'no'} on proposal {proposal_id}"
+
+        def prepare():
+            brand_id = self.brand_of_council(self.sender.address)
+            if brand_id and self.chain.call(self.registry.functions.hasVoted(proposal_id, brand_id)):
+                cast = [v for v in self.votes(proposal_id).get(proposal_id, []) if v.brand_id == brand_id]
+                if cast and cast[0].support == support:
+                    p = self.proposal(proposal_id, cast)
+                    return AlreadyDone(label, cast[0].tx, {"proposal_id": proposal_id, "state": p.state})
+            return self.registry.functions.vote(proposal_id, support)
+
+        def read(receipt) -> VoteResult:
+            p = self.proposal(proposal_id)
+            return VoteResult(proposal_id, p.state, p.yes, p.no, tx_hex(receipt))
+        return self.sender.submit(Action(label, prepare, read, f"vote {self.registry.address} {proposal_id} {support}"))
 
     def proposal(self, proposal_id: int, votes: list | None = None) -> Proposal:
         """A proposal with its votes (`votes`, when the caller read every proposal's at once)."""
-        raw = self.chain.call(self.registry.functions.proposal(proposal_id))
+        raw = self.chain.call_struct(self.registry.functions.proposal(proposal_id))
         state = ProposalState(self.chain.call(self.registry.functions.proposalState(proposal_id)))
-        kind, brand_id, account, accreditation, name, symbol, proposer, deadline, _, _, _, _ = raw
         yes, no = self.chain.call(self.registry.functions.tally(proposal_id))
-        kind = ProposalKind(kind)
+        kind, account = ProposalKind(raw["kind"]), raw["account"]
         is_accreditation = kind in (ProposalKind.ACCREDIT, ProposalKind.REVOKE)
         return Proposal(
-            proposal_id, kind, state, brand_id,
+            proposal_id, kind, state, raw["brandId"],
             account if account != ZERO_ADDRESS else None,
-            Accreditation(accreditation) if is_accreditation else None,
-            name or None, symbol or None, proposer, deadline, yes, no,
+            Accreditation(raw["accreditation"]) if is_accreditation else None,
+            raw["name"] or None, raw["symbol"] or None, raw["proposerBrandId"], raw["deadline"], yes, no,
             self.votes(proposal_id).get(proposal_id, []) if votes is None else votes,
         )
 
@@ -354,12 +392,18 @@ class Consortium:
         return [self.proposal(i, votes.get(i, [])) for i in range(1, count + 1)]
 
     def votes(self, proposal_id: int | None = None) -> dict[int, list[Vote]]:
-        """Every vote (or those on `proposal_id`) by proposal, in the order cast; a vote a Safe cast
-        names the Safe and the owners who signed it."""
-        filters = {"proposalId": proposal_id} if proposal_id is not None else {}
+        """Every vote (or those on `proposal_id`) by proposal, in the order cast, but for those
+        withdrawn when their brand's council changed; a vote a Safe cast names the Safe and the
+        owners who signed it."""
         found: dict[int, list[Vote]] = {}
         executions = self.safe_executions()
-        for log in self.registry.events.VoteCast().get_logs(from_block=self.deployment.block, argument_filters=filters):
+        logs = [*self.chain.events(self.registry.events.VoteCast, self.deployment.block, proposalId=proposal_id),
+                *self.chain.events(self.registry.events.VoteWithdrawn, self.deployment.block, proposalId=proposal_id)]
+        for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
+            if log["event"] == "VoteWithdrawn":
+                cast = found[log["args"]["proposalId"]]
+                cast[:] = [v for v in cast if v.brand_id != log["args"]["brandId"]]
+                continue
             args, signed = log["args"], self._signed_by_safe(log, executions)
             found.setdefault(args["proposalId"], []).append(Vote(
                 args["brandId"], args["support"], tx_hex(log), signed.safe if signed else None,
@@ -368,8 +412,8 @@ class Consortium:
 
     def councils_ever(self) -> list[str]:
         """Every address that held a brand's council: those admitted and those rotated or seated in."""
-        admitted = self.registry.events.BrandAdmitted().get_logs(from_block=self.deployment.block)
-        rotated = self.registry.events.CouncilRotated().get_logs(from_block=self.deployment.block)
+        admitted = self.chain.events(self.registry.events.BrandAdmitted, self.deployment.block)
+        rotated = self.chain.events(self.registry.events.CouncilRotated, self.deployment.block)
         return sorted({log["args"]["council"] for log in admitted} | {log["args"]["current"] for log in rotated})
 
     def safe_executions(self) -> list[safes.SafeExecution]:
@@ -381,7 +425,8 @@ class Consortium:
         """The Safe execution whose call to the registry emitted `log`, if any."""
         return next((e for e in executions if e.made(tx_hex(log), log["logIndex"])), None)
 
-    def _propose(self, call, label: str) -> Proposal:
-        receipt = self.chain.transact(call, label)
-        created = self.registry.events.ProposalCreated().process_receipt(receipt, errors=DISCARD)
-        return self.proposal(created[0]["args"]["proposalId"])
+    def _propose(self, call, label: str, purpose: str) -> Proposal:
+        def read(receipt) -> Proposal:
+            created = self.registry.events.ProposalCreated().process_receipt(receipt, errors=DISCARD)
+            return self.proposal(created[0]["args"]["proposalId"])
+        return self.sender.submit(Action.of(call, label, read, f"propose {self.registry.address} {purpose}"))

@@ -17,26 +17,34 @@ signers, its proxy factory and the compatibility fallback handler, which answers
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_abi import decode, encode
+from eth_abi import decode
 from eth_account.signers.local import LocalAccount
+from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
 from web3.logs import DISCARD
 
+from ..chain import rpc
 from ..chain.accounts import home
 from ..chain.artifacts import safe_artifact
-from ..chain.connection import Chain, decoded_reverts
+from ..chain.artifacts import decoded_reverts
+from ..chain.connection import Chain
+from ..chain.sender import Action, AlreadyDone
 from ..errors import InputError, LuxpassError
 from ..files import read_json, write_json_atomic, write_json_new
-from ..values import parse_address
+from ..values import ZERO_ADDRESS, parse_address
+from .consent import typed_data_digest
 
 SAFE_VERSION = "1.4.1"
 JOB_FORMAT = "luxpass-safe-transaction/1"
-ZERO_ADDRESS = "0x" + "00" * 20
-DOMAIN_TYPEHASH = keccak(text="EIP712Domain(uint256 chainId,address verifyingContract)")
-SAFE_TX_TYPEHASH = keccak(text="SafeTx(address to,uint256 value,bytes data,uint8 operation,uint256 safeTxGas,"
-                               "uint256 baseGas,uint256 gasPrice,address gasToken,address refundReceiver,"
-                               "uint256 nonce)")
-SAFE_MESSAGE_TYPEHASH = keccak(text="SafeMessage(bytes message)")
+# Safe 1.4.1's EIP-712 types: its domain names only the chain and the Safe.
+SAFE_TYPES = {
+    "EIP712Domain": [{"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}],
+    "SafeTx": [{"name": n, "type": t} for n, t in (
+        ("to", "address"), ("value", "uint256"), ("data", "bytes"), ("operation", "uint8"), ("safeTxGas", "uint256"),
+        ("baseGas", "uint256"), ("gasPrice", "uint256"), ("gasToken", "address"), ("refundReceiver", "address"),
+        ("nonce", "uint256"))],
+    "SafeMessage": [{"name": "message", "type": "bytes"}],
+}
 SAFE_CONTRACTS = ("SafeL2", "SafeProxyFactory", "CompatibilityFallbackHandler")  # SafeDeployment's order
 
 
@@ -59,7 +67,7 @@ def deploy_safe_factory(chain: Chain) -> SafeDeployment:
     for name in SAFE_CONTRACTS:
         art = safe_artifact(name)
         factory = chain.w3.eth.contract(abi=art["abi"], bytecode=art["bytecode"])
-        deployed.append(chain.transact(factory.constructor(), f"deploy Safe {name}")["contractAddress"])
+        deployed.append(chain.sender.transact(factory.constructor(), f"deploy Safe {name}")["contractAddress"])
     return SafeDeployment(*deployed)
 
 
@@ -130,8 +138,8 @@ def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], thre
     if chain.w3.eth.get_code(existing):
         raise InputError(f"a Safe of these {len(owners)} owners with threshold {threshold} and salt {salt} exists "
                          f"already at {existing}", "use that Safe, or pass another --salt for a second one")
-    receipt = chain.transact(factory.functions.createProxyWithNonce(contracts.singleton, setup, salt),
-                             f"create a {threshold}-of-{len(owners)} Safe")
+    receipt = chain.sender.transact(factory.functions.createProxyWithNonce(contracts.singleton, setup, salt),
+                                    f"create a {threshold}-of-{len(owners)} Safe")
     created = factory.events.ProxyCreation().process_receipt(receipt, errors=DISCARD)
     return created[0]["args"]["proxy"]
 
@@ -177,26 +185,24 @@ class SafeTransaction:
                    refund_receiver=to_checksum_address(data["refundReceiver"]))
 
 
-def _domain(chain_id: int, safe: str) -> bytes:
-    return keccak(encode(["bytes32", "uint256", "address"], [DOMAIN_TYPEHASH, chain_id, safe]))
+def _safe_typed(chain_id: int, safe: str, primary: str, message: dict) -> bytes:
+    return typed_data_digest({"types": {"EIP712Domain": SAFE_TYPES["EIP712Domain"], primary: SAFE_TYPES[primary]},
+                              "primaryType": primary, "domain": {"chainId": chain_id, "verifyingContract": safe},
+                              "message": message})
 
 
 def safe_tx_hash(chain_id: int, safe: str, tx: SafeTransaction) -> bytes:
     """The EIP-712 hash the owners sign, as Safe 1.4.1's `getTransactionHash` computes it."""
-    domain = _domain(chain_id, safe)
-    struct = keccak(encode(
-        ["bytes32", "address", "uint256", "bytes32", "uint8", "uint256", "uint256", "uint256", "address", "address",
-         "uint256"],
-        [SAFE_TX_TYPEHASH, tx.to, tx.value, keccak(tx.data), tx.operation, tx.safe_tx_gas, tx.base_gas, tx.gas_price,
-         tx.gas_token, tx.refund_receiver, tx.nonce]))
-    return keccak(b"\x19\x01" + domain + struct)
+    return _safe_typed(chain_id, safe, "SafeTx", {
+        "to": tx.to, "value": tx.value, "data": tx.data, "operation": tx.operation, "safeTxGas": tx.safe_tx_gas,
+        "baseGas": tx.base_gas, "gasPrice": tx.gas_price, "gasToken": tx.gas_token,
+        "refundReceiver": tx.refund_receiver, "nonce": tx.nonce})
 
 
 def safe_message_hash(chain_id: int, safe: str, digest: bytes) -> bytes:
     """What the owners sign so that the Safe's EIP-1271 `isValidSignature(digest, signatures)` holds
     (its fallback handler's `getMessageHashForSafe` of `abi.encode(digest)`)."""
-    struct = keccak(encode(["bytes32", "bytes32"], [SAFE_MESSAGE_TYPEHASH, keccak(digest)]))
-    return keccak(b"\x19\x01" + _domain(chain_id, safe) + struct)
+    return _safe_typed(chain_id, safe, "SafeMessage", {"message": digest})
 
 
 def pack_signatures(signatures: dict[str, bytes]) -> bytes:
@@ -229,13 +235,13 @@ class Safe:
                              "pass the address of a Safe 1.4.1 wallet")
 
     def owners(self) -> list[str]:
-        return self.contract.functions.getOwners().call()
+        return self.chain.call(self.contract.functions.getOwners())
 
     def threshold(self) -> int:
-        return self.contract.functions.getThreshold().call()
+        return self.chain.call(self.contract.functions.getThreshold())
 
     def nonce(self) -> int:
-        return self.contract.functions.nonce().call()
+        return self.chain.call(self.contract.functions.nonce())
 
     def draft(self, call, description: str, nonce: int | None = None) -> "SafeJob":
         """A Safe transaction making `call` (a web3 contract function) from this Safe. The call is
@@ -243,7 +249,7 @@ class Safe:
         data = bytes.fromhex(call._encode_transaction_data().removeprefix("0x"))
         self.simulate(call.address, data, description)
         tx = SafeTransaction(to=call.address, data=data, nonce=self.nonce() if nonce is None else nonce)
-        on_chain = self.contract.functions.getTransactionHash(*tx.as_args(), tx.nonce).call()
+        on_chain = self.chain.call(self.contract.functions.getTransactionHash(*tx.as_args(), tx.nonce))
         digest = safe_tx_hash(self.chain.chain_id, self.address, tx)
         if bytes(on_chain) != digest:  # the domain is not the one this module knows: never sign it
             raise LuxpassError(f"the Safe computes another transaction hash (0x{bytes(on_chain).hex()})",
@@ -358,60 +364,91 @@ def status(path, chain: Chain) -> SafeStatus:
                       max(threshold - len(valid), 0), job.executed)
 
 
-def execute(path, chain: Chain) -> SafeJob:
+@dataclass
+class Executed:
+    executed: str  # the Safe transaction's description
+    safe: str
+    tx: str
+    signers: list
+
+
+def execute(path, chain: Chain):
     """Submit the job's transaction, signed by `chain`'s account, once the threshold of owners
-    signed; the executed transaction's hash is recorded in the job file."""
+    signed; the executed transaction's hash is recorded in the job file. A job executed already
+    is AlreadyDone."""
     job = SafeJob.read(path)
     if job.executed:
-        raise InputError(f"{path} was executed already (transaction {job.executed})", "nothing to do")
+        return AlreadyDone(f"execute Safe transaction: {job.description}", job.executed,
+                           {"safe": job.safe, "signers": job.signers()})
     safe = _check_job_chain(job, chain, path)
-    threshold, owners = safe.threshold(), safe.owners()
-    strangers = [s for s in job.signers() if s not in owners]
-    if strangers:
-        raise InputError(f"{', '.join(strangers)} signed but no longer own(s) the Safe", "draft the action again")
-    if len(job.signatures) < threshold:
-        raise InputError(f"{len(job.signatures)} of the {threshold} signatures the Safe needs: "
-                         f"signed by {', '.join(job.signers()) or 'nobody yet'}",
-                         f"pass {path} to {threshold - len(job.signatures)} more owner(s) for `luxpass safe sign`")
-    safe.simulate(job.tx.to, job.tx.data, job.description)
-    call = safe.contract.functions.execTransaction(*job.tx.as_args(), job.packed_signatures())
-    receipt = chain.transact(call, f"execute Safe transaction: {job.description}")
-    failed = safe.contract.events.ExecutionFailure().process_receipt(receipt, errors=DISCARD)
-    if failed:  # only with a non-zero safeTxGas, never drafted here; said anyway, never hidden
-        raise LuxpassError(f"the Safe executed {job.description} but the call failed", "inspect the transaction")
-    job.executed = "0x" + bytes(receipt["transactionHash"]).hex()
-    write_json_atomic(Path(path), job.to_dict())
-    job.receipt = receipt
-    return job
+    label = f"execute Safe transaction: {job.description}"
 
+    def prepare():
+        threshold, owners = safe.threshold(), safe.owners()
+        strangers = [s for s in job.signers() if s not in owners]
+        if strangers:
+            raise InputError(f"{', '.join(strangers)} signed but no longer own(s) the Safe", "draft the action again")
+        if len(job.signatures) < threshold:
+            raise InputError(f"{len(job.signatures)} of the {threshold} signatures the Safe needs: "
+                             f"signed by {', '.join(job.signers()) or 'nobody yet'}",
+                             f"pass {path} to {threshold - len(job.signatures)} more owner(s) for `luxpass safe sign`")
+        safe.simulate(job.tx.to, job.tx.data, job.description)
+        return safe.contract.functions.execTransaction(*job.tx.as_args(), job.packed_signatures())
 
-class SafeDrafted(Exception):
-    """Raised in place of sending by a chain that acts for a Safe: its one transaction was drafted
-    into `path` for the Safe's owners to sign."""
-
-    def __init__(self, job: SafeJob, path: Path):
-        super().__init__(f"drafted {job.description} for the Safe {job.safe} in {path}")
-        self.job, self.path = job, path
+    def read(receipt) -> Executed:
+        failed = safe.contract.events.ExecutionFailure().process_receipt(receipt, errors=DISCARD)
+        if failed:  # only with a non-zero safeTxGas, never drafted here; said anyway, never hidden
+            raise LuxpassError(f"the Safe executed {job.description} but the call failed", "inspect the transaction")
+        job.executed = "0x" + bytes(receipt["transactionHash"]).hex()
+        write_json_atomic(Path(path), job.to_dict())
+        return Executed(job.description, job.safe, job.executed, job.signers())
+    return chain.sender.submit(Action(label, prepare, read, f"safe exec {job.safe} 0x{job.digest.hex()}"))
 
 
 def job_path(chain_id: int, safe: str, nonce: int, digest: bytes) -> Path:
     return home() / "safe" / str(chain_id) / f"{safe}-{nonce}-{digest[:4].hex()}.json"
 
 
-def act_for(chain: Chain, safe_address: str, out: str | None = None) -> None:
-    """Make `chain` draft its next transaction as a Safe transaction (saved to `out`, never over
-    an existing file) and raise SafeDrafted instead of sending it."""
-    if not safe_address:
-        raise InputError("--safe-out is given without --safe", "pass --safe ADDRESS, the Safe that holds the council")
-    safe = Safe(chain, safe_address)
+@dataclass
+class Drafted:
+    """What a SafeSender answers: the action drafted as a Safe transaction into `file`, for the
+    Safe's owners to sign and one of them to execute."""
 
-    def draft(call, label: str = "", gas: int | None = None) -> dict:
-        job = safe.draft(call, label or "a Safe transaction")
-        path = Path(out) if out else job_path(chain.chain_id, safe.address, job.tx.nonce, job.digest)
+    drafted: str
+    safe: str
+    safe_tx_hash: str
+    nonce: int
+    threshold: int
+    file: str
+
+    def as_json(self) -> dict:
+        return {"drafted": self.drafted, "safe": self.safe, "safeTxHash": self.safe_tx_hash, "nonce": self.nonce,
+                "threshold": self.threshold, "file": self.file,
+                "next": f"luxpass safe sign {self.file} --account OWNER ({self.threshold} owners), "
+                        f"then luxpass safe exec {self.file}"}
+
+
+class SafeSender:
+    """The sender for a council held by a Safe (see `luxpass.chain.sender`): each action is
+    checked from the Safe, drafted as a Safe transaction and saved to `out` (never over an existing
+    file; by default under ~/.luxpass/safe/CHAIN/), and answered `Drafted`."""
+
+    def __init__(self, chain: Chain, safe_address: str, out: str | None = None):
+        self.chain, self.safe, self.out = chain, Safe(chain, safe_address), out
+        self.address = self.safe.address
+
+    def journalled(self, purpose: str) -> None:
+        return None  # nothing is sent: the job file is the record
+
+    def submit(self, action: Action):
+        prepared = action.prepare()
+        if isinstance(prepared, AlreadyDone):
+            return prepared
+        job = self.safe.draft(prepared, action.label or "a Safe transaction")
+        path = Path(self.out) if self.out else job_path(self.chain.chain_id, self.address, job.tx.nonce, job.digest)
         job.save_new(path)
-        raise SafeDrafted(job, path)
-
-    chain.transact = draft
+        return Drafted(job.description, job.safe, "0x" + job.digest.hex(), job.tx.nonce, self.safe.threshold(),
+                       str(path))
 
 
 # What SafeL2 logs of each execution: the transaction with its signatures, before the call, and
@@ -419,8 +456,8 @@ def act_for(chain: Chain, safe_address: str, out: str | None = None) -> None:
 SAFE_MULTISIG_TOPIC = keccak(text="SafeMultiSigTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,"
                                   "address,address,bytes,bytes)")
 EXECUTION_SUCCESS_TOPIC = keccak(text="ExecutionSuccess(bytes32,uint256)")
-_MULTISIG_TYPES = ["address", "uint256", "bytes", "uint8", "uint256", "uint256", "uint256", "address", "address",
-                   "bytes", "bytes"]
+_MULTISIG_EVENT = next(item for item in safe_artifact("SafeL2")["abi"]
+                       if item.get("type") == "event" and item["name"] == "SafeMultiSigTransaction")
 
 
 @dataclass(frozen=True)
@@ -445,8 +482,6 @@ def executions(chain: Chain, safes: list[str], to: str, from_block: int) -> list
     address that is not a genuine Safe is not believed: none of their executions is found). Only a
     transaction whose ExecutionSuccess names the hash of the logged fields counts, so the signers
     are those the Safe checked."""
-    from ..chain import rpc
-
     safes = sorted(s for s in set(safes) if runs_safe_l2(chain, s))
     if not safes:
         return []
@@ -460,14 +495,17 @@ def executions(chain: Chain, safes: list[str], to: str, from_block: int) -> list
     for log in logs:
         if bytes.fromhex(log["topics"][0][2:]) != SAFE_MULTISIG_TOPIC:
             continue
-        fields = decode(_MULTISIG_TYPES, bytes.fromhex(log["data"][2:]))
-        target, signatures, info = to_checksum_address(fields[0]), fields[9], fields[10]
+        inputs = _MULTISIG_EVENT["inputs"]  # none indexed: every field is in the data
+        fields = dict(zip((i["name"] for i in inputs), decode([i["type"] for i in inputs], bytes.fromhex(log["data"][2:]))))
+        target = to_checksum_address(fields["to"])
         if target != to_checksum_address(to):
             continue
-        nonce, _, threshold = decode(["uint256", "address", "uint256"], info)
+        nonce, _, threshold = decode(["uint256", "address", "uint256"], fields["additionalInfo"])  # Safe's abi.encode
         safe = to_checksum_address(log["address"])
-        tx = SafeTransaction(target, fields[2], nonce, fields[1], fields[3], fields[4], fields[5], fields[6],
-                             to_checksum_address(fields[7]), to_checksum_address(fields[8]))
+        tx = SafeTransaction(target, fields["data"], nonce, fields["value"], fields["operation"], fields["safeTxGas"],
+                             fields["baseGas"], fields["gasPrice"], to_checksum_address(fields["gasToken"]),
+                             to_checksum_address(fields["refundReceiver"]))
+        signatures = fields["signatures"]
         digest = safe_tx_hash(chain.chain_id, safe, tx)
         ended = succeeded.get((log["transactionHash"], log["address"].lower(), digest.hex()))
         if ended is not None:
@@ -494,8 +532,6 @@ def signers_of(digest: bytes, signatures: bytes, threshold: int) -> list[str]:
     """The owners behind the first `threshold` signatures (those a Safe checks) of a Safe
     transaction's hash: recovered from an ECDSA signature (v 27/28, or v 31/32 over the eth_sign
     message), or named by the signature for a contract owner's (v 0) and a pre-approved hash (v 1)."""
-    from eth_keys import keys
-
     found = []
     for i in range(threshold):
         r, s, v = signatures[65 * i:65 * i + 32], signatures[65 * i + 32:65 * i + 64], signatures[65 * i + 64]
