@@ -24,7 +24,8 @@ export class PassportOnChain {
       this.read("chipClaimOpen", [this.tokenId]),
     ]);
     return {
-      owner: getAddress(owner), status: Number(stored.status),
+      owner: getAddress(owner), status: Number(stored.status), // a Lost (1) or Stolen (2) report is always its owner's
+      reporter: [1, 2].includes(Number(stored.status)) ? getAddress(owner) : null,
       recoveryTo: recovery.readyAt ? getAddress(recovery.newOwner) : null,
       recoveryReadyAt: Number(recovery.readyAt), chip: chip === zeroAddress ? null : chip, chipClaimOpen,
     };

@@ -42,7 +42,7 @@ async function startOwner(config) {
     say(status, t("Connected as the owner ({account}).", { account: shortAddress(account) }), "ok");
     const reported = state.status === STATUS.LOST || state.status === STATUS.STOLEN;
     show($("action-report"), state.status === STATUS.ACTIVE);
-    show($("action-found"), reported);  // only the owner reports, so she is the one to report it found
+    show($("action-found"), reported && state.reporter === account);
     show($("action-give"), state.status === STATUS.ACTIVE);
     show($("action-consent"), state.status === STATUS.ACTIVE);
     show($("action-recovery"), Boolean(state.recoveryTo));

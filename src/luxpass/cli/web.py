@@ -62,12 +62,12 @@ def certificate_qr(settings: Settings, certificate_file, resolver, out):
               help="JSON-RPC endpoint of the chain.")
 @click.option("--chip-reader-script", metavar="URL",
               help="Script of the chip reader, defining window.luxpassChipSigner, for pages of chipped products.")
-@click.option("--wallet-rpc-url", metavar="URL",
-              help="Public JSON-RPC endpoint the owner pages offer a wallet that lacks the chain (default: --rpc-url).")
 @click.option("--dpp-dir", type=click.Path(file_okay=False),
               help="Folder of the DPP credentials `luxpass dpp issue` wrote (default $LUXPASS_HOME/dpp).")
+@click.option("--wallet-rpc-url", metavar="URL",
+              help="Public JSON-RPC endpoint the owner pages offer a wallet that lacks the chain (default: --rpc-url).")
 @owner_side_options
-def serve(host, port, rpc_url, chip_reader_script, wallet_rpc_url, dpp_dir, **owner_side):
+def serve(host, port, rpc_url, chip_reader_script, dpp_dir, wallet_rpc_url, **owner_side):
     """Run the verification page that product QR codes lead to, with its JSON API, and the
     owner's API (docs/owner-side.md); with --relayer, the relayer that pays for owners' requests."""
     import uvicorn

@@ -37,13 +37,13 @@ def passport_state(consortium: Consortium, collection: str, token_text: str) -> 
         raise LookupError(f"{brand.name}'s collection has no passport {passport_hex(token_id)}")
     passport = passports.passport(token_id)
     status, sold, nonce = (passport[k] for k in ("status", "sold", "nonce"))
+    reported = Status(status) in (Status.LOST, Status.STOLEN)  # a report is always its owner's
     new_owner, ready_at = passports.pending_recovery(token_id)
     chip = passports.chip_of(token_id)
     return {
         "collection": collection, "tokenId": passport_hex(token_id), "genuine": True, "brand": brand.name,
         "brandActive": brand.status == BrandStatus.ACTIVE, "owner": owners[0], "status": Status(status).name.lower(),
-        # only the owner reports, and a reported passport moves only by a recovery, which hands the report on
-        "statusReporter": owners[0] if status in (Status.LOST, Status.STOLEN) else None, "sold": sold, "nonce": nonce,
+        "statusReporter": owners[0] if reported else None, "sold": sold, "nonce": nonce,
         "recovery": {"newOwner": new_owner, "readyAt": ready_at} if int(new_owner, 16) else None,
         "chip": {"bound": chip is not None, "claimOpen": passports.chip_claim_open(token_id)},
         "consent": consent_template(consortium, passports, token_id, nonce),

@@ -32,9 +32,8 @@ from ..onchain import chip
 from ..onchain.registry import Consortium
 from ..checks.link import AUTHENTIC, NO_MATCH, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
-from . import metadata, resolver
 from ..values import parse_address, parse_passport_id
-from . import i18n, owner_pages
+from . import i18n, metadata, owner_pages, resolver
 from .i18n import N_
 from .owner import OwnerOptions, owner_routes
 
@@ -45,24 +44,23 @@ MAX_OPEN_CHALLENGES = 10_000
 HEADLINES = {
     AUTHENTIC: (N_("Authentic"), N_("A genuine {brand} product, recorded in the luxury consortium's registry.")),
     NOT_AUTHENTIC: (N_("Not authentic"), N_("This code does not lead to a genuine product passport. Do not buy on its "
-                                            "strength.")),
-    UNREADABLE: (N_("Cannot be read, try again"), N_("This code could not be read in full: it may be smudged, damaged "
-                                                     "or cut short. Scan the QR code or the chip on the product again. "
-                                                     "Nothing is known yet about the product.")),
-    NO_MATCH: (N_("Matches no passport"), N_("This code leads to no {brand} product passport. If you typed the address, "
-                                             "scan the QR code or the chip on the product instead; if a fresh scan "
-                                             "shows this page again, the code does not belong to a genuine product: "
-                                             "do not buy on its strength.")),
+                                     "strength.")),
+    UNREADABLE: (N_("Cannot be read, try again"), N_("This code could not be read in full: it may be smudged, damaged or "
+                                              "cut short. Scan the QR code or the chip on the product again. "
+                                              "Nothing is known yet about the product.")),
+    NO_MATCH: (N_("Matches no passport"), N_("This code leads to no {brand} product passport. If you typed the "
+                                             "address, scan the QR code or the chip on the product instead; if a "
+                                             "fresh scan shows this page again, the code does not belong to a "
+                                             "genuine product: do not buy on its strength.")),
     "stolen": (N_("Reported stolen"), N_("A genuine {brand} product that its owner reported stolen. Do not buy it; "
-                                         "tell {brand}.")),
-    "lost": (N_("Reported lost"), N_("A genuine {brand} product that its owner reported lost. Do not buy it; tell "
-                                     "{brand}.")),
-    "destroyed": (N_("Destroyed"), N_("{brand} recorded this product as destroyed: whatever carries this code is not "
-                                      "a product to buy.")),
+                                  "tell {brand}.")),
+    "lost": (N_("Reported lost"), N_("A genuine {brand} product that its owner reported lost. Do not buy it; tell {brand}.")),
+    "destroyed": (N_("Destroyed"), N_("{brand} recorded this product as destroyed: whatever carries this code is not a "
+                               "product to buy.")),
 }
 # The footer of a page that checked nothing (the base template's says the page was checked live).
-NOT_CHECKED = N_("Nothing was checked on this page. luxpass checks products against the luxury consortium's registry; "
-                 "no app or wallet needed.")
+NOT_CHECKED = N_("Nothing was checked on this page. luxpass checks products against the luxury consortium's "
+                 "registry; no app or wallet needed.")
 # What the page says of a link it cannot read; the reader's own problem goes to the technical details.
 UNREADABLE_REASON = N_("part of the code is missing or damaged, so it cannot be checked")
 STAGES = {
@@ -306,7 +304,8 @@ def _view(check: LinkCheck, lang: str = i18n.DEFAULT) -> dict:
     title, lead = HEADLINES[check.state]
     view = {"state": check.state, "title": _.gettext(title), "lead": _.gettext(lead).format(brand=brand),
             "brand": verdict and verdict.brand, "warnings": list(verdict.warnings) if verdict else [], "stages": [],
-            "owners": None, "reason": _.gettext(UNREADABLE_REASON) if check.state == UNREADABLE else check.reason}
+            "owners": None,
+            "reason": _.gettext(UNREADABLE_REASON) if check.state == UNREADABLE else check.reason}
     if verdict and verdict.authentic and verdict.brand_left_on:
         view["lead"] = _.gettext("A genuine product, issued by {brand} while a member of the luxury consortium; "
                                  "{brand} left the consortium on {date}.").format(brand=brand,
