@@ -155,8 +155,11 @@ class Collection:
             lambda receipt: RoleChange(role, account, grant, tx_hex(receipt)),
             f"{verb} {self.address} {role} {account}"))
 
-    def set_base_uri(self, base_uri: str) -> str:
-        return tx_hex(self.chain.sender.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
+    def set_base_uri(self, base_uri: str):
+        """The brand admin points tokenURI(id) at base_uri + id; drafted for the Safe that holds it."""
+        return self.sender.submit(Action.of(
+            self.contract.functions.setBaseURI(base_uri), f"set base URI {base_uri}",
+            lambda receipt: {"collection": self.address, "base_uri": base_uri, "tx": tx_hex(receipt)}))
 
     def ledger(self) -> SerialLedger:
         return SerialLedger(self.chain.chain_id, self.address)
