@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net
+.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil $(BIN)/cast
 
@@ -126,15 +126,19 @@ $(GETH):
 
 # The consortium's own chain: four geth nodes under Clique (tests/net, not part of `make test`).
 test-net: build $(GETH)
-	LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
+	LUXPASS_GETH=$(CURDIR)/$(GETH) LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
 
 # `make demo`'s story on the four-node network, each house signing with its keystore on its own node.
 demo-net: build $(GETH)
-	$(BIN)/python demo/demo.py --net
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python demo/demo.py --net
 
 # Passports minted and listings screened a second on the four-node network, beside one Anvil.
 bench-net: build $(GETH)
-	$(BIN)/python bench/net.py
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net.py
+
+# Which geth storage settings keep every confirmed block through a power loss (bench/net_crash.py).
+bench-net-crash: build $(GETH)
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net_crash.py
 
 # Gas and size of each EVM target side by side (bench/targets.json), the part of `make bench` that
 # builds each target in build/targets/TARGET; leaves the default build.

@@ -26,7 +26,7 @@ from typing import Protocol
 from eth_account.signers.local import LocalAccount
 
 from luxpass import Certificate, Chain, dev_account, dev_address, load_keystore, new_salt
-from luxpass.chain import network as net
+from luxpass.consortium import config as net
 from luxpass.chain.accounts import DEV_CHAIN_ID
 
 from owner_story import owner_story
@@ -129,6 +129,7 @@ class NetStage:
         self.addresses: dict[int, str] = {}
 
     def start(self) -> None:
+        os.environ.setdefault("LUXPASS_GETH", str(ROOT / ".tools" / "geth" / "bin" / "geth"))  # `make geth` builds it there
         say("The consortium's own chain: one geth node per house, sealing Clique blocks each second. The "
             "houses' signer keys are keystores the network makes; the other actors make theirs with "
             "`luxpass account new`, and the genesis funds them. Every password stays in a 0600 file.")

@@ -36,6 +36,7 @@ class Deployment:
     founders: list
     earlier_registries: list = field(default_factory=list)  # replaced by a deploy --force, newest last
     forwarder: str | None = None  # the LuxpassForwarder the implementation trusts (none before it existed)
+    genesis: str | None = None  # the chain's block 0: another one means the chain was reset
 
     @staticmethod
     def path(chain_id: int) -> Path:
@@ -47,6 +48,7 @@ class Deployment:
             "chainId": self.chain_id, "registry": self.registry, "implementation": self.implementation,
             "block": self.block, "founders": self.founders, "earlierRegistries": self.earlier_registries,
             "forwarder": self.forwarder,
+            "genesis": self.genesis,
         })
         return path
 
@@ -57,7 +59,8 @@ class Deployment:
             return None
         data = read_json(path, "deployment")
         return cls(data["chainId"], data["registry"], data["implementation"], data["block"],
-                   data.get("founders", []), data.get("earlierRegistries", []), data.get("forwarder"))
+                   data.get("founders", []), data.get("earlierRegistries", []), data.get("forwarder"),
+                   data.get("genesis"))
 
     @classmethod
     def load(cls, chain: Chain) -> "Deployment":
@@ -69,10 +72,16 @@ class Deployment:
             )
         deployment = cls.recorded(chain.chain_id)
         if not chain.w3.eth.get_code(deployment.registry):
-            raise LuxpassError(
-                f"the registry recorded for chain {chain.chain_id} at {deployment.registry} has no code on this node",
-                f"the chain was reset: run `luxpass deploy` again or remove {path}",
-            )
+            head, genesis = chain.w3.eth.block_number, chain.w3.eth.get_block(0)["hash"].to_0x_hex()
+            missing = f"the registry recorded for chain {chain.chain_id} at {deployment.registry} has no code on this node"
+            if genesis != deployment.genesis and (deployment.genesis or chain.dev):
+                raise LuxpassError(f"{missing}: its genesis block is not the one the registry was deployed on",
+                                   f"the chain was reset: run `luxpass deploy` again or remove {path}")
+            where = (f"it is at block {head}, below block {deployment.block} where the registry was deployed: it is "
+                     "catching up" if head < deployment.block else f"it is at block {head}, on another branch")
+            raise LuxpassError(f"{missing} ({chain.rpc_url}): {where}",
+                               "wait and run the same command again, or pass another member's node too "
+                               "(--rpc-url URL1,URL2); `luxpass node status --rpc-url URL1,URL2` shows each node's head")
         return deployment
 
 
@@ -171,7 +180,8 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
     )
     kept = (earlier.earlier_registries + [earlier.registry]) if live else []
     deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
-                            [f.__dict__ for f in founders], kept, forwarder)
+                            [f.__dict__ for f in founders], kept, forwarder,
+                            chain.w3.eth.get_block(0)["hash"].to_0x_hex())
     deployment.save()
     sender.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
     return deployment
