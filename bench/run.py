@@ -307,7 +307,7 @@ def screening_cost(consortium: Consortium, minter: Collection, address: str, min
     print(f"\nscreening the same {COMPARED:,} listings on this node, median of {RUNS} runs "
           f"({screening.PER_REQUEST:,} listings a request for the baselines)")
     (lux, lux_runs), (mc, mc_runs), (batch, batch_runs) = timed_ways(compared, {
-        "luxpass `screen`": lambda: [r.reason for r in screen(consortium, compared)],
+        "luxpass `screen`": lambda: screen(consortium, compared).reasons,
         "Multicall3": lambda: [cli_name(v) for v in screening.screen_multicall3(w3, multicall, address, compared)],
         "web3.py batch": lambda: [cli_name(v) for v in screening.screen_web3_batch(reads, compared)],
     }).values()
@@ -326,7 +326,7 @@ def screening_cost(consortium: Consortium, minter: Collection, address: str, min
 
     def screened():
         calls.append(ChunkedCalls(consortium.chain))  # a new one each run, as each `luxpass screen` has
-        return [r.reason for r in screen(consortium, listings, calls=calls[-1])]
+        return screen(consortium, listings, calls=calls[-1]).reasons
 
     (many, many_runs), (raw, raw_runs), (mc, mc_runs) = timed_ways(listings, {
         "luxpass `screen`": screened,
