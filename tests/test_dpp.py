@@ -184,7 +184,7 @@ def test_an_accredited_party_reads_the_restricted_credential(served, consortium,
 
     client, cert = served
     repairer = dev_account(4, 31337)
-    proposal = Consortium.open(signer(1)).propose_accreditation(repairer.address, Accreditation.AUDITOR, True)
+    proposal = Consortium.open(signer(1)).propose_accreditation(repairer.address, Accreditation.REPAIRER, True)
     Consortium.open(signer(3)).vote(proposal.proposal_id, True)
     link = link_for(cert, "http://testserver")
     target = f"/dpp{link.path}?c={link.query['c']}&k={link.query['k']}"

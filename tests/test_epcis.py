@@ -69,6 +69,15 @@ def test_history_as_epcis_validates_against_the_epcis_schema_and_hashes_as_gs1s_
     assert "Sac Seau" not in json.dumps(document) and cert.salt.hex() not in json.dumps(document)
 
 
+def test_the_library_gives_the_document_the_command_prints(lux, bag, consortium):
+    import luxpass
+
+    cert, path = bag
+    printed = json.loads(lux("history", path, "--epcis").stdout)
+    document = luxpass.epcis_history(consortium, cert.collection, cert.passport_id, cert)
+    assert document["epcisBody"] == printed["epcisBody"]
+
+
 def test_a_disclosure_of_gtin_and_serial_gives_the_same_history(lux, bag, tmp_path):
     cert, path = bag
     shown = tmp_path / "shown.json"

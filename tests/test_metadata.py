@@ -7,6 +7,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from cli_helpers import error_line
+from luxpass.chain.accounts import dev_address
+from luxpass.onchain import safe as safes
+from luxpass.onchain.collection import Collection
+from luxpass.onchain.registry import Consortium
 from luxpass.proofs.certificate import Certificate
 from luxpass.web.app import create_app
 
@@ -56,3 +60,21 @@ def test_only_the_brand_admin_sets_the_base_uri(lux):
     assert "AccessControlUnauthorizedAccount" in error_line(result)
     assert "is not an http(s) URL" in error_line(lux("metadata", "set-base-uri", "--brand", "Maison Aurel",
                                                      "--resolver", "ftp://x", "--dev-account", 1, expect=2))
+
+
+def test_a_brand_whose_admin_is_a_safe_drafts_the_base_uri_for_its_owners(lux, signer, consortium, tmp_path):
+    owners = (4, 7, 8)
+    council = safes.create(signer(0), [dev_address(i) for i in owners], 2).safe
+    proposal = Consortium(signer(1), consortium.deployment).propose_admission("Atelier Safran", "SAF", council)
+    Consortium(signer(2), consortium.deployment).vote(proposal.proposal_id, True)
+    job = tmp_path / "base-uri.json"
+    drafted = json.loads(lux("metadata", "set-base-uri", "--brand", "Atelier Safran", "--resolver", RESOLVER,
+                             "--safe", council, "--safe-out", job, "--json").stdout)
+    assert drafted["file"] == str(job) and drafted["threshold"] == 2
+    for owner in owners[:2]:
+        lux("safe", "sign", job, "--dev-account", owner)
+    lux("safe", "exec", job, "--dev-account", 9)
+    chain = signer(0)
+    passports = Collection(chain, consortium.brand("Atelier Safran").collection)
+    (changed,) = chain.events(passports.contract.events.BaseURIChanged, 0)
+    assert changed["args"]["baseURI"] == f"{RESOLVER}/metadata/{passports.address}/"

@@ -24,6 +24,9 @@ class Accreditation(enum.IntEnum):
     RESELLER = 0
     MARKETPLACE = 1
     AUDITOR = 2
+    REPAIRER = 3  # REPAIRER, AUTHORITY, RECYCLER: the ESPR's readers of a DPP's restricted part
+    AUTHORITY = 4
+    RECYCLER = 5
 
 
 class ProposalKind(enum.IntEnum):

@@ -141,5 +141,6 @@ def accredited_reader(consortium, passport_id: int, issued_at: int, signature: s
         raise InputError("the access request's signature is malformed", "sign the access message with EIP-191") from None
     if not any(consortium.is_accredited(reader, kind) for kind in Accreditation):
         raise NotAuthentic(f"{reader} holds no accreditation of the consortium's registry",
-                           "the restricted DPP is for accredited repairers, resellers, marketplaces and auditors")
+                           "the restricted DPP is for accredited repairers, authorities, recyclers, resellers, "
+                           "marketplaces and auditors")
     return reader

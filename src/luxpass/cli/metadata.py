@@ -3,7 +3,7 @@ import click
 
 from ..gs1 import check_resolver
 from .base import Settings, cli, pass_settings
-from .params import account_options, collection_options, rpc_options
+from .params import account_options, collection_options, rpc_options, safe_options
 
 
 @cli.group()
@@ -17,6 +17,7 @@ def metadata():
               help="Public base URL of `luxpass serve` (or set LUXPASS_RESOLVER).")
 @rpc_options
 @account_options
+@safe_options
 @pass_settings
 def set_base_uri(settings: Settings, brand_ref, collection, resolver):
     """The brand admin points the collection's tokenURI at `luxpass serve`'s metadata.
@@ -25,5 +26,4 @@ def set_base_uri(settings: Settings, brand_ref, collection, resolver):
         luxpass metadata set-base-uri --brand "Maison Aurel" --resolver https://id.maison-aurel.com --account aurel-council
     """
     passports = settings.collection(brand_ref, collection)
-    base_uri = f"{check_resolver(resolver)}/metadata/{passports.address}/"
-    settings.emit({"collection": passports.address, "base_uri": base_uri, "tx": passports.set_base_uri(base_uri)})
+    settings.emit(passports.set_base_uri(f"{check_resolver(resolver)}/metadata/{passports.address}/"))
