@@ -181,3 +181,10 @@ def test_join_or_run_from_a_folder_that_is_no_house_folder(tmp_path):
     assert f"{tmp_path} holds no house node (node.json is missing)" in line and "consortium-net house" in line
     assert not (tmp_path / "neuve").exists()
     assert "holds no house node" in refused("run", "--house-dir", tmp_path)
+
+
+def test_down_lists_a_stopped_node_without_a_block_or_peers(existing):
+    """#26: a stopped node read as `block None peers None`; it has neither, and is named stopped."""
+    lines = consortium_net("down", "--dir", existing).stdout.splitlines()
+    assert len(lines) == 2 and all("  stopped  signer 0x" in line for line in lines), lines
+    assert not any("None" in line or "block" in line or "peers" in line for line in lines), lines

@@ -68,11 +68,16 @@ def agree_on(w3s, number):
     return len(hashes) == 1
 
 
+FIRST_UP_LOG: list[str] = []  # what the network's creation said on stderr, as it went
+
+
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
     folder = tmp_path_factory.mktemp("consortium") / "net"
     try:
-        yield folder, net_cmd(folder, "up", "--base-port", BASE_PORT)
+        created = luxpass("consortium-net", "up", "--dir", folder, "--base-port", BASE_PORT, "--json")
+        FIRST_UP_LOG[:] = created.stderr.splitlines()
+        yield folder, json.loads(created.stdout)
     finally:
         if (folder / "net.json").exists():
             luxpass("consortium-net", "down", "--dir", folder)
@@ -81,6 +86,9 @@ def network(tmp_path_factory):
 def test_four_houses_seal_and_peer(network):
     folder, nodes = network
     assert [n["house"] for n in nodes] == list(net.HOUSES)
+    assert FIRST_UP_LOG[0] == f"creating a network of 4 houses in {folder}: a signer key and a node for each, one genesis"
+    assert [line for line in FIRST_UP_LOG if line.startswith("starting ")] == \
+        [f"starting {n['house']}'s node at {n['rpc_url']}" for n in nodes]
     assert all(n["running"] and n["peers"] == 3 for n in nodes), nodes
     w3s = web3s(nodes)
     signers = {s.lower() for s in w3s[0].provider.make_request("clique_getSigners", [])["result"]}
@@ -144,6 +152,8 @@ def test_killed_node_chain_goes_on_and_it_rejoins(network):
     assert w3.eth.get_block(killed_at["number"])["hash"] == killed_at["hash"]
     stdout, stderr = starting.communicate(timeout=90)
     assert starting.returncode == 0, stderr
+    assert f"restarting, stopped: {victim['house']}'s node at {victim['rpc_url']}" in stderr.splitlines()
+    assert sum("restarting" in line for line in stderr.splitlines()) == 1, stderr  # the one stopped, no other
     restarted = json.loads(stdout)
     assert all(s["running"] and s["peers"] == 3 for s in restarted), restarted
     head = others[0].eth.block_number

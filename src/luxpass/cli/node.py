@@ -212,8 +212,9 @@ def net_run(settings: Settings, house_dir, geth):
 
 
 def _emit_net(settings: Settings, states) -> None:
-    lines = [f"{s.house:<20} {s.rpc_url}  {'running' if s.running else 'stopped':<8} block {s.block}  "
-             f"peers {s.peers}  {'sealing' if s.sealing else 'not sealing'}  signer {s.signer}  keystore {s.keystore}"
+    lines = [f"{s.house:<20} {s.rpc_url}  running  block {s.block}  peers {s.peers}  "
+             f"{'sealing' if s.sealing else 'not sealing'}  signer {s.signer}  keystore {s.keystore}" if s.running else
+             f"{s.house:<20} {s.rpc_url}  stopped  signer {s.signer}  keystore {s.keystore}"
              for s in states]
     settings.emit(states, "\n".join(lines))
 

@@ -62,11 +62,12 @@ def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | N
     be created or started."""
     funded = tuple(address(a) for a in funded)
     config = load(folder)
-    geth = ""
+    geth, created = "", config is None
     if config is None:
         houses, base_port = houses or HOUSES, base_port or BASE_HTTP_PORT
         check_new(folder, houses, base_port)
         geth = geth_binary()
+        log(f"creating a network of {len(houses)} houses in {folder}: a signer key and a node for each, one genesis")
         config = _create(folder, geth, houses, chain_id or CHAIN_ID, period or PERIOD, base_port, funded)
     else:
         check_resumed(folder, config, houses, chain_id, period, base_port, funded)
@@ -82,6 +83,7 @@ def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | N
     try:  # a node that cannot start (a wrong password, say) leaves the network as it was
         deadline = time.monotonic() + timeout
         for node in [node for node in config.nodes if not geth_node.running(folder, node)]:
+            log(f"{'starting' if created else 'restarting, stopped:'} {node.house}'s node at {node.rpc_url}")
             geth_node.start(folder, config, node, geth)
             started.append(node)
             _wait_answers(folder, node, deadline)
@@ -92,6 +94,8 @@ def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | N
             elif not geth_node.call(node.rpc_url, "eth_mining"):  # stopped over RPC: sealing is its normal state
                 geth_node.call(node.rpc_url, "miner_start")
                 log(f"{node.house}'s node was not sealing: sealing again")
+        if started:
+            log(f"waiting until the {len(config.nodes)} nodes peer and seal a block they all hold")
         _wait_peered(config, deadline)
         settle(config, log, deadline)
         _wait_sealing(config, time.monotonic() + timeout, log)

@@ -1,4 +1,4 @@
-"""The owner's JSON API under `luxpass serve`: the passport as its owner
+"""The owner's JSON API under `luxpass serve` (its `--relayer` pays): the passport as its owner
 sees it, requests to sign, the relayer that pays for them, claim links of first sales, the
 owners' club (Sign-In with Ethereum) and the brand's notices (docs/owner-side.md); each refusal
 is a 4xx with {"error": one line}."""
