@@ -4,7 +4,7 @@ commitment per token (minted one at a time, and in the same batches as luxpass's
 marketplace's screening without luxpass (Multicall3 `aggregate3` over `ownerOf` and the status, and
 web3.py's batched requests; bench/screening.py) against luxpass's `screen`, on the same listings,
 each timed over several runs with the median reported. Prints one table, writes bench/results.json
-and the README's performance section. Targets are measured and reported, never asserted."""
+and the tables of docs/results.md. Targets are measured and reported, never asserted."""
 import csv
 import json
 import os

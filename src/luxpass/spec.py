@@ -227,7 +227,7 @@ def typehash(kind: str) -> bytes:
 HINTS = {
     # IConsortiumRegistry
     "RegistryAccreditationUnchanged": "the account already has (or already lacks) that accreditation; check it with `luxpass accredit` before proposing",
-    "RegistryAlreadyAttested": "this auditor attested that report already; see `luxpass audit verify`",
+    "RegistryAlreadyAttested": "this auditor attested that report already; see `luxpass audit check`",
     "RegistryAlreadyVoted": "each member brand votes once per proposal; see `luxpass brand proposals`",
     "RegistryAttestedBlockInFuture": "the report names a block the chain has not reached; attest a report made at an existing block",
     "RegistryBrandNameTaken": "a member brand already has that name (compared without case); choose another name",

@@ -17,7 +17,7 @@ def node_group():
 
 
 data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False),
-                               help="Folder of the node's state (default $LUXPASS_HOME/node).")
+                               help="Folder of the node's state (default ~/.luxpass/node, or under LUXPASS_HOME).")
 
 
 @node_group.command("start")
@@ -68,7 +68,7 @@ def consortium_net():
 
 
 net_dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False),
-                              help="Folder of the network (default $LUXPASS_HOME/consortium-net).")
+                              help="Folder of the network (default ~/.luxpass/consortium-net, or under LUXPASS_HOME).")
 
 
 @consortium_net.command("up")

@@ -8,6 +8,7 @@ from eth_utils import keccak
 
 from ..chain import rpc
 from ..chain.accounts import home
+from ..chain.artifacts import decoded_reverts
 from ..chain.connection import Chain
 from ..chain.sender import Action, AlreadyDone, RawCall, Sender
 from ..errors import ContractRevert, InputError
@@ -15,7 +16,7 @@ from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..results import utc
 from ..spec import ROLES, EventKind, Status, selector, topic
-from ..values import ZERO_ADDRESS, new_salt, normalize_record, parse_address, passport_hex
+from ..values import ZERO_ADDRESS, check_new_record, new_salt, normalize_record, parse_address, passport_hex
 
 _SCREEN = selector("screen")
 _HEADS = selector("heads")
@@ -123,16 +124,27 @@ class Collection:
         return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
 
     def set_role(self, role: str, account: str, grant: bool):
-        """Grant or revoke; nothing is sent when the account already is as asked (`unchanged`)."""
+        """Grant or revoke; nothing is sent when the account already is as asked (`unchanged`). The
+        contract is asked first whether the sender (the signer, or the Safe with --safe) may do it at
+        all, so that only the collection's admin learns that nothing needs sending."""
         account = parse_address(account)
         verb = "grant" if grant else "revoke"
-        fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
+        fn = (self.contract.functions.grantRole if grant else self.contract.functions.revokeRole)(_role(role), account)
 
         def prepare():
+            try:
+                with decoded_reverts():
+                    fn.call({"from": self.sender.address})
+            except ContractRevert as refused:
+                if refused.name == "AccessControlUnauthorizedAccount":
+                    raise ContractRevert(refused.name, refused.args_decoded,
+                                         "you are not this collection's admin; sign as the brand's council, the "
+                                         "account `luxpass brand show BRAND` names") from None
+                raise
             if self.has_role(role, account) == grant:
                 return AlreadyDone(f"{verb} {role} role to {account}", None,
                                    {"role": role, "account": account, "granted": grant, "unchanged": True})
-            return fn(_role(role), account)
+            return fn
         return self.sender.submit(Action(
             f"{verb} {role} role to {account}", prepare,
             lambda receipt: RoleChange(role, account, grant, tx_hex(receipt)),
@@ -154,7 +166,7 @@ class Collection:
         already issued is refused unless `reissue` says why. The salt is journalled with the
         transaction: the same command run again after a time-out or a crash finishes that mint and
         writes its certificate, with the same salt, instead of minting a second passport."""
-        record = normalize_record(record)
+        record = check_new_record(normalize_record(record))
         owner = parse_address(to, "recipient") if to is not None else self.sender.address
         purpose = f"mint {self.address} serial {keccak(text=record['serial']).hex()}"
         earlier = self.sender.journalled(purpose)
