@@ -9,8 +9,9 @@ signature, that the signer is the council the registry lists for the collection'
 the collection's minter role today, and each field's proof against the passport on chain.
 
 The minter role is how a brand whose council is a Safe issues DPPs: a Safe signs no JWS, but its
-owners grant the role to an issuing key by a Safe transaction (`luxpass role grant minter KEY
---safe SAFE`), and revoking it ends every credential that key signed.
+owners grant the role to an issuing key by a Safe transaction
+(`luxpass role grant minter ADDRESS --brand BRAND --safe ADDRESS`), and revoking it ends every
+credential that key signed.
 """
 import os
 from dataclasses import dataclass
