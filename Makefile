@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net
+.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil $(BIN)/cast
 
@@ -39,10 +39,12 @@ $(BIN)/cast: node_modules/.installed $(VENV)/.installed
 	ln -sf "$(CURDIR)/node_modules/@foundry-rs/cast-linux-amd64/bin/cast" $@
 	$@ --version | head -1
 
-# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed).
+# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed),
+# and the owner pages' script bundled from js/owner with viem and mipd (src/luxpass/web/static, the same).
 build: setup
 	$(BIN)/brownie compile
 	$(BIN)/python tools/package_contracts.py
+	node tools/build_js.mjs
 
 # Debian's Chromium and its driver, for the browser tests (tests/test_browser.py).
 browser:
@@ -102,7 +104,7 @@ test-chains: setup
 fuzz: build
 	LUXPASS_FUZZ_STEPS=$${LUXPASS_FUZZ_STEPS:-5000} $(BIN)/pytest -s tests/contracts/test_invariants.py
 
-demo: build
+demo: build browser
 	$(BIN)/python demo/demo.py
 
 # Gas and size of each EVM target side by side (bench/targets.py), then gas and throughput beside the
@@ -124,15 +126,19 @@ $(GETH):
 
 # The consortium's own chain: four geth nodes under Clique (tests/net, not part of `make test`).
 test-net: build $(GETH)
-	LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
+	LUXPASS_GETH=$(CURDIR)/$(GETH) LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
 
 # `make demo`'s story on the four-node network, each house signing with its keystore on its own node.
 demo-net: build $(GETH)
-	$(BIN)/python demo/demo.py --net
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python demo/demo.py --net
 
 # Passports minted and listings screened a second on the four-node network, beside one Anvil.
 bench-net: build $(GETH)
-	$(BIN)/python bench/net.py
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net.py
+
+# Which geth storage settings keep every confirmed block through a power loss (bench/net_crash.py).
+bench-net-crash: build $(GETH)
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net_crash.py
 
 # Gas and size of each EVM target side by side (bench/targets.json), the part of `make bench` that
 # builds each target in build/targets/TARGET; leaves the default build.

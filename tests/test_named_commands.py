@@ -90,13 +90,19 @@ def documented():
                         yield where, part.strip().removeprefix("luxpass "), True
         prose = re.sub(r"```.*?```", "", text, flags=re.S)
         for match in NAMED.finditer(prose):
-            yield where, " ".join(match.group(1).split()), False
+            if "\\n" not in match.group(1):  # a message's text (`luxpass DPP access\nchain …`), not a command
+                yield where, " ".join(match.group(1).split()), False
+
+
+SHELL_OPERATORS = re.compile(r"^(\||\|\||&&|;|[0-9]?>>?|<)$")  # where the shell takes over from luxpass
 
 
 def words(line: str) -> list[list[str]]:
-    """The argument lists a line names: comments dropped, placeholders filled, `a|b` alternatives
-    of a command name each on their own."""
-    args = [PLACEHOLDERS.get(w, ELIDED_HEX.sub(SAMPLE_ADDRESS, w)) for w in shlex.split(line, comments=True)]
+    """The argument lists a line names: comments and what follows a shell redirection or pipe
+    dropped, placeholders filled, `a|b` alternatives of a command name each on their own."""
+    split = shlex.split(line, comments=True)
+    split = split[:next((i for i, w in enumerate(split) if SHELL_OPERATORS.match(w)), len(split))]
+    args = [PLACEHOLDERS.get(w, ELIDED_HEX.sub(SAMPLE_ADDRESS, w)) for w in split]
     for i, word in enumerate(args):
         if "|" in word and not word.startswith("-") and all(a.isidentifier() for a in word.split("|")):
             return [[*args[:i], alternative, *args[i + 1:]] for alternative in word.split("|")]
@@ -117,6 +123,9 @@ def parse(args: list[str], complete: bool) -> None:
             ctx = command.make_context(name, rest, parent=ctx)
     except (click.MissingParameter, click.exceptions.NoArgsIsHelpError):
         if complete:
+            raise
+    except click.BadOptionUsage as exc:  # prose may name an option without its value: `serve --dpp-dir`
+        if complete or not (exc.option_name == args[-1] and "requires an argument" in exc.format_message()):
             raise
     except click.BadParameter as exc:
         if "does not exist" not in exc.format_message():

@@ -36,3 +36,15 @@ def test_the_readme_tour_runs_as_written(rpc_url, tmp_path, monkeypatch):
         assert result.exception is None or isinstance(result.exception, SystemExit), f"{args}: {result.exception!r}"
         assert result.exit_code == expected, f"luxpass {shlex.join(args)} exited {result.exit_code}: {result.output}"
     assert (tmp_path / "aur-1.qr.svg").exists() and (tmp_path / "audit-1.csv").exists()
+
+
+def test_the_readme_is_short_and_its_first_lines_put_the_tools_on_the_path():
+    """#25 item 6: at most about 250 lines, and right after `make build` the README's first block
+    says how `luxpass`, `cast` and `anvil` get on the PATH; `make build` put each there."""
+    text = README.read_text()
+    assert len(text.splitlines()) <= 250
+    first = re.search(r"```sh\n(.*?)```", text, flags=re.S).group(1)
+    assert "make build" in first and "source .venv/bin/activate" in first
+    for tool in ("luxpass", "cast", "anvil", "brownie"):
+        assert tool in first.split("source .venv/bin/activate", 1)[1].splitlines()[0]
+        assert (README.parent / ".venv" / "bin" / tool).exists(), f"make build left no .venv/bin/{tool}"

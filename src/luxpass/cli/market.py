@@ -85,8 +85,8 @@ def history_command(settings: Settings, ref, as_epcis):
 @cli.command("screen")
 @click.argument("listings", type=click.Path(dir_okay=False))
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the verdicts as CSV (default: stdout).")
-@click.option("--chunk", type=click.IntRange(1), default=screening.CHUNK, show_default=True,
-              help="Passports per call, to stay under the node's call gas limit.")
+@click.option("--chunk", type=click.IntRange(1),
+              help="At most this many passports a call (default: as many as the node's call gas cap allows).")
 @rpc_options
 @pass_settings
 def screen_command(settings: Settings, listings, out, chunk):

@@ -1,6 +1,7 @@
 """A brand's passport collection: roles, minting, lifecycle events, transfers and status."""
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from eth_abi import encode
@@ -112,7 +113,11 @@ class Collection:
         self.chain = chain
         self.sender = sender or chain.sender
         self.address = parse_address(address, "collection")
-        self.contract = chain.contract("BrandPassport", self.address)
+
+    @cached_property
+    def contract(self):
+        """The web3 contract, built on first use: screening and audits use only hand-encoded calls."""
+        return self.chain.contract("BrandPassport", self.address)
 
     def name(self) -> str:
         return self.chain.call(self.contract.functions.name())
@@ -360,39 +365,21 @@ class Collection:
         return self.chain.call(self.contract.functions.verifyChip(passport_id, to, deadline, block_number, nonce,
                                                                   signature))
 
-    def screen_codes(self, ids: list[int], sellers: list[str], block: int | str = "latest") -> bytes:
-        """The `screen(ids, sellers)` view: one verdict code a passport. Encoded and decoded by hand
-        (web3's decoding, not the node, would be the bottleneck of a marketplace's screening), with
-        the gas the node allows a call; a chunk the node refuses (out of gas, too large) is
-        screened in halves."""
+    def screen_call(self, ids: list[int], sellers: list[str]) -> RawCall:
+        """`screen(ids, sellers)`, encoded by hand: through web3's contract layer the encoding and
+        decoding, not the node, would be the bottleneck of a marketplace's screening. Sized and sent
+        in chunks by `luxpass.checks.chunks`; `screen_codes` reads its answer."""
         n, m = len(ids), len(sellers)
-        data = b"".join([
+        return RawCall(self.address, b"".join([
             _SCREEN, (64).to_bytes(32, "big"), (96 + 32 * n).to_bytes(32, "big"), n.to_bytes(32, "big"),
             *(i.to_bytes(32, "big") for i in ids), m.to_bytes(32, "big"),
             *(bytes(12) + bytes.fromhex(s[2:]) for s in sellers),
-        ])
-        try:
-            raw = rpc.call(self.chain.w3, self.address, data, block, gas=self.chain.call_gas,
-                           what="the screening call", fix="check that --rpc-url is a node of this consortium's chain")
-        except (rpc.NodeRefused, ContractRevert):
-            if n == 1:
-                raise
-            half = n // 2
-            return (self.screen_codes(ids[:half], sellers[:half], block)
-                    + self.screen_codes(ids[half:], sellers[half:], block))
-        length = int.from_bytes(raw[32:64], "big")
-        return raw[64:64 + length]
+        ]))
 
-    def heads(self, ids: list[int], block: int | str = "latest") -> list[tuple[bytes, int]]:
-        """The `heads(ids)` view, encoded and decoded by hand: each passport's history head and
-        its number of records."""
-        data = _HEADS + (32).to_bytes(32, "big") + len(ids).to_bytes(32, "big") + b"".join(i.to_bytes(32, "big")
-                                                                                          for i in ids)
-        raw = rpc.call(self.chain.w3, self.address, data, block, what="the heads call")
-        heads_at = int.from_bytes(raw[0:32], "big") + 32
-        records_at = int.from_bytes(raw[32:64], "big") + 32
-        return [(raw[heads_at + 32 * i: heads_at + 32 * i + 32],
-                 int.from_bytes(raw[records_at + 32 * i: records_at + 32 * i + 32], "big")) for i in range(len(ids))]
+    def heads_call(self, ids: list[int]) -> RawCall:
+        """`heads(ids)`, encoded by hand; `heads_of` reads its answer."""
+        return RawCall(self.address, _HEADS + (32).to_bytes(32, "big") + len(ids).to_bytes(32, "big")
+                       + b"".join(i.to_bytes(32, "big") for i in ids))
 
     def still_issued(self, entries: list[dict]) -> list[bool]:
         """For serial ledger entries: whether the chain still has each passport (or its batch)."""
@@ -406,6 +393,20 @@ class Collection:
             exists, _, _ = self.passports_state(passport_ids[start:start + chunk])
             found.extend(exists)
         return found
+
+
+def screen_codes(raw: bytes) -> bytes:
+    """The answer of `screen`: one verdict code a passport."""
+    return raw[64:64 + int.from_bytes(raw[32:64], "big")]
+
+
+def heads_of(raw: bytes) -> list[tuple[bytes, int]]:
+    """The answer of `heads`: each passport's history head and its number of records."""
+    heads_at = int.from_bytes(raw[0:32], "big") + 32
+    records_at = int.from_bytes(raw[32:64], "big") + 32
+    n = int.from_bytes(raw[heads_at - 32:heads_at], "big")
+    return [(raw[heads_at + 32 * i: heads_at + 32 * i + 32],
+             int.from_bytes(raw[records_at + 32 * i: records_at + 32 * i + 32], "big")) for i in range(n)]
 
 
 def salted_details_hash(salt: bytes, details: str) -> bytes:
