@@ -11,9 +11,9 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash
+.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash
 
-setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
+setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil $(BIN)/cast
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ $(BIN)/anvil: node_modules/.installed $(VENV)/.installed
 	ln -sf "$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil" $@
 	$@ --version | head -1
 
+# Foundry's cast (npm), which the docs and the error hints name, beside luxpass in .venv/bin.
+$(BIN)/cast: node_modules/.installed $(VENV)/.installed
+	ln -sf "$(CURDIR)/node_modules/@foundry-rs/cast-linux-amd64/bin/cast" $@
+	$@ --version | head -1
+
 # The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed).
 build: setup
 	$(BIN)/brownie compile
@@ -52,7 +57,11 @@ slither: setup
 lint-imports: setup
 	$(BIN)/lint-imports
 
-test: build browser slither lint-imports
+# The guides in docs/ (mkdocs.yml), into build/site; --strict fails on a broken link or nav entry.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+test: build browser slither lint-imports docs
 	$(BIN)/pytest --durations=12 tests
 
 # The suite on other nodes, each started by the tests (tests/chains/nodes.py): Ganache 7 and the Hardhat
@@ -98,7 +107,7 @@ demo: build
 
 # Gas and size of each EVM target side by side (bench/targets.py), then gas and throughput beside the
 # like-for-like baselines, timings the median of several runs (bench/run.py); writes bench/targets.json,
-# bench/results.json and the README's tables.
+# bench/results.json and the tables of docs/results.md.
 bench: build
 	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/run.py

@@ -113,12 +113,16 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// call. It shares the registry's non-zero slot, so setting it is a rewrite, not a new slot,
     /// and clearing it is refunded.
     uint8 private _pendingKind;
+    /// @dev The registry's word on the brand (`setBrandActive`), in the registry's slot too, so that
+    /// the check costs one storage read and no call.
+    bool private _brandInactive;
     uint256 private _brandId;
     string private _collectionName;
     string private _collectionSymbol;
     string private _baseTokenURI;
 
-    mapping(uint256 tokenId => Passport) private _passports;
+    mapping(uint256 tokenId => Passport) private _passports; // the owner too: see `_ownerOf`
+    mapping(address owner => uint256) private _holdings; // ERC-721's balances: see `balanceOf`
     mapping(bytes32 digest => bool) private _usedDigests;
     mapping(uint256 tokenId => PendingRecovery) private _recoveries;
     mapping(uint256 tokenId => address owner) private _recoveryRefusedBy; // her cancel, for her ownership
@@ -160,6 +164,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
         _recoveryAllowed[owner] = true;
         emit RecoveryAllowed(owner);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function setBrandActive(bool active) external {
+        if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
+        _brandInactive = !active;
+        emit BrandActivityChanged(active);
     }
 
     /// @inheritdoc AccessControl
@@ -275,7 +286,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (p.status != Status.Active || (status != Status.Lost && status != Status.Stolen)) {
             revert PassportInvalidStatusChange(tokenId, p.status, status);
         }
-        p.statusReporter = msg.sender;
         _advanceNonce(tokenId, p);
         _setStatus(tokenId, p, status);
     }
@@ -283,8 +293,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// @inheritdoc IBrandPassport
     function reportFound(uint256 tokenId) external {
         Passport storage p = _reported(tokenId);
-        if (msg.sender != p.statusReporter) revert PassportNotStatusReporter(tokenId, msg.sender);
-        p.statusReporter = address(0);
+        if (msg.sender != p.owner) revert PassportNotStatusReporter(tokenId, msg.sender);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -298,11 +307,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, reportNonce, deadline)));
         if (_usedDigests[digest]) revert PassportClearRequestUsed(digest);
-        if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
+        if (!SignatureChecker.isValidSignatureNow(p.owner, digest, signature)) {
             revert PassportClearRequestNotReporter(tokenId);
         }
         _usedDigests[digest] = true;
-        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -313,7 +321,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (p.status == Status.Destroyed) revert PassportInvalidStatusChange(tokenId, p.status, Status.Destroyed);
         bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, msg.sender) && isBrandCustodian(owner);
         if (msg.sender != owner && !brandCustody) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
-        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Destroyed);
     }
 
@@ -432,6 +439,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         }
         uint64 readyAt = uint64(block.timestamp) + RECOVERY_DELAY;
         _recoveries[tokenId] = PendingRecovery(newOwner, readyAt, p.nonce);
+        p.recoveryRequested = true;
         emit RecoveryRequested(tokenId, newOwner, readyAt, msg.sender);
     }
 
@@ -445,7 +453,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         } else if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
             revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
         }
-        delete _recoveries[tokenId];
+        _clearRecovery(tokenId);
         emit RecoveryCancelled(tokenId, msg.sender);
     }
 
@@ -459,7 +467,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _requireBrandActive();
         // The new owner held no role when named; a role granted since makes it the brand's own account.
         if (isBrandCustodian(r.newOwner)) revert PassportRecoveryToBrand(r.newOwner);
-        delete _recoveries[tokenId];
+        _clearRecovery(tokenId);
         _moveAs(TransferKind.Recovery, r.newOwner, tokenId);
     }
 
@@ -523,11 +531,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         verdicts = new bytes(tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            Screening verdict =
-                owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(_passports[tokenIds[i]].status);
+            Passport storage p = _passports[tokenIds[i]];
+            Screening verdict = owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(p.status);
             if (verdict == Screening.Authentic) {
                 if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
-                else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) verdict = Screening.RecoveryPending;
+                else if (p.recoveryRequested && _pendingRecovery(tokenIds[i]).newOwner != address(0)) {
+                    verdict = Screening.RecoveryPending;
+                }
             }
             verdicts[i] = bytes1(uint8(verdict));
         }
@@ -655,7 +665,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         from = _ownerOf(tokenId);
         Passport storage p = _passports[tokenId];
         if (from == address(0)) {
-            super._update(to, tokenId, auth);
+            _setOwner(p, from, to, tokenId, auth);
             if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
                 p.sold = true;
                 bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, msg.sender);
@@ -673,7 +683,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             if (kind != TransferKind.Recovery || p.status == Status.Destroyed) {
                 revert PassportNotTransferable(tokenId, p.status);
             }
-            p.statusReporter = to;
         }
         if (!chosen && !p.sold) {
             if (!isBrandCustodian(to)) revert PassportFirstSaleByRetailer(tokenId);
@@ -683,8 +692,36 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
         bytes32 head = p.recordOwnership(from, to, kind, msg.sender);
-        super._update(to, tokenId, auth);
+        _setOwner(p, from, to, tokenId, auth);
         emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
+    }
+
+    /// @dev ERC721's own `_update`, with the owner kept in the passport's slot (one slot written a
+    /// move, not two) and the balances in `_holdings`; ERC721's private `_owners` and `_balances`
+    /// stay empty.
+    function _setOwner(Passport storage p, address from, address to, uint256 tokenId, address auth) private {
+        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
+        if (from != address(0)) {
+            _approve(address(0), tokenId, address(0), false);
+            unchecked {
+                _holdings[from] -= 1;
+            }
+        }
+        unchecked {
+            _holdings[to] += 1; // `to` is never address(0): no passport is burnt
+        }
+        p.owner = to;
+        emit Transfer(from, to, tokenId);
+    }
+
+    function _ownerOf(uint256 tokenId) internal view override returns (address) {
+        return _passports[tokenId].owner;
+    }
+
+    /// @inheritdoc ERC721
+    function balanceOf(address owner) public view override returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _holdings[owner];
     }
 
     function _baseURI() internal view override returns (string memory) {
@@ -735,6 +772,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (chip.claimOpen && chip.claimNonce == nonce) chip.claimNonce = nonce + 1;
     }
 
+    function _clearRecovery(uint256 tokenId) private {
+        delete _recoveries[tokenId];
+        _passports[tokenId].recoveryRequested = false;
+    }
+
     /// @dev The recovery request of the current ownership, or an empty one.
     function _pendingRecovery(uint256 tokenId) private view returns (PendingRecovery memory r) {
         r = _recoveries[tokenId];
@@ -782,9 +824,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     function _requireBrandActive() private view {
-        if (IConsortiumRegistry(_registry).brandStatus(_brandId) != IConsortiumRegistry.BrandStatus.Active) {
-            revert PassportBrandNotActive(_brandId);
-        }
+        if (_brandInactive) revert PassportBrandNotActive(_brandId);
     }
 
     /// @dev The admin role is the brand's council alone: the registry moves it (`initialize`,

@@ -131,8 +131,9 @@ def test_forged_code_on_a_fake(browser, server, as_account, signer):
     cert = make_bag(as_account, signer, "AUR-2026-00003-77B1")
     forged = link_for(cert, server).uri.replace("/21/AUR-2026-00003-77B1", "/21/AUR-2026-00666-FAKE")
     page = open_page(browser, forged, "forged")
-    assert page["verdict"] == "not-authentic" and page["headline"] == "Not authentic"
-    assert "no passport of Maison Aurel has this serial and proof" in page["reason"]
+    assert page["verdict"] == "no-match" and page["headline"] == "Matches no passport"
+    assert "no passport of Maison Aurel has this serial with this code" in page["reason"]
+    assert "do not buy on its strength" in page["page"]
     assert page["brand"] == "" and page["stages"] == [] and page["serial"] == "AUR-2026-00666-FAKE"
 
 

@@ -24,6 +24,9 @@ class Accreditation(enum.IntEnum):
     RESELLER = 0
     MARKETPLACE = 1
     AUDITOR = 2
+    REPAIRER = 3  # REPAIRER, AUTHORITY, RECYCLER: the ESPR's readers of a DPP's restricted part
+    AUTHORITY = 4
+    RECYCLER = 5
 
 
 class ProposalKind(enum.IntEnum):
@@ -224,7 +227,7 @@ def typehash(kind: str) -> bytes:
 HINTS = {
     # IConsortiumRegistry
     "RegistryAccreditationUnchanged": "the account already has (or already lacks) that accreditation; check it with `luxpass accredit` before proposing",
-    "RegistryAlreadyAttested": "this auditor attested that report already; see `luxpass audit verify`",
+    "RegistryAlreadyAttested": "this auditor attested that report already; see `luxpass audit check`",
     "RegistryAlreadyVoted": "each member brand votes once per proposal; see `luxpass brand proposals`",
     "RegistryAttestedBlockInFuture": "the report names a block the chain has not reached; attest a report made at an existing block",
     "RegistryBrandNameTaken": "a member brand already has that name (compared without case); choose another name",

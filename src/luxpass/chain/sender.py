@@ -59,6 +59,7 @@ ALREADY_KNOWN = ("already known", "already imported", "known transaction")
 # The node cannot charge the account for gas: Geth/Besu/Anvil/Ganache "insufficient funds", Geth's
 # estimate "gas required exceeds allowance", Hardhat "Sender doesn't have enough funds to send tx".
 UNFUNDED = ("insufficient funds", "allowance", "doesn't have enough funds")
+FEE_FIELDS = ("maxFeePerGas", "maxPriorityFeePerGas", "gasPrice")
 NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "doesn't have the correct nonce")
 RERUN_FINISHES = "run the same command again once the chain moves: it finishes this same transaction and signs nothing new"
 RERUN_UNKNOWN = "it may still be mined: look it up by its hash before sending anything for the same purpose"
@@ -530,20 +531,30 @@ class KeySender:
         except Web3RPCError as exc:
             message = str(getattr(exc, "message", None) or exc)
             if any(word in message.lower() for word in UNFUNDED):
-                self.w3.eth.call({k: v for k, v in unsigned.items()
-                                  if k not in ("maxFeePerGas", "maxPriorityFeePerGas", "gasPrice")})
-                raise self._unfunded(unsigned["from"], label) from None
+                self.w3.eth.call({k: v for k, v in unsigned.items() if k not in FEE_FIELDS})
+                raise self._unfunded(unsigned["from"], label, unsigned) from None
             hint = ("the contracts are built for a newer EVM than this chain runs: build them for its EVM "
                     "(Clique runs London/paris rules)" if "invalid opcode" in message else
                     "check the node's log; nothing was sent")
             raise LuxpassError(f"the node at {self.chain.rpc_url} refused {label or 'the transaction'}: {message}",
                                hint) from None
 
-    def _unfunded(self, address: str, label: str) -> LuxpassError:
-        """The node says the account cannot pay for gas: how much it has and how to fund it."""
-        balance = self.w3.eth.get_balance(address)
+    def _unfunded(self, address: str, label: str, unsigned: dict | None = None) -> LuxpassError:
+        """The node says the account cannot pay for gas: how much it has, how much is missing (when
+        the gas can be estimated without fees) and how to fund it."""
+        balance, missing = self.w3.eth.get_balance(address), ""
+        if unsigned is not None:
+            try:
+                gas = self.w3.eth.estimate_gas({k: v for k, v in unsigned.items() if k not in FEE_FIELDS})
+            except Web3RPCError:
+                gas = None
+            price = unsigned.get("maxFeePerGas") or unsigned.get("gasPrice") or 0
+            short = gas * price + unsigned.get("value", 0) - balance if gas else 0
+            if short > 0:
+                missing = f" ({short / 1e18:.6f} ETH missing for about {gas:,} gas at {price / 1e9:g} gwei)"
         return LuxpassError(
-            f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of {label or 'the transaction'}",
+            f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of "
+            f"{label or 'the transaction'}{missing}",
             "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "
             "or ask the chain's operator")
 

@@ -21,7 +21,7 @@ def node_group():
 
 
 data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False),
-                               help="Folder of the node's state (default $LUXPASS_HOME/node).")
+                               help="Folder of the node's state (default ~/.luxpass/node, or under LUXPASS_HOME).")
 
 
 @node_group.command("start")
@@ -78,7 +78,7 @@ def consortium_net():
 
 
 net_dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False),
-                              help="Folder of the network (default $LUXPASS_HOME/consortium-net).")
+                              help="Folder of the network (default ~/.luxpass/consortium-net, or under LUXPASS_HOME).")
 geth_option = click.option("--geth", "geth", type=click.Path(dir_okay=False),
                            help="The geth v1.13.15 binary (default $LUXPASS_GETH, else geth on the PATH).")
 

@@ -31,8 +31,9 @@ from ..errors import InputError, LuxpassError
 from ..gs1 import DigitalLink
 from ..onchain import chip
 from ..onchain.registry import Consortium
-from ..checks.link import AUTHENTIC, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
+from ..checks.link import AUTHENTIC, NO_MATCH, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
 from ..results import to_jsonable
+from . import metadata, resolver
 from ..values import parse_address, parse_passport_id
 
 log = logging.getLogger("luxpass.web")
@@ -47,14 +48,23 @@ HEADLINES = {
     NOT_AUTHENTIC: ("Not authentic", "This code does not lead to a genuine product passport. Do not buy on its "
                                      "strength."),
     UNREADABLE: ("Cannot be read, try again", "This code could not be read in full: it may be smudged, damaged or "
-                                              "mistyped. Scan it again, or type the address printed under it. "
+                                              "cut short. Scan the QR code or the chip on the product again. "
                                               "Nothing is known yet about the product."),
+    NO_MATCH: ("Matches no passport", "This code leads to no {brand} product passport. If you typed the address, "
+                                      "scan the QR code or the chip on the product instead; if a fresh scan shows "
+                                      "this page again, the code does not belong to a genuine product: do not buy "
+                                      "on its strength."),
     "stolen": ("Reported stolen", "A genuine {brand} product that its owner reported stolen. Do not buy it; "
                                   "tell {brand}."),
     "lost": ("Reported lost", "A genuine {brand} product that its owner reported lost. Do not buy it; tell {brand}."),
     "destroyed": ("Destroyed", "{brand} recorded this product as destroyed: whatever carries this code is not a "
                                "product to buy."),
 }
+# The footer of a page that checked nothing (the base template's says the page was checked live).
+NOT_CHECKED = "Nothing was checked on this page. luxpass checks products against the luxury consortium's registry; " \
+              "no app or wallet needed."
+# What the page says of a link it cannot read; the reader's own problem goes to the technical details.
+UNREADABLE_REASON = "part of the code is missing or damaged, so it cannot be checked"
 STAGES = {
     ("ownership", "mint"): "Passport issued by {brand}",
     ("ownership", "custody"): "Moved within {brand}",
@@ -149,6 +159,7 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
         check = on_chain(lambda consortium: check_link(consortium, link_of(request).uri))
         return render("passport.html", page=_view(check), check=check, chip_reader_script=chip_reader_script,
                       api_base=request.base_url.path.rstrip("/") + "/api/v1",
+                      footer=NOT_CHECKED if check.state == UNREADABLE else None,
                       status_code=400 if check.passport_id is None else 200)
 
     def passport_json(request: Request) -> Response:
@@ -208,14 +219,15 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
     def home(request: Request) -> Response:
         return render("message.html", title="Check a luxury product",
                       lead="Scan the QR code on a product or its certificate card to see whether it is genuine.",
-                      detail="No app and no wallet needed: each check reads the consortium's registry directly.")
+                      detail="No app and no wallet needed: each check reads the consortium's registry directly.",
+                      footer=NOT_CHECKED)
 
     def not_found(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
         return render("message.html", status_code=exc.status_code, title="Nothing here",
                       lead="This address is not a product's verification page.",
-                      detail="Scan the QR code on the product again, or type the address printed under it.")
+                      detail="Scan the QR code or the chip on the product again.", footer=NOT_CHECKED)
 
     def unavailable(request: Request, exc: Unavailable) -> Response:
         log.warning("registry unavailable: %s", exc)
@@ -224,7 +236,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
                                 status_code=503)
         return render("message.html", status_code=503, title="The registry cannot be reached",
                       lead="We cannot check this product right now: the consortium's registry does not answer.",
-                      detail="Nothing is known yet about whether it is genuine. Try again in a few minutes.")
+                      detail="Nothing is known yet about whether it is genuine. Try again in a few minutes.",
+                      footer=NOT_CHECKED)
 
     def failed(request: Request, exc: Exception) -> Response:
         log.exception("failed to answer %s", request.url.path, exc_info=exc)
@@ -232,7 +245,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
             return JSONResponse({"error": "the check failed on our side; try again"}, status_code=500)
         return render("message.html", status_code=500, title="The check failed",
                       lead="Something went wrong on our side while checking this product.",
-                      detail="Nothing is known yet about whether it is genuine. Try again in a moment.")
+                      detail="Nothing is known yet about whether it is genuine. Try again in a moment.",
+                      footer=NOT_CHECKED)
 
     routes = [
         Route("/", home),
@@ -244,6 +258,8 @@ def create_app(rpc_url: str, chip_reader_script: str | None = None) -> Starlette
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found, Unavailable: unavailable,
                                                        Exception: failed})
     app.state.registry = registry
+    resolver.install(app)  # the GS1-Conformant Resolver in front of the page (web/resolver.py)
+    metadata.install(app)  # ERC-721 metadata at the collections' base URI (web/metadata.py)
     return app
 
 
@@ -265,7 +281,8 @@ def _view(check: LinkCheck) -> dict:
     brand = (verdict.brand if verdict else None) or "the brand"
     title, lead = HEADLINES[check.state]
     view = {"state": check.state, "title": title, "lead": lead.format(brand=brand), "brand": verdict and verdict.brand,
-            "warnings": list(verdict.warnings) if verdict else [], "stages": [], "owners": None}
+            "warnings": list(verdict.warnings) if verdict else [], "stages": [], "owners": None,
+            "reason": UNREADABLE_REASON if check.state == UNREADABLE else check.reason}
     if verdict and verdict.authentic and verdict.brand_left_on:
         view["lead"] = (f"A genuine product, issued by {brand} while a member of the luxury consortium; {brand} left "
                         f"the consortium on {verdict.brand_left_on}.")
