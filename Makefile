@@ -39,10 +39,12 @@ $(BIN)/cast: node_modules/.installed $(VENV)/.installed
 	ln -sf "$(CURDIR)/node_modules/@foundry-rs/cast-linux-amd64/bin/cast" $@
 	$@ --version | head -1
 
-# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed).
+# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed),
+# and the owner pages' script bundled from js/owner with viem and mipd (src/luxpass/web/static, the same).
 build: setup
 	$(BIN)/brownie compile
 	$(BIN)/python tools/package_contracts.py
+	node tools/build_js.mjs
 
 # Debian's Chromium and its driver, for the browser tests (tests/test_browser.py).
 browser:
@@ -102,7 +104,7 @@ test-chains: setup
 fuzz: build
 	LUXPASS_FUZZ_STEPS=$${LUXPASS_FUZZ_STEPS:-5000} $(BIN)/pytest -s tests/contracts/test_invariants.py
 
-demo: build
+demo: build browser
 	$(BIN)/python demo/demo.py
 
 # Gas and size of each EVM target side by side (bench/targets.py), then gas and throughput beside the

@@ -22,9 +22,10 @@ The Sender protocol, which every sender follows:
   action's result.
 - `SafeSender` (`onchain/safe.py`) drafts the Safe transaction for the Safe's owners to sign and
   answers `Drafted`: an ordinary outcome, which the command prints like any other.
-- A relayer is a third sender: it calls `action.prepare()` (passing `AlreadyDone` through), has the
-  call made for `address` by whatever relays it, and answers with its own outcome (`Relayed`). Its
-  own transactions it sends through a `KeySender` (`chain.sender.transact(call, label)`).
+- `RelaySender` (here) is the relayer's: `address` is the account it acts for (an owner whose
+  signed request the call carries to the forwarder, a Safe whose owners signed), and the relayer's
+  own `KeySender` signs, journals, sends and confirms the call like any other transaction, each one
+  counted against the relayer's `Budget` before it is sent. It answers `Relayed`.
 """
 import time
 from collections import deque
@@ -120,6 +121,65 @@ class Sender(Protocol):
     def journalled(self, purpose: str) -> dict | None: ...
 
     def submit(self, action: Action[T]) -> Any: ...
+
+
+class Budget(Protocol):
+    """What a relayer may pay: `reserve` counts an action about to be sent (raising when a cap is
+    reached) and returns its ticket, a JSON value; `settle` records it as mined (with its receipt)
+    or as never sent (None)."""
+
+    def reserve(self, action: Action) -> Any: ...
+
+    def settle(self, ticket: Any, receipt: dict | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Relayed(Generic[T]):
+    """A relayer's outcome: the action's result, the transaction it paid for and what it cost."""
+
+    result: T
+    receipt: dict
+    paid_wei: int
+
+
+class RelaySender:
+    """Acts for `address` through calls that carry its authorisation (its request signed for the
+    forwarder, its Safe owners' signatures), sent and paid by `payer`, the relayer's KeySender: the
+    journal, the resends and the confirmations are the payer's. Each action is reserved in `budget`
+    once prepared, before it is signed; its ticket is kept in the journal with the transaction, so
+    that a relayer stopped before the confirmation (a time-out, a crash) and given the same purpose
+    again finishes that same transaction and settles that same ticket. A ticket is settled as never
+    sent only when nothing of it is left in the journal."""
+
+    def __init__(self, payer: "KeySender", address: str, budget: Budget):
+        self.payer, self.address, self.budget = payer, address, budget
+
+    def journalled(self, purpose: str) -> dict | None:
+        return self.payer.journalled(purpose)
+
+    def submit(self, action: Action[T]) -> "Relayed[T] | AlreadyDone":
+        earlier = self.payer.journalled(action.purpose) if action.purpose else None
+        payload = {**(action.payload or {}), "ticket": None}
+
+        def prepare():
+            prepared = action.prepare()
+            if not isinstance(prepared, AlreadyDone):
+                payload["ticket"] = self.budget.reserve(action)
+            return prepared
+
+        try:
+            receipt = self.payer.submit(Action(action.label, prepare, _receipt, action.purpose, payload,
+                                               action.gas, action.confirmations))
+        except BaseException:
+            if payload["ticket"] is not None and not (action.purpose and self.payer.journalled(action.purpose)):
+                self.budget.settle(payload["ticket"], None)
+            raise
+        if isinstance(receipt, AlreadyDone):
+            return receipt
+        ticket = payload["ticket"] if payload["ticket"] is not None else (earlier or {}).get("ticket")
+        if ticket is not None:
+            self.budget.settle(ticket, receipt)
+        return Relayed(action.read(receipt), receipt, receipt["gasUsed"] * receipt.get("effectiveGasPrice", 0))
 
 
 class Dropped(LuxpassError):

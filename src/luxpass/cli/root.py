@@ -13,12 +13,16 @@ from ..errors import LuxpassError
 # `luxpass --help` lists; tests/test_cli_start.py checks both against the commands).
 COMMANDS = {
     "account": ("node", "Keystores (v3 JSON, readable by brownie, ape and cast)."),
-    "accredit": ("council", "Propose to accredit (or revoke) a reseller, marketplace or auditor; members vote on it."),
+    "accredit": ("council", "Propose to accredit (or revoke) a reseller, marketplace, auditor, or one of the ESPR's "
+                            "repairers, authorities and recyclers (readers of a DPP's restricted part); members vote "
+                            "on it."),
     "audit": ("audit", "Re-derive every passport's history head from the logs and compare it with the chain; write a"
                        " signed report (JSON and CSV)."),
     "brand": ("council", "Member brands and the council's votes."),
     "cases": ("market", "Counterfeit cases: marketplaces file, brands rule."),
     "certificate": ("web", "What goes on the product: the QR code of its GS1 Digital Link."),
+    "claim-link": ("owners", "One-use, expiring links by which a buyer takes her passport at the first sale, paying "
+                             "nothing."),
     "chip": ("brand", "The NFC chip set in a product."),
     "consent": ("owner", "Sign a resale consent or a permit with the owner's key, and check one."),
     "consortium-net": ("node", "One geth node per house, sealing Clique blocks; each house's signer in its own "
@@ -36,13 +40,16 @@ COMMANDS = {
     "metadata": ("metadata", "The ERC-721 metadata of a brand's passports, served by `luxpass serve`."),
     "mint": ("brand", "Mint one product's passport, or many from --csv (resumable: run it again after a stop)."),
     "node": ("node", "A local Anvil node whose chain survives restarts."),
+    "notice": ("owners", "The brand's notices to the holders of its passports (kept on the brand's server, never on "
+                         "chain)."),
     "recovery": ("brand", "Move a passport to a new address for an owner who lost their wallet (with a delay)."),
     "report": ("owner", "Lost, stolen, found, destroyed: the passport's status."),
     "resales": ("brand", "Your collection's second-hand market: resales per period and reseller, time to resale."),
     "role": ("brand", "The brand admin grants and revokes its own roles."),
     "safe": ("safe", "Safe transactions drafted with --safe: owners sign them, then one executes."),
     "screen": ("market", "Screen a marketplace's listings (CSV) against the registry, one verdict per row."),
-    "serve": ("web", "Run the verification page that product QR codes lead to, with its JSON API."),
+    "serve": ("web", "Run the verification page that product QR codes lead to, with its JSON API, and the owner's "
+                     "API (docs/owner-side.md); with --relayer, the relayer that pays for owners' requests."),
     "transfer": ("owner", "Transfer a passport: a retailer's first sale, the owner's private transfer, a resale with"
                           " the seller's consent, or a move under a permit."),
     "verify": ("market", "Check a passport by owner certificate, by collection and id, or a holder's disclosure of "

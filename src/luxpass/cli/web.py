@@ -10,6 +10,7 @@ from ..errors import LuxpassError
 from ..proofs.certificate import Certificate
 from ..proofs.link import PNG_SCALE, SVG_SCALE, is_local, link_for, write_qr
 from .base import Settings, cli, pass_settings
+from .owners import owner_options, owner_side_options
 from .params import json_option
 
 DEFAULT_RESOLVER = "http://127.0.0.1:8000"
@@ -63,13 +64,17 @@ def certificate_qr(settings: Settings, certificate_file, resolver, out):
               help="Script of the chip reader, defining window.luxpassChipSigner, for pages of chipped products.")
 @click.option("--dpp-dir", type=click.Path(file_okay=False),
               help="Folder of the DPP credentials `luxpass dpp issue` wrote (default $LUXPASS_HOME/dpp).")
-def serve(host, port, rpc_url, chip_reader_script, dpp_dir):
-    """Run the verification page that product QR codes lead to, with its JSON API."""
+@click.option("--wallet-rpc-url", metavar="URL",
+              help="Public JSON-RPC endpoint the owner pages offer a wallet that lacks the chain (default: --rpc-url).")
+@owner_side_options
+def serve(host, port, rpc_url, chip_reader_script, dpp_dir, wallet_rpc_url, **owner_side):
+    """Run the verification page that product QR codes lead to, with its JSON API, and the
+    owner's API (docs/owner-side.md); with --relayer, the relayer that pays for owners' requests."""
     import uvicorn
 
     from ..web.app import Unavailable, create_app
 
-    app = create_app(rpc_url, chip_reader_script)
+    app = create_app(rpc_url, chip_reader_script, owner_options(rpc_url, **owner_side), wallet_rpc_url=wallet_rpc_url)
     app.state.dpp_dir = Path(dpp_dir) if dpp_dir else None
     try:
         consortium = app.state.registry.consortium()
