@@ -132,6 +132,8 @@ def test_each_house_on_its_own_host_peers_over_the_links_and_seals(hosts):
         assert remotes <= {f"{SUBNET}.{j + 1}" for j in range(4) if j != i}, remotes
     start = w3s[0].eth.block_number
     wait_for(lambda: all(w3.eth.block_number >= start + FINAL for w3 in w3s), 30, "every host sealing on")
+    asked = luxpass("node", "status", "--rpc-url", ",".join(s["rpc_url"] for s in states)).stdout
+    assert "the chain grows: block" in asked and asked.count(", sealing)") == 4, asked
     assert len({w3.eth.get_block(start)["hash"] for w3 in w3s}) == 1
 
 
@@ -217,6 +219,9 @@ def test_two_against_two_over_cut_links_neither_side_goes_on_and_healed_the_chai
         assert [w3.eth.block_number for w3 in one + two] == stalled, "a side of two went on"
         seen = json.loads(luxpass("consortium-net", "status", "--dir", folder, "--json").stdout)["health"]
         assert seen["growing"] is False and seen["reason"], seen
+        urls = ",".join(s["rpc_url"] for s in states)  # a member's operator, who knows only the nodes' URLs
+        asked = json.loads(luxpass("node", "status", "--rpc-url", urls, "--json").stdout)["health"]
+        assert asked["growing"] is False and asked["stalled_since"] is not None and asked["reason"], asked
     finally:
         heal(1, 3)
     healed = time.time()
