@@ -41,8 +41,14 @@ $(BIN)/cast: node_modules/.installed $(VENV)/.installed
 
 # The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed),
 # and the owner pages' script bundled from js/owner with viem and mipd (src/luxpass/web/static, the same).
+# brownie rebuilds a contract whose own file changed, not one whose imports did (an interface, a
+# library): after any change to a .sol file since the last build, everything is built again.
 build: setup
+	@if [ -e build/.sources ] && [ -n "$$(find contracts interfaces -name '*.sol' -newer build/.sources)" ]; then \
+		echo "a contract source changed since the last build: building every contract again"; \
+		rm -rf build/contracts build/interfaces; fi
 	$(BIN)/brownie compile
+	@touch build/.sources
 	$(BIN)/python tools/package_contracts.py
 	node tools/build_js.mjs
 
