@@ -173,3 +173,47 @@ def test_every_node_killed_at_once_no_accepted_block_changes(consortium, report_
     assert web3(config.rpc_url(config.houses[2])).eth.get_transaction_receipt(minted["tx"])["status"] == 1
     again, seconds = mint(folder, config, aurel, "AUR-AVA-CRASH-2")
     assert again["tx"] != minted["tx"]
+
+
+def test_bulk_mint_fails_over_between_two_houses_nodes_and_mints_each_once(consortium, tmp_path, report_figure):
+    """Maison Aurel mints 200 passports through `--rpc-url AUREL,VELLUTTI`; its own node is killed
+    once the first batch is final. The job fails over to Casa Vellutti's node (or stops with one
+    error line); the same command run again finishes it: 200 passports, none twice, every
+    transaction of the job succeeded, one per nonce."""
+    folder, config = consortium
+    aurel, vellutti = config.houses[0], config.houses[1]
+    both = f"{config.rpc_url(aurel)},{config.rpc_url(vellutti)}"
+    products = tmp_path / "products.csv"
+    products.write_text("\n".join(open("data/sample-products.csv").read().splitlines()[:201]) + "\n")
+    args = ["mint", "--brand", aurel.house, "--csv", products, "--out", tmp_path / "aurel-batch", "--batch-size", "20",
+            "--json", "--rpc-url", both, "--keystore", aurel.keystore,
+            "--password-file", av_config.password_file(folder, aurel.house)]
+    w3v = web3(config.rpc_url(vellutti))
+    nonce_before = w3v.eth.get_transaction_count(aurel.account)
+    started = time.monotonic()
+    first = subprocess.Popen([sys.executable, "-m", "luxpass", *map(str, args)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: w3v.eth.get_transaction_count(aurel.account) > nonce_before, 120, "the job's first batch final")
+    av_node.stop(folder, aurel, signal.SIGKILL)
+    stdout, stderr = first.communicate(timeout=300)
+    assert "Traceback" not in stderr, stderr
+    assert f"using {config.rpc_url(vellutti)}" in stderr, "the process did not fail over:\n" + stderr
+    if first.returncode != 0:
+        assert len([line for line in stderr.splitlines() if line.startswith("error:")]) == 1, stderr
+    rerun = json.loads(luxpass(*args).stdout)
+    seconds = time.monotonic() - started
+    assert rerun["rows"] == 200 and rerun["already_minted"] + rerun["minted_now"] == 200
+    nonce_after = w3v.eth.get_transaction_count(aurel.account)
+    assert nonce_after - nonce_before == 10, f"200 rows in batches of 20 take 10 transactions, not {nonce_after - nonce_before}"
+    statuses = []
+    for number in range(w3v.eth.block_number, 0, -1):
+        for tx in w3v.eth.get_block(number, full_transactions=True)["transactions"]:
+            if tx["from"] == aurel.account and tx["nonce"] >= nonce_before:
+                statuses.append(w3v.eth.get_transaction_receipt(tx["hash"])["status"])
+        if len(statuses) == 10:
+            break
+    assert statuses == [1] * 10, "a transaction of the job failed on chain"
+    report_figure(f"avalanche: bulk mint of 200 failed over from Aurel's killed node to Vellutti's "
+                  f"(first run exit {first.returncode}; the rerun minted {rerun['minted_now']}); 10 transactions, "
+                  f"one per nonce, all succeeded; {seconds:.0f} s in all")
+    luxpass("avalanche-net", "up", "--dir", folder)
