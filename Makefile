@@ -11,9 +11,9 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net avalanche test-avalanche
+.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash avalanche test-avalanche
 
-setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil
+setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil $(BIN)/cast
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,23 @@ $(BIN)/anvil: node_modules/.installed $(VENV)/.installed
 	ln -sf "$(CURDIR)/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil" $@
 	$@ --version | head -1
 
-# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed).
+# Foundry's cast (npm), which the docs and the error hints name, beside luxpass in .venv/bin.
+$(BIN)/cast: node_modules/.installed $(VENV)/.installed
+	ln -sf "$(CURDIR)/node_modules/@foundry-rs/cast-linux-amd64/bin/cast" $@
+	$@ --version | head -1
+
+# The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed),
+# and the owner pages' script bundled from js/owner with viem and mipd (src/luxpass/web/static, the same).
+# brownie rebuilds a contract whose own file changed, not one whose imports did (an interface, a
+# library): after any change to a .sol file since the last build, everything is built again.
 build: setup
+	@if [ -e build/.sources ] && [ -n "$$(find contracts interfaces -name '*.sol' -newer build/.sources)" ]; then \
+		echo "a contract source changed since the last build: building every contract again"; \
+		rm -rf build/contracts build/interfaces; fi
 	$(BIN)/brownie compile
+	@touch build/.sources
 	$(BIN)/python tools/package_contracts.py
+	node tools/build_js.mjs
 
 # Debian's Chromium and its driver, for the browser tests (tests/test_browser.py).
 browser:
@@ -52,7 +65,11 @@ slither: setup
 lint-imports: setup
 	$(BIN)/lint-imports
 
-test: build browser slither lint-imports
+# The guides in docs/ (mkdocs.yml), into build/site; --strict fails on a broken link or nav entry.
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+test: build browser slither lint-imports docs
 	$(BIN)/pytest --durations=12 tests
 
 # The suite on other nodes, each started by the tests (tests/chains/nodes.py): Ganache 7 and the Hardhat
@@ -93,12 +110,12 @@ test-chains: setup
 fuzz: build
 	LUXPASS_FUZZ_STEPS=$${LUXPASS_FUZZ_STEPS:-5000} $(BIN)/pytest -s tests/contracts/test_invariants.py
 
-demo: build
+demo: build browser
 	$(BIN)/python demo/demo.py
 
 # Gas and size of each EVM target side by side (bench/targets.py), then gas and throughput beside the
 # like-for-like baselines, timings the median of several runs (bench/run.py); writes bench/targets.json,
-# bench/results.json and the README's tables.
+# bench/results.json and the tables of docs/results.md.
 bench: build
 	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/run.py
@@ -142,15 +159,19 @@ test-avalanche: build avalanche
 
 # The consortium's own chain: four geth nodes under Clique (tests/net, not part of `make test`).
 test-net: build $(GETH)
-	LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
+	LUXPASS_GETH=$(CURDIR)/$(GETH) LUXPASS_TEST_NET=1 $(BIN)/pytest tests/net
 
 # `make demo`'s story on the four-node network, each house signing with its keystore on its own node.
 demo-net: build $(GETH)
-	$(BIN)/python demo/demo.py --net
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python demo/demo.py --net
 
 # Passports minted and listings screened a second on the four-node network, beside one Anvil.
 bench-net: build $(GETH)
-	$(BIN)/python bench/net.py
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net.py
+
+# Which geth storage settings keep every confirmed block through a power loss (bench/net_crash.py).
+bench-net-crash: build $(GETH)
+	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net_crash.py
 
 # Gas and size of each EVM target side by side (bench/targets.json), the part of `make bench` that
 # builds each target in build/targets/TARGET; leaves the default build.

@@ -24,7 +24,9 @@ from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
     mint_csv,
     screen,
 )
-from luxpass.chain import network as net  # noqa: E402
+from luxpass.consortium import config as net  # noqa: E402
+from luxpass.consortium import network  # noqa: E402
+from luxpass.consortium.node import geth_binary  # noqa: E402
 from luxpass.chain import node  # noqa: E402
 
 ANVIL_PORT = 8659
@@ -76,13 +78,13 @@ def on_anvil() -> dict:
 
 def on_consortium_net() -> dict:
     folder = WORK / "net"
-    states = net.up(folder, base_port=NET_BASE_PORT)
+    states = network.up(folder, geth_binary, base_port=NET_BASE_PORT)
     try:
         houses = [Chain(s.rpc_url, load_keystore(Path(s.keystore), net.password_file(folder, s.house).read_text()),
                         log=lambda _: None) for s in states]
         return measure("net", houses)
     finally:
-        net.down(folder)
+        network.down(folder)
 
 
 def main() -> None:

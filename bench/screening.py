@@ -5,15 +5,20 @@
   code of 0xcA11bde05977b3631167028862bE2a173976CA11, checked by its code hash), `aggregate3` over
   `ownerOf` and `passport` (the status) of each listing's passport, encoded and decoded with eth_abi;
 - web3.py's batched JSON-RPC requests (`w3.batch_requests()`) of the same two reads through the
-  contract's ABI.
+  contract's ABI;
+- a raw JSON-RPC batch of `ownerOf` eth_calls, PER_REQUEST a POST, with `requests` and no web3: the
+  least a marketplace would write, which checks only that the seller owns the passport.
 
-Both turn the reads into the verdict `screen` gives (no such passport, lost, stolen, destroyed, seller
-not the owner, authentic), so that the bench can check that they agree with it before timing them.
-They leave out the one verdict that needs a third read per passport (a pending recovery)."""
+They turn the reads into the verdict `screen` gives (no such passport, lost, stolen, destroyed, seller
+not the owner, authentic; the raw batch, which reads no status, only the first, the fifth and the
+last), so that the bench can check that they agree with it before timing them. They leave out the
+one verdict that needs a third read per passport (a pending recovery)."""
+import requests
 from eth_abi import decode, encode
 from eth_utils import keccak
 from multicall.constants import MULTICALL3_BYTECODE
 
+from luxpass.chain.artifacts import abi
 from luxpass.spec import Screening
 
 # keccak256 of Multicall3's runtime code, as its published pre-signed deployment transaction leaves
@@ -24,7 +29,9 @@ PER_REQUEST = 1000  # listings a Multicall3 call, and a web3.py batch, carry (2 
 _AGGREGATE3 = keccak(text="aggregate3((address,bool,bytes)[])")[:4]
 _OWNER_OF = keccak(text="ownerOf(uint256)")[:4]
 _PASSPORT = keccak(text="passport(uint256)")[:4]
-_PASSPORT_TYPES = ["(uint8,bool,uint32,uint32,address,bytes32)"]
+_PASSPORT_FIELDS = next(f for f in abi("BrandPassport") if f.get("name") == "passport")["outputs"][0]["components"]
+_PASSPORT_TYPES = ["(" + ",".join(field["type"] for field in _PASSPORT_FIELDS) + ")"]  # as the contract has it
+_STATUS_AT = [field["name"] for field in _PASSPORT_FIELDS].index("status")
 _STATUS_VERDICTS = (Screening.AUTHENTIC, Screening.LOST, Screening.STOLEN, Screening.DESTROYED)
 
 
@@ -69,7 +76,8 @@ def screen_multicall3(w3, multicall: str, collection: str, listings) -> list[Scr
             if not (owned and found):
                 verdicts.append(verdict(None, None, listing.seller))
                 continue
-            verdicts.append(verdict(decode(["address"], owner)[0], decode(_PASSPORT_TYPES, state)[0][0], listing.seller))
+            verdicts.append(verdict(decode(["address"], owner)[0], decode(_PASSPORT_TYPES, state)[0][_STATUS_AT],
+                                    listing.seller))
     return verdicts
 
 
@@ -85,5 +93,21 @@ def screen_web3_batch(contract, listings) -> list[Screening]:
                 batch.add(contract.functions.passport(listing.passport_id))
             answers = batch.execute()
         for n, listing in enumerate(part):
-            verdicts.append(verdict(answers[2 * n], answers[2 * n + 1][0], listing.seller))
+            verdicts.append(verdict(answers[2 * n], answers[2 * n + 1][_STATUS_AT], listing.seller))
+    return verdicts
+
+
+def screen_raw_batch(session: requests.Session, rpc_url: str, collection: str, listings) -> list[Screening]:
+    """`ownerOf` of each listing's passport, PER_REQUEST eth_calls a JSON-RPC batch POST; an error
+    answer (the call reverted: no such passport) is NO_SUCH_PASSPORT."""
+    verdicts = []
+    for start in range(0, len(listings), PER_REQUEST):
+        part = listings[start:start + PER_REQUEST]
+        batch = [{"jsonrpc": "2.0", "id": n, "method": "eth_call",
+                  "params": [{"to": collection, "data": "0x" + _OWNER_OF.hex() + "%064x" % listing.passport_id}, "latest"]}
+                 for n, listing in enumerate(part)]
+        answers = sorted(session.post(rpc_url, json=batch, timeout=60).json(), key=lambda answer: answer["id"])
+        for listing, answer in zip(part, answers):
+            owner = "0x" + answer["result"][-40:] if answer.get("result") else None
+            verdicts.append(verdict(owner, 0, listing.seller))
     return verdicts

@@ -4,7 +4,7 @@ Each target (paris, shanghai, cancun) is built by brownie in its own project fol
 build/targets/TARGET (links to contracts/, interfaces/, node_modules and brownie-config.yaml), so
 the default build in build/ stays as it is and a target whose sources did not change is not built
 again. Each build is then measured on a fresh Anvil in a process of its own (`--measure TARGET`):
-deployed sizes and the gas of the common operations. Writes bench/targets.json and the README's
+deployed sizes and the gas of the common operations. Writes bench/targets.json and docs/results.md's
 table under "The EVM target". Gas is deterministic up to a few gas from the zero bytes of the random
 passport ids in the calldata, so one run a target is enough.
 """

@@ -5,6 +5,8 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {ERC721Utils} from "@openzeppelin/contracts/token/ERC721/utils/ERC721Utils.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IBrandPassport} from "../interfaces/IBrandPassport.sol";
@@ -27,6 +29,11 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 /// claims are keyed to the passport's nonce, which every move advances in the slot it writes,
 /// so a move clears nothing else. The owner ends every outstanding signature without moving
 /// with `revokeSignatures`.
+///
+/// An owner needs no ether: the account that acts is `_msgSender()` (ERC-2771), the caller or
+/// the signer of a request that the consortium's LuxpassForwarder relays, fixed in this code.
+/// That forwarder relays only an owner's action on one passport, and only at the passport nonce
+/// the request names, so a relayed request dies as every other signature here does.
 ///
 /// Invariants:
 /// - every mint and transfer passes `_update`, which refuses to move a lost, stolen or
@@ -65,7 +72,7 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 /// - a status reported by an owner is cleared only by that owner, or by the brand with that
 ///   owner's signed request; destroyed is final.
 /// tests/contracts/test_invariants.py checks these after every step of random sequences.
-contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
+contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandPassport {
     using PassportRecords for Passport;
 
     /// @notice Mints passports, commits batches, records manufacturing events and binds chips.
@@ -113,12 +120,16 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// call. It shares the registry's non-zero slot, so setting it is a rewrite, not a new slot,
     /// and clearing it is refunded.
     uint8 private _pendingKind;
+    /// @dev The registry's word on the brand (`setBrandActive`), in the registry's slot too, so that
+    /// the check costs one storage read and no call.
+    bool private _brandInactive;
     uint256 private _brandId;
     string private _collectionName;
     string private _collectionSymbol;
     string private _baseTokenURI;
 
-    mapping(uint256 tokenId => Passport) private _passports;
+    mapping(uint256 tokenId => Passport) private _passports; // the owner too: see `_ownerOf`
+    mapping(address owner => uint256) private _holdings; // ERC-721's balances: see `balanceOf`
     mapping(bytes32 digest => bool) private _usedDigests;
     mapping(uint256 tokenId => PendingRecovery) private _recoveries;
     mapping(uint256 tokenId => address owner) private _recoveryRefusedBy; // her cancel, for her ownership
@@ -126,8 +137,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     mapping(uint256 tokenId => Chip) private _chips;
     mapping(bytes32 root => uint256) private _batchCommittedAt;
 
-    /// @dev The implementation itself is never initialized; only its clones are.
-    constructor() ERC721("", "") EIP712("luxpass BrandPassport", "1") {
+    /// @dev The implementation itself is never initialized; only its clones are, and they share
+    /// its code, so every collection trusts the one `forwarder` (an ERC2771Forwarder).
+    /// @param forwarder The consortium's forwarder of owners' signed requests (ERC-2771).
+    constructor(address forwarder) ERC721("", "") EIP712("luxpass BrandPassport", "1") ERC2771Context(forwarder) {
         _registry = address(this);
     }
 
@@ -160,6 +173,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
         _recoveryAllowed[owner] = true;
         emit RecoveryAllowed(owner);
+    }
+
+    /// @inheritdoc IBrandPassport
+    function setBrandActive(bool active) external {
+        if (msg.sender != _registry) revert PassportNotRegistry(msg.sender);
+        _brandInactive = !active;
+        emit BrandActivityChanged(active);
     }
 
     /// @inheritdoc AccessControl
@@ -208,7 +228,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (root == bytes32(0)) revert PassportInvalidBatchRoot();
         if (_batchCommittedAt[root] != 0) revert PassportBatchAlreadyCommitted(root);
         _batchCommittedAt[root] = block.timestamp;
-        emit BatchCommitted(root, msg.sender);
+        emit BatchCommitted(root, _msgSender());
     }
 
     /// @inheritdoc IBrandPassport
@@ -224,17 +244,18 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _pendingKind = uint8(TransferKind.FirstSale) + 1;
         tokenId = _mintPassport(buyer, commitment);
         _pendingKind = 0;
-        ERC721Utils.checkOnERC721Received(msg.sender, address(0), buyer, tokenId, "");
+        ERC721Utils.checkOnERC721Received(_msgSender(), address(0), buyer, tokenId, "");
     }
 
     /// @inheritdoc IBrandPassport
     function recordEvent(uint256 tokenId, EventKind kind, bytes32 detailsHash) external {
         address owner = _requireOwned(tokenId);
-        if (!_mayRecord(msg.sender, kind)) revert PassportMissingRole(msg.sender, kind);
+        address sender = _msgSender();
+        if (!_mayRecord(sender, kind)) revert PassportMissingRole(sender, kind);
         _requireBrandActive();
         Passport storage p = _passports[tokenId];
-        bytes32 head = p.recordLifecycle(owner, kind, detailsHash, msg.sender);
-        emit LifecycleRecorded(tokenId, kind, detailsHash, msg.sender, head);
+        bytes32 head = p.recordLifecycle(owner, kind, detailsHash, sender);
+        emit LifecycleRecorded(tokenId, kind, detailsHash, sender, head);
     }
 
     /// @inheritdoc IBrandPassport
@@ -269,13 +290,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function reportStatus(uint256 tokenId, Status status) external {
-        address owner = _requireOwned(tokenId);
-        if (msg.sender != owner) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
+        address owner = _ownerActing(tokenId);
         Passport storage p = _passports[tokenId];
         if (p.status != Status.Active || (status != Status.Lost && status != Status.Stolen)) {
             revert PassportInvalidStatusChange(tokenId, p.status, status);
         }
-        p.statusReporter = msg.sender;
         _advanceNonce(tokenId, p);
         _setStatus(tokenId, p, status);
     }
@@ -283,8 +302,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// @inheritdoc IBrandPassport
     function reportFound(uint256 tokenId) external {
         Passport storage p = _reported(tokenId);
-        if (msg.sender != p.statusReporter) revert PassportNotStatusReporter(tokenId, msg.sender);
-        p.statusReporter = address(0);
+        address reporter = _msgSender();
+        if (reporter != p.owner) revert PassportNotStatusReporter(tokenId, reporter);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -298,11 +317,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
         bytes32 digest = _hashTypedDataV4(keccak256(abi.encode(_CLEAR_TYPEHASH, tokenId, reportNonce, deadline)));
         if (_usedDigests[digest]) revert PassportClearRequestUsed(digest);
-        if (!SignatureChecker.isValidSignatureNow(p.statusReporter, digest, signature)) {
+        if (!SignatureChecker.isValidSignatureNow(p.owner, digest, signature)) {
             revert PassportClearRequestNotReporter(tokenId);
         }
         _usedDigests[digest] = true;
-        p.statusReporter = address(0);
         _setStatus(tokenId, p, Status.Active);
     }
 
@@ -311,17 +329,18 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         address owner = _requireOwned(tokenId);
         Passport storage p = _passports[tokenId];
         if (p.status == Status.Destroyed) revert PassportInvalidStatusChange(tokenId, p.status, Status.Destroyed);
-        bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, msg.sender) && isBrandCustodian(owner);
-        if (msg.sender != owner && !brandCustody) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
-        p.statusReporter = address(0);
+        address sender = _msgSender();
+        bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, sender) && isBrandCustodian(owner);
+        if (sender != owner && !brandCustody) revert ERC721IncorrectOwner(sender, tokenId, owner);
         _setStatus(tokenId, p, Status.Destroyed);
     }
 
     /// @inheritdoc IBrandPassport
     function resell(ResaleConsent calldata consent, address buyer, bytes calldata signature) external {
         IConsortiumRegistry registry_ = IConsortiumRegistry(_registry);
-        if (!registry_.isAccredited(msg.sender, IConsortiumRegistry.Accreditation.Reseller)) {
-            revert PassportResellerNotAccredited(msg.sender);
+        address reseller = _msgSender();
+        if (!registry_.isAccredited(reseller, IConsortiumRegistry.Accreditation.Reseller)) {
+            revert PassportResellerNotAccredited(reseller);
         }
         if (consent.chainId != block.chainid) revert PassportConsentWrongChain(consent.chainId);
         if (consent.collection != address(this)) revert PassportConsentWrongCollection(consent.collection);
@@ -331,14 +350,14 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         address owner = _requireOwned(tokenId);
         uint256 nonce = _passports[tokenId].nonce;
         if (consent.nonce != nonce) revert PassportConsentStale(tokenId, consent.nonce, nonce);
-        if (consent.reseller != address(0) && consent.reseller != msg.sender) {
-            revert PassportConsentWrongReseller(msg.sender);
+        if (consent.reseller != address(0) && consent.reseller != reseller) {
+            revert PassportConsentWrongReseller(reseller);
         }
         if (consent.buyer != address(0) && consent.buyer != buyer) revert PassportConsentWrongBuyer(buyer);
         if (!SignatureChecker.isValidSignatureNow(owner, digest, signature)) revert PassportConsentNotOwner(tokenId);
         // No record of the used consent: it names the nonce this move advances, so it is stale from here on.
         _moveAs(TransferKind.Resale, buyer, tokenId);
-        emit ResaleRecorded(tokenId, msg.sender, consent.termsHash, digest);
+        emit ResaleRecorded(tokenId, reseller, consent.termsHash, digest);
     }
 
     /// @inheritdoc IERC4494
@@ -366,8 +385,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function setChipClaim(uint256 tokenId, bool open) external {
-        address owner = _requireOwned(tokenId);
-        if (msg.sender != owner) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
+        _ownerActing(tokenId);
         Chip storage chip = _chips[tokenId];
         if (chip.key == address(0)) revert PassportNoChip(tokenId);
         chip.claimOpen = open;
@@ -404,8 +422,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
 
     /// @inheritdoc IBrandPassport
     function revokeSignatures(uint256 tokenId) external {
-        address owner = _requireOwned(tokenId);
-        if (msg.sender != owner) revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
+        _ownerActing(tokenId);
         Passport storage p = _passports[tokenId];
         _advanceNonce(tokenId, p);
         _approve(address(0), tokenId, address(0));
@@ -432,21 +449,23 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         }
         uint64 readyAt = uint64(block.timestamp) + RECOVERY_DELAY;
         _recoveries[tokenId] = PendingRecovery(newOwner, readyAt, p.nonce);
-        emit RecoveryRequested(tokenId, newOwner, readyAt, msg.sender);
+        p.recoveryRequested = true;
+        emit RecoveryRequested(tokenId, newOwner, readyAt, _msgSender());
     }
 
     /// @inheritdoc IBrandPassport
     function cancelRecovery(uint256 tokenId) external {
         address owner = _requireOwned(tokenId);
         if (_pendingRecovery(tokenId).newOwner == address(0)) revert PassportNoRecovery(tokenId);
-        if (msg.sender == owner) {
+        address sender = _msgSender();
+        if (sender == owner) {
             _recoveryRefusedBy[tokenId] = owner;
             delete _recoveryAllowed[owner];
-        } else if (!hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert ERC721IncorrectOwner(msg.sender, tokenId, owner);
+        } else if (!hasRole(DEFAULT_ADMIN_ROLE, sender)) {
+            revert ERC721IncorrectOwner(sender, tokenId, owner);
         }
-        delete _recoveries[tokenId];
-        emit RecoveryCancelled(tokenId, msg.sender);
+        _clearRecovery(tokenId);
+        emit RecoveryCancelled(tokenId, sender);
     }
 
     /// @inheritdoc IBrandPassport
@@ -459,7 +478,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _requireBrandActive();
         // The new owner held no role when named; a role granted since makes it the brand's own account.
         if (isBrandCustodian(r.newOwner)) revert PassportRecoveryToBrand(r.newOwner);
-        delete _recoveries[tokenId];
+        _clearRecovery(tokenId);
         _moveAs(TransferKind.Recovery, r.newOwner, tokenId);
     }
 
@@ -523,11 +542,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         verdicts = new bytes(tokenIds.length);
         for (uint256 i = 0; i < tokenIds.length; i++) {
             address owner = _ownerOf(tokenIds[i]);
-            Screening verdict =
-                owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(_passports[tokenIds[i]].status);
+            Passport storage p = _passports[tokenIds[i]];
+            Screening verdict = owner == address(0) ? Screening.NoSuchPassport : _statusVerdict(p.status);
             if (verdict == Screening.Authentic) {
                 if (checkSellers && sellers[i] != owner) verdict = Screening.SellerNotOwner;
-                else if (_pendingRecovery(tokenIds[i]).newOwner != address(0)) verdict = Screening.RecoveryPending;
+                else if (p.recoveryRequested && _pendingRecovery(tokenIds[i]).newOwner != address(0)) {
+                    verdict = Screening.RecoveryPending;
+                }
             }
             verdicts[i] = bytes1(uint8(verdict));
         }
@@ -654,12 +675,13 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = _ownerOf(tokenId);
         Passport storage p = _passports[tokenId];
+        address agent = _msgSender();
         if (from == address(0)) {
-            super._update(to, tokenId, auth);
+            _setOwner(p, from, to, tokenId, auth);
             if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
                 p.sold = true;
-                bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, msg.sender);
-                emit OwnershipRecorded(tokenId, from, to, TransferKind.FirstSale, msg.sender, claimed);
+                bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, agent);
+                emit OwnershipRecorded(tokenId, from, to, TransferKind.FirstSale, agent, claimed);
             }
             return from;
         }
@@ -673,7 +695,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
             if (kind != TransferKind.Recovery || p.status == Status.Destroyed) {
                 revert PassportNotTransferable(tokenId, p.status);
             }
-            p.statusReporter = to;
         }
         if (!chosen && !p.sold) {
             if (!isBrandCustodian(to)) revert PassportFirstSaleByRetailer(tokenId);
@@ -682,9 +703,62 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         if (kind == TransferKind.FirstSale) p.sold = true;
         else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
-        bytes32 head = p.recordOwnership(from, to, kind, msg.sender);
-        super._update(to, tokenId, auth);
-        emit OwnershipRecorded(tokenId, from, to, kind, msg.sender, head);
+        bytes32 head = p.recordOwnership(from, to, kind, agent);
+        _setOwner(p, from, to, tokenId, auth);
+        emit OwnershipRecorded(tokenId, from, to, kind, agent, head);
+    }
+
+    /// @dev The passport's owner, when the account acting on it ({_msgSender}) is its owner.
+    function _ownerActing(uint256 tokenId) private view returns (address owner) {
+        owner = _requireOwned(tokenId);
+        address sender = _msgSender();
+        if (sender != owner) revert ERC721IncorrectOwner(sender, tokenId, owner);
+    }
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address sender) {
+        sender = msg.sender;
+        // The forwarder appends the signer's address to every call it relays.
+        if (sender == trustedForwarder()) {
+            assembly ("memory-safe") {
+                sender := shr(96, calldataload(sub(calldatasize(), 20)))
+            }
+        }
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
+    }
+
+    /// @dev ERC721's own `_update`, with the owner kept in the passport's slot (one slot written a
+    /// move, not two) and the balances in `_holdings`; ERC721's private `_owners` and `_balances`
+    /// stay empty.
+    function _setOwner(Passport storage p, address from, address to, uint256 tokenId, address auth) private {
+        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
+        if (from != address(0)) {
+            _approve(address(0), tokenId, address(0), false);
+            unchecked {
+                _holdings[from] -= 1;
+            }
+        }
+        unchecked {
+            _holdings[to] += 1; // `to` is never address(0): no passport is burnt
+        }
+        p.owner = to;
+        emit Transfer(from, to, tokenId);
+    }
+
+    function _ownerOf(uint256 tokenId) internal view override returns (address) {
+        return _passports[tokenId].owner;
+    }
+
+    /// @inheritdoc ERC721
+    function balanceOf(address owner) public view override returns (uint256) {
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
+        return _holdings[owner];
     }
 
     function _baseURI() internal view override returns (string memory) {
@@ -699,14 +773,15 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         _pendingKind = uint8(kind) + 1;
         from = _update(to, tokenId, address(0)); // refuses a zero `to`, as for every move
         _pendingKind = 0;
-        ERC721Utils.checkOnERC721Received(msg.sender, from, to, tokenId, "");
+        ERC721Utils.checkOnERC721Received(_msgSender(), from, to, tokenId, "");
     }
 
     /// @dev The passport, once the sender may bind chips (MINTER_ROLE or SERVICE_ROLE of an active brand).
     function _chipBinder(uint256 tokenId, address chip) private view returns (Passport storage p) {
         _requireOwned(tokenId);
-        if (!hasRole(MINTER_ROLE, msg.sender) && !hasRole(SERVICE_ROLE, msg.sender)) {
-            revert AccessControlUnauthorizedAccount(msg.sender, MINTER_ROLE);
+        address sender = _msgSender();
+        if (!hasRole(MINTER_ROLE, sender) && !hasRole(SERVICE_ROLE, sender)) {
+            revert AccessControlUnauthorizedAccount(sender, MINTER_ROLE);
         }
         _requireBrandActive();
         if (chip == address(0)) revert PassportInvalidChip(chip);
@@ -716,7 +791,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     /// @dev Bind `chip`; a claim opened for the previous chip does not carry over.
     function _bind(uint256 tokenId, address chip) private {
         _chips[tokenId] = Chip(chip, false, 0, 0);
-        emit ChipBound(tokenId, chip, msg.sender);
+        emit ChipBound(tokenId, chip, _msgSender());
     }
 
     /// @dev Whether the owner's chip claim is open: opened at the passport's current nonce.
@@ -733,6 +808,11 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
         p.nonce = nonce + 1;
         Chip storage chip = _chips[tokenId];
         if (chip.claimOpen && chip.claimNonce == nonce) chip.claimNonce = nonce + 1;
+    }
+
+    function _clearRecovery(uint256 tokenId) private {
+        delete _recoveries[tokenId];
+        _passports[tokenId].recoveryRequested = false;
     }
 
     /// @dev The recovery request of the current ownership, or an empty one.
@@ -759,8 +839,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     function _setStatus(uint256 tokenId, Passport storage p, Status status) private {
         Status previous = p.status;
         p.status = status;
-        bytes32 head = p.recordStatus(_ownerOf(tokenId), status, msg.sender);
-        emit StatusChanged(tokenId, previous, status, msg.sender, head);
+        address sender = _msgSender();
+        bytes32 head = p.recordStatus(_ownerOf(tokenId), status, sender);
+        emit StatusChanged(tokenId, previous, status, sender, head);
     }
 
     /// @dev The verdict a status gives, member by member: reordering `Status` or `Screening`
@@ -782,9 +863,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, IBrandPassport {
     }
 
     function _requireBrandActive() private view {
-        if (IConsortiumRegistry(_registry).brandStatus(_brandId) != IConsortiumRegistry.BrandStatus.Active) {
-            revert PassportBrandNotActive(_brandId);
-        }
+        if (_brandInactive) revert PassportBrandNotActive(_brandId);
     }
 
     /// @dev The admin role is the brand's council alone: the registry moves it (`initialize`,

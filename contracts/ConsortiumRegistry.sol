@@ -420,6 +420,7 @@ contract ConsortiumRegistry is IConsortiumRegistry {
         if (next == BrandStatus.Active) _activeMembers += 1;
         b.status = next;
         emit BrandStatusChanged(brandId, previous, next);
+        IBrandPassport(b.collection).setBrandActive(next == BrandStatus.Active);
     }
 
     /// @dev Before membership changes, records as defeated every open proposal that reads

@@ -26,8 +26,10 @@ from typing import Protocol
 from eth_account.signers.local import LocalAccount
 
 from luxpass import Certificate, Chain, dev_account, dev_address, load_keystore, new_salt
-from luxpass.chain import network as net
+from luxpass.consortium import config as net
 from luxpass.chain.accounts import DEV_CHAIN_ID
+
+from owner_story import owner_story
 
 ROOT = Path(__file__).resolve().parents[1]
 ANVIL_PORT = 8645
@@ -39,6 +41,7 @@ FACTORY, BOUTIQUE, ALICE, BOB, CAROL, RESELLER, DAVE = 5, 6, 7, 8, 9, 10, 11
 VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE, MARKETPLACE, AUDITOR, FORGER = 12, 13, 14, 15, 16
 # Horlogerie Brandt's council is a 2-of-3 Safe of its officers; when the third leaves, a new one joins.
 BRANDT_OFFICERS, NEW_OFFICER = (17, 18, 19), 20
+AUREL_RELAYER = 21  # pays for what Maison Aurel's owners sign (the owner's story, Anvil only)
 # Off the development chain, every actor but the houses has a keystore of that name, and talks
 # to the node of the house given (its employer's, or one of the consortium's for outsiders).
 ACTORS = {OPERATOR: ("operator", "Maison Aurel"), FACTORY: ("aurel-factory", "Maison Aurel"),
@@ -126,6 +129,7 @@ class NetStage:
         self.addresses: dict[int, str] = {}
 
     def start(self) -> None:
+        os.environ.setdefault("LUXPASS_GETH", str(ROOT / ".tools" / "geth" / "bin" / "geth"))  # `make geth` builds it there
         say("The consortium's own chain: one geth node per house, sealing Clique blocks each second. The "
             "houses' signer keys are keystores the network makes; the other actors make theirs with "
             "`luxpass account new`, and the genesis funds them. Every password stays in a 0600 file.")
@@ -353,6 +357,9 @@ def story() -> None:
     forged_path.write_text(json.dumps(forged))
     run("verify", str(forged_path), expect=3)
     consumer_check()
+    if stage.chain_id == DEV_CHAIN_ID:  # the owner's wallet in the browser signs on the development chain only
+        owner_story(stage.home, stage.rpc_url, run, say, addr, environment(stage.rpc_url), factory=FACTORY,
+                    reseller=RESELLER, buyer=BOB, relayer=AUREL_RELAYER, admin=1)
     vellutti_batch()
     brandt_rotation(brandt)
     screening_and_audit(out, tote, stolen, fake, forged_path)
@@ -492,7 +499,7 @@ def counterfeit() -> str:
     is called 'Maison Aurel' (beside a second founder of their own, as the registry needs two),
     and mints from its collection."""
     chain = Chain(stage.node_of(FORGER)[0], stage.account(FORGER), log=lambda _: None)
-    implementation, _ = chain.sender.deploy("BrandPassport")
+    implementation, _ = chain.sender.deploy("BrandPassport", "0x" + "00" * 20)  # trusts no forwarder
     registry, _ = chain.sender.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Maison Forge"],
                                ["AUR", "FRG"], [chain.address, "0x000000000000000000000000000000000000dEaD"], 5000, 3600)
     address = chain.contract("ConsortiumRegistry", registry).functions.brand(1).call()[2]

@@ -99,18 +99,25 @@ interface IBrandPassport is IERC4494 {
     }
 
     /// @notice A passport's state; `passport(tokenId)` returns it.
-    /// @dev `status`, `sold`, `nonce`, `records` and `statusReporter` share one slot, the one
-    /// every move writes. `nonce` advances on every transfer (ERC-4494), on every lost or stolen
+    /// @dev `owner` (the ERC-721 owner: the collection keeps it here, not in a slot of its own),
+    /// `status`, `sold`, `nonce`, `records` and `recoveryRequested` share one slot, the one every
+    /// move writes and `screen` reads. A Lost or Stolen report is its owner's: only the owner
+    /// reports, a reported passport moves only by a recovery, which hands the report to the new
+    /// owner, so the status reporter is always `owner`. `recoveryRequested` is set by
+    /// `requestRecovery` and cleared by `cancelRecovery` and `completeRecovery`; a request it
+    /// marks may have gone stale since (the nonce moved), which `recoveryOf` tells. `nonce`
+    /// advances on every transfer (ERC-4494), on every lost or stolen
     /// report, on a chip rebind and on `revokeSignatures`; everything signed at an earlier nonce
     /// is dead, and a chip claim is open only at the nonce its owner opened it at (carried over a
     /// report and `revokeSignatures`), so it closes on every move and every rebind
     /// (`chipClaimOpen`). `records` counts the records folded into `head`.
     struct Passport {
+        address owner;
         Status status;
         bool sold;
         uint32 nonce;
         uint32 records;
-        address statusReporter;
+        bool recoveryRequested;
         bytes32 head;
     }
 
@@ -169,6 +176,10 @@ interface IBrandPassport is IERC4494 {
     /// for `owner`'s passports despite her cancels (or her being a contract), until she cancels again.
     /// @param owner The owner.
     event RecoveryAllowed(address indexed owner);
+    /// @notice Emitted when the registry tells the collection that its brand became active
+    /// (admitted or reinstated) or stopped being so (suspended or removed).
+    /// @param active Whether the brand is active in the registry.
+    event BrandActivityChanged(bool active);
     /// @notice Emitted when a chip is bound (or rebound) to a passport.
     /// @param tokenId The passport.
     /// @param chip The chip's address.
@@ -450,7 +461,7 @@ interface IBrandPassport is IERC4494 {
     function firstSale(uint256 tokenId, address buyer) external;
 
     /// @notice The owner reports the passport Lost or Stolen; it cannot move until found (except
-    /// by a recovery). The caller becomes its status reporter, and the nonce advances, so that
+    /// by a recovery). The caller, its owner, is its status reporter, and the nonce advances, so that
     /// every consent, permit and rebind request signed before is dead.
     /// @dev Requirements:
     ///
@@ -466,7 +477,7 @@ interface IBrandPassport is IERC4494 {
     /// @dev Requirements:
     ///
     /// - the passport exists (ERC721NonexistentToken) and is Lost or Stolen (PassportInvalidStatusChange);
-    /// - the caller is its status reporter (PassportNotStatusReporter).
+    /// - the caller is its status reporter, its owner (PassportNotStatusReporter).
     ///
     /// Emits a {StatusChanged} event.
     /// @param tokenId The passport.
@@ -595,6 +606,13 @@ interface IBrandPassport is IERC4494 {
     /// @dev Requirements: the caller is the registry (PassportNotRegistry). Emits {RecoveryAllowed}.
     /// @param owner The owner.
     function allowRecovery(address owner) external;
+
+    /// @notice The registry tells the collection its brand's standing, as the registry changes it:
+    /// every check "the brand is active" (minting, first sales, records, recovery) reads this copy
+    /// in the collection's own storage instead of calling the registry.
+    /// @dev Requirements: the caller is the registry (PassportNotRegistry). Emits {BrandActivityChanged}.
+    /// @param active Whether the brand is active.
+    function setBrandActive(bool active) external;
 
     /// @notice The brand clears a lost or stolen report on the reporting owner's request: their
     /// signature of `ClearReport(uint256 tokenId,uint256 reportNonce,uint256 deadline)`, where

@@ -15,11 +15,15 @@ interface IConsortiumRegistry {
         Removed
     }
 
-    /// @notice Roles that the council accredits outside the member brands.
+    /// @notice Roles that the council accredits outside the member brands. Repairer, Authority and
+    /// Recycler are the ESPR's parties that read a product passport's restricted part.
     enum Accreditation {
         Reseller,
         Marketplace,
-        Auditor
+        Auditor,
+        Repairer,
+        Authority,
+        Recycler
     }
 
     /// @notice What a proposal changes when it carries.

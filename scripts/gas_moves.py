@@ -1,7 +1,7 @@
 """brownie run scripts/gas_moves.py: gas of the moves that fold a record into a passport's head
 (mint, lifecycle event, first sale, private transfer, resale with consent, claim at first sale,
 lost report), from the receipts on brownie's development chain. Prints numbers; asserts nothing."""
-from brownie import BrandPassport, ConsortiumRegistry, accounts, chain, web3
+from brownie import BrandPassport, ConsortiumRegistry, LuxpassForwarder, accounts, chain, web3
 from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
@@ -38,7 +38,7 @@ def consent_signature(collection, message: dict, seller_index: int) -> bytes:
 
 def main():
     deployer, council, council2, minter, retailer, alice, bob, reseller = (accounts[i] for i in (0, 1, 2, 4, 5, 7, 8, 9))
-    implementation = BrandPassport.deploy({"from": deployer})
+    implementation = BrandPassport.deploy(LuxpassForwarder.deploy({"from": deployer}), {"from": deployer})
     registry = ConsortiumRegistry.deploy(implementation, ["Maison Aurel", "Casa Vellutti"], ["AUR", "VEL"],
                                          [council, council2], 5000, WEEK, {"from": deployer})
     brand = BrandPassport.at(registry.brand(1)[2])

@@ -74,8 +74,14 @@ def councils(accounts):
 
 
 @pytest.fixture(scope="module")
-def implementation(BrandPassport, deployer):
-    return BrandPassport.deploy({"from": deployer})
+def forwarder(LuxpassForwarder, deployer):
+    """The consortium's forwarder of owners' signed requests (ERC-2771)."""
+    return LuxpassForwarder.deploy({"from": deployer})
+
+
+@pytest.fixture(scope="module")
+def implementation(BrandPassport, forwarder, deployer):
+    return BrandPassport.deploy(forwarder, {"from": deployer})
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ listings: a smoke test of their correctness; their speed is only printed by `mak
 import sys
 from pathlib import Path
 
+import requests
 from web3 import Web3
 
 from luxpass.checks.screen import Listing, screen
@@ -35,3 +36,7 @@ def test_baselines_agree_with_screen(consortium, as_account, signer):
     assert [cli_name(v) for v in by_multicall] == expected
     reads = w3.eth.contract(address=brand.address, abi=brand.contract.abi)
     assert [cli_name(v) for v in screening.screen_web3_batch(reads, listings)] == expected[:-1]
+    raw = screening.screen_raw_batch(requests.Session(), signer(0).rpc_url, brand.address, [*listings, missing])
+    owner_only = {"authentic", "seller-not-owner", "no-such-passport"}
+    assert [cli_name(v) if e in owner_only else e for v, e in zip(raw, expected)] == expected
+    assert cli_name(raw[1]) == "authentic"  # stolen, but the owner sells it: ownerOf alone cannot tell

@@ -44,11 +44,16 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(rpc_url, consortium, tmp_path_factory):
     """`luxpass serve` on a free port, as a separate process, against the test chain."""
+    yield from serving(rpc_url, tmp_path_factory.mktemp("serve") / "serve.log")
+
+
+def serving(rpc_url: str, log: Path, *options):
+    """Start `luxpass serve OPTIONS`, yield its base URL once it answers, stop it afterwards."""
     port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
     with open(log, "w") as out:
         process = subprocess.Popen([sys.executable, "-m", "luxpass", "serve", "--port", str(port),
-                                    "--rpc-url", rpc_url], stdout=out, stderr=subprocess.STDOUT, env=os.environ)
+                                    "--rpc-url", rpc_url, *map(str, options)], stdout=out, stderr=subprocess.STDOUT,
+                                   env=os.environ)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -131,8 +136,9 @@ def test_forged_code_on_a_fake(browser, server, as_account, signer):
     cert = make_bag(as_account, signer, "AUR-2026-00003-77B1")
     forged = link_for(cert, server).uri.replace("/21/AUR-2026-00003-77B1", "/21/AUR-2026-00666-FAKE")
     page = open_page(browser, forged, "forged")
-    assert page["verdict"] == "not-authentic" and page["headline"] == "Not authentic"
-    assert "no passport of Maison Aurel has this serial and proof" in page["reason"]
+    assert page["verdict"] == "no-match" and page["headline"] == "Matches no passport"
+    assert "no passport of Maison Aurel has this serial with this code" in page["reason"]
+    assert "do not buy on its strength" in page["page"]
     assert page["brand"] == "" and page["stages"] == [] and page["serial"] == "AUR-2026-00666-FAKE"
 
 

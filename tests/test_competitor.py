@@ -19,10 +19,12 @@ from web3 import HTTPProvider, Web3
 from luxpass.chain.accounts import dev_address
 from luxpass.errors import ContractRevert
 from luxpass.jobs.batch_issue import issue_csv
+from luxpass.jobs.epcis_import import import_epcis
 from luxpass.onchain import consent
 from luxpass.onchain.chip import bind_chip
 from luxpass.onchain.collection import Collection
 from luxpass.onchain.registry import Consortium
+from luxpass.proofs import epcis
 from luxpass.proofs.certificate import Certificate
 from luxpass.spec import Accreditation, EventKind, Status
 
@@ -80,6 +82,7 @@ def story(consortium, signer, brand_b_roles, tmp_path_factory) -> dict:
 
     minted = int(factory.mint({**product(1, "AUR-M"), **CUSTOMER}).passport_id, 16)
     factory.record_event(minted, EventKind.MANUFACTURED, f"{SUPPLIERS[0]}, lot 88-B, cost EUR 1,240")
+    import_epcis(factory, consortium.deployment.block, epcis_export(tmp_path, product(1, "AUR-M")["serial"]))
     boutique.record_event(minted, EventKind.SOLD, f"sold to {CUSTOMER['customer']}, {CUSTOMER['phone']}, {PRICES[0]}")
     boutique.first_sale(minted, dev_address(ALICE))
 
@@ -94,6 +97,17 @@ def story(consortium, signer, brand_b_roles, tmp_path_factory) -> dict:
                + MODELS + MATERIALS + SUPPLIERS + PRICES + list(CUSTOMER.values()) + [BUYER_NAME, "Italy"]
                + [f"{LARGE}", f"{LARGE:,}", "EUR 1,240", "lot 88-B", "escrow 5521"])
     return {"large": large, "small": small, "secrets": secrets}
+
+
+def epcis_export(folder, serial: str):
+    """The brand's traceability system's EPCIS export of the product's shipping, with secrets in it."""
+    shipped = {"type": "ObjectEvent", "eventTime": "2026-03-02T07:00:00.000+01:00", "eventTimeZoneOffset": "+01:00",
+               "epcList": [f"https://id.maison-aurel.example/01/03760123450003/21/{serial}"], "action": "OBSERVE",
+               "bizStep": "shipping", "readPoint": {"id": "https://id.gs1.org/414/3760123450002"},
+               "luxpass:supplier": SUPPLIERS[1], "luxpass:lot": "lot 88-B", "luxpass:cost": "EUR 1,240"}
+    path = folder / "export.jsonld"
+    path.write_text(json.dumps(epcis.document([shipped], "2026-03-02T08:00:00Z")))
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -211,6 +225,33 @@ def test_a_competitor_cannot_tell_ten_thousand_products_from_three(story, publis
 
     assert shape(commit_large_receipt) == shape(commit_small_receipt)
     assert shape(claim_large_receipt) == shape(claim_small_receipt)
+
+
+def test_a_competitor_reading_every_passports_metadata_finds_none_of_a_brands_secrets(story, published, consortium,
+                                                                                     signer, rpc_url):
+    """What wallets and marketplaces read (tokenURI's metadata, its image and verification) is open to
+    anyone for every token id: brand B reads it all."""
+    from starlette.testclient import TestClient
+
+    from luxpass.web.app import create_app
+
+    a = Collection(signer(1), consortium.brand(1).collection)
+    a.set_base_uri(f"http://testserver/metadata/{a.address}/")
+    transfers = [tx for tx in published[1] if tx["to"] == a.address]
+    token_ids = {int.from_bytes(log["topics"][3], "big") for tx in transfers
+                 for log in Web3(HTTPProvider(rpc_url)).eth.get_transaction_receipt(tx["hash"])["logs"]
+                 if log["topics"][0] == keccak(text="Transfer(address,address,uint256)")}
+    assert len(token_ids) == 3  # the two claimed products and the one minted
+    served = []
+    with TestClient(create_app(rpc_url)) as client:
+        for token_id in token_ids:
+            shown = client.get(a.contract.functions.tokenURI(token_id).call().removeprefix("http://testserver"))
+            assert shown.status_code == 200
+            served += [shown.content] + [client.get(shown.json()[key].removeprefix("http://testserver")).content
+                                         for key in ("image", "gs1:verificationService", "gs1:resolver")]
+    blob = b"\n\x00\n".join(served)
+    assert secrets_in(blob, story["secrets"]) == []
+    assert forms("Maison Aurel")["UTF-8"] in blob  # the search would have found a secret that was there
 
 
 def test_a_brands_roles_have_no_power_over_another_brands_collection(consortium, signer, as_account, brand_b_roles,

@@ -9,7 +9,7 @@ import stat
 import pytest
 from click.testing import CliRunner
 
-from luxpass.chain import network as net
+from luxpass.consortium import config as net
 from luxpass.cli import cli
 
 from cli_helpers import error_line
@@ -49,11 +49,10 @@ def existing(tmp_path):
         keystore.write_text("{}")
         (folder / name / "geth" / "chaindata").mkdir(parents=True)
         net.password_file(folder, house).write_text("secret")
-        nodes.append({"house": house, "slug": name, "signer": "0x" + f"{i + 1:040x}", "keystore": str(keystore),
-                      "rpc_url": f"http://127.0.0.1:{BASE_PORT + i}", **net._ports(BASE_PORT, i)})
+        nodes.append(net.NodeConfig(house, name, "0x" + f"{i + 1:040x}", str(keystore), f"enode://{i:0128x}@127.0.0.1",
+                                    **net.ports(BASE_PORT, i)))
     (folder / "genesis.json").write_text(json.dumps({"config": {"chainId": 7531}, "extradata": "0x"}))
-    (folder / "net.json").write_text(json.dumps({"chain_id": 7531, "period": 1, "geth": net.GETH_VERSION,
-                                                 "nodes": nodes, "funded": []}))
+    net.save(folder, net.NetworkConfig(7531, 1, nodes))
     return folder
 
 
@@ -158,3 +157,27 @@ def test_down_of_a_stopped_network_changes_nothing(existing):
     assert done.exit_code == 0, done.output
     assert [s["running"] for s in json.loads(done.stdout)] == [False, False]
     assert tree(existing) == before
+
+
+def test_house_of_a_network_that_has_no_such_house(existing, tmp_path):
+    line = refused("house", "Maison Inconnue", "--dir", existing, "--out", tmp_path / "out")
+    assert "no house 'Maison Inconnue' in this network" in line and "Maison Aurel, Casa Vellutti" in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_house_into_a_folder_that_holds_something(existing, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    line = refused("house", "Maison Aurel", "--dir", existing, "--out", out)
+    assert f"{out} is not an empty folder" in line and "never overwritten" in line
+    assert tree(out) == {"notes.txt": b"mine"}
+
+
+def test_join_or_run_from_a_folder_that_is_no_house_folder(tmp_path):
+    password = tmp_path / "password"
+    password.write_text("a password")
+    line = refused("join", "Maison Neuve", "--from", tmp_path, "--out", tmp_path / "neuve", "--password-file", password)
+    assert f"{tmp_path} holds no house node (node.json is missing)" in line and "consortium-net house" in line
+    assert not (tmp_path / "neuve").exists()
+    assert "holds no house node" in refused("run", "--house-dir", tmp_path)

@@ -1,4 +1,4 @@
-"""How `consortium-net up` settles Clique's deadlock between forks (`network._settle`), on nodes
+"""How `consortium-net up` and the watcher settle Clique's deadlock between forks (`network.settle`), on nodes
 simulated in memory: which nodes are on a fork and which are only behind, which fork is kept,
 and that a rewound node stops sealing until it holds the kept fork. The real deadlocks, after a
 2 + 2 partition and on a new chain, are in tests/net."""
@@ -6,7 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from luxpass.chain import network as net
+from luxpass.consortium import network as net
+from luxpass.consortium import node as geth_node
+from luxpass.consortium.config import NetworkConfig, NodeConfig
 
 
 class Nodes:
@@ -19,7 +21,8 @@ class Nodes:
         self.calls = []
         self.now = 0.0
 
-    def rpc(self, slug, method, params=None):
+    def rpc(self, rpc_url, method, *params):
+        slug = rpc_url.removeprefix("http://").split(":")[0]
         chain = self.chains[slug]
         self.calls.append((slug, method))
         if method == "eth_getBlockByNumber":
@@ -50,16 +53,16 @@ class Nodes:
 def nodes(monkeypatch):
     def make(**chains):
         fake = Nodes(**chains)
-        monkeypatch.setattr(net, "_rpc", fake.rpc)
+        monkeypatch.setattr(geth_node, "call", fake.rpc)
         monkeypatch.setattr(net, "time", SimpleNamespace(monotonic=lambda: fake.now, sleep=fake.sleep))
-        config = {"period": 1, "nodes": [{"slug": slug, "house": slug.title(), "rpc_url": slug} for slug in chains]}
-        return fake, config
+        nodes = [NodeConfig(slug.title(), slug, "0x" + "00" * 20, "", slug, 0, 0, 0, host=slug) for slug in chains]
+        return fake, NetworkConfig(1, 1, nodes)
     return make
 
 
-def settle(config, sealing=True):
+def settle(config, still=False):
     said = []
-    net._settle(config, said.append, deadline=600, sealing=sealing)
+    net.settle(config, said.append, deadline=600, still=still)
     return said
 
 
@@ -99,9 +102,11 @@ def test_the_fork_most_nodes_are_on_is_kept(nodes):
     assert fake.chains["atelier"] == common + ["z2", "z3", "z4"]
 
 
-def test_before_the_nodes_seal_a_rewound_node_is_not_started(nodes):
+def test_heads_seen_standing_still_are_settled_without_waiting(nodes):
+    """The watcher has seen the forks stand still already: it settles at once."""
     common = ["g", "c1"]
     fake, config = nodes(aurel=common + ["a2"], vellutti=common + ["a2"], brandt=common + ["b2"])
-    settle(config, sealing=False)
+    settle(config, still=True)
     assert fake.rewinds() == ["brandt"] and fake.chains["brandt"] == common + ["a2"]
-    assert fake.sealing["brandt"] is False
+    assert fake.now < 4, "it waited for the heads to stand still"
+    assert fake.sealing["brandt"] is True

@@ -112,6 +112,8 @@ FILE_SLOTS = CERTIFICATE_SLOTS + CSV_SLOTS + SIGNED_SLOTS + [
     (["audit", "attest", "{}", "--dev-account", NOBODY], {1, 2, 3}),
     (["event", "--brand", "1", "--id", ID, "--kind", "shipped", "--details-file", "{}", "--dev-account", NOBODY],
      {1, 2}),
+    (["event", "--epcis", "{}", "--brand", "1", "--dev-account", NOBODY], {1, 2}),
+    (["dpp", "verify", "{}"], {2, 3}),
 ]
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -131,14 +133,30 @@ def certificate_like(valid: dict):
     )
 
 
+IMPOSSIBLE_DATES = st.sampled_from(["2026-02-30", "2026-13-45", "2026-00-10", "2025-02-29", "2026-04-31"])
+NOT_DATES = st.sampled_from(["14/03/2026", "2026-3-14", "20260314", "March 14", "2026-03-14T10:00"])
+
+
 def csv_text():
-    """A product CSV with at least one defect: ragged, repeated or empty serial, no serial column, a huge field."""
+    """A product CSV with at least one defect: ragged, repeated or empty serial, no serial column, a
+    huge field, an impossible date (in a column of any name), a value that is not the date its column
+    declares, columns split by semicolons or tabs. Every defect is bad input: exit 2, nothing sent."""
     rows = st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12)), max_size=6)
-    defects = st.sampled_from(["ragged", "repeat", "empty serial", "no serial column", "huge field", "header only"])
+    defects = st.one_of(
+        st.sampled_from(["ragged", "repeat", "empty serial", "no serial column", "huge field", "header only"]),
+        st.tuples(st.just("impossible date"), IMPOSSIBLE_DATES), st.tuples(st.just("not the declared date"), NOT_DATES),
+        st.tuples(st.just("delimiter"), st.sampled_from([";", "\t"])))
 
     def build(args):
         rows, defect = args
+        if isinstance(defect, tuple) and defect[0] == "delimiter":
+            return "".join(defect[1].join(line) + "\n" for line in [["serial", "model"], ["S-1", "Tote"]])
         lines = [["serial", "model"]] + [[f"S-{i}-{a}", b] for i, (a, b) in enumerate(rows)] + [["S-last", "Tote"]]
+        if isinstance(defect, tuple):
+            kind, value = defect
+            lines[0] = ["serial", "made_on:date" if kind == "not the declared date" else "made_on"]
+            lines = [lines[0]] + [[serial, "2026-03-14"] for serial, _ in lines[1:]] + [["S-date", value]]
+            return "\n".join(",".join(json.dumps(v) for v in line) for line in lines) + "\n"
         if defect == "ragged":
             lines.append(["S-ragged", "Tote", "extra"])
         elif defect == "repeat":
@@ -292,7 +310,8 @@ def test_malformed_certificates(hostile, valid_certificate, tmp_path_factory, da
 @HOSTILE
 @given(slot=st.sampled_from(CSV_SLOTS), text=csv_text())
 def test_malformed_csv(hostile, consortium, tmp_path_factory, slot, text):
-    hostile(*slot, _file(tmp_path_factory, text.encode()))
+    template, _ = slot
+    hostile(template, {2}, _file(tmp_path_factory, text.encode()))
 
 
 @HOSTILE

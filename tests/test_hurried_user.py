@@ -218,8 +218,9 @@ def test_every_option_of_every_command_has_help():
 
     def options(command, path):
         if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                yield from options(sub, [*path, name])
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                yield from options(command.get_command(ctx, name), [*path, name])
         else:
             yield from (f"{' '.join(path)} {p.opts[0]}" for p in command.params
                         if isinstance(p, click.Option) and not p.help)

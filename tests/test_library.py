@@ -90,7 +90,7 @@ def test_verify_refuses_a_forged_certificate(consortium, as_account):
 
 def test_verify_refuses_an_unknown_passport_and_a_look_alike(consortium, as_account, signer):
     assert verify(consortium, as_account(0).address, 12345).reason == "no such passport in this collection"
-    outsider, _ = signer(9).sender.deploy("BrandPassport")
+    outsider, _ = signer(9).sender.deploy("BrandPassport", "0x" + "00" * 20)  # trusts no forwarder
     verdict = verify(consortium, outsider, 1)
     assert not verdict.authentic and not verdict.genuine_collection
 

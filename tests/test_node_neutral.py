@@ -11,7 +11,8 @@ from fault_proxy import FaultProxy
 from luxpass.chain.accounts import dev_address
 from luxpass.chain.artifacts import decode_revert
 from luxpass.cli import cli
-from luxpass.onchain.collection import Collection
+from luxpass.checks.chunks import ChunkedCalls
+from luxpass.onchain.collection import Collection, screen_codes
 
 ERROR = keccak(text="PassportUnknownBatch(bytes32)")[:4] + b"\x11" * 32
 HEX = "0x" + ERROR.hex()
@@ -38,33 +39,49 @@ def test_no_data_is_an_empty_revert(shape):
 
 
 class CappedNode:
-    """A node whose eth_call runs out of gas above `most` passports, as a capped Hardhat call does."""
+    """A node whose eth_call runs out of gas above `most` passports, as a capped Hardhat call does,
+    and whose gas estimate says a passport costs `gas_each`."""
 
-    def __init__(self, most: int):
-        self.most, self.sizes, self.call_gas = most, [], 16_777_216
+    def __init__(self, most: int, gas_each: int):
+        self.most, self.gas_each, self.sizes, self.call_gas = most, gas_each, [], 16_777_216
         self.w3 = self
         self.provider = self
         self.sender = None  # reads only
 
-    def contract(self, name, address):
-        return None  # the screening call is encoded by hand: no web3 contract needed
-
     def make_request(self, method, params):
         call = bytes.fromhex(params[0]["data"][2:])
         n = int.from_bytes(call[68:100], "big")
+        if method == "eth_estimateGas":
+            return {"result": hex(21_000 + self.gas_each * n)}
         self.sizes.append(n)
         assert int(params[0]["gas"], 16) == self.call_gas
         if n > self.most:
             return {"error": {"code": -32000, "message": "out of gas"}}
-        codes = bytes(range(n))
+        codes = bytes(k % 256 for k in range(n))
         return {"result": "0x" + ((32).to_bytes(32, "big") + n.to_bytes(32, "big") + codes.ljust(32, b"\0")).hex()}
 
 
-def test_a_refused_screening_chunk_is_screened_in_halves():
-    node = CappedNode(most=3)
-    codes = Collection(node, "0x" + "22" * 20).screen_codes(list(range(10)), [])
-    assert codes == bytes([0, 1, 0, 1, 2, 0, 1, 0, 1, 2])
-    assert node.sizes[:3] == [10, 5, 2]
+def screen_codes_of(node, calls, ids):
+    collection = Collection(node, "0x" + "22" * 20)
+    return bytes(calls.run("screening", ids, lambda part: collection.screen_call(part, []), screen_codes))
+
+
+def test_a_chunk_is_sized_from_the_call_gas_cap_and_the_measured_gas():
+    node = CappedNode(most=2000, gas_each=10_000)
+    calls = ChunkedCalls(node)
+    screen_codes_of(node, calls, list(range(4000)))
+    fits = int((16_777_216 * 0.9 - 21_000) // 10_000)
+    assert node.sizes == [fits, fits, 4000 - 2 * fits] and (calls.counts.calls, calls.counts.refused) == (3, 0)
+
+
+def test_a_refused_chunk_is_sent_in_halves_and_the_half_kept_for_the_rest_of_the_run():
+    node = CappedNode(most=3, gas_each=1)  # an estimate far below what the calls cost
+    calls = ChunkedCalls(node, most=10)
+    assert screen_codes_of(node, calls, list(range(10))) == bytes([0, 1] * 5)
+    assert node.sizes == [10, 5, 2, 2, 2, 2, 2] and calls.counts.refused == 2
+    node.sizes.clear()
+    screen_codes_of(node, calls, list(range(10)))
+    assert node.sizes == [2] * 5 and calls.counts.refused == 2 and calls.counts.estimates == 1
 
 
 # The methods every node answers (ethereum/execution-apis); anything else is one node's extension,

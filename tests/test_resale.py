@@ -174,7 +174,7 @@ def test_brand_clears_a_report_on_the_owners_signed_request(lux, sold, as_accoun
     request = tmp_path / "clear.json"
     lux("report", "request-clear", "--brand", "1", "--id", sold, "--out", request, "--dev-account", ALICE)
     lux("report", "clear", request, "--dev-account", 1)
-    assert as_account(0).chain.call(as_account(0).contract.functions.passport(sold))[0] == Status.ACTIVE
+    assert as_account(0).passport(sold)["status"] == Status.ACTIVE
     assert "PassportInvalidStatusChange" in lux("report", "clear", request, "--dev-account", 1, expect=1).stderr
 
 

@@ -78,7 +78,7 @@ def test_a_node_that_trails_is_passed_over_and_node_status_shows_each(two_nodes)
     down = f"http://127.0.0.1:{FIRST_PORT + 5}"
     result = CliRunner().invoke(cli, ["node", "status", "--rpc-url", f"{first},{second},{down}", "--json"])
     assert result.exit_code == 0, result.output
-    heads = {h["rpc_url"]: h for h in json.loads(result.stdout)}
+    heads = {h["rpc_url"]: h for h in json.loads(result.stdout)["nodes"]}
     assert (heads[first]["block"], heads[first]["lag"]) == (0, rpc.MAX_LAG + 2)
     assert (heads[second]["block"], heads[second]["lag"]) == (rpc.MAX_LAG + 2, 0)
     assert not heads[down]["reachable"] and heads[down]["lag"] is None

@@ -79,7 +79,9 @@ def test_cli_names_the_failure_in_one_line(rpc_url, consortium):
         result = CliRunner().invoke(cli, ["brand", "list", "--rpc-url", proxy.url])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == \
-        [f"error: cannot reach a node at {proxy.url} (HTTP 502); start one with `luxpass node start` or pass --rpc-url"]
+        [f"error: cannot reach a node at {proxy.url} (HTTP 502); start that node, or pass another node of its chain too "
+         "(--rpc-url URL1,URL2); a consortium house's node: `luxpass consortium-net up`, or `luxpass consortium-net "
+         "run --house-dir DIR` on its machine"]
 
 
 def test_nonce_taken_by_another_program_is_refreshed(rpc_url, consortium, web3):

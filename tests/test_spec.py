@@ -157,12 +157,23 @@ def test_function_selectors_are_recomputed_from_the_abi():
         assert spec.selector(name) == keccak(text=abi_signature(contract, "function", name))[:4]
 
 
+def test_relayed_actions_are_functions_of_the_collection():
+    functions = {f"{i['name']}({','.join(abi_type(x) for x in i['inputs'])})": i
+                 for i in build_json("BrandPassport")["abi"] if i["type"] == "function"}
+    for name, (signature, token_at) in spec.RELAYED_ACTIONS.items():
+        assert signature.startswith(f"{name}(") and signature in functions, signature
+        assert functions[signature]["inputs"][token_at]["name"] == "tokenId", signature
+
+
 def test_eip712_types_hash_to_the_contracts_typehashes():
     typehashes = {}
     for artifact in luxpass_artifacts():
         if "bytecode" in artifact:
             typehashes.update({name: keccak_literal(value) for name, value in constants(artifact["contractName"]).items()
                                if name.endswith("_TYPEHASH")})
+    # The forwarder's request type is OpenZeppelin's, declared in the ERC2771Forwarder it extends.
+    typehashes.update({name: keccak_literal(value) for name, value in constants("ERC2771Forwarder").items()
+                       if name.endswith("_TYPEHASH")})
     assert typehashes, "no *_TYPEHASH constant in the contracts"
     by_kind = {text.partition("(")[0]: (name, text) for name, text in typehashes.items()}
     assert set(by_kind) == set(spec.EIP712_TYPES), f"the contracts' typed messages: {sorted(by_kind)}"

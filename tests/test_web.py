@@ -116,12 +116,17 @@ def test_destroyed_product(client, as_account):
     assert 'id="owners">Not sold yet: still with Maison Aurel<' in response.text
 
 
-def test_altered_serial_is_not_authentic(client, sold):
-    uri = link_for(sold, RESOLVER).uri.replace("/21/AUR-2026-00042", "/21/AUR-2026-00099")
+def test_a_mistyped_serial_matches_no_passport_and_accuses_nothing(client, sold):
+    """One character changed in a hand-typed link: the chain proves nothing wrong, so the page is
+    neutral and asks for a scan of the QR code or the chip."""
+    uri = link_for(sold, RESOLVER).uri.replace("/21/AUR-2026-00042", "/21/AUR-2026-00043")
     response = client.get(path_of(uri))
-    assert response.status_code == 200 and verdict_of(response.text) == "not-authentic"
-    assert "no passport of Maison Aurel has this serial and proof" in response.text
-    assert 'id="brand"' not in response.text and 'id="serial">AUR-2026-00099<' in response.text
+    assert response.status_code == 200 and verdict_of(response.text) == "no-match"
+    assert "Matches no passport" in response.text and "Not authentic" not in response.text
+    assert "scan the QR code or the chip on the product" in response.text
+    assert "no passport of Maison Aurel has this serial with this code" in response.text
+    assert 'id="brand"' not in response.text and 'id="serial">AUR-2026-00043<' in response.text
+    assert "Checked live" in response.text
     assert_clear(response)
 
 
@@ -132,16 +137,23 @@ def test_altered_gtin_is_not_authentic(client, sold):
     assert "the GTIN in this link is not the one committed with its serial" in response.text
 
 
-def test_unknown_passport_is_not_authentic(client, consortium):
+def test_unknown_passport_matches_no_passport(client, consortium):
     never_minted = Certificate(31337, consortium.brand(1).collection, {"serial": "AUR-9", "gtin": GTIN}, new_salt())
     response = client.get(path_of(link_for(never_minted, RESOLVER).uri))
-    assert verdict_of(response.text) == "not-authentic"
-    assert "no passport of Maison Aurel has this serial and proof" in response.text
+    assert verdict_of(response.text) == "no-match"
+    assert "no passport of Maison Aurel has this serial with this code" in response.text
+    assert client.get("/api/v1" + path_of(link_for(never_minted, RESOLVER).uri)).json()["state"] == "no-match"
+
+
+def test_a_gtin_changed_in_a_link_of_no_passport_matches_no_passport(client, consortium):
+    never_minted = Certificate(31337, consortium.brand(1).collection, {"serial": "AUR-9", "gtin": GTIN}, new_salt())
+    uri = link_for(never_minted, RESOLVER).uri.replace(f"/01/0{GTIN}/", "/01/03760123450010/")
+    assert verdict_of(client.get(path_of(uri)).text) == "no-match"
 
 
 def test_look_alike_collection_is_not_authentic(client, signer):
     forger = signer(0)
-    implementation, _ = forger.sender.deploy("BrandPassport")
+    implementation, _ = forger.sender.deploy("BrandPassport", "0x" + "00" * 20)  # trusts no forwarder
     registry, _ = forger.sender.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Forgery Two"], ["AUR", "FGT"],
                                 [forger.address, signer(1).address], 5000, 3600)
     fake_address = forger.call(forger.contract("ConsortiumRegistry", registry).functions.brand(1))[2]
@@ -164,7 +176,10 @@ def test_damaged_links_get_a_cannot_be_read_page_not_a_not_authentic_one(client,
     response = client.get(path_of(tamper(link_for(sold, RESOLVER).uri)))
     assert response.status_code == 400 and verdict_of(response.text) == "unreadable"
     assert "Cannot be read, try again" in response.text and "Not authentic" not in response.text
-    assert "this code cannot be read in full" in response.text and problem in response.text
+    why = response.text.split('id="reason">')[1].split("</p>")[0]
+    assert why == "Why: part of the code is missing or damaged, so it cannot be checked"  # no jargon
+    assert "this code cannot be read in full" in response.text and problem in response.text  # technical details
+    assert "type the address" not in response.text and "Checked live" not in response.text
     assert_clear(response)
     api = client.get("/api/v1" + path_of(tamper(link_for(sold, RESOLVER).uri)))
     assert api.status_code == 400 and api.json()["state"] == "unreadable"
@@ -178,6 +193,7 @@ def test_chain_down_gets_a_clear_page(consortium):
     with TestClient(create_app(dead), raise_server_exceptions=False) as client:
         response = client.get(path_of(link_for(cert, RESOLVER).uri))
         assert response.status_code == 503 and "The registry cannot be reached" in response.text
+        assert "Checked live" not in response.text and "Nothing was checked on this page" in response.text
         assert_clear(response)
         api = client.get("/api/v1" + path_of(link_for(cert, RESOLVER).uri))
         assert api.status_code == 503 and "cannot be reached" in api.json()["error"]
@@ -221,7 +237,7 @@ def test_other_addresses_get_a_clear_page(client):
     home = client.get("/")
     assert home.status_code == 200 and "Scan the QR code" in home.text
     missing = client.get("/wp-admin")
-    assert missing.status_code == 404 and "not a product&#39;s verification page" in missing.text
+    assert missing.status_code == 404 and "not a product's verification page" in missing.text
     assert client.get("/api/v1/nothing").json() == {"error": "Not Found"}
 
 

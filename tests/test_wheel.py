@@ -1,7 +1,7 @@
 """luxpass as a user installs it: the package carries the contracts it needs (the same as build/,
 and the Safe contracts the same as node_modules), and its wheel, installed into a fresh virtualenv
-outside the repository, verifies a certificate, serves the verification page, and creates a Safe
-and signs for it, against the test chain."""
+outside the repository, verifies a certificate, serves the verification page and the owner pages'
+script (bundled from npm at `make build`), and creates a Safe and signs for it, against the test chain."""
 import json
 import os
 import shutil
@@ -47,6 +47,17 @@ def test_the_packaged_safe_contracts_are_those_of_the_npm_package():
     assert sorted(p.stem for p in safe_package_dir().glob("*.json")) == sorted(SAFE_PACKAGED)
 
 
+def test_the_packaged_owner_script_is_the_bundle_of_js_owner(tmp_path):
+    """The script the owner pages load is js/owner bundled with the pinned viem and mipd, not a stale copy."""
+    from luxpass.web.owner_pages import OWNER_SCRIPT
+
+    assert OWNER_SCRIPT.exists(), f"{OWNER_SCRIPT} is missing; run `node tools/build_js.mjs` (make build does)"
+    fresh = tmp_path / "owner.js"
+    run("node", ROOT / "tools" / "build_js.mjs", ROOT / "js" / "owner" / "main.js", fresh)
+    assert fresh.read_bytes() == OWNER_SCRIPT.read_bytes(), \
+        f"{OWNER_SCRIPT} is stale beside js/owner; run `node tools/build_js.mjs` (make build does)"
+
+
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
     result = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=300, **kwargs)
     assert result.returncode == 0, f"{args} exited {result.returncode}: {result.stdout}{result.stderr}"
@@ -71,6 +82,9 @@ def venv(tmp_path_factory) -> Path:
     assert {f"luxpass/contracts/safe/{name}.json" for name in SAFE_PACKAGED} <= set(contents)
     templates = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "luxpass").rglob("templates/*.html")}
     assert templates and templates <= set(contents)
+    assert "luxpass/web/static/owner.js" in contents
+    catalogues = {p.relative_to(ROOT / "src").as_posix() for p in (ROOT / "src" / "luxpass").rglob("locale/*/*/*.po")}
+    assert catalogues <= set(contents)
 
     env = work / "venv"
     run(getattr(sys, "_base_executable", sys.executable), "-m", "venv", "--without-pip", env)
@@ -121,6 +135,11 @@ def test_the_installed_wheel_serves_the_verification_page(venv, certificate, rpc
         link = urlsplit(link_for(Certificate.load(certificate), f"http://127.0.0.1:{port}").uri)
         page = _get(f"http://127.0.0.1:{port}{link.path}?{link.query}", server)
         assert 'data-verdict="authentic"' in page and 'id="serial">AUR-WHEEL-1<' in page
+        assert '<section id="owner"' in page and '<script src="/static/owner.js"' in page
+        from luxpass.web.owner_pages import OWNER_SCRIPT  # the owner pages' script, from the wheel, no CDN
+
+        assert _get(f"http://127.0.0.1:{port}/static/owner.js", server) == OWNER_SCRIPT.read_text()
+        assert "https://" not in page.split("<footer>")[0]
     finally:
         server.terminate()
         server.wait(timeout=10)

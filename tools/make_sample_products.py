@@ -15,7 +15,7 @@ def main() -> None:
     path = Path(__file__).resolve().parents[1] / "data" / "sample-products.csv"
     with open(path, "w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["serial", "model", "material", "colour", "made_in", "workshop", "made_on", "price_eur"])
+        writer.writerow(["serial", "model", "material", "colour", "made_in", "workshop", "made_on:date", "price_eur:number"])
         for n in range(1, 1001):
             country, workshop = rng.choice(FACTORIES)
             writer.writerow([

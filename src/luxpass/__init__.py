@@ -27,6 +27,7 @@ _PUBLIC = {
     "proofs.link": ["link_for", "read_link"],
     "jobs.bulk": ["mint_csv"],
     "jobs.batch_issue": ["issue_csv"],
+    "jobs.epcis_import": ["import_epcis"],
     "checks.verify": ["Verdict", "verify", "check_disclosure"],
     "checks.history": ["History", "history"],
     "checks.link": ["LinkCheck", "check_link"],
@@ -34,6 +35,8 @@ _PUBLIC = {
     "checks.audit": ["audit"],
     "checks.screen": ["Listing", "read_listings", "screen"],
     "checks.resales": ["resale_figures"],
+    "checks.epcis": ["epcis_history"],
+    "checks.dpp": ["issue_dpp", "verify_dpp"],
 }
 _HOME = {name: module for module, names in _PUBLIC.items() for name in names}
 __all__ = sorted(_HOME)

@@ -24,6 +24,12 @@ class NotAuthentic(LuxpassError):
     exit_code = 3
 
 
+class Interrupted(LuxpassError):
+    """Stopped by the user (Ctrl-C) with what was done written down: exit code 130, as a shell's."""
+
+    exit_code = 130
+
+
 class ContractRevert(LuxpassError):
     """The contract refused the call; `name` and `args` are its decoded custom error."""
 

@@ -9,7 +9,7 @@ from .errors import InputError
 
 MAX_CSV_BYTES = 256 * 1024 * 1024  # a product CSV or a marketplace's listings
 MAX_SMALL_JSON_BYTES = 1024 * 1024  # a certificate, consent, record or disclosure is a few kilobytes
-LARGE_JSON = {"job", "serial ledger", "audit report", "deployment"}  # these grow with the products
+LARGE_JSON = {"job", "serial ledger", "audit report", "deployment", "EPCIS document"}  # these grow with the products
 
 
 def read_json(path, what: str):

@@ -24,6 +24,9 @@ class Accreditation(enum.IntEnum):
     RESELLER = 0
     MARKETPLACE = 1
     AUDITOR = 2
+    REPAIRER = 3  # REPAIRER, AUTHORITY, RECYCLER: the ESPR's readers of a DPP's restricted part
+    AUTHORITY = 4
+    RECYCLER = 5
 
 
 class ProposalKind(enum.IntEnum):
@@ -179,6 +182,19 @@ FUNCTIONS = {
 }
 
 
+# The owner's actions LuxpassForwarder relays (ownerAction): name: (BrandPassport signature,
+# position of the tokenId argument). A relayed request's data is the call, then the passport nonce.
+RELAYED_ACTIONS = {
+    "reportStatus": ("reportStatus(uint256,uint8)", 0),
+    "reportFound": ("reportFound(uint256)", 0),
+    "cancelRecovery": ("cancelRecovery(uint256)", 0),
+    "revokeSignatures": ("revokeSignatures(uint256)", 0),
+    "setChipClaim": ("setChipClaim(uint256,bool)", 0),
+    "transferFrom": ("transferFrom(address,address,uint256)", 2),
+    "safeTransferFrom": ("safeTransferFrom(address,address,uint256)", 2),
+}
+
+
 def topic(event: str) -> bytes:
     """The event's topic 0."""
     return keccak(text=EVENTS[event][1])
@@ -190,7 +206,7 @@ def selector(function: str) -> bytes:
 
 
 # --- EIP-712 --------------------------------------------------------------------------------
-# The typed messages BrandPassport verifies, field by field in the order of its typehashes.
+# The typed messages BrandPassport and the forwarder verify, field by field in the order of their typehashes.
 EIP712_TYPES = {
     "ResaleConsent": (("chainId", "uint256"), ("collection", "address"), ("tokenId", "uint256"),
                       ("reseller", "address"), ("buyer", "address"), ("termsHash", "bytes32"),
@@ -200,6 +216,9 @@ EIP712_TYPES = {
     "ChipChallenge": (("tokenId", "uint256"), ("to", "address"), ("deadline", "uint256"),
                       ("blockHash", "bytes32"), ("nonce", "bytes32")),
     "ChipRebind": (("tokenId", "uint256"), ("chip", "address"), ("nonce", "uint256"), ("deadline", "uint256")),
+    # LuxpassForwarder's (OpenZeppelin's ERC2771Forwarder), domain "luxpass forwarder" version "1"
+    "ForwardRequest": (("from", "address"), ("to", "address"), ("value", "uint256"), ("gas", "uint256"),
+                       ("nonce", "uint256"), ("deadline", "uint48"), ("data", "bytes")),
 }
 # The domain's fields in the order of ERC-5267's `fields` bitmap (bit i: field i is used).
 EIP712_DOMAIN_FIELDS = (("name", "string"), ("version", "string"), ("chainId", "uint256"),
@@ -224,7 +243,7 @@ def typehash(kind: str) -> bytes:
 HINTS = {
     # IConsortiumRegistry
     "RegistryAccreditationUnchanged": "the account already has (or already lacks) that accreditation; check it with `luxpass accredit` before proposing",
-    "RegistryAlreadyAttested": "this auditor attested that report already; see `luxpass audit verify`",
+    "RegistryAlreadyAttested": "this auditor attested that report already; see `luxpass audit check`",
     "RegistryAlreadyVoted": "each member brand votes once per proposal; see `luxpass brand proposals`",
     "RegistryAttestedBlockInFuture": "the report names a block the chain has not reached; attest a report made at an existing block",
     "RegistryBrandNameTaken": "a member brand already has that name (compared without case); choose another name",
@@ -334,4 +353,13 @@ HINTS = {
     "InsufficientBalance": "the registry lacks the balance to deploy; check the node",
     "InvalidShortString": "the collection's name or symbol is too long; choose a shorter one",
     "StringTooLong": "a text is too long for the contract; shorten it",
+    # LuxpassForwarder, and OpenZeppelin's ERC2771Forwarder beneath it
+    "LuxpassForwarderNotOwnerAction": "the forwarder relays only an owner's action on one passport, its call followed by the passport nonce; build the request with the owner pages or luxpass.onchain.forwarder",
+    "LuxpassForwarderStaleRequest": "the passport moved, was reported or had its signatures revoked since the request was signed; sign a new one at the passport's current nonce",
+    "ERC2771ForwarderExpiredRequest": "the signed request is past its deadline; sign a new one",
+    "ERC2771ForwarderInvalidSigner": "the request is not signed by its `from` at the signer's current forwarder nonce; read the nonce again and sign again",
+    "ERC2771ForwarderMismatchedValue": "a relayed request carries no ether; send it with value 0",
+    "ERC2771UntrustfulTarget": "the target does not trust this forwarder; relay only to a passport collection of this consortium",
+    "FailedCall": "the relayed call failed in the passport contract; run it with eth_call to read the passport's refusal",
+    "InvalidAccountNonce": "the signer's forwarder nonce moved on; read it again (`GET /api/forwarder/nonce/ADDRESS`) and sign again",
 }

@@ -1,5 +1,6 @@
 """Plain values checked before they reach the chain: product records, salts, passport ids,
 32-byte hashes and addresses."""
+import re
 import secrets
 from datetime import date
 
@@ -32,19 +33,59 @@ def normalize_record(record) -> dict[str, str]:
 
 
 def check_known_format(name: str, value: str) -> str:
-    """Fields with a known format are checked before anything is sent, while they can still be
-    fixed: `gtin` (its GS1 check digit) and dates (`date` or `*_date`, as YYYY-MM-DD)."""
-    if name.lower() == "gtin":
+    """Fields with a known format by their name are checked wherever a record is read: `gtin` (its
+    GS1 check digit) and dates (`date` or `*_date`, as YYYY-MM-DD)."""
+    lowered = name.lower()
+    if lowered == "gtin":
+        check_field(name, value, "gtin")
+    elif lowered == "date" or lowered.endswith("_date"):
+        check_field(name, value, "date")
+    return value
+
+
+FIELD_TYPES = ("text", "date", "number", "gtin")
+_DATE_SHAPED = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def check_field(name: str, value: str, kind: str) -> str:
+    """`value` checked as a field of type `kind` (one of FIELD_TYPES)."""
+    if kind == "gtin":
         parse_gtin(value)
-    elif name.lower() == "date" or name.lower().endswith("_date"):
+    elif kind == "date":
         try:
-            date.fromisoformat(value)
             if len(value) != 10:
                 raise ValueError
+            date.fromisoformat(value)
         except ValueError:
             raise InputError(f"record field {name!r} is {value!r}, not a date YYYY-MM-DD",
                              "write it as e.g. 2026-03-14") from None
+    elif kind == "number" and not (value.isascii() and _NUMBER.fullmatch(value)):
+        raise InputError(f"record field {name!r} is {value!r}, not a number",
+                         "write it with digits and a decimal point, e.g. 3400 or 3400.50")
     return value
+
+
+def check_new_record(record: dict[str, str], types: dict[str, str] | None = None) -> dict[str, str]:
+    """A record about to be committed for good, checked by its product schema: each field's
+    declared type (`types`, e.g. a CSV header's `made_on:date`), else the type its name implies;
+    and a value written as a date (YYYY-MM-DD) must be a real one, whatever the field's name."""
+    for name, value in record.items():
+        kind = (types or {}).get(name) or ("date" if _DATE_SHAPED.fullmatch(value) else "text")
+        check_known_format(name, value)
+        check_field(name, value, kind)
+    return record
+
+
+def parse_declared_column(column: str) -> tuple[str, str | None]:
+    """A column name with its declared type, `made_on:date` (or just `made_on`), as (name, type)."""
+    name, sep, kind = column.rpartition(":")
+    if not sep:
+        return column.strip(), None
+    if kind.strip() not in FIELD_TYPES:
+        raise InputError(f"column {column!r} declares the type {kind.strip()!r}, which luxpass does not know",
+                         f"declare one of {', '.join(FIELD_TYPES)} after the name, e.g. made_on:date")
+    return name.strip(), kind.strip()
 
 
 def new_salt() -> bytes:

@@ -1,8 +1,9 @@
 """The contracts' invariants as one stateful property: random sequences of votes, admissions,
 suspensions, council rotations and replacements, role grants, mints, lifecycle events, transfers
 (by owners, approved operators and operators of all an owner's passports), consented resales,
-status reports, recoveries, chip bindings and rebinds and chip claims by many actors, against the
-Python model in invariant_model.py.
+status reports, recoveries, chip bindings and rebinds and chip claims by many actors, and owners'
+transfers, reports, revocations and recovery cancels signed for the forwarder and submitted by
+anyone, now or replayed later, against the Python model in invariant_model.py.
 
 Every step must be accepted by the contract exactly when the model accepts it; after every
 step the chain must equal the model, and:
@@ -13,7 +14,8 @@ step the chain must equal the model, and:
 - a passport's chip and chip-claim flag are the model's (the flag closes on every move and bind);
 - the owner rule, asked of the chain's events and not of the model's predictions: every change
   of a sold passport's owner, and every chip bound to it, is explained by an authorisation its
-  current owner gave during the current ownership (the figures count who authorised each);
+  current owner gave during the current ownership (the figures count who authorised each; for
+  a relayed move, the agent is the request's signer, never its submitter);
 - every passport's history head is the fold of its records (model each step; logs each run);
 - a member's vote counted once;
 - membership and accreditations changed only in the vote that carried a proposal;
@@ -83,6 +85,8 @@ from test_passport_resale import CONSENT_TYPES, sign
 from web3 import HTTPProvider, Web3
 
 from luxpass.chain.accounts import dev_account
+from luxpass.onchain.forwarder import ForwardRequest, owner_action
+from luxpass.onchain.forwarder import sign as sign_request
 
 STEPS = int(os.environ.get("LUXPASS_FUZZ_STEPS", "240"))
 STEPS_PER_RUN = 40
@@ -111,6 +115,14 @@ CHIP_SIGNERS = ["bound"] * 3 + ["bob"]  # "bound": the chip bound to the passpor
 CHIPS = {f"chip{i}": Account.from_key(keccak(text=f"luxpass invariant chip {i}")) for i in (1, 2)}
 CHIP_STAFF = ["minter", "servicer", "rival_staff", "retailer", "stranger"]
 REBIND_SIGNERS = ["owner"] * 4 + ["alice", "bob"]
+RELAY_SIGNERS = ["owner"] * 6 + ["approved", "operator", "alice", "bob", "retailer", "council1", "rival_staff"]
+RELAYED = {  # what an owner signs for the forwarder: (function, arguments) from (owner, target, token)
+    "transfer": lambda owner, target, token: ("transferFrom", (owner, target, token)),
+    "stolen": lambda owner, target, token: ("reportStatus", (token, S_STOLEN)),
+    "found": lambda owner, target, token: ("reportFound", (token,)),
+    "revoke": lambda owner, target, token: ("revokeSignatures", (token,)),
+    "cancel": lambda owner, target, token: ("cancelRecovery", (token,)),
+}
 # Names a member may send straight to the registry, the library's refusals among them: a look-alike in
 # Cyrillic, a no-break space, a zero-width space, mixed scripts, another case.
 NAMES = ["Atelier Nouveau", "ATELIER NOUVEAU", "Maison aurel", "Orfèvrerie Lune", "Casa Vellutti",
@@ -143,6 +155,7 @@ class Figures:
     council_changes: int = 0  # rotations and completed replacements
     chip_claims: int = 0  # accepted
     rebinds: int = 0  # accepted rebindChip calls
+    relayed: int = 0  # accepted requests relayed by the forwarder
     by_rule: dict = field(default_factory=dict)
     by_authority: dict = field(default_factory=dict)  # accepted owner changes, by who authorised them
     governance: dict = field(default_factory=dict)  # registry changes and recovery requests, by who authorised them
@@ -194,6 +207,10 @@ class Consortium(RuleBasedStateMachine):
         self.signed = []  # every consent signed in this run, for front-runners to resubmit
         self.chip_answers = []  # every chip answer of this run, for front-runners to resubmit
         self.rebinds = []  # every ChipRebind signed in this run, for staff to resubmit
+        self.fwd_nonces = {}  # each signer's next forwarder nonce
+        self.kept_requests = []  # relayed requests signed and kept, for later replays
+        self.forwarder_domain = dict(zip(("name", "version", "chainId", "verifyingContract"),
+                                         env["forwarder"].eip712Domain()[1:5]))
         self.focus = None
         FIGURES.runs += 1
         steps = FIGURES.steps
@@ -465,6 +482,77 @@ class Consortium(RuleBasedStateMachine):
                      lambda: c.revokeSignatures(token, {"from": account})):
             self.passports.apply_revoke_signatures(token)
 
+    @precondition(lambda self: self.tokens)
+    @rule(signer=st.sampled_from(RELAY_SIGNERS), pick=st.integers(0, 63), to=st.sampled_from(EVERYONE),
+          relayer=st.sampled_from(EVERYONE), keep=st.sampled_from([False, False, True]))
+    def relayed_gift(self, signer, pick, to, relayer, keep):
+        """A transfer signed for the forwarder and submitted by anyone (see `relayed`)."""
+        self.relayed(signer, pick, "transfer", to, relayer, keep)
+
+    @precondition(lambda self: self.tokens)
+    @rule(signer=st.sampled_from(RELAY_SIGNERS), pick=st.integers(0, 63), what=st.sampled_from(list(RELAYED)),
+          to=st.sampled_from(EVERYONE), relayer=st.sampled_from(EVERYONE), keep=st.sampled_from([False, False, True]))
+    def relayed_action(self, signer, pick, what, to, relayer, keep):
+        """An owner's action signed for the forwarder and submitted by anyone (see `relayed`)."""
+        self.relayed(signer, pick, what, to, relayer, keep)
+
+    def relayed(self, signer, pick, what, to, relayer, keep):
+        """An owner's action signed for the forwarder and submitted by anyone; a kept request is
+        not sent now, for a later replay (`replay_relayed`)."""
+        token, c, p = self._passport(pick)
+        account = self._who(signer, p)
+        target = self.a[to].address
+        name, args = RELAYED[what](p.owner, target, token)
+        sender = account.address
+        request = ForwardRequest(sender, c.address, 0, 400_000, self.fwd_nonces.get(sender, 0),
+                                 brownie.chain.time() + 3600, owner_action(name, args, p.nonce).data)
+        signed = (request, sign_request(self.forwarder_domain, request, self.env["keys"][sender]), token, what, target)
+        if keep:
+            self.kept_requests.append(signed)
+        else:
+            self._submit_relayed(signed, relayer)
+
+    @precondition(lambda self: self.kept_requests)
+    @rule(pick=st.integers(0, 63), relayer=st.sampled_from(EVERYONE))
+    def replay_relayed(self, pick, relayer):
+        """A request signed earlier, sent now by anyone: used already, signed at another forwarder
+        nonce, or for a passport that moved, was reported or had its signatures revoked since."""
+        signed = self.kept_requests[pick % len(self.kept_requests)]
+        if signed[0].deadline <= brownie.chain.time() + 60:
+            return  # expired, or about to: too close to call
+        self._submit_relayed(signed, relayer)
+
+    def _submit_relayed(self, signed, relayer):
+        request, signature, token, what, target = signed
+        p = self.passports.passports[token]
+        sender, named_nonce = request.sender, int.from_bytes(request.data[-32:], "big")
+        refused = None
+        if request.nonce != self.fwd_nonces.get(sender, 0):
+            refused = "signed at another forwarder nonce"
+        elif named_nonce != p.nonce:
+            refused = "signed at another passport nonce"
+        elif what == "transfer":
+            refused = self.passports.check_transfer(token, sender, target)
+        elif what == "revoke":
+            refused = None if sender == p.owner else "not the owner"
+        elif what == "cancel":
+            refused = self.passports.check_cancel_recovery(token, sender)
+        else:
+            refused = self.passports.check_report(token, sender, S_STOLEN if what == "stolen" else S_ACTIVE)
+        kind = self.passports.move_kind(token, target)
+        if self._act(f"relayed {what}", refused,
+                     lambda: self.env["forwarder"].execute(request.execute_args(signature), self._from(relayer))):
+            self.fwd_nonces[sender] = self.fwd_nonces.get(sender, 0) + 1
+            FIGURES.relayed += 1
+            if what == "transfer":
+                self.passports.apply_move(token, target, kind, sender)
+            elif what == "revoke":
+                self.passports.apply_revoke_signatures(token)
+            elif what == "cancel":
+                self._recovery_cancelled(p, sender)
+            else:
+                self.passports.apply_report(token, sender, S_STOLEN if what == "stolen" else S_ACTIVE)
+
     @precondition(lambda self: any(p.status != S_ACTIVE for p in self.passports.passports.values()))
     @rule(pick=st.integers(0, 63), path=st.sampled_from(["transfer", "first_sale", "resell"]),
           to=st.sampled_from(BUYERS))
@@ -646,10 +734,14 @@ class Consortium(RuleBasedStateMachine):
         account = self._who(sender, p)
         if self._act("cancel_recovery", self.passports.check_cancel_recovery(token, account.address),
                      lambda: c.cancelRecovery(token, {"from": account})):
-            p.recovery, p.grants = None, {g for g in p.grants if g[0] != "recovery"}
-            if account.address == p.owner:
-                p.hold = p.owner
-                self.model.recovery_allowed.discard((self.passports.brand_ids[p.collection], p.owner))
+            self._recovery_cancelled(p, account.address)
+
+    def _recovery_cancelled(self, p, by):
+        """An owner's cancel holds for her ownership and ends any allowance her brand's members voted."""
+        p.recovery, p.grants = None, {g for g in p.grants if g[0] != "recovery"}
+        if by == p.owner:
+            p.hold = p.owner
+            self.model.recovery_allowed.discard((self.passports.brand_ids[p.collection], p.owner))
 
     @precondition(lambda self: self.tokens)
     @rule(sender=st.sampled_from(EVERYONE), pick=st.integers(0, 63))
@@ -923,13 +1015,16 @@ class Consortium(RuleBasedStateMachine):
                     authority, why_not = self.passports.chip_authority(event["tokenId"], event["chip"])
                     who = event["by"]
                 else:
+                    # who acted: the agent the event names, the signer of a relayed request
                     authority, why_not = self.passports.authority(event["tokenId"], event["from"], event["kind"],
-                                                                  tx.sender.address, event["to"])
+                                                                  event["agent"], event["to"])
                     who = event["to"]
                 if why_not:
                     did = "bound a chip" if name == "ChipBound" else "took a passport"
                     taken.append(f"{self.name_of.get(who, who)} {did}: {why_not}")
                 else:
+                    if name == "OwnershipRecorded" and event["agent"] != tx.sender.address:
+                        authority += ", signed and relayed"
                     FIGURES.by_authority[authority] = FIGURES.by_authority.get(authority, 0) + 1
         return taken
 
@@ -984,8 +1079,8 @@ class Consortium(RuleBasedStateMachine):
         return {"from": self.a[name]}
 
 
-def test_invariants_hold_under_random_sequences(BrandPassport, registry, brand, collections, accounts, councils,
-                                                deployer, report_figure):
+def test_invariants_hold_under_random_sequences(BrandPassport, registry, brand, collections, forwarder, accounts,
+                                                councils, deployer, report_figure):
     newcomer, rival_staff, heir1, heir2 = (_unlocked_dev_account(index, deployer) for index in (10, 11, 12, 13))
     for role in (MINTER_ROLE, RETAILER_ROLE, SERVICE_ROLE):
         collections[1].grantRole(role, rival_staff, {"from": councils[1]})
@@ -995,6 +1090,7 @@ def test_invariants_hold_under_random_sequences(BrandPassport, registry, brand, 
     keys = {dev_account(i, 31337).address: dev_account(i, 31337).key for i in range(14)}
     keys.update({chip.address: chip.key for chip in CHIPS.values()})
     Consortium.env = {"actors": actors, "registry": registry, "collections": [brand, collections[1]], "keys": keys,
+                      "forwarder": forwarder,
                       "founders": [(registry.brand(b)[0], BrandPassport.at(registry.brand(b)[2]).symbol())
                                    for b in (1, 2, 3)]}
     brownie.chain.snapshot()
@@ -1009,7 +1105,8 @@ def test_invariants_hold_under_random_sequences(BrandPassport, registry, brand, 
                f"{FIGURES.refused} refused as the model predicted), {FIGURES.invariant_checks} invariant checks, "
                f"{FIGURES.passports_minted} passports minted, {FIGURES.passport_checks} passport checks, "
                f"{FIGURES.proposals} proposals, {FIGURES.council_changes} council changes, "
-               f"{FIGURES.chip_claims} chip claims, {FIGURES.rebinds} rebinds, {time.monotonic() - started:.0f} s")
+               f"{FIGURES.chip_claims} chip claims, {FIGURES.rebinds} rebinds, {FIGURES.relayed} relayed requests, "
+               f"{time.monotonic() - started:.0f} s")
     print(figures)
     print("invariants: steps by rule: " + ", ".join(f"{k} {v}" for k, v in sorted(FIGURES.by_rule.items())))
     print("invariants: owner changes and chip bindings by who authorised them: "

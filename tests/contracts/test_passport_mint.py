@@ -92,8 +92,8 @@ def test_mint_is_logged_by_its_transfer_alone(brand, minter, retailer, commit):
 def test_minted_passport(brand, minter, commit):
     brand.mint(minter, commit, {"from": minter})
     p = brand.passport(token_of(commit)).dict()
-    assert (p["status"], p["sold"], p["nonce"], p["records"], p["statusReporter"]) == (
-        S_ACTIVE, False, 0, 1, ZERO_ADDRESS)
+    assert (p["owner"], p["status"], p["sold"], p["nonce"], p["records"], p["recoveryRequested"]) == (
+        minter, S_ACTIVE, False, 0, 1, False)
     assert bytes(HexBytes(p["head"])) == History().mint(minter)
 
 
@@ -319,3 +319,22 @@ def test_supports_interfaces(brand):
 def test_does_not_support_other_interfaces(brand):
     for interface_id in ("0xffffffff", "0x780e9d63", "0x12345678"):  # 0x780e9d63: ERC721Enumerable
         assert not brand.supportsInterface(interface_id), interface_id
+
+
+def test_the_collection_hears_its_brand_standing_from_the_registry_alone(brand, rival, governance, admin, minter,
+                                                                        rival_staff, stranger, registry, commit):
+    """The collection keeps its own copy of the brand's standing: only the registry sets it, on
+    each status change it makes, with an event in both contracts."""
+    for caller in (admin, minter, rival_staff, stranger):
+        for active in (False, True):
+            with brownie.reverts(error("PassportNotRegistry", caller)):
+                brand.setBrandActive(active, {"from": caller})
+    suspended = governance.suspend(1)
+    assert suspended.events["BrandActivityChanged"]["active"] is False
+    assert suspended.events["BrandStatusChanged"]["brandId"] == 1
+    with brownie.reverts(error("PassportBrandNotActive", 1)):
+        brand.mint(minter, commit, {"from": minter})
+    rival.mint(rival_staff, commitment("the rival is not suspended"), {"from": rival_staff})
+    reinstated = governance.reinstate(1)
+    assert reinstated.events["BrandActivityChanged"]["active"] is True
+    brand.mint(minter, commit, {"from": minter})

@@ -119,7 +119,7 @@ def test_a_lost_wallet_after_a_report_is_recovered_with_the_report(brand, admin,
     brownie.chain.sleep(WEEK + 1)
     brand.completeRecovery(sold, {"from": stranger})
     p = brand.passport(sold).dict()
-    assert brand.ownerOf(sold) == stranger and p["status"] == S_LOST and p["statusReporter"] == stranger
+    assert brand.ownerOf(sold) == stranger and p["status"] == S_LOST and p["owner"] == stranger
     with brownie.reverts(error("PassportNotStatusReporter", sold, alice)):
         brand.reportFound(sold, {"from": alice})
     brand.reportFound(sold, {"from": stranger})

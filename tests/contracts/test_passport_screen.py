@@ -12,6 +12,7 @@ from contract_helpers import (
     V_RECOVERY_PENDING,
     V_SELLER_NOT_OWNER,
     V_STOLEN,
+    WEEK,
     commitment,
     error,
     token_of,
@@ -43,3 +44,30 @@ def test_every_verdict_by_its_name(brand, admin, minter, retailer, alice, bob, s
 def test_sellers_one_per_listing(brand, alice):
     with brownie.reverts(error("PassportLengthMismatch", 2, 1)):
         brand.screen([1, 2], [alice])
+
+
+def test_the_recovery_verdict_follows_the_request_through_its_life(brand, admin, alice, bob, stranger, sold):
+    """`screen` reads the recovery slot only when the passport's own slot marks a request: the mark
+    is set by the request, cleared by a cancel and by the completion, and a request gone stale (the
+    nonce moved) screens as authentic though the mark stays."""
+    def verdict():
+        return brand.screen([sold], [brand.ownerOf(sold)])[0]
+
+    def marked():
+        return brand.passport(sold).dict()["recoveryRequested"]
+
+    assert (verdict(), marked()) == (V_AUTHENTIC, False)
+    brand.requestRecovery(sold, stranger, {"from": admin})
+    assert (verdict(), marked()) == (V_RECOVERY_PENDING, True)
+    brand.cancelRecovery(sold, {"from": admin})
+    assert (verdict(), marked()) == (V_AUTHENTIC, False)
+
+    brand.requestRecovery(sold, stranger, {"from": admin})
+    brand.revokeSignatures(sold, {"from": alice})  # the nonce moves: the request is stale
+    assert (verdict(), marked()) == (V_AUTHENTIC, True)
+    brand.requestRecovery(sold, bob, {"from": admin})  # a stale request does not block a new one
+    assert (verdict(), marked()) == (V_RECOVERY_PENDING, True)
+    brownie.chain.sleep(WEEK + 1)
+    brand.completeRecovery(sold, {"from": stranger})
+    assert brand.ownerOf(sold) == bob
+    assert (verdict(), marked()) == (V_AUTHENTIC, False)

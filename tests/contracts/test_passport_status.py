@@ -37,7 +37,7 @@ def test_owner_reports(brand, alice, sold, status):
     event = tx.events["StatusChanged"]
     assert (event["tokenId"], event["previous"], event["current"], event["by"]) == (sold, S_ACTIVE, status, alice)
     p = brand.passport(sold).dict()
-    assert (p["status"], p["statusReporter"]) == (status, alice)
+    assert (p["status"], p["owner"]) == (status, alice)
 
 
 def test_custodian_owner_reports(brand, minter, minted):
@@ -121,7 +121,7 @@ def test_reporter_reports_found(brand, alice, flagged):
     event = tx.events["StatusChanged"]
     assert (event["previous"], event["current"], event["by"]) == (status, S_ACTIVE, alice)
     p = brand.passport(token_id).dict()
-    assert (p["status"], p["statusReporter"]) == (S_ACTIVE, ZERO_ADDRESS)
+    assert (p["status"], p["owner"]) == (S_ACTIVE, alice)
 
 
 def test_found_passport_moves_again(brand, alice, bob, flagged):

@@ -61,7 +61,7 @@ def _run(brand, token, alice, bob, accounts, admin, retailer, reseller, minter, 
                 brownie.chain.sleep(7 * 24 * 3600 + 1)
                 brand.completeRecovery(token, {"from": target})
                 if status in (S_LOST, S_STOLEN):
-                    assert brand.passport(token).dict()["statusReporter"] == target
+                    assert brand.passport(token).dict()["owner"] == target  # the report is the new owner's
                     reported_by = target
             elif action == "chip_claim":
                 brand.setChipClaim(token, True, {"from": holder})

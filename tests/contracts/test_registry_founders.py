@@ -182,7 +182,7 @@ def test_unknown_council_has_no_brand(registry, stranger):
 
 
 def test_look_alike_collection_is_not_genuine(registry, BrandPassport, stranger):
-    look_alike = BrandPassport.deploy({"from": stranger})
+    look_alike = BrandPassport.deploy(ZERO_ADDRESS, {"from": stranger})
     assert not registry.isGenuineCollection(look_alike)
     assert registry.brandIdOfCollection(look_alike) == 0
 
@@ -217,7 +217,7 @@ def test_implementation_is_its_own_registry_and_has_no_admin(implementation, dep
 
 
 def test_look_alike_cannot_be_initialized(BrandPassport, stranger):
-    look_alike = BrandPassport.deploy({"from": stranger})
+    look_alike = BrandPassport.deploy(ZERO_ADDRESS, {"from": stranger})
     with brownie.reverts(error("PassportAlreadyInitialized")):
         look_alike.initialize(1, "Maison Aurel", "AUR", stranger, {"from": stranger})
 

@@ -99,6 +99,7 @@ def up(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, admi
         config.timings[f"{step}_tx_s"] = float(answer["seconds"])
         save(folder, config)
         log(f"up: {step}: {answer['id']} ({answer['seconds']} s)")
+    chain_config(folder, config)
     if not tracking:  # the nodes learn the subnet they validate at start
         stop_all(folder, config)
         start_all(folder, tools, config, log)
@@ -111,6 +112,19 @@ def up(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, admi
     save(folder, config)
     log(f"up: the L1 {config.chain_id} answers on every node ({config.timings['l1_ready_s']} s after start)")
     return config
+
+
+# subnet-evm keeps the state of recent blocks in memory and writes it every 4096 blocks by default:
+# every node killed at once then came back at an older accepted height (measured: #3 for #8).
+# Archive mode writes each accepted block's state as it is accepted, as the geth nodes' --gcmode archive.
+L1_CHAIN_CONFIG = {"pruning-enabled": False, "commit-interval": 1}
+
+
+def chain_config(folder: Path, config: AvalancheNet) -> None:
+    """The L1 chain's subnet-evm config, read by each node when it starts the chain."""
+    path = folder / "chain-configs" / config.chain_id / "config.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(L1_CHAIN_CONFIG))
 
 
 def _l1_input(folder: Path, config: AvalancheNet) -> Path:

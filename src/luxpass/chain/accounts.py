@@ -122,12 +122,21 @@ def create_keystore(name: str, password: str, folder: Path | None = None) -> tup
         raise InputError("an empty password would leave the key unprotected", "choose a password")
     folder.mkdir(parents=True, exist_ok=True)
     account = Account.create()
-    keyfile = Account.encrypt(account.key, password)
+    keyfile = encrypt_key(account.key, password)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(keyfile))
     os.chmod(tmp, 0o600)
     tmp.replace(path)
     return account.address, path
+
+
+def encrypt_key(key: bytes, password: str, scrypt_n: int | None = None) -> dict:
+    """The v3 keystore of `key` (scrypt with `scrypt_n`, else eth-account's default). Its AES IV written
+    as all 16 bytes: eth-keyfile drops a leading zero byte (one key in 16), and geth built with Go 1.24
+    or later panics on a 15-byte IV ("bad IV length")."""
+    keyfile = Account.encrypt(key, password, kdf="scrypt", iterations=scrypt_n)
+    keyfile["crypto"]["cipherparams"]["iv"] = keyfile["crypto"]["cipherparams"]["iv"].rjust(32, "0")
+    return keyfile
 
 
 def list_keystores() -> list[tuple[str, str, Path]]:

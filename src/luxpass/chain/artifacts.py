@@ -18,7 +18,7 @@ _PANIC_SELECTOR = bytes.fromhex("4e487b71")
 _ERROR_SELECTOR = bytes.fromhex("08c379a0")
 
 # The contracts the library deploys or calls; their ABIs list every error they can throw.
-PACKAGED = ("BrandPassport", "ConsortiumRegistry", "CounterfeitCases")
+PACKAGED = ("BrandPassport", "ConsortiumRegistry", "CounterfeitCases", "LuxpassForwarder")
 _PACKAGED_KEYS = ("contractName", "abi", "bytecode", "deployedBytecode", "compiler", "sha1")
 
 

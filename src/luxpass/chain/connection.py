@@ -72,7 +72,9 @@ class Chain:
         except (requests.exceptions.RequestException, OSError, ValueError, NodeUnavailable) as exc:
             raise LuxpassError(
                 f"cannot reach a node at {' or '.join(urls)} ({getattr(exc, 'reason', type(exc).__name__)})",
-                "start one with `luxpass node start` or pass --rpc-url",
+                "start one with `luxpass node start` or pass --rpc-url" if urls == [DEFAULT_RPC_URL] else
+                "start that node, or pass another node of its chain too (--rpc-url URL1,URL2); a consortium house's "
+                "node: `luxpass consortium-net up`, or `luxpass consortium-net run --house-dir DIR` on its machine",
             ) from None
         provider.attempts = RPC_ATTEMPTS
         self.dev = self.chain_id in DEV_CHAIN_IDS

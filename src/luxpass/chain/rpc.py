@@ -28,6 +28,16 @@ class NodeUnavailable(LuxpassError):
                          "check the node, then run the same command again: nothing already sent is sent twice")
 
 
+def node_session(rpc_url: str) -> requests.Session:
+    """One HTTP session a node, its proxy and CA settings read from the environment once: requests
+    would look them up, and read ~/.netrc, on every request."""
+    session = requests.Session()
+    session.proxies = requests.utils.get_environ_proxies(rpc_url)
+    session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+    session.trust_env = False
+    return session
+
+
 class RetryingProvider(HTTPProvider):
     """Retries transient failures (connection lost, no answer in time, HTTP 429 and 5xx) with
     backoff, a bounded number of times. Resending eth_sendRawTransaction is safe: the same signed
@@ -35,7 +45,8 @@ class RetryingProvider(HTTPProvider):
 
     def __init__(self, rpc_url: str, log: Callable[[str], None], attempts: int = RPC_ATTEMPTS):
         timeout = float(os.environ.get("LUXPASS_RPC_TIMEOUT", "30"))
-        super().__init__(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
+        super().__init__(rpc_url, request_kwargs={"timeout": timeout}, session=node_session(rpc_url),
+                         exception_retry_configuration=None)
         self.log, self.attempts, self.timeout = log, attempts, timeout
 
     def make_request(self, method, params):

@@ -22,9 +22,10 @@ The Sender protocol, which every sender follows:
   action's result.
 - `SafeSender` (`onchain/safe.py`) drafts the Safe transaction for the Safe's owners to sign and
   answers `Drafted`: an ordinary outcome, which the command prints like any other.
-- A relayer is a third sender: it calls `action.prepare()` (passing `AlreadyDone` through), has the
-  call made for `address` by whatever relays it, and answers with its own outcome (`Relayed`). Its
-  own transactions it sends through a `KeySender` (`chain.sender.transact(call, label)`).
+- `RelaySender` (here) is the relayer's: `address` is the account it acts for (an owner whose
+  signed request the call carries to the forwarder, a Safe whose owners signed), and the relayer's
+  own `KeySender` signs, journals, sends and confirms the call like any other transaction, each one
+  counted against the relayer's `Budget` before it is sent. It answers `Relayed`.
 """
 import time
 from collections import deque
@@ -59,6 +60,7 @@ ALREADY_KNOWN = ("already known", "already imported", "known transaction")
 # The node cannot charge the account for gas: Geth/Besu/Anvil/Ganache "insufficient funds", Geth's
 # estimate "gas required exceeds allowance", Hardhat "Sender doesn't have enough funds to send tx".
 UNFUNDED = ("insufficient funds", "allowance", "doesn't have enough funds")
+FEE_FIELDS = ("maxFeePerGas", "maxPriorityFeePerGas", "gasPrice")
 NONCE_TAKEN = ("nonce too low", "replacement transaction underpriced", "doesn't have the correct nonce")
 RERUN_FINISHES = "run the same command again once the chain moves: it finishes this same transaction and signs nothing new"
 RERUN_UNKNOWN = "it may still be mined: look it up by its hash before sending anything for the same purpose"
@@ -119,6 +121,65 @@ class Sender(Protocol):
     def journalled(self, purpose: str) -> dict | None: ...
 
     def submit(self, action: Action[T]) -> Any: ...
+
+
+class Budget(Protocol):
+    """What a relayer may pay: `reserve` counts an action about to be sent (raising when a cap is
+    reached) and returns its ticket, a JSON value; `settle` records it as mined (with its receipt)
+    or as never sent (None)."""
+
+    def reserve(self, action: Action) -> Any: ...
+
+    def settle(self, ticket: Any, receipt: dict | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Relayed(Generic[T]):
+    """A relayer's outcome: the action's result, the transaction it paid for and what it cost."""
+
+    result: T
+    receipt: dict
+    paid_wei: int
+
+
+class RelaySender:
+    """Acts for `address` through calls that carry its authorisation (its request signed for the
+    forwarder, its Safe owners' signatures), sent and paid by `payer`, the relayer's KeySender: the
+    journal, the resends and the confirmations are the payer's. Each action is reserved in `budget`
+    once prepared, before it is signed; its ticket is kept in the journal with the transaction, so
+    that a relayer stopped before the confirmation (a time-out, a crash) and given the same purpose
+    again finishes that same transaction and settles that same ticket. A ticket is settled as never
+    sent only when nothing of it is left in the journal."""
+
+    def __init__(self, payer: "KeySender", address: str, budget: Budget):
+        self.payer, self.address, self.budget = payer, address, budget
+
+    def journalled(self, purpose: str) -> dict | None:
+        return self.payer.journalled(purpose)
+
+    def submit(self, action: Action[T]) -> "Relayed[T] | AlreadyDone":
+        earlier = self.payer.journalled(action.purpose) if action.purpose else None
+        payload = {**(action.payload or {}), "ticket": None}
+
+        def prepare():
+            prepared = action.prepare()
+            if not isinstance(prepared, AlreadyDone):
+                payload["ticket"] = self.budget.reserve(action)
+            return prepared
+
+        try:
+            receipt = self.payer.submit(Action(action.label, prepare, _receipt, action.purpose, payload,
+                                               action.gas, action.confirmations))
+        except BaseException:
+            if payload["ticket"] is not None and not (action.purpose and self.payer.journalled(action.purpose)):
+                self.budget.settle(payload["ticket"], None)
+            raise
+        if isinstance(receipt, AlreadyDone):
+            return receipt
+        ticket = payload["ticket"] if payload["ticket"] is not None else (earlier or {}).get("ticket")
+        if ticket is not None:
+            self.budget.settle(ticket, receipt)
+        return Relayed(action.read(receipt), receipt, receipt["gasUsed"] * receipt.get("effectiveGasPrice", 0))
 
 
 class Dropped(LuxpassError):
@@ -533,20 +594,30 @@ class KeySender:
         except Web3RPCError as exc:
             message = str(getattr(exc, "message", None) or exc)
             if any(word in message.lower() for word in UNFUNDED):
-                self.w3.eth.call({k: v for k, v in unsigned.items()
-                                  if k not in ("maxFeePerGas", "maxPriorityFeePerGas", "gasPrice")})
-                raise self._unfunded(unsigned["from"], label) from None
+                self.w3.eth.call({k: v for k, v in unsigned.items() if k not in FEE_FIELDS})
+                raise self._unfunded(unsigned["from"], label, unsigned) from None
             hint = ("the contracts are built for a newer EVM than this chain runs: build them for its EVM "
                     "(Clique runs London/paris rules)" if "invalid opcode" in message else
                     "check the node's log; nothing was sent")
             raise LuxpassError(f"the node at {self.chain.rpc_url} refused {label or 'the transaction'}: {message}",
                                hint) from None
 
-    def _unfunded(self, address: str, label: str) -> LuxpassError:
-        """The node says the account cannot pay for gas: how much it has and how to fund it."""
-        balance = self.w3.eth.get_balance(address)
+    def _unfunded(self, address: str, label: str, unsigned: dict | None = None) -> LuxpassError:
+        """The node says the account cannot pay for gas: how much it has, how much is missing (when
+        the gas can be estimated without fees) and how to fund it."""
+        balance, missing = self.w3.eth.get_balance(address), ""
+        if unsigned is not None:
+            try:
+                gas = self.w3.eth.estimate_gas({k: v for k, v in unsigned.items() if k not in FEE_FIELDS})
+            except Web3RPCError:
+                gas = None
+            price = unsigned.get("maxFeePerGas") or unsigned.get("gasPrice") or 0
+            short = gas * price + unsigned.get("value", 0) - balance if gas else 0
+            if short > 0:
+                missing = f" ({short / 1e18:.6f} ETH missing for about {gas:,} gas at {price / 1e9:g} gwei)"
         return LuxpassError(
-            f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of {label or 'the transaction'}",
+            f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of "
+            f"{label or 'the transaction'}{missing}",
             "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "
             "or ask the chain's operator")
 

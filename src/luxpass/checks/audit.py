@@ -12,17 +12,20 @@ from eth_utils import keccak
 
 from ..errors import InputError
 from ..files import read_json, write_json_new
-from ..onchain.collection import Collection
+from ..onchain.collection import Collection, heads_of, screen_codes
 from ..onchain.records import ZERO32, Record, fold
 from ..onchain.registry import Consortium
 from ..results import cli_name
 from ..spec import SCREENING_STATUS, Accreditation, Screening, Status
 from ..values import passport_hex
+from .chunks import ChunkedCalls
 from .index import PinnedBlock, pin, read_synced
 
 REPORT_FORMAT = "luxpass-audit/1"
 AUDIT = "the audit"
-CHUNK = 2000
+# A passport's status by the code `screen` gives it, "missing" for one the chain does not have.
+STATUS_NAMES = tuple(cli_name(SCREENING_STATUS[Screening(code)]) if Screening(code) in SCREENING_STATUS
+                     else "missing" for code in range(len(Screening)))
 
 
 @dataclass
@@ -74,22 +77,27 @@ def check_passport(collection: str, token_id: int, records: list[Record], chain_
 
 
 def audit_synced(consortium: Consortium, index, brand_refs: list | None = None, progress=None,
-                 attempts: int = 3) -> AuditResult:
+                 attempts: int = 3, calls: ChunkedCalls | None = None) -> AuditResult:
     """Bring `index` up to date, then audit at its block; if a reorganisation takes that block away
     meanwhile, sync again (the index rolls back and re-reads) and audit again, `attempts` times."""
-    return read_synced(index, lambda pinned: _audit_at(consortium, index, brand_refs, pinned), AUDIT,
+    calls = calls or ChunkedCalls(consortium.chain)
+    return read_synced(index, lambda pinned: _audit_at(consortium, index, brand_refs, pinned, calls), AUDIT,
                        progress, attempts)
 
 
-def audit(consortium: Consortium, source, brand_refs: list | None = None) -> AuditResult:
+def audit(consortium: Consortium, source, brand_refs: list | None = None,
+          calls: ChunkedCalls | None = None) -> AuditResult:
     """Audit the collections of `brand_refs` (all brands if None) against `source`, anything
     with `all_records(collection)` (the Index, or a log source under test), at one block: the one
     the source is synced to. Raises Reorganised if that block is not the chain's, before or
-    after the reading (the records and the heads would then come from two chains)."""
-    return _audit_at(consortium, source, brand_refs, pin(consortium.chain, source, AUDIT))
+    after the reading (the records and the heads would then come from two chains). `calls` (a new
+    one by default) keeps the chunk sizes and counts the eth_calls."""
+    return _audit_at(consortium, source, brand_refs, pin(consortium.chain, source, AUDIT),
+                     calls or ChunkedCalls(consortium.chain))
 
 
-def _audit_at(consortium: Consortium, source, brand_refs: list | None, pinned: PinnedBlock) -> AuditResult:
+def _audit_at(consortium: Consortium, source, brand_refs: list | None, pinned: PinnedBlock,
+              calls: ChunkedCalls) -> AuditResult:
     chain, number = consortium.chain, pinned.number
     brands = [consortium.brand(ref) for ref in brand_refs] if brand_refs else consortium.brands()
     collections, discrepancies, passports = [], [], []
@@ -97,16 +105,13 @@ def _audit_at(consortium: Consortium, source, brand_refs: list | None, pinned: P
         by_passport = source.all_records(brand.collection)
         ids = sorted(by_passport)
         target = Collection(chain, brand.collection)
-        chain_heads, codes = [], b""
-        for start in range(0, len(ids), CHUNK):
-            part = ids[start:start + CHUNK]
-            chain_heads += target.heads(part, number)
-            codes += target.screen_codes(part, [], number)
+        chain_heads = calls.run("heads", ids, target.heads_call, heads_of, number)
+        codes = calls.run("screening (no sellers)", ids, lambda part: target.screen_call(part, []), screen_codes,
+                          number)
         by_status = {cli_name(s): 0 for s in Status}
         bad = 0
         for token_id, (chain_head, chain_count), code in zip(ids, chain_heads, codes):
-            known = SCREENING_STATUS.get(Screening(code))
-            status = cli_name(known) if known is not None else "missing"
+            status = STATUS_NAMES[code]
             if status in by_status:
                 by_status[status] += 1
             head, problem = check_passport(brand.collection, token_id, by_passport[token_id], chain_head, chain_count)

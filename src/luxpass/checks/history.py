@@ -8,7 +8,7 @@ from ..onchain.records import LIFECYCLE, OWNERSHIP, ZERO32, Record, block_timest
 from ..onchain.registry import Consortium
 from ..results import cli_name
 from ..spec import EventKind, Status, TransferKind
-from ..values import passport_hex
+from ..values import ZERO_ADDRESS, passport_hex
 from .index import PinnedBlock, pin, read_synced
 from .verify import pending_state
 
@@ -78,6 +78,9 @@ def _history_at(consortium: Consortium, collection: str, passport_id: int, index
             owners_seen.add(entry.to)
             resales += entry.kind == "resale"
         entries.append(entry)
+    for entry in entries:
+        if entry.kind == "mint" and entry.by == ZERO_ADDRESS:  # a plain mint logs only its Transfer: no agent
+            entry.by = chain.w3.eth.get_transaction(entry.tx)["from"]  # the minter sent it
     stored_head = bytes(passport["head"])
     recovery, claim_open, _ = pending_state(passports, passport_id, block)
     brand = consortium.brand(brand_id, block).name

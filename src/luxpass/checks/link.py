@@ -13,6 +13,7 @@ from .verify import Verdict, verify
 
 AUTHENTIC, NOT_AUTHENTIC = "authentic", "not-authentic"  # a genuine passport's other states: its status
 UNREADABLE = "unreadable"  # the link itself cannot be read: smudged, cut, mistyped; nothing is known yet
+NO_MATCH = "no-match"  # a readable link of a member's collection that leads to no passport: mistyped, or not genuine
 
 
 @dataclass
@@ -38,15 +39,18 @@ def check_link(consortium: Consortium, uri: str | DigitalLink) -> LinkCheck:
         return LinkCheck(UNREADABLE, f"this code cannot be read in full: {exc.problem}")
     check = LinkCheck(NOT_AUTHENTIC, "", proven.gtin, proven.serial, proven.collection,
                       passport_hex(proven.passport_id))
+    verdict = verify(consortium, proven.collection, proven.passport_id)
+    if not verdict.genuine_collection or (not verdict.exists and verdict.brand_status == "removed"):
+        check.verdict, check.reason = verdict, verdict.reason
+        return check
+    if not verdict.exists:  # as a typo in the serial or the proof lands: the chain proves nothing wrong
+        check.verdict, check.state = verdict, NO_MATCH
+        check.reason = f"no passport of {verdict.brand} has this serial with this code (a mistyped or altered link)"
+        return check
     if not proven.gtin_matches:
         check.reason = "the GTIN in this link is not the one committed with its serial (an altered link)"
         return check
-    verdict = check.verdict = verify(consortium, proven.collection, proven.passport_id)
-    if not verdict.exists:
-        unknown_passport = verdict.genuine_collection and verdict.brand_status != "removed"
-        check.reason = (f"no passport of {verdict.brand} has this serial and proof (an unknown product, or an "
-                        "altered link)") if unknown_passport else verdict.reason
-        return check
+    check.verdict = verdict
     check.story = history(consortium, proven.collection, proven.passport_id)
     check.chip = Collection(consortium.chain, proven.collection).chip_of(proven.passport_id)
     check.state = AUTHENTIC if verdict.authentic else verdict.status

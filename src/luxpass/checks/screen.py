@@ -1,9 +1,9 @@
 """Marketplace screening: thousands of listings checked against the registry at once.
 
 Listings are grouped by collection; each collection is checked once against the registry,
-then its passports are screened by the contract's `screen` view in chunks that stay under the
-node's call gas limit. Calls are encoded and decoded by hand: through web3's contract layer
-the decoding, not the node, would be the bottleneck."""
+then its passports are screened by the contract's `screen` view in chunks as large as the node's
+call gas cap allows (`luxpass.checks.chunks`). Calls are encoded and decoded by hand: through
+web3's contract layer the decoding, not the node, would be the bottleneck."""
 import csv
 import io
 from dataclasses import dataclass
@@ -11,14 +11,15 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..files import MAX_CSV_BYTES
-from ..onchain.collection import Collection
+from ..onchain.collection import Collection, screen_codes
 from ..onchain.registry import Consortium
 from ..proofs.certificate import Certificate
 from ..results import cli_name
 from ..spec import BrandStatus, Screening
 from ..values import parse_address
+from .chunks import ChunkedCalls
 
-CHUNK = 4000
+VERDICTS = tuple(cli_name(Screening(code)) for code in range(len(Screening)))  # by the code `screen` returns
 
 
 @dataclass
@@ -99,7 +100,11 @@ def _address(text: str, what: str, seen: dict) -> str:
     return seen[text]
 
 
-def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) -> list[ScreenResult]:
+def screen(consortium: Consortium, listings: list[Listing], chunk: int | None = None,
+           calls: ChunkedCalls | None = None) -> list[ScreenResult]:
+    """A verdict for each listing. `chunk` caps the passports of one call; `calls` (a new one by
+    default) keeps the chunk sizes and counts the eth_calls, across runs if passed again."""
+    calls = calls or ChunkedCalls(consortium.chain, chunk)
     by_collection: dict[str, list[int]] = {}
     verdicts: list[str | None] = [listing.malformed for listing in listings]
     for index, listing in enumerate(listings):
@@ -117,17 +122,17 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int = CHUNK) 
                 verdicts[i] = "certificate-mismatch"
             else:
                 pending.append(i)
+        target = Collection(consortium.chain, collection)
         # Listings that name no seller are screened apart: a stand-in seller would be "not the
         # owner" and hide the verdicts the contract gives after that check (a pending recovery).
-        target = Collection(consortium.chain, collection)
-        for named in (True, False):
-            group = [i for i in pending if bool(listings[i].seller) == named]
-            for start in range(0, len(group), chunk):
-                part = group[start:start + chunk]
-                sellers = [listings[i].seller for i in part] if named else []
-                codes = target.screen_codes([listings[i].passport_id for i in part], sellers)
-                for i, code in zip(part, codes):
-                    verdicts[i] = cli_name(Screening(code))
+        named = [i for i in pending if listings[i].seller]
+        unnamed = [i for i in pending if not listings[i].seller]
+        codes = calls.run("screening", named, lambda part: target.screen_call(
+            [listings[i].passport_id for i in part], [listings[i].seller for i in part]), screen_codes)
+        codes += calls.run("screening (no sellers)", unnamed, lambda part: target.screen_call(
+            [listings[i].passport_id for i in part], []), screen_codes)
+        for i, code in zip(named + unnamed, codes):
+            verdicts[i] = VERDICTS[code]
     return [ScreenResult(l.listing, l.collection, "0x%064x" % l.passport_id, l.seller, v == "authentic", v)
             for l, v in zip(listings, verdicts)]
 

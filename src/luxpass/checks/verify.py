@@ -49,17 +49,20 @@ def pending_state(collection: Collection, passport_id: int,
     return recovery, claim_open, warnings
 
 
+def check_same_chain(chain, what: str, chain_id: int) -> None:
+    """A certificate or disclosure is checked on the chain it was issued for, and says which one."""
+    if chain_id != chain.chain_id:
+        raise InputError(f"the {what} is for chain {chain_id} but the node at {chain.rpc_url} is chain {chain.chain_id}",
+                         f"pass --rpc-url of a node of chain {chain_id}")
+
+
 def verify(consortium: Consortium, collection: str, passport_id: int | None,
            certificate: Certificate | None = None, batch: BatchProof | None = None) -> Verdict:
     """Check a passport: genuine collection of a member brand, passport exists, certificate
     matches its commitment, status, owner and brand status."""
     chain = consortium.chain
     if certificate is not None:
-        if certificate.chain_id != chain.chain_id:
-            raise InputError(
-                f"the certificate is for chain {certificate.chain_id} but the node at {chain.rpc_url} is chain {chain.chain_id}",
-                f"pass --rpc-url of chain {certificate.chain_id}",
-            )
+        check_same_chain(chain, "certificate", certificate.chain_id)
         collection = certificate.collection
         passport_id = certificate.claimed_passport_id or certificate.passport_id
     shown_id = passport_hex(passport_id) if passport_id else None
@@ -152,9 +155,7 @@ def check_disclosure(consortium: Consortium, disclosure: Disclosure) -> Disclosu
     """Each disclosed field must lead to the passport's commitment, and the passport (or, before
     its first sale, the product's batch) must verify against the registry."""
     chain = consortium.chain
-    if disclosure.chain_id != chain.chain_id:
-        raise InputError(f"the disclosure is for chain {disclosure.chain_id} but the node at {chain.rpc_url} is "
-                         f"chain {chain.chain_id}", f"pass --rpc-url of chain {disclosure.chain_id}")
+    check_same_chain(chain, "disclosure", disclosure.chain_id)
     unproven = disclosure.unproven()
     if unproven:
         return DisclosureCheck(False, f"the disclosed field {unproven[0]!r} is not the one the product's commitment "

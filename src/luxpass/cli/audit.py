@@ -6,6 +6,7 @@ import click
 
 from ..checks import audit as audits
 from ..checks.index import Index
+from ..spec import Accreditation
 from .base import ProgressBar, Settings, cli, pass_settings
 from .params import COLLECTION, account_options, rpc_options
 
@@ -27,6 +28,12 @@ def audit(ctx, brand_refs, collections, all_, out):
     chosen = list(brand_refs) + list(collections)
     if bool(chosen) == all_:
         raise click.UsageError("pass --brand BRAND or --collection ADDRESS (repeatable), or --all")
+    signer = settings.chain.address if settings.chain.account is not None else None
+    accredited = signer is None or settings.consortium.is_accredited(signer, Accreditation.AUDITOR)
+    if not accredited:  # said before the audit's work, not only by `audit check` later
+        click.echo(f"warning: {signer} is not an accredited auditor of the consortium: the report will be signed, "
+                   f"but `luxpass audit check` will say it does not hold and `luxpass audit attest` is refused; "
+                   f"the council accredits an auditor with `luxpass accredit {signer} --as auditor`", err=True)
     with ProgressBar(settings, "indexing") as progress:
         result = audits.audit_synced(settings.consortium, Index(settings.consortium), chosen or None, progress)
     report = result.report
@@ -36,7 +43,7 @@ def audit(ctx, brand_refs, collections, all_, out):
     json_path, csv_path = audits.write_report(result, stem)
     summary = {"report": str(json_path), "csv": str(csv_path), "block": report["block"]["number"],
                "passports": report["totals"]["passports"], "discrepancies": report["totals"]["discrepancies"],
-               "signed_by": report.get("auditor")}
+               "signed_by": report.get("auditor"), "accredited_auditor": accredited if signer else None}
     for d in report["discrepancies"][:20]:
         click.echo(f"discrepancy: passport {d['passport_id']} record {d['record']}: {d['problem']}", err=True)
     settings.emit_check(summary, not report["discrepancies"],

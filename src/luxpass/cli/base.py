@@ -1,6 +1,5 @@
-"""What every command shares: the settings collected once per invocation, the one error edge
-(library errors, lost connections and usage errors become one `error:` line and an exit code),
-and the output (results on stdout as text or `--json`, progress on stderr)."""
+"""What every command shares: the settings collected once per invocation and the output (results
+on stdout as text or `--json`, progress on stderr); the group and its error edge are `root`'s."""
 import json
 import sys
 from dataclasses import dataclass, field
@@ -8,18 +7,17 @@ from functools import cached_property
 from pathlib import Path
 
 import click
-import requests
-from web3.exceptions import MismatchedABI, Web3ValidationError
 
 from ..chain import accounts
 from ..chain.connection import DEFAULT_RPC_URL, Chain
 from ..chain.journal import JournalFolder
 from ..chain.sender import Sender
-from ..errors import InputError, LuxpassError, NotAuthentic
+from ..errors import InputError, NotAuthentic
 from ..onchain.collection import Collection
 from ..onchain import safe as safes
 from ..onchain.registry import Consortium
 from ..results import to_jsonable
+from .root import CommandError, LuxpassGroup, cli, main  # noqa: F401 (the group every command module registers on)
 
 DEFAULT_TIMEOUT = 120  # seconds a transaction may take to be mined, and again to be confirmed
 
@@ -114,46 +112,6 @@ def _as_text(data, indent: str = "") -> str:
         return "\n".join(_as_text(item, indent) if not isinstance(item, dict) else
                          _as_text(item, indent + "  ").replace(indent + "  ", indent + "- ", 1) for item in data)
     return f"{indent}{data}"
-
-
-class CommandError(click.ClickException):
-    def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file=None) -> None:
-        click.echo(f"error: {self.message}", err=True)
-
-
-class LuxpassGroup(click.Group):
-    """Turns library errors, lost connections and usage errors into one line on stderr and
-    their exit code, never a traceback. Its subgroups are LuxpassGroups too."""
-
-    group_class = type
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except LuxpassError as exc:
-            raise CommandError(str(exc), exc.exit_code) from None
-        except click.UsageError as exc:
-            raise CommandError(exc.format_message(), exc.exit_code) from None
-        except requests.exceptions.RequestException as exc:
-            raise CommandError(f"lost the connection to the node ({type(exc).__name__}); check it and run the "
-                               "same command again", 1) from None
-        except (MismatchedABI, Web3ValidationError):
-            raise CommandError("a value does not fit the contract's argument types (a number above 2**256 - 1?); "
-                               "check the values given", 2) from None
-
-
-@click.group(cls=LuxpassGroup)
-@click.version_option(package_name="luxpass")
-def cli():
-    """Digital product passports for luxury goods, on a consortium chain."""
-
-
-def main() -> None:
-    cli(prog_name="luxpass")
 
 
 class ProgressBar:

@@ -14,10 +14,12 @@ from ..onchain.collection import Collection
 from ..proofs.batch import DEFAULT_DEPTH, MAX_DEPTH
 from ..spec import ROLES, EventKind
 from .base import ProgressBar, Settings, cli, pass_settings
+from .epcis import epcis_import_option
 from .params import (
     ADDRESS,
     Address,
     EnumChoice,
+    RecordField,
     account_options,
     collection_options,
     passport_command,
@@ -57,7 +59,8 @@ _role_command("revoke", False, "Revoke ROLE in your brand's collection from ACCO
 @cli.command("mint")
 @collection_options
 @click.option("--serial", help="Serial number of one product.")
-@click.option("--field", "fields", multiple=True, metavar="NAME=VALUE", help="A field of the product record.")
+@click.option("--field", "fields", multiple=True, type=RecordField(),
+              help="A field of the product record; a GTIN and a date (YYYY-MM-DD) are checked.")
 @click.option("--record", type=click.Path(dir_okay=False), help="The product record as a JSON file.")
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False), help="Mint in bulk from a product CSV.")
 @click.option("--out", type=click.Path(file_okay=False), help="Result folder of a bulk mint (default CSV.passports).")
@@ -67,7 +70,7 @@ _role_command("revoke", False, "Revoke ROLE in your brand's collection from ACCO
               help="Brand custody account to hold the passports (default: the signer).")
 @click.option("--certificate", "certificate_out", type=click.Path(dir_okay=False),
               help="Where to write the owner certificate of a single mint, a new file "
-                   "(default $LUXPASS_HOME/certificates/CHAIN/PASSPORT.json).")
+                   "(default ~/.luxpass/certificates/CHAIN/PASSPORT.json, or under LUXPASS_HOME).")
 @click.option("--reissue", metavar="REASON",
               help="Issue a passport for a serial that already has one, on purpose; the reason is recorded.")
 @rpc_options
@@ -78,7 +81,14 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
     """Mint one product's passport, or many from --csv (resumable: run it again after a stop).
     A serial the brand already issued is refused unless --reissue says why.
 
-    Example: luxpass mint --brand "Maison Aurel" --serial AUR-1 --field gtin=03012345678906 --account factory"""
+    \b
+    The CSV (UTF-8, comma-separated) names its columns in its first line:
+    `serial` and any others, each a field of the record; a column may declare
+    its type (text, date as YYYY-MM-DD, number, gtin) after its name:
+      serial,model,made_on:date,price_eur:number,gtin
+    Every bad line is named, up to 20, before anything is sent.
+
+    Example: luxpass mint --brand "Maison Aurel" --serial AUR-1 --field gtin=03760123450003 --account factory"""
     target = settings.collection(brand_ref, collection)
     if csv_file:
         if serial or fields or record or certificate_out:
@@ -94,11 +104,7 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
         product = read_json(record, "record")
     else:
         product = {"serial": serial} if serial else {}
-        for item in fields:
-            name, sep, value = item.partition("=")
-            if not sep:
-                raise InputError(f"--field {item!r} is not NAME=VALUE", "e.g. --field model=Tote")
-            product[name] = value
+        product.update(fields)
     minted = target.mint(product, to, Path(certificate_out) if certificate_out else None, reissue)
     click.echo(f"owner certificate written to {minted.certificate_file}", err=True)
     settings.emit(minted)
@@ -118,22 +124,25 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
 def issue(settings: Settings, brand_ref, collection, csv_file, out, depth, reissue):
     """Commit a whole production batch from --csv with one transaction, its Merkle root, and write
     each product's certificate with its proof; a retailer claims the passport at the first sale
-    (`transfer --first-sale`). Resumable: run it again after a stop."""
+    (`transfer --first-sale`). Resumable: run it again after a stop. The CSV is that of `mint --csv`."""
     target = settings.collection(brand_ref, collection)
     out_dir = Path(out) if out else Path(csv_file).with_suffix(".batch")
     settings.emit(issue_csv(target, Path(csv_file), out_dir, depth, reissue))
 
 
 @cli.command("event")
+@epcis_import_option
 @passport_options
-@click.option("--kind", required=True, type=EnumChoice(EventKind), help="The lifecycle event recorded.")
+@click.option("--kind", type=EnumChoice(EventKind), help="The lifecycle event recorded.")
 @click.option("--details", help="The event's off-chain details; only a salted hash goes on chain.")
 @click.option("--details-file", type=click.Path(dir_okay=False), help="Read the details from a file.")
 @rpc_options
 @account_options
 @pass_settings
 def event(settings: Settings, ref, kind, details, details_file):
-    """Record a lifecycle event of a passport."""
+    """Record a lifecycle event of a passport, or each event of an EPCIS 2.0 document (--epcis)."""
+    if kind is None:
+        raise click.UsageError("pass --kind, or --epcis FILE")
     if (details is None) == (details_file is None):
         raise click.UsageError("pass one of --details or --details-file")
     if details_file:

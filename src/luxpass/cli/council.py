@@ -174,5 +174,6 @@ def seat_council(settings: Settings, brand_ref):
 @safe_options
 @pass_settings
 def accredit(settings: Settings, account_address, as_, revoke):
-    """Propose to accredit (or revoke) a reseller, marketplace or auditor; members vote on it."""
+    """Propose to accredit (or revoke) a reseller, marketplace, auditor, or one of the ESPR's
+    repairers, authorities and recyclers (readers of a DPP's restricted part); members vote on it."""
     settings.emit(settings.consortium.propose_accreditation(account_address, as_, not revoke))

@@ -1,13 +1,15 @@
 """The buyer's and the marketplace's side: verifying a passport or a disclosure, its history,
 screening listings, counterfeit cases (`luxpass verify`, `history`, `screen`, `cases`)."""
+import json
 from pathlib import Path
 
 import click
 
 from ..checks import screen as screening
+from ..checks.epcis import epcis_history
 from ..checks.index import Index
 from ..checks.history import history
-from ..checks.verify import check_disclosure, verify
+from ..checks.verify import check_disclosure, check_same_chain, verify
 from ..onchain.cases import RULINGS, CaseBook
 from ..proofs.disclosure import Disclosure
 from ..results import utc
@@ -22,6 +24,9 @@ from .params import COLLECTION, PASSPORT_ID, Address, account_options, passport_
 def verify_command(settings: Settings, ref):
     """Check a passport by owner certificate, by collection and id, or a holder's disclosure of
     chosen fields (showing only those). Exit 0 when authentic, 3 when not, with the reason."""
+    signed = ref.disclosure or ref.certificate  # its chain is named before the deployment is looked up there
+    if signed is not None:
+        check_same_chain(settings.chain, "disclosure" if ref.disclosure else "certificate", signed.chain_id)
     if ref.disclosure is not None:
         _verify_disclosure(settings, ref.disclosure)
         return
@@ -49,17 +54,25 @@ def _verify_disclosure(settings: Settings, disclosure: Disclosure) -> None:
 
 @cli.command("history")
 @passport_options
+@click.option("--epcis", "as_epcis", is_flag=True,
+              help="Print it as an EPCIS 2.0 JSON-LD document (needs the certificate, or a disclosure of gtin and serial).")
 @rpc_options
 @pass_settings
-def history_command(settings: Settings, ref):
+def history_command(settings: Settings, ref, as_epcis):
     """A passport's whole story, lifecycle and owners, read from the chain."""
+    if as_epcis:
+        click.echo(json.dumps(epcis_history(settings.consortium, ref.collection, ref.passport_id, ref.certificate,
+                                            ref.disclosure, Index(settings.consortium)), indent=2))
+        return
     story = history(settings.consortium, ref.collection, ref.passport_id, Index(settings.consortium))
     lines = [f"{story.brand} passport {story.passport_id}, as of block {story.block}",
              f"status {story.status}, owner {story.owner}, {story.owners} owner(s) after the brand, "
              f"{story.resales} resale(s)",
              f"history head {story.head} ({'verified against the logs' if story.head_verified else 'MISMATCH'})"]
     for e in story.entries:
-        if e.record == "ownership":
+        if e.record == "ownership" and e.kind == "mint":
+            what = f"mint: to {e.to}"
+        elif e.record == "ownership":
             what = f"{e.kind}: {e.from_} -> {e.to}" + (" via reseller" if e.kind == "resale" else "")
         elif e.record == "lifecycle":
             what = f"{e.kind} (details {e.details_hash[:18]}…)"
@@ -72,12 +85,20 @@ def history_command(settings: Settings, ref):
 @cli.command("screen")
 @click.argument("listings", type=click.Path(dir_okay=False))
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the verdicts as CSV (default: stdout).")
-@click.option("--chunk", type=click.IntRange(1), default=screening.CHUNK, show_default=True,
-              help="Passports per call, to stay under the node's call gas limit.")
+@click.option("--chunk", type=click.IntRange(1),
+              help="At most this many passports a call (default: as many as the node's call gas cap allows).")
 @rpc_options
 @pass_settings
 def screen_command(settings: Settings, listings, out, chunk):
-    """Screen a marketplace's listings (CSV) against the registry, one verdict per row."""
+    """Screen a marketplace's listings (CSV) against the registry, one verdict per row.
+
+    \b
+    LISTINGS' columns, named in its first line:
+      certificate             an owner certificate's path, relative to LISTINGS' folder
+      collection, passport_id or the passport's collection address and id instead
+      listing, seller         optional: the listing's reference, the seller's address
+
+    Example: luxpass screen listings.csv --out verdicts.csv"""
     results = screening.screen(settings.consortium, screening.read_listings(Path(listings)), chunk)
     bad = sum(not r.authentic for r in results)
     click.echo(f"{len(results)} listings screened: {len(results) - bad} authentic, {bad} not", err=True)
@@ -106,7 +127,8 @@ def cases():
 @pass_settings
 def cases_file(settings: Settings, brand_ref, listing, evidence, collection, passport_id):
     """An accredited marketplace files a case against a listing."""
-    settings.emit(CaseBook(settings.consortium).file(brand_ref, listing, evidence, collection, passport_id))
+    filed = CaseBook(settings.consortium).file(brand_ref, listing, evidence, collection, passport_id)
+    settings.emit(filed, _case_text(filed))
 
 
 @cases.command("list")
@@ -118,7 +140,8 @@ def cases_list(settings: Settings, brand_ref, marketplace):
     """Cases with their rulings."""
     found = CaseBook(settings.consortium).cases(brand_ref, marketplace)
     settings.emit(found, "\n".join(f"{c.case_id}  brand {c.brand_id}  {c.ruling:<11} listing {c.listing_ref[:18]}…  "
-                                   f"by {c.marketplace}" for c in found) or "no cases")
+                                   f"by {c.marketplace}  filed {utc(c.filed_at)}"
+                                   + (f", ruled {utc(c.ruled_at)}" if c.ruled_at else "") for c in found) or "no cases")
 
 
 @cases.command("rule")
@@ -130,4 +153,11 @@ def cases_list(settings: Settings, brand_ref, marketplace):
 @pass_settings
 def cases_rule(settings: Settings, case_id, ruling, reason):
     """The brand's council rules on a case, once."""
-    settings.emit(CaseBook(settings.consortium).rule(case_id, ruling, reason))
+    ruled = CaseBook(settings.consortium).rule(case_id, ruling, reason)
+    settings.emit(ruled, _case_text(ruled))
+
+
+def _case_text(case) -> str:
+    """A case's fields as text, its times as dates (JSON keeps the Unix times)."""
+    shown = {**vars(case), "filed_at": utc(case.filed_at), "ruled_at": case.ruled_at and utc(case.ruled_at)}
+    return "\n".join(f"{name}: {value}" for name, value in shown.items() if value is not None)

@@ -13,7 +13,7 @@ from ..onchain.registry import Founder
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import Disclosure, is_disclosure
 from ..results import cli_name, from_cli_name
-from ..values import parse_address, parse_passport_id
+from ..values import check_new_record, parse_address, parse_passport_id
 from .base import DEFAULT_TIMEOUT, Settings, pass_settings
 
 
@@ -77,6 +77,25 @@ class FounderSpec(click.ParamType):
         return Founder(parts[0].strip(), parts[1].strip(), Address("council").convert(parts[2], param, ctx))
 
 
+class RecordField(click.ParamType):
+    """A field of a product record, NAME=VALUE; a value of a known format (a GTIN, a date) is
+    checked here, before anything else is done."""
+
+    name = "NAME=VALUE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        name, sep, text = str(value).partition("=")
+        if not sep or not name.strip():
+            self.fail(f"{value!r} is not NAME=VALUE; e.g. --field model=Tote", param, ctx)
+        try:
+            check_new_record({name.strip(): text.strip()})
+        except InputError as exc:
+            self.fail(f"{exc.problem}; {exc.fix}", param, ctx)
+        return name.strip(), text
+
+
 class EnumChoice(click.Choice):
     """One member of a contract enum, by its name on the command line (`quality-checked`)."""
 
@@ -113,12 +132,13 @@ def rpc_options(fn):
                       expose_value=False, callback=_store("rpc_url"), help="JSON-RPC endpoint of the chain; several nodes of one chain as URL1,URL2 (asked in turn when one "
                            "is down or trails).")(fn)
     fn = json_option(fn)
-    fn = click.option("--confirmations", type=click.IntRange(0), expose_value=False, callback=_store("confirmations"),
-                      help="Blocks to wait for each transaction (default 1 on a development chain, 3 elsewhere).")(fn)
     return fn
 
 
 def account_options(fn):
+    """The signer, and for what it sends, the confirmations to wait for (read-only commands take neither)."""
+    fn = click.option("--confirmations", type=click.IntRange(0), expose_value=False, callback=_store("confirmations"),
+                      help="Blocks to wait for each transaction (default 1 on a development chain, 3 elsewhere).")(fn)
     fn = click.option("--account", metavar="NAME", expose_value=False, callback=_store("account"),
                       help="Keystore by name (luxpass, brownie and foundry keystore folders).")(fn)
     fn = click.option("--keystore", type=click.Path(dir_okay=False), expose_value=False, callback=_store("keystore"),

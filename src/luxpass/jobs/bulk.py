@@ -4,13 +4,14 @@ Before any transaction, the job file records each row's salt, so a second run re
 same commitments, asks the chain which passports exist, and mints only the rest: no row is
 minted twice and none is skipped. Each batch's signed transaction is journalled before it is
 sent (sent.json in the job's folder), and a second run first finishes those as the same bytes, so
-no row is signed twice while its first signature can still run."""
+no row is signed twice while its first signature can still run. Stopped with Ctrl-C, it writes the
+certificates of what is minted and says how many (exit 130)."""
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..chain.journal import SentJournal
-from ..errors import InputError
+from ..errors import InputError, Interrupted
 from ..onchain.collection import Collection
 from ..proofs.certificate import Certificate
 from ..values import parse_address, passport_hex
@@ -66,11 +67,34 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     calls = ((collection.mint_batch_call(owner, [ids[i] for i in batch]),
               f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})") for batch in batches)
     gas_used = 0
-    for batch, receipt in zip(batches, sender.send_all(calls, journal)):
-        gas_used += receipt["gasUsed"]
-        if progress:
-            progress(len(batch), 0)
+    try:
+        for batch, receipt in zip(batches, sender.send_all(calls, journal)):
+            gas_used += receipt["gasUsed"]
+            if progress:
+                progress(len(batch), 0)
+    except KeyboardInterrupt:
+        raise _stopped(collection, records, certificates, out_dir, reissue, len(journal.entries())) from None
 
     ledger.record([(r["serial"], passport_hex(i)) for r, i in zip(records, ids)], reissue)
     result_file = write_certificates(out_dir, certificates)
     return BulkResult(len(records), len(todo), already, len(batches), gas_used, str(out_dir), str(result_file))
+
+
+def _stopped(collection: Collection, records: list[dict], certificates: list[Certificate], out_dir: Path,
+             reissue: str | None, unconfirmed: int) -> Interrupted:
+    """Ctrl-C: what the chain holds now is recorded in the ledger, and the certificates of the rows
+    minted from the first on, with passports.csv; the same command mints the rest."""
+    minted = collection.exists([cert.passport_id for cert in certificates])
+    collection.ledger().record([(r["serial"], passport_hex(c.passport_id))
+                                for r, c, done in zip(records, certificates, minted) if done], reissue)
+    leading = next((row for row, done in enumerate(minted) if not done), len(minted))
+    if leading:
+        written = write_certificates(out_dir, certificates[:leading])
+        kept = f"{written} and the certificates of rows 1-{leading} are written"
+    else:
+        kept = "no certificate is written yet"
+    pending = f"; {unconfirmed} batch(es) sent and not yet confirmed are finished by the next run" if unconfirmed else ""
+    later = sum(minted) - leading
+    later = f" (the certificates of {later} more minted rows come with it)" if later else ""
+    return Interrupted(f"stopped: {sum(minted)} of {len(records)} passports minted so far; {kept}{pending}",
+                       f"run the same command again to mint the rest{later}")

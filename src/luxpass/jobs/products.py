@@ -1,15 +1,17 @@
 """A product system's CSV export, read and validated as a whole before anything is sent: every
-bad line (up to 20) is reported in one run."""
+bad line (up to 20) is reported in one run. The header may declare a column's type after its name
+(`made_on:date`, `price_eur:number`; the types of values.FIELD_TYPES), and every value is checked
+against it."""
 import csv
 from pathlib import Path
 
 from ..errors import InputError
 from ..files import MAX_CSV_BYTES
-from ..values import normalize_record
+from ..values import check_new_record, normalize_record, parse_declared_column
 
 MAX_LINES_PER_RECORD = 10  # a quoted multi-line field (an address, a note) spans a few lines, not a file
 MAX_REPORTED = 20
-
+OTHER_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
 def csv_records(text: str):
@@ -53,11 +55,15 @@ def read_products(path: Path) -> list[dict]:
         raise InputError(f"{path} line 1: {problem}", "the first line must name the columns")
     if not header or not any(h.strip() for h in header):
         raise InputError(f"{path} is empty", "the first line must name the columns, one of them `serial`")
-    header = [h.strip() for h in header]
+    try:
+        header, types = zip(*(parse_declared_column(h) for h in header))
+    except InputError as exc:
+        raise InputError(f"{path} line 1: {exc.problem}", exc.fix) from None
     if "serial" not in header:
-        raise InputError(f"{path} has no `serial` column", "name the serial number column `serial`")
+        raise InputError(f"{path} has no `serial` column", _delimiter_hint(header) or "name the serial number column `serial`")
     if len(set(header)) != len(header) or "" in header:
         raise InputError(f"{path} has empty or repeated column names", "give every column a distinct name")
+    declared = {name: kind for name, kind in zip(header, types) if kind}
     rows, serials, bad = [], {}, []
     for line, values, problem in records:
         if problem is None and (not values or all(not v.strip() for v in values)):
@@ -66,7 +72,7 @@ def read_products(path: Path) -> list[dict]:
             problem = f"{len(values)} values for {len(header)} columns (quote values that contain commas)"
         if problem is None:
             try:
-                record = normalize_record(dict(zip(header, values)))
+                record = check_new_record(normalize_record(dict(zip(header, values))), declared)
             except InputError as exc:
                 problem = f"{exc.problem} ({exc.fix})" if exc.fix else exc.problem
         if problem is None and record["serial"] in serials:
@@ -82,3 +88,12 @@ def read_products(path: Path) -> list[dict]:
     if not rows:
         raise InputError(f"{path} has a header but no products", "add one product per line")
     return rows
+
+
+def _delimiter_hint(header) -> str | None:
+    """How to fix a header that names `serial` but is split by another character than a comma."""
+    for delimiter, named in OTHER_DELIMITERS.items():
+        if any("serial" in (c.strip() for c in column.split(delimiter)) for column in header):
+            return (f"the columns are separated by {named}, and luxpass reads comma-separated CSV: "
+                    "export the file with commas as the separator")
+    return None

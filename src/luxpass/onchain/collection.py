@@ -1,6 +1,7 @@
 """A brand's passport collection: roles, minting, lifecycle events, transfers and status."""
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from eth_abi import encode
@@ -8,6 +9,7 @@ from eth_utils import keccak
 
 from ..chain import rpc
 from ..chain.accounts import home
+from ..chain.artifacts import decoded_reverts
 from ..chain.connection import Chain
 from ..chain.sender import Action, AlreadyDone, RawCall, Sender
 from ..errors import ContractRevert, InputError
@@ -15,7 +17,7 @@ from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..results import utc
 from ..spec import ROLES, EventKind, Status, selector, topic
-from ..values import ZERO_ADDRESS, new_salt, normalize_record, parse_address, passport_hex
+from ..values import ZERO_ADDRESS, check_new_record, new_salt, normalize_record, parse_address, passport_hex
 
 _SCREEN = selector("screen")
 _HEADS = selector("heads")
@@ -111,7 +113,11 @@ class Collection:
         self.chain = chain
         self.sender = sender or chain.sender
         self.address = parse_address(address, "collection")
-        self.contract = chain.contract("BrandPassport", self.address)
+
+    @cached_property
+    def contract(self):
+        """The web3 contract, built on first use: screening and audits use only hand-encoded calls."""
+        return self.chain.contract("BrandPassport", self.address)
 
     def name(self) -> str:
         return self.chain.call(self.contract.functions.name())
@@ -123,23 +129,37 @@ class Collection:
         return self.chain.call(self.contract.functions.hasRole(_role(role), parse_address(account)))
 
     def set_role(self, role: str, account: str, grant: bool):
-        """Grant or revoke; nothing is sent when the account already is as asked (`unchanged`)."""
+        """Grant or revoke; nothing is sent when the account already is as asked (`unchanged`). The
+        contract is asked first whether the sender (the signer, or the Safe with --safe) may do it at
+        all, so that only the collection's admin learns that nothing needs sending."""
         account = parse_address(account)
         verb = "grant" if grant else "revoke"
-        fn = self.contract.functions.grantRole if grant else self.contract.functions.revokeRole
+        fn = (self.contract.functions.grantRole if grant else self.contract.functions.revokeRole)(_role(role), account)
 
         def prepare():
+            try:
+                with decoded_reverts():
+                    fn.call({"from": self.sender.address})
+            except ContractRevert as refused:
+                if refused.name == "AccessControlUnauthorizedAccount":
+                    raise ContractRevert(refused.name, refused.args_decoded,
+                                         "you are not this collection's admin; sign as the brand's council, the "
+                                         "account `luxpass brand show BRAND` names") from None
+                raise
             if self.has_role(role, account) == grant:
                 return AlreadyDone(f"{verb} {role} role to {account}", None,
                                    {"role": role, "account": account, "granted": grant, "unchanged": True})
-            return fn(_role(role), account)
+            return fn
         return self.sender.submit(Action(
             f"{verb} {role} role to {account}", prepare,
             lambda receipt: RoleChange(role, account, grant, tx_hex(receipt)),
             f"{verb} {self.address} {role} {account}"))
 
-    def set_base_uri(self, base_uri: str) -> str:
-        return tx_hex(self.chain.sender.transact(self.contract.functions.setBaseURI(base_uri), "set base URI"))
+    def set_base_uri(self, base_uri: str):
+        """The brand admin points tokenURI(id) at base_uri + id; drafted for the Safe that holds it."""
+        return self.sender.submit(Action.of(
+            self.contract.functions.setBaseURI(base_uri), f"set base URI {base_uri}",
+            lambda receipt: {"collection": self.address, "base_uri": base_uri, "tx": tx_hex(receipt)}))
 
     def ledger(self) -> SerialLedger:
         return SerialLedger(self.chain.chain_id, self.address)
@@ -151,7 +171,7 @@ class Collection:
         already issued is refused unless `reissue` says why. The salt is journalled with the
         transaction: the same command run again after a time-out or a crash finishes that mint and
         writes its certificate, with the same salt, instead of minting a second passport."""
-        record = normalize_record(record)
+        record = check_new_record(normalize_record(record))
         owner = parse_address(to, "recipient") if to is not None else self.sender.address
         purpose = f"mint {self.address} serial {keccak(text=record['serial']).hex()}"
         earlier = self.sender.journalled(purpose)
@@ -184,13 +204,14 @@ class Collection:
         return RawCall(self.address, _MINT_BATCH + encode(["address", "bytes32[]"],
                                                           [owner, [i.to_bytes(32, "big") for i in passport_ids]]))
 
-    def record_event(self, passport_id: int, kind: EventKind, details: str) -> Recorded:
-        """Record a lifecycle event with a salted hash of its off-chain details. The salt is
-        journalled with the transaction, so a rerun finishes the same record."""
+    def record_event(self, passport_id: int, kind: EventKind, details: str, salt: bytes | None = None) -> Recorded:
+        """Record a lifecycle event with a salted hash of its off-chain details (`salt`, else a new
+        one). The salt is journalled with the transaction, so a rerun finishes the same record."""
         purpose = f"event {self.address} {passport_id} {kind.name} {keccak(text=details).hex()}"
         earlier = self.sender.journalled(purpose)
-        salt = bytes.fromhex(earlier["salt"].removeprefix("0x")) if earlier else secrets.token_bytes(32)
-        details_hash = keccak(encode(["bytes32", "string"], [salt, details]))
+        if salt is None:
+            salt = bytes.fromhex(earlier["salt"].removeprefix("0x")) if earlier else secrets.token_bytes(32)
+        details_hash = salted_details_hash(salt, details)
         return self.sender.submit(Action.of(
             self.contract.functions.recordEvent(passport_id, int(kind), details_hash),
             f"record {kind.name.lower()} for {passport_hex(passport_id)[:12]}…",
@@ -344,39 +365,21 @@ class Collection:
         return self.chain.call(self.contract.functions.verifyChip(passport_id, to, deadline, block_number, nonce,
                                                                   signature))
 
-    def screen_codes(self, ids: list[int], sellers: list[str], block: int | str = "latest") -> bytes:
-        """The `screen(ids, sellers)` view: one verdict code a passport. Encoded and decoded by hand
-        (web3's decoding, not the node, would be the bottleneck of a marketplace's screening), with
-        the gas the node allows a call; a chunk the node refuses (out of gas, too large) is
-        screened in halves."""
+    def screen_call(self, ids: list[int], sellers: list[str]) -> RawCall:
+        """`screen(ids, sellers)`, encoded by hand: through web3's contract layer the encoding and
+        decoding, not the node, would be the bottleneck of a marketplace's screening. Sized and sent
+        in chunks by `luxpass.checks.chunks`; `screen_codes` reads its answer."""
         n, m = len(ids), len(sellers)
-        data = b"".join([
+        return RawCall(self.address, b"".join([
             _SCREEN, (64).to_bytes(32, "big"), (96 + 32 * n).to_bytes(32, "big"), n.to_bytes(32, "big"),
             *(i.to_bytes(32, "big") for i in ids), m.to_bytes(32, "big"),
             *(bytes(12) + bytes.fromhex(s[2:]) for s in sellers),
-        ])
-        try:
-            raw = rpc.call(self.chain.w3, self.address, data, block, gas=self.chain.call_gas,
-                           what="the screening call", fix="check that --rpc-url is a node of this consortium's chain")
-        except (rpc.NodeRefused, ContractRevert):
-            if n == 1:
-                raise
-            half = n // 2
-            return (self.screen_codes(ids[:half], sellers[:half], block)
-                    + self.screen_codes(ids[half:], sellers[half:], block))
-        length = int.from_bytes(raw[32:64], "big")
-        return raw[64:64 + length]
+        ]))
 
-    def heads(self, ids: list[int], block: int | str = "latest") -> list[tuple[bytes, int]]:
-        """The `heads(ids)` view, encoded and decoded by hand: each passport's history head and
-        its number of records."""
-        data = _HEADS + (32).to_bytes(32, "big") + len(ids).to_bytes(32, "big") + b"".join(i.to_bytes(32, "big")
-                                                                                          for i in ids)
-        raw = rpc.call(self.chain.w3, self.address, data, block, what="the heads call")
-        heads_at = int.from_bytes(raw[0:32], "big") + 32
-        records_at = int.from_bytes(raw[32:64], "big") + 32
-        return [(raw[heads_at + 32 * i: heads_at + 32 * i + 32],
-                 int.from_bytes(raw[records_at + 32 * i: records_at + 32 * i + 32], "big")) for i in range(len(ids))]
+    def heads_call(self, ids: list[int]) -> RawCall:
+        """`heads(ids)`, encoded by hand; `heads_of` reads its answer."""
+        return RawCall(self.address, _HEADS + (32).to_bytes(32, "big") + len(ids).to_bytes(32, "big")
+                       + b"".join(i.to_bytes(32, "big") for i in ids))
 
     def still_issued(self, entries: list[dict]) -> list[bool]:
         """For serial ledger entries: whether the chain still has each passport (or its batch)."""
@@ -390,6 +393,25 @@ class Collection:
             exists, _, _ = self.passports_state(passport_ids[start:start + chunk])
             found.extend(exists)
         return found
+
+
+def screen_codes(raw: bytes) -> bytes:
+    """The answer of `screen`: one verdict code a passport."""
+    return raw[64:64 + int.from_bytes(raw[32:64], "big")]
+
+
+def heads_of(raw: bytes) -> list[tuple[bytes, int]]:
+    """The answer of `heads`: each passport's history head and its number of records."""
+    heads_at = int.from_bytes(raw[0:32], "big") + 32
+    records_at = int.from_bytes(raw[32:64], "big") + 32
+    n = int.from_bytes(raw[heads_at - 32:heads_at], "big")
+    return [(raw[heads_at + 32 * i: heads_at + 32 * i + 32],
+             int.from_bytes(raw[records_at + 32 * i: records_at + 32 * i + 32], "big")) for i in range(n)]
+
+
+def salted_details_hash(salt: bytes, details: str) -> bytes:
+    """What a lifecycle event puts on chain of its details: keccak256(abi.encode(salt, details))."""
+    return keccak(encode(["bytes32", "string"], [salt, details]))
 
 
 def refuse_self_transfer(owner: str, to: str) -> None:

@@ -249,18 +249,29 @@ def _consent_verdict(collection: Collection, signed: Signed) -> tuple[str, str]:
 
 
 def _signed_by(chain, owner: str, signed: Signed) -> bool:
-    if chain.w3.eth.get_code(owner):  # a contract wallet answers through ERC-1271
-        wallet = chain.w3.eth.contract(address=owner, abi=[{
+    try:
+        signature = bytes.fromhex(signed.signature.removeprefix("0x"))
+    except ValueError:
+        return False
+    return is_signed_by(chain, owner, signed.digest, signature)
+
+
+def is_signed_by(chain, account: str, digest: bytes, signature: bytes) -> bool:
+    """Whether `account` signed `digest`: its ECDSA signature, or a contract wallet's ERC-1271 answer."""
+    if chain.w3.eth.get_code(account):  # a contract wallet answers through ERC-1271
+        wallet = chain.w3.eth.contract(address=account, abi=[{
             "name": "isValidSignature", "type": "function", "stateMutability": "view",
             "inputs": [{"name": "hash", "type": "bytes32"}, {"name": "signature", "type": "bytes"}],
             "outputs": [{"name": "", "type": "bytes4"}]}])
         try:
-            answer = chain.call(wallet.functions.isValidSignature(signed.digest, bytes.fromhex(
-                signed.signature.removeprefix("0x"))))
+            answer = chain.call(wallet.functions.isValidSignature(digest, signature))
         except (ContractRevert, Web3Exception, ValueError):  # a wallet that refuses, or does not answer ERC-1271
             return False
         return bytes(answer) == ERC1271_MAGIC
-    return recover_signer(signed) == owner
+    try:
+        return Account._recover_hash(digest, signature=signature) == account
+    except Exception:  # a malformed signature recovers nobody
+        return False
 
 
 @dataclass

@@ -35,6 +35,8 @@ class Deployment:
     block: int
     founders: list
     earlier_registries: list = field(default_factory=list)  # replaced by a deploy --force, newest last
+    forwarder: str | None = None  # the LuxpassForwarder the implementation trusts (none before it existed)
+    genesis: str | None = None  # the chain's block 0: another one means the chain was reset
 
     @staticmethod
     def path(chain_id: int) -> Path:
@@ -45,6 +47,8 @@ class Deployment:
         write_json_atomic(path, {
             "chainId": self.chain_id, "registry": self.registry, "implementation": self.implementation,
             "block": self.block, "founders": self.founders, "earlierRegistries": self.earlier_registries,
+            "forwarder": self.forwarder,
+            "genesis": self.genesis,
         })
         return path
 
@@ -55,7 +59,8 @@ class Deployment:
             return None
         data = read_json(path, "deployment")
         return cls(data["chainId"], data["registry"], data["implementation"], data["block"],
-                   data.get("founders", []), data.get("earlierRegistries", []))
+                   data.get("founders", []), data.get("earlierRegistries", []), data.get("forwarder"),
+                   data.get("genesis"))
 
     @classmethod
     def load(cls, chain: Chain) -> "Deployment":
@@ -67,10 +72,16 @@ class Deployment:
             )
         deployment = cls.recorded(chain.chain_id)
         if not chain.w3.eth.get_code(deployment.registry):
-            raise LuxpassError(
-                f"the registry recorded for chain {chain.chain_id} at {deployment.registry} has no code on this node",
-                f"the chain was reset: run `luxpass deploy` again or remove {path}",
-            )
+            head, genesis = chain.w3.eth.block_number, chain.w3.eth.get_block(0)["hash"].to_0x_hex()
+            missing = f"the registry recorded for chain {chain.chain_id} at {deployment.registry} has no code on this node"
+            if genesis != deployment.genesis and (deployment.genesis or chain.dev):
+                raise LuxpassError(f"{missing}: its genesis block is not the one the registry was deployed on",
+                                   f"the chain was reset: run `luxpass deploy` again or remove {path}")
+            where = (f"it is at block {head}, below block {deployment.block} where the registry was deployed: it is "
+                     "catching up" if head < deployment.block else f"it is at block {head}, on another branch")
+            raise LuxpassError(f"{missing} ({chain.rpc_url}): {where}",
+                               "wait and run the same command again, or pass another member's node too "
+                               "(--rpc-url URL1,URL2); `luxpass node status --rpc-url URL1,URL2` shows each node's head")
         return deployment
 
 
@@ -137,7 +148,8 @@ class VoteResult:
 
 def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUORUM_BPS,
            voting_period: int = DEFAULT_VOTING_PERIOD, force: bool = False) -> Deployment:
-    """Deploy the passport implementation and the registry with its founding brands, and
+    """Deploy the forwarder of owners' signed requests, the passport implementation that trusts
+    it and the registry with its founding brands, and
     record the deployment for this chain id. A chain whose recorded registry is live is refused
     unless `force`; the replaced registry stays in the record, so its passports still verify."""
     if len(founders) < 2:
@@ -160,14 +172,16 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
                          f"(recorded in {Deployment.path(chain.chain_id)})",
                          "use that one, or pass --force to deploy another (the old one stays recorded)")
     sender = chain.sender  # recorded once mined, then confirmed
-    implementation, _ = sender.deploy("BrandPassport", confirmations=1)
+    forwarder, _ = sender.deploy("LuxpassForwarder", confirmations=1)
+    implementation, _ = sender.deploy("BrandPassport", forwarder, confirmations=1)
     registry, receipt = sender.deploy(
         "ConsortiumRegistry", implementation, names, [f.symbol for f in founders],
         [f.council for f in founders], quorum_bps, voting_period, confirmations=1,
     )
     kept = (earlier.earlier_registries + [earlier.registry]) if live else []
     deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
-                            [f.__dict__ for f in founders], kept)
+                            [f.__dict__ for f in founders], kept, forwarder,
+                            chain.w3.eth.get_block(0)["hash"].to_0x_hex())
     deployment.save()
     sender.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
     return deployment
