@@ -67,9 +67,9 @@ def refusal(forwarder, data):
 def test_owner_reports_stolen_and_found_without_paying(brand, forwarder, relayer, alice, sold):
     balance = alice.balance()
     tx = forwarder.execute(signed(forwarder, brand, alice, "reportStatus", (sold, Status.STOLEN)), {"from": relayer})
-    assert tx.events["StatusChanged"]["by"] == alice and brand.passport(sold)[0] == Status.STOLEN
+    assert tx.events["StatusChanged"]["by"] == alice and brand.passport(sold).dict()["status"] == Status.STOLEN
     forwarder.execute(signed(forwarder, brand, alice, "reportFound", (sold,)), {"from": relayer})
-    assert brand.passport(sold)[0] == Status.ACTIVE
+    assert brand.passport(sold).dict()["status"] == Status.ACTIVE
     assert alice.balance() == balance
 
 
@@ -137,7 +137,7 @@ def test_the_previous_owners_unused_request_dies_when_the_bag_moves(brand, forwa
     brand.transferFrom(alice, bob, sold, {"from": alice})
     with brownie.reverts(error("LuxpassForwarderStaleRequest", sold, nonce, nonce + 1)):
         forwarder.execute(stale, {"from": relayer})
-    assert brand.passport(sold)[0] == Status.ACTIVE
+    assert brand.passport(sold).dict()["status"] == Status.ACTIVE
 
 
 def test_an_old_gift_request_dies_even_when_the_bag_comes_back(brand, forwarder, relayer, alice, bob, stranger,
@@ -178,7 +178,7 @@ def test_brand_staff_cannot_take_or_report_a_sold_passport_by_relay(brand, forwa
     for request in (take, report):
         with brownie.reverts(error("FailedCall")):
             forwarder.execute(request, {"from": relayer})
-    assert brand.ownerOf(sold) == alice and brand.passport(sold)[0] == Status.ACTIVE
+    assert brand.ownerOf(sold) == alice and brand.passport(sold).dict()["status"] == Status.ACTIVE
 
 
 def test_no_role_holders_action_and_no_approval_is_relayed(brand, forwarder, relayer, admin, alice, bob, sold):
@@ -208,7 +208,8 @@ def test_another_brands_relayer_cannot_carry_a_signature_to_its_own_collection(b
         forwarder.execute(tuple(request), {"from": rival_staff})
     assert not forwarder.verify(tuple(request))
     forwarder.execute(signed(forwarder, brand, alice, "reportStatus", (sold, Status.LOST)), {"from": rival_staff})
-    assert brand.passport(sold)[0] == Status.LOST and rival.passport(rival_token)[0] == Status.ACTIVE
+    assert brand.passport(sold).dict()["status"] == Status.LOST
+    assert rival.passport(rival_token).dict()["status"] == Status.ACTIVE
 
 
 def test_a_look_alike_that_trusts_no_forwarder_is_refused(BrandPassport, forwarder, relayer, stranger, alice, sold,
