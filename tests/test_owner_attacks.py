@@ -79,3 +79,22 @@ def test_a_request_signed_with_too_little_gas_is_refused_unpaid(client, sold, si
     assert "refused" in relay(client, signed(typed, ALICE), 409)["error"]
     assert chain.w3.eth.get_balance(dev_account(RELAYER, 31337).address) == balance
     assert Collection(chain, collection).nonce(token) == int(typed["message"]["data"][-64:], 16)
+
+
+def test_a_gift_to_a_recipient_that_burns_gas_is_paid_within_the_caps(rpc_url, consortium, tmp_path, sold, signer,
+                                                                      GasBurnerMock, accounts):  # noqa: F811
+    """The owner gives her bag (safeTransferFrom) to a contract of hers that burns gas on receipt:
+    the request's signed gas covers the burn, and the relayer reserves that gas against its daily
+    cap before paying, so it refuses rather than pay past the cap."""
+    collection, token = sold
+    burner = GasBurnerMock.deploy(150, {"from": accounts[0]})
+    w3, relayer = signer(0).w3, dev_account(RELAYER, 31337).address
+    cap = 300_000 * 2 * w3.eth.gas_price  # a few owner actions' worth
+    with TestClient(create_app(rpc_url, owners=options(rpc_url, tmp_path, caps=Caps(wei_per_day=cap)))) as c:
+        typed = prepare(c, ALICE, collection, "safeTransferFrom",
+                        [dev_account(ALICE, 31337).address, burner.address, str(token)])
+        assert typed["message"]["gas"] > 3_000_000  # the burn is in the estimate the owner signs
+        balance = w3.eth.get_balance(relayer)
+        assert "daily spending cap" in relay(c, signed(typed, ALICE), 429)["error"]
+    assert w3.eth.get_balance(relayer) == balance
+    assert Collection(signer(0), collection).owner_of(token) == dev_account(ALICE, 31337).address
