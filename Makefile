@@ -90,7 +90,7 @@ CHAIN_TESTS := tests/contracts tests/test_cli.py tests/test_resale.py tests/test
 	tests/test_node_neutral.py
 # Where tests/chains/nodes.py starts each node (brownie's development port).
 CHAIN_RPC_URL := http://127.0.0.1:8545
-test-chains: setup
+test-chains: build
 	LUXPASS_EVM=shanghai $(BIN)/brownie compile >/dev/null && $(BIN)/python tools/package_contracts.py >/dev/null
 	@failed=""; for node in $(CHAIN_NODES); do \
 		start=$$(date +%s); log=build/test-chains-$$node.log; demo=build/test-chains-$$node-demo.log; \
