@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash
+.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash avalanche test-avalanche
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil $(BIN)/cast
 
@@ -41,8 +41,14 @@ $(BIN)/cast: node_modules/.installed $(VENV)/.installed
 
 # The package carries the ABIs and bytecode it needs (src/luxpass/contracts, generated, not committed),
 # and the owner pages' script bundled from js/owner with viem and mipd (src/luxpass/web/static, the same).
+# brownie rebuilds a contract whose own file changed, not one whose imports did (an interface, a
+# library): after any change to a .sol file since the last build, everything is built again.
 build: setup
+	@if [ -e build/.sources ] && [ -n "$$(find contracts interfaces -name '*.sol' -newer build/.sources)" ]; then \
+		echo "a contract source changed since the last build: building every contract again"; \
+		rm -rf build/contracts build/interfaces; fi
 	$(BIN)/brownie compile
+	@touch build/.sources
 	$(BIN)/python tools/package_contracts.py
 	node tools/build_js.mjs
 
@@ -123,6 +129,33 @@ $(GETH):
 	GOBIN=$(CURDIR)/.tools/geth/bin GOFLAGS=-p=1 nice -n 10 go install -ldflags=-checklinkname=0 \
 		github.com/ethereum/go-ethereum/cmd/geth@v1.13.15
 	$@ version | head -2
+
+# The consortium's L1 on Avalanche: avalanchego and the subnet-evm plugin (named by its VM ID, as
+# avalanchego's --plugin-dir wants), built from the Go module proxy's sources once and cached in .tools/.
+AVALANCHE_DIR := .tools/avalanche
+AVALANCHEGO := $(AVALANCHE_DIR)/bin/avalanchego
+SUBNET_EVM := $(AVALANCHE_DIR)/plugins/srEXiWaHuhNyGwPUi444Tu47ZEDwxTWrbQiuD7FmgSAQ6X7Dy
+AVALANCHE_L1 := $(AVALANCHE_DIR)/bin/luxpass-l1
+avalanche: $(AVALANCHEGO) $(SUBNET_EVM) $(AVALANCHE_L1)
+$(AVALANCHEGO):
+	@command -v go >/dev/null || (echo "error: go is not installed; install the Go toolchain to build avalanchego" >&2; exit 1)
+	GOBIN=$(CURDIR)/$(AVALANCHE_DIR)/build GOFLAGS=-p=1 nice -n 19 go install github.com/ava-labs/avalanchego/main@v1.13.5
+	mkdir -p $(@D) && mv $(AVALANCHE_DIR)/build/main $@
+	$@ --version
+# subnet-evm v0.7.9's VM through tools/subnet-evm-plugin: its own plugin/main.go exits when it cannot
+# raise the open-files limit to 32768, above this machine's hard limit (20000).
+$(SUBNET_EVM): tools/subnet-evm-plugin/main.go tools/subnet-evm-plugin/go.mod
+	@command -v go >/dev/null || (echo "error: go is not installed; install the Go toolchain to build subnet-evm" >&2; exit 1)
+	cd tools/subnet-evm-plugin && GOFLAGS=-p=1 nice -n 19 go build -o $(CURDIR)/$@ .
+	$@ --version
+# The P-chain side of the consortium's L1 (staking keys, genesis, the L1's transactions) on avalanchego's packages.
+$(AVALANCHE_L1): tools/avalanche-l1/main.go tools/avalanche-l1/go.mod
+	cd tools/avalanche-l1 && GOFLAGS=-p=1 nice -n 19 go build -o $(CURDIR)/$@ .
+
+# The consortium's L1 on four avalanchego nodes (tests/avalanche, not part of `make test`), in a
+# network namespace of its own so that its ports never meet another run's.
+test-avalanche: build avalanche
+	unshare --net bash -c 'ip link set lo up && LUXPASS_TEST_AVALANCHE=1 LUXPASS_AVALANCHE=$(CURDIR)/$(AVALANCHE_DIR) $(BIN)/pytest tests/avalanche'
 
 # The consortium's own chain: four geth nodes under Clique (tests/net, not part of `make test`).
 test-net: build $(GETH)

@@ -290,7 +290,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
 
     /// @inheritdoc IBrandPassport
     function reportStatus(uint256 tokenId, Status status) external {
-        address owner = _ownerActing(tokenId);
+        _ownerActing(tokenId);
         Passport storage p = _passports[tokenId];
         if (p.status != Status.Active || (status != Status.Lost && status != Status.Stolen)) {
             revert PassportInvalidStatusChange(tokenId, p.status, status);

@@ -8,6 +8,8 @@ from chains import nodes
 
 # tests/net runs four geth nodes and takes minutes: only `make test-net` collects it.
 collect_ignore = [] if os.environ.get("LUXPASS_TEST_NET") else ["net"]
+# tests/avalanche runs four avalanchego nodes and the consortium's L1: only `make test-avalanche`.
+collect_ignore += [] if os.environ.get("LUXPASS_TEST_AVALANCHE") else ["avalanche"]
 
 WEEK = 7 * 24 * 3600
 FOUNDERS = [("Maison Aurel", "AUR"), ("Casa Vellutti", "VEL"), ("Horlogerie Brandt", "HBR")]

@@ -89,6 +89,16 @@ def test_a_port_another_program_holds(tmp_path):
     assert not (tmp_path / "net").exists()
 
 
+@pytest.mark.parametrize("addresses, problem, fix", [
+    (["10.75.0.1"], "1 --address for 4 houses", "one --address per house"),
+    (["10.75.0.1", "10.75.0.2", "10.75.0.3", "node-4"], "--address 'node-4' is not an IPv4 address", "10.0.0.15"),
+])
+def test_addresses_that_do_not_name_one_per_house(tmp_path, addresses, problem, fix):
+    line = refused("up", "--dir", tmp_path / "net", *[f"--address={a}" for a in addresses])
+    assert problem in line and fix in line
+    assert not (tmp_path / "net").exists()
+
+
 def test_a_folder_that_holds_something_else(tmp_path):
     folder = tmp_path / "net"
     folder.mkdir()
@@ -113,6 +123,7 @@ def test_geth_failing_its_init_leaves_nothing(tmp_path):
 @pytest.mark.parametrize("option, value, held", [
     ("--chain-id", 99, "7531"), ("--period", 2, "1"), ("--base-port", 8900, str(BASE_PORT)),
     ("--house", "Maison Aurel", "Maison Aurel, Casa Vellutti"),
+    ("--address", "10.75.0.1", "127.0.0.1, 127.0.0.1"),
 ])
 def test_creation_options_given_to_a_network_that_exists(existing, option, value, held):
     before = tree(existing)
@@ -181,3 +192,10 @@ def test_join_or_run_from_a_folder_that_is_no_house_folder(tmp_path):
     assert f"{tmp_path} holds no house node (node.json is missing)" in line and "consortium-net house" in line
     assert not (tmp_path / "neuve").exists()
     assert "holds no house node" in refused("run", "--house-dir", tmp_path)
+
+
+def test_down_lists_a_stopped_node_without_a_block_or_peers(existing):
+    """#26: a stopped node read as `block None peers None`; it has neither, and is named stopped."""
+    lines = consortium_net("down", "--dir", existing).stdout.splitlines()
+    assert len(lines) == 2 and all("  stopped  signer 0x" in line for line in lines), lines
+    assert not any("None" in line or "block" in line or "peers" in line for line in lines), lines

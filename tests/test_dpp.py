@@ -1,12 +1,12 @@
-"""The EU's Digital Product Passport as a W3C Verifiable Credential: the brand's council issues
-it from what the brand discloses; it verifies against the registry and the chain; a changed field,
+"""The EU's Digital Product Passport as a W3C Verifiable Credential: the brand's council or a
+minter of its collection issues it from what the brand discloses; it verifies against the registry and the chain; a changed field,
 another brand's signature or a field the commitment does not hold fails in one line, exit 3."""
 import base64
 import json
 
 import pytest
 
-from cli_helpers import error_line
+from cli_helpers import admit_safe_council, error_line
 from luxpass.chain.accounts import dev_account
 from luxpass.proofs import credential
 from luxpass.proofs.certificate import Certificate
@@ -88,7 +88,52 @@ def test_another_brands_signature_fails_in_one_line_with_exit_3(lux, bag, tmp_pa
     forged = tmp_path / "forged.jwt"
     forged.write_text(credential.sign(vc, other_council.key))
     line = error_line(lux("dpp", "verify", forged, expect=3))
-    assert f"signed by {other_council.address}, not by Maison Aurel's council" in line
+    assert f"signed by {other_council.address}, neither Maison Aurel's council" in line
+
+
+def test_a_minter_of_the_brand_issues_and_its_credentials_end_with_its_role(lux, bag, tmp_path, as_account):
+    cert, path = bag
+    issued = json.loads(issue(lux, path, tmp_path / "dpp", "model", account=5).stdout)
+    assert issued["issuer"] == f"did:pkh:eip155:31337:{dev_account(5, 31337).address}"
+    assert json.loads(lux("dpp", "verify", issued["public"], "--json").stdout)["valid"]
+    as_account(1).set_role("minter", dev_account(5, 31337).address, False)
+    line = error_line(lux("dpp", "verify", issued["public"], expect=3))
+    assert f"signed by {dev_account(5, 31337).address}, neither Maison Aurel's council" in line
+
+
+def test_a_brand_whose_council_is_a_safe_issues_through_the_minter_its_owners_grant(lux, signer, consortium,
+                                                                                   tmp_path):
+    from luxpass.onchain.collection import Collection
+
+    council = admit_safe_council(signer, consortium, "Atelier Safran", "SAF")
+    collection = consortium.brand("Atelier Safran").collection
+    issuer = dev_account(9, 31337)
+    job = tmp_path / "grant.json"
+    lux("role", "grant", "minter", issuer.address, "--collection", collection, "--safe", council, "--safe-out", job)
+    for owner in (4, 8):
+        lux("safe", "sign", job, "--dev-account", owner)
+    lux("safe", "exec", job, "--dev-account", 9)
+    cert = Certificate.from_dict(Collection(signer(9), collection).mint({"serial": "SAF-1", "made_in": "France"})
+                                 .certificate)
+    cert.save(tmp_path / "saf-1.json")
+    issued = json.loads(issue(lux, tmp_path / "saf-1.json", tmp_path / "dpp", "made_in", account=9).stdout)
+    checked = json.loads(lux("dpp", "verify", issued["public"], "--json").stdout)
+    assert checked["valid"] and checked["brand"] == "Atelier Safran" and checked["fields"] == {"made_in": "France"}
+
+
+def test_another_brands_minter_cannot_sign_this_brands_dpp(lux, bag, tmp_path, signer, consortium):
+    from luxpass.onchain.collection import Collection
+
+    cert, path = bag
+    rival_minter = dev_account(9, 31337)
+    Collection(signer(2), consortium.brand("Casa Vellutti").collection).set_role("minter", rival_minter.address, True)
+    assert "or a minter of its collection" in error_line(issue(lux, path, tmp_path / "dpp", "model", account=9,
+                                                               expect=2))
+    vc = credential.credential(disclose(cert, ["model"]), "Maison Aurel",
+                               credential.did_pkh(31337, rival_minter.address), credential.PUBLIC)
+    forged = tmp_path / "rival.jwt"
+    forged.write_text(credential.sign(vc, rival_minter.key))
+    assert "nor a minter of its collection" in error_line(lux("dpp", "verify", forged, expect=3))
 
 
 def test_the_council_cannot_sign_a_field_the_passport_does_not_commit_to(lux, bag, tmp_path):
@@ -116,9 +161,9 @@ def test_a_context_luxpass_does_not_ship_is_not_fetched(lux, bag, tmp_path):
     assert "is not JSON-LD of the VC 2.0 and DPP contexts" in error_line(lux("dpp", "verify", signed, expect=3))
 
 
-def test_only_the_council_issues_and_no_dpp_is_overwritten(lux, bag, tmp_path):
+def test_only_the_council_or_a_minter_issues_and_no_dpp_is_overwritten(lux, bag, tmp_path):
     cert, path = bag
-    assert "is signed by its council" in error_line(issue(lux, path, tmp_path / "dpp", "model", account=5, expect=2))
+    assert "is signed by its council" in error_line(issue(lux, path, tmp_path / "dpp", "model", account=6, expect=2))
     issue(lux, path, tmp_path / "dpp", "model")
     assert "already exists and would be lost" in error_line(issue(lux, path, tmp_path / "dpp", "model", expect=2))
     not_a_jws = tmp_path / "x.jwt"

@@ -13,6 +13,7 @@ import time
 import pytest
 from cli_helpers import error_line
 from luxpass.chain.accounts import dev_address
+from luxpass.chain.sender import IN_FLIGHT
 
 RETAILER = 6
 VELLUTTI_COUNCIL = 2
@@ -33,32 +34,50 @@ def test_another_brands_council_is_told_it_is_not_the_admin_before_unchanged(lux
 
 
 def test_ctrl_c_in_a_bulk_mint_says_how_many_are_minted_keeps_their_certificates_and_resumes(
-        rpc_url, consortium, luxpass_home, tmp_path):
+        rpc_url, web3, consortium, luxpass_home, tmp_path):
+    """The chain mines only when this test says (automine off), so the bulk mint is certainly still
+    running when Ctrl-C comes, however fast it runs: one block takes the first IN_FLIGHT batches,
+    the mint sends the next IN_FLIGHT and waits for them, and then it is stopped."""
     products = tmp_path / "products.csv"
     products.write_text("serial,model\n" + "".join(f"AUR-INT-{n:04d},Tote\n" for n in range(1000)))
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "luxpass", "mint", "--brand", "1", "--csv", str(products), "--out", str(out),
            "--batch-size", "5", "--dev-account", "5", "--rpc-url", rpc_url]
     env = {**os.environ, "LUXPASS_HOME": str(luxpass_home)}
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stderr = []
-    for line in process.stderr:  # 200 batches: far more than are sent while this reads the first 8 lines
-        stderr.append(line)
-        if sum(seen.startswith("mint batch") for seen in stderr) == 8:
-            process.send_signal(signal.SIGINT)
-            break
-    stderr += process.stderr.readlines()
-    assert process.wait(timeout=60) == 130, "".join(stderr)
-    (error,) = [line for line in stderr if line.startswith("error:")]
-    assert "Aborted!" not in "".join(stderr) and "Traceback" not in "".join(stderr)
-    minted = int(re.search(r"stopped: (\d+) of 1000 passports minted so far", error).group(1))
-    assert 0 < minted < 1000 and "run the same command again to mint the rest" in error
+    web3.provider.make_request("evm_setAutomine", [False])
+    try:
+        process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stderr, sent = [], 0
+        for line in process.stderr:
+            stderr.append(line)
+            if line.startswith("mint batch"):
+                sent += 1
+                if sent == IN_FLIGHT:  # the window is full: one block takes these batches
+                    web3.provider.make_request("evm_mine", [])
+                elif sent == 2 * IN_FLIGHT:  # the next ones sent and unmined: the mint waits for them
+                    process.send_signal(signal.SIGINT)
+                    break
+        stderr += process.stderr.readlines()
+        code = process.wait(timeout=60)
+    finally:
+        web3.provider.make_request("evm_setAutomine", [True])
+    said = "".join(stderr)
+    assert code == 130, said
+    errors = [line for line in stderr if line.startswith("error:")]
+    assert len(errors) == 1, said
+    (error,) = errors
+    assert "Aborted!" not in said and "Traceback" not in said, said
+    minted = 5 * IN_FLIGHT
+    assert f"stopped: {minted} of 1000 passports minted so far" in error, said
+    assert f"{IN_FLIGHT} batch(es) sent and not yet confirmed are finished by the next run" in error, said
+    assert "run the same command again to mint the rest" in error, said
     rows = list(csv.DictReader(open(out / "passports.csv")))
-    assert len(rows) == minted and len(list((out / "certificates").glob("*.json"))) == minted
+    assert len(rows) == minted and len(list((out / "certificates").glob("*.json"))) == minted, said
+    web3.provider.make_request("evm_mine", [])  # the batches left in the pool land now
     rerun = subprocess.run(cmd + ["--json"], env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     result = json.loads(rerun.stdout)
-    assert result["already_minted"] >= minted and result["already_minted"] + result["minted_now"] == 1000
+    assert result["already_minted"] == 2 * minted and result["already_minted"] + result["minted_now"] == 1000
     assert len(list(csv.DictReader(open(out / "passports.csv")))) == 1000
 
 

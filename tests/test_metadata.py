@@ -6,11 +6,8 @@ from urllib.parse import urlsplit
 import pytest
 from starlette.testclient import TestClient
 
-from cli_helpers import error_line
-from luxpass.chain.accounts import dev_address
-from luxpass.onchain import safe as safes
+from cli_helpers import admit_safe_council, error_line
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium
 from luxpass.proofs.certificate import Certificate
 from luxpass.web.app import create_app
 
@@ -63,15 +60,12 @@ def test_only_the_brand_admin_sets_the_base_uri(lux):
 
 
 def test_a_brand_whose_admin_is_a_safe_drafts_the_base_uri_for_its_owners(lux, signer, consortium, tmp_path):
-    owners = (4, 7, 8)
-    council = safes.create(signer(0), [dev_address(i) for i in owners], 2).safe
-    proposal = Consortium(signer(1), consortium.deployment).propose_admission("Atelier Safran", "SAF", council)
-    Consortium(signer(2), consortium.deployment).vote(proposal.proposal_id, True)
+    council = admit_safe_council(signer, consortium, "Atelier Safran", "SAF")
     job = tmp_path / "base-uri.json"
     drafted = json.loads(lux("metadata", "set-base-uri", "--brand", "Atelier Safran", "--resolver", RESOLVER,
                              "--safe", council, "--safe-out", job, "--json").stdout)
     assert drafted["file"] == str(job) and drafted["threshold"] == 2
-    for owner in owners[:2]:
+    for owner in (4, 7):
         lux("safe", "sign", job, "--dev-account", owner)
     lux("safe", "exec", job, "--dev-account", 9)
     chain = signer(0)

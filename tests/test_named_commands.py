@@ -25,7 +25,7 @@ FIELD = "X"  # an f-string's field: in the commands the package names, an addres
 PLACEHOLDERS = {
     "FILE": "file.json", "NAME": "name", "BRAND": "Maison Aurel", "N": "1", "URL": "http://127.0.0.1:8545",
     "URL1,URL2": "http://127.0.0.1:8545,http://127.0.0.1:8546", "…": "name",
-    **{word: SAMPLE_ADDRESS for word in ("A", "B", "C", "NEW", "ADDRESS", "OWNER", FIELD)},
+    **{word: SAMPLE_ADDRESS for word in ("A", "B", "C", "NEW", "ADDRESS", "OWNER", "BUYER", FIELD)},
 }
 ELIDED_HEX = re.compile(r"0x(?:[0-9A-Za-z]*…|[0-9A-Za-z]*[G-Zg-z][0-9A-Za-z]*)")  # 0x…, 0xBuyer, 0xCFO…
 
@@ -124,6 +124,8 @@ def parse(args: list[str], complete: bool) -> None:
     except (click.MissingParameter, click.exceptions.NoArgsIsHelpError):
         if complete:
             raise
+    except click.exceptions.Exit as exc:  # `--help`, `--version`: the command exists and answers
+        assert exc.exit_code == 0
     except click.BadOptionUsage as exc:  # prose may name an option without its value: `serve --dpp-dir`
         if complete or not (exc.option_name == args[-1] and "requires an argument" in exc.format_message()):
             raise

@@ -302,7 +302,7 @@ def test_the_owner_reports_it_stolen_then_found_without_ether(phone, wallet, rel
     shot(phone, "stolen-done")
     assert line.startswith("Done: report it stolen. Transaction 0x"), line
     passport = as_account(0).passport(cert.passport_id)
-    assert passport["status"] == 2 and passport["owner"] == alice  # Stolen, reported by Alice, who alone clears it
+    assert passport["status"] == 2 and passport["owner"] == alice  # Stolen, reported by Alice, its owner
     wait(phone, lambda d: d.find_element(By.ID, "action-found").is_displayed())
     assert not phone.find_element(By.ID, "action-report").is_displayed()
 

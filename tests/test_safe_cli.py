@@ -108,6 +108,23 @@ def test_safe_needs_a_safe(lux, tmp_path):
     assert "it is not a Safe" in error_line(result)
 
 
+def test_a_safe_council_grants_a_role_and_another_safe_is_told_it_is_not_the_admin(lux, signer, council_safe,
+                                                                                  tmp_path):
+    job = tmp_path / "grant.json"
+    lux("role", "grant", "minter", dev_address(9), "--brand", "4", "--safe", council_safe, "--safe-out", job)
+    for owner in OWNERS[:2]:
+        lux("safe", "sign", job, "--dev-account", owner)
+    lux("safe", "exec", job, "--dev-account", OWNERS[0])
+    again = json.loads(lux("role", "grant", "minter", dev_address(9), "--brand", "4", "--safe", council_safe,
+                           "--safe-out", tmp_path / "again.json", "--json").stdout)
+    assert (again["status"], again["unchanged"]) == ("already-done", True) and not (tmp_path / "again.json").exists()
+    stranger = safes.create(signer(0), [dev_address(i) for i in OWNERS], 2, salt=1).safe  # same owners, no seat
+    refused = lux("role", "grant", "minter", dev_address(9), "--brand", "4", "--safe", stranger,
+                  "--safe-out", tmp_path / "stranger.json", expect=1)
+    assert "you are not this collection's admin" in error_line(refused) and "already-done" not in refused.stdout
+    assert not (tmp_path / "stranger.json").exists()
+
+
 def test_a_safe_council_hands_its_seat_to_another_safe(lux, signer, council_safe, tmp_path):
     successor = safes.create(signer(0), [dev_address(i) for i in (7, 8, 9)], 2).safe
     job = tmp_path / "rotate.json"

@@ -68,11 +68,16 @@ def agree_on(w3s, number):
     return len(hashes) == 1
 
 
+FIRST_UP_LOG: list[str] = []  # what the network's creation said on stderr, as it went
+
+
 @pytest.fixture(scope="module")
 def network(tmp_path_factory):
     folder = tmp_path_factory.mktemp("consortium") / "net"
     try:
-        yield folder, net_cmd(folder, "up", "--base-port", BASE_PORT)
+        created = luxpass("consortium-net", "up", "--dir", folder, "--base-port", BASE_PORT, "--json")
+        FIRST_UP_LOG[:] = created.stderr.splitlines()
+        yield folder, json.loads(created.stdout)
     finally:
         if (folder / "net.json").exists():
             luxpass("consortium-net", "down", "--dir", folder)
@@ -81,6 +86,9 @@ def network(tmp_path_factory):
 def test_four_houses_seal_and_peer(network):
     folder, nodes = network
     assert [n["house"] for n in nodes] == list(net.HOUSES)
+    assert FIRST_UP_LOG[0] == f"creating a network of 4 houses in {folder}: a signer key and a node for each, one genesis"
+    assert [line for line in FIRST_UP_LOG if line.startswith("starting ")] == \
+        [f"starting {n['house']}'s node at {n['rpc_url']}" for n in nodes]
     assert all(n["running"] and n["peers"] == 3 for n in nodes), nodes
     w3s = web3s(nodes)
     signers = {s.lower() for s in w3s[0].provider.make_request("clique_getSigners", [])["result"]}
@@ -144,6 +152,8 @@ def test_killed_node_chain_goes_on_and_it_rejoins(network):
     assert w3.eth.get_block(killed_at["number"])["hash"] == killed_at["hash"]
     stdout, stderr = starting.communicate(timeout=90)
     assert starting.returncode == 0, stderr
+    assert f"restarting, stopped: {victim['house']}'s node at {victim['rpc_url']}" in stderr.splitlines()
+    assert sum("restarting" in line for line in stderr.splitlines()) == 1, stderr  # the one stopped, no other
     restarted = json.loads(stdout)
     assert all(s["running"] and s["peers"] == 3 for s in restarted), restarted
     head = others[0].eth.block_number
@@ -576,7 +586,7 @@ def test_a_stall_is_reported_within_seconds_with_its_reason(partitioned, consort
                   "next block was due, naming fewer than a majority of sealers up")
 
 
-def one_head(w3s, what):
+def one_head(w3s, what, timeout=30):
     """The number of the newest block, once every node holds it as its head (a block sealed as the
     sealing stopped may reach some nodes a moment later)."""
     heads = {}
@@ -586,10 +596,27 @@ def one_head(w3s, what):
                       enumerate(w3.eth.get_block("latest") for w3 in w3s)})
         return len(set(heads.values())) == 1
     try:
-        wait_for(agreed, 30, f"every node at one head {what}")
+        wait_for(agreed, timeout, f"every node at one head {what}")
     except AssertionError as exc:
         raise AssertionError(f"{exc}: heads {heads}") from None
     return heads[0][0]
+
+
+def stop_sealing(nodes, w3s):
+    """Every node's sealing stopped, on one head. Two houses can seal competing blocks at the tip
+    as they stop, and with no sealer left that tie never resolves: then sealing goes on for a few
+    blocks (the heavier fork wins) and stops again."""
+    for _ in range(5):
+        for node in nodes:
+            rpc(node, "miner_stop")
+        time.sleep(net.PERIOD + 0.5 * (len(nodes) // 2 + 1) + 2)  # a seal geth had scheduled lands
+        try:
+            return one_head(w3s, "with sealing stopped", timeout=8)
+        except AssertionError:
+            for node in nodes:
+                rpc(node, "miner_start")
+            time.sleep(4 * net.PERIOD + 2)
+    raise AssertionError("the nodes stopped on two heads at the tip five times in a row")
 
 
 def seal_alone(node, w3s):
@@ -612,9 +639,7 @@ def test_a_two_against_two_heal_that_deadlocks_is_reported_and_the_watcher_heals
     that had its confirmations before the split is replaced."""
     folder, nodes = consortium[0], partitioned
     w3s = web3s(nodes)
-    for node in nodes:
-        rpc(node, "miner_stop")
-    time.sleep(net.PERIOD + 0.5 * (len(nodes) // 2 + 1) + 2)  # a seal geth had scheduled lands
+    stop_sealing(nodes, w3s)
     signers = [a.lower() for a in rpc(nodes[0], "clique_getSigners")]  # in Clique's in-turn order
     by_signer = {n["signer"].lower(): n for n in nodes}
 

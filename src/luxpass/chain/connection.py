@@ -1,5 +1,6 @@
 """A connection to one EVM JSON-RPC node, the read side: its chain id, calls and counts, and the
 account that signs on it, whose transactions its `sender` (a KeySender) sends."""
+import re
 import sys
 from typing import Callable
 
@@ -23,6 +24,8 @@ from .sender import KeySender
 
 DEFAULT_RPC_URL = "http://127.0.0.1:8545"
 DEV_CHAIN_IDS = {31337, 1337}
+# An Avalanche chain's RPC (an L1's subnet-evm or the C-chain): Snowman's accepted blocks are final.
+FINAL_BLOCKS_RPC = re.compile(r"/ext/bc/[^/]+/rpc/?$")
 # EVM targets oldest first, and the creation code that needs each: PUSH0 STOP; PUSH1 0 x3 MCOPY STOP.
 EVM_TARGETS = ("london", "paris", "shanghai", "cancun")
 EVM_PROBES = (("shanghai", "0x5f00"), ("cancun", "0x6000600060005e00"))
@@ -75,6 +78,7 @@ class Chain:
             ) from None
         provider.attempts = RPC_ATTEMPTS
         self.dev = self.chain_id in DEV_CHAIN_IDS
+        self.final_blocks = all(FINAL_BLOCKS_RPC.search(url) for url in urls)
         self.account = account(self.chain_id) if callable(account) else account
         self.log = log
         self._call_gas: int | None = None
@@ -116,7 +120,7 @@ class Chain:
         probes = [(t, code) for t, code in EVM_PROBES if EVM_TARGETS.index(t) <= EVM_TARGETS.index(target)]
         for needed, code in probes:
             try:
-                rpc.call(self.w3, None, code, gas=100_000)
+                rpc.call(self.w3, None, code, gas=100_000, sender=self.account.address if self.account else None)
             except LuxpassError as exc:  # the node's refusal, or a revert (a node that reads the opcode as one)
                 runs = EVM_TARGETS[EVM_TARGETS.index(needed) - 1]
                 raise LuxpassError(

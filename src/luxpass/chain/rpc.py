@@ -210,9 +210,12 @@ def get_logs(w3, query: dict, fix: str = "try again") -> list[dict]:
 
 
 def call(w3, to: str | None, data: bytes | str, block: int | str = "latest", gas: int | None = None,
-         what: str | None = None, fix: str = "try again") -> bytes:
-    """A hand-encoded `eth_call`: its return data, or its refusal decoded as `request` does."""
+         what: str | None = None, fix: str = "try again", sender: str | None = None) -> bytes:
+    """A hand-encoded `eth_call` (from `sender`, where a chain's allow list refuses calls from no
+    one): its return data, or its refusal decoded as `request` does."""
     tx = {"data": data if isinstance(data, str) else "0x" + data.hex()}
+    if sender is not None:
+        tx["from"] = sender
     if to is not None:
         tx["to"] = to
     if gas is not None:

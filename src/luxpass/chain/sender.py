@@ -205,7 +205,10 @@ class KeySender:
     def __init__(self, chain: "Chain", confirmations: int | None = None, timeout: float = 120,
                  journals: JournalFolder | None = None):
         self.chain, self.w3, self.log = chain, chain.w3, chain.log
-        self.confirmations = confirmations if confirmations is not None else (1 if chain.dev else 3)
+        self.confirmations = confirmations if confirmations is not None else (
+            1 if chain.dev or chain.final_blocks else 3)
+        if chain.final_blocks and confirmations is None and chain.account is not None:
+            self.log("blocks of this Avalanche chain are final once accepted: waiting for 1 confirmation")
         self.timeout = timeout
         self.journals = journals
         self._next_nonce: int | None = None

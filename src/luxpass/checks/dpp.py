@@ -4,9 +4,14 @@
 ESPR asks for role-based access: a brand issues two credentials of one passport, the public one,
 which anyone may read, and a restricted one holding more fields, which `luxpass serve` hands only
 to a party that proves an accreditation of the consortium's registry (see `access_message`). Both
-are signed by the brand's council and bound to the passport's commitment: a verifier checks the
-signature, that the signer is the council the registry lists for the collection's brand, and each
-field's proof against the passport on chain.
+are signed by a key of the brand and bound to the passport's commitment: a verifier checks the
+signature, that the signer is the council the registry lists for the collection's brand or holds
+the collection's minter role today, and each field's proof against the passport on chain.
+
+The minter role is how a brand whose council is a Safe issues DPPs: a Safe signs no JWS, but its
+owners grant the role to an issuing key by a Safe transaction
+(`luxpass role grant minter ADDRESS --brand BRAND --safe ADDRESS`), and revoking it ends every
+credential that key signed.
 """
 import os
 from dataclasses import dataclass
@@ -17,6 +22,7 @@ from eth_account.messages import encode_defunct
 
 from ..chain.accounts import home
 from ..errors import InputError, NotAuthentic
+from ..onchain.collection import Collection
 from ..proofs import credential
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import Disclosure, disclose
@@ -65,13 +71,13 @@ def issue_dpp(consortium, signer, certificate: Certificate, public: list[str], r
     restricted one of both; written as new files `<collection>-<passport>.<audience>.jwt`."""
     folder = Path(folder or default_folder())
     brand = consortium.brand(certificate.collection)
-    if signer is None or signer.address.lower() != brand.council.lower():
+    if signer is None or not issues_for(consortium, brand, signer.address):
         who = signer.address if signer is not None else "no account"
-        raise InputError(f"a DPP of {brand.name} is signed by its council {brand.council}, not by {who}",
-                         "pass the council's account with --account or --keystore")
+        raise InputError(f"a DPP of {brand.name} is signed by its council {brand.council} or a minter of its "
+                         f"collection, not by {who}", "pass the council's or a minter's account with --account")
     if not public:
         raise InputError("no field for the public DPP", "name the public fields with --field, e.g. --field made_in")
-    issuer = credential.did_pkh(consortium.chain.chain_id, brand.council)
+    issuer = credential.did_pkh(consortium.chain.chain_id, signer.address)
     tokens = {credential.PUBLIC: credential.sign(credential.credential(
         disclose(certificate, public), brand.name, issuer, credential.PUBLIC), signer.key)}
     if restricted:
@@ -108,9 +114,9 @@ def verify_dpp(consortium, token: str) -> DppCheck:
     if not brand_id:
         raise NotAuthentic(f"{shown.collection} is not a collection of the consortium", "do not trust this passport")
     brand = consortium.brand(brand_id)
-    if signer.lower() != brand.council.lower():
-        raise NotAuthentic(f"the credential is signed by {signer}, not by {brand.name}'s council {brand.council}",
-                           "do not trust it: only the brand's council issues its passports' DPP")
+    if not issues_for(consortium, brand, signer):
+        raise NotAuthentic(f"the credential is signed by {signer}, neither {brand.name}'s council {brand.council} "
+                           "nor a minter of its collection", "do not trust it: only the brand issues its passports' DPP")
     subject = vc["credentialSubject"]
     for term, field in SHOWN_FIELDS.items():
         if term in subject and (field not in shown.fields or shown.fields[field].value != subject[term]):
@@ -121,6 +127,12 @@ def verify_dpp(consortium, token: str) -> DppCheck:
         raise NotAuthentic(checked.reason, "do not trust this credential")
     return DppCheck(True, checked.reason, str(vc.get("audience")), vc["issuer"]["id"], brand.name, shown.collection,
                     passport_hex(shown.passport_id), checked.fields)
+
+
+def issues_for(consortium, brand, account: str) -> bool:
+    """Whether `account` signs the brand's DPPs today: its council, or a minter of its collection."""
+    return account.lower() == brand.council.lower() or Collection(consortium.chain, brand.collection).has_role(
+        "minter", account)
 
 
 def access_message(chain_id: int, passport_id: int, issued_at: int) -> str:

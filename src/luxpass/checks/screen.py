@@ -6,6 +6,7 @@ call gas cap allows (`luxpass.checks.chunks`). Calls are encoded and decoded by 
 web3's contract layer the decoding, not the node, would be the bottleneck."""
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,28 @@ class ScreenResult:
     seller: str | None
     authentic: bool
     reason: str
+
+
+class ScreenResults(Sequence):
+    """`screen`'s answer: `reasons`, the verdict of each listing in their order, and a ScreenResult
+    a listing, built only when it is read (a marketplace that wants the verdicts alone of 50,000
+    listings does not pay for 50,000 objects)."""
+
+    def __init__(self, listings: list[Listing], reasons: list[str]):
+        self.listings, self.reasons = listings, reasons
+
+    def __len__(self) -> int:
+        return len(self.reasons)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        listing, reason = self.listings[index], self.reasons[index]
+        return ScreenResult(listing.listing, listing.collection, "0x%064x" % listing.passport_id, listing.seller,
+                            reason == "authentic", reason)
+
+    def as_json(self) -> list[ScreenResult]:
+        return list(self)
 
 
 def read_listings(path: Path) -> list[Listing]:
@@ -101,7 +124,7 @@ def _address(text: str, what: str, seen: dict) -> str:
 
 
 def screen(consortium: Consortium, listings: list[Listing], chunk: int | None = None,
-           calls: ChunkedCalls | None = None) -> list[ScreenResult]:
+           calls: ChunkedCalls | None = None) -> ScreenResults:
     """A verdict for each listing. `chunk` caps the passports of one call; `calls` (a new one by
     default) keeps the chunk sizes and counts the eth_calls, across runs if passed again."""
     calls = calls or ChunkedCalls(consortium.chain, chunk)
@@ -133,8 +156,7 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int | None = 
             [listings[i].passport_id for i in part], []), screen_codes)
         for i, code in zip(named + unnamed, codes):
             verdicts[i] = VERDICTS[code]
-    return [ScreenResult(l.listing, l.collection, "0x%064x" % l.passport_id, l.seller, v == "authentic", v)
-            for l, v in zip(listings, verdicts)]
+    return ScreenResults(listings, verdicts)
 
 
 def _collection_problem(consortium: Consortium, collection: str) -> str | None:
@@ -149,21 +171,21 @@ def _collection_problem(consortium: Consortium, collection: str) -> str | None:
     return None
 
 
-def write_results(results: list[ScreenResult], out: Path) -> None:
+def write_results(results: Sequence[ScreenResult], out: Path) -> None:
     tmp = Path(out).with_name(Path(out).name + ".tmp")
     with open(tmp, "w", newline="") as fh:
         _write_csv(results, fh)
     tmp.replace(out)
 
 
-def csv_text(results: list[ScreenResult]) -> str:
+def csv_text(results: Sequence[ScreenResult]) -> str:
     """The verdicts as the CSV `write_results` writes, with newlines, for a terminal."""
     out = io.StringIO()
     _write_csv(results, out, lineterminator="\n")
     return out.getvalue()
 
 
-def _write_csv(results: list[ScreenResult], fh, lineterminator: str = "\r\n") -> None:
+def _write_csv(results: Sequence[ScreenResult], fh, lineterminator: str = "\r\n") -> None:
     writer = csv.writer(fh, lineterminator=lineterminator)
     writer.writerow(["listing", "collection", "passport_id", "seller", "verdict", "reason"])
     for r in results:

@@ -1,5 +1,5 @@
-"""The EU's Digital Product Passport as a W3C Verifiable Credential: the brand's council issues
-it, anyone verifies it (`luxpass dpp issue`, `luxpass dpp verify`)."""
+"""The EU's Digital Product Passport as a W3C Verifiable Credential: the brand's council (or a
+minter of its collection) issues it, anyone verifies it (`luxpass dpp issue`, `luxpass dpp verify`)."""
 from pathlib import Path
 
 import click
@@ -28,8 +28,9 @@ def dpp():
 @account_options
 @pass_settings
 def dpp_issue(settings: Settings, certificate, fields, restricted, out):
-    """Sign the DPP of a product with the brand council's key: the public credential of --field,
-    and with --restricted-field a restricted one of both.
+    """Sign the DPP of a product with the brand council's key, or a minter's (a Safe council grants
+    an issuing key the minter role): the public credential of --field, and with --restricted-field a
+    restricted one of both.
 
     \b
         luxpass dpp issue aur-1.json --field model --field made_in --restricted-field supplier --account aurel-council
@@ -45,7 +46,7 @@ def dpp_issue(settings: Settings, certificate, fields, restricted, out):
 @pass_settings
 def dpp_verify(settings: Settings, credential_file):
     """Check a DPP credential: its signature, that its issuer is the brand's council in the
-    registry, and each field against the passport on chain. Exit 3 when anything does not hold."""
+    registry or a minter of its collection today, and each field against the passport on chain. Exit 3 when anything does not hold."""
     checked = verify_dpp(settings.consortium, read_token(credential_file))
     lines = [f"VALID: {checked.reason}", f"brand: {checked.brand} (issuer {checked.issuer})",
              f"passport: {checked.passport_id} in {checked.collection}", f"audience: {checked.audience}"]

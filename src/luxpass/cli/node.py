@@ -96,16 +96,19 @@ geth_option = click.option("--geth", "geth", type=click.Path(dir_okay=False),
                    "First run only.")
 @click.option("--fund", "funded", multiple=True, metavar="ADDRESS",
               help="An account the genesis funds beside the houses' signers (repeat). First run only.")
+@click.option("--address", "hosts", multiple=True, metavar="IP",
+              help="The IPv4 address of each house's node, in the order of the houses (repeat; default 127.0.0.1 "
+                   "for all): its RPC, and where its peers reach it. First run only.")
 @geth_option
 @json_option
 @pass_settings
-def net_up(settings: Settings, folder, houses, chain_id, period, base_port, funded, geth):
+def net_up(settings: Settings, folder, houses, chain_id, period, base_port, funded, hosts, geth):
     """Create the network on first use, else resume it; start every stopped node (each seals from
     its start), wait until all peer (run it after a partition too: it settles nodes stuck on forks
     of equal weight) and seal a block they all hold."""
     _emit_net(settings, network.up(net_config.net_dir(folder), lambda: net_node.geth_binary(geth), tuple(houses) or None,
                                    chain_id, period, base_port, funded=tuple(funded),
-                                   log=lambda line: click.echo(line, err=True)))
+                                   log=lambda line: click.echo(line, err=True), hosts=tuple(hosts)))
 
 
 @consortium_net.command("down")
@@ -212,8 +215,9 @@ def net_run(settings: Settings, house_dir, geth):
 
 
 def _emit_net(settings: Settings, states) -> None:
-    lines = [f"{s.house:<20} {s.rpc_url}  {'running' if s.running else 'stopped':<8} block {s.block}  "
-             f"peers {s.peers}  {'sealing' if s.sealing else 'not sealing'}  signer {s.signer}  keystore {s.keystore}"
+    lines = [f"{s.house:<20} {s.rpc_url}  running  block {s.block}  peers {s.peers}  "
+             f"{'sealing' if s.sealing else 'not sealing'}  signer {s.signer}  keystore {s.keystore}" if s.running else
+             f"{s.house:<20} {s.rpc_url}  stopped  signer {s.signer}  keystore {s.keystore}"
              for s in states]
     settings.emit(states, "\n".join(lines))
 

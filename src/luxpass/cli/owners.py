@@ -52,7 +52,7 @@ def owner_side_options(fn):
 def owner_options(rpc_url: str, relayer_account=None, relayer_keystore=None, relayer_dev_account=None,
                   password_file=None, data_dir=None, serve_brand=None, club_content=None,
                   cap_per_passport=Caps.per_passport_per_day, cap_wei_per_day=Caps.wei_per_day):
-    """The OwnerOptions of `serve`/`relay`: the relayer's key unlocked now, never printed."""
+    """The OwnerOptions of `serve`: the relayer's key unlocked now, never printed."""
     from ..web.owner import OwnerOptions
 
     chosen = [o for o in (relayer_account, relayer_keystore, relayer_dev_account) if o is not None]

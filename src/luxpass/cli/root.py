@@ -18,6 +18,7 @@ COMMANDS = {
                             "on it."),
     "audit": ("audit", "Re-derive every passport's history head from the logs and compare it with the chain; write a"
                        " signed report (JSON and CSV)."),
+    "avalanche-net": ("avalanche", "Four houses as validators of the consortium's Avalanche L1 (subnet-evm, final blocks)."),
     "brand": ("council", "Member brands and the council's votes."),
     "cases": ("market", "Counterfeit cases: marketplaces file, brands rule."),
     "certificate": ("web", "What goes on the product: the QR code of its GS1 Digital Link."),

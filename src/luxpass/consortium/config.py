@@ -9,6 +9,8 @@ number of confirmations `consortium_confirmations` gives (3 of 4).
 
 geth v1.13.15 is the last release that seals Clique; its Clique refuses Shanghai, so the genesis
 stops at London (Paris EVM rules without PUSH0): the contracts must be built for paris."""
+import errno
+import ipaddress
 import json
 import os
 import re
@@ -147,10 +149,18 @@ def ports(base_port: int, index: int) -> dict[str, int]:
             "auth_port": BASE_AUTH_PORT + shift + index}
 
 
-def check_new(folder: Path, houses: tuple[str, ...], base_port: int) -> None:
+def check_new(folder: Path, houses: tuple[str, ...], base_port: int, hosts: tuple[str, ...] = ()) -> None:
     if len(houses) < 2 or len(set(map(slug, houses))) != len(houses) or not all(map(slug, houses)):
         raise InputError(f"a consortium network needs at least two houses with distinct names, not {list(houses)}",
                          "repeat --house NAME, once per house, each name its own (letters or digits)")
+    if hosts and len(hosts) != len(houses):
+        raise InputError(f"{len(hosts)} --address for {len(houses)} houses",
+                         "give one --address per house, in the order of the houses, or none (all on 127.0.0.1)")
+    for host in hosts:
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise InputError(f"--address {host!r} is not an IPv4 address", "pass one like 10.0.0.15") from None
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError(f"{folder} is not an empty folder and holds no network (net.json is missing)",
                          "pass an empty or new --dir")
@@ -159,18 +169,19 @@ def check_new(folder: Path, houses: tuple[str, ...], base_port: int) -> None:
             if port > 65535:
                 raise InputError(f"--base-port {base_port} puts the {PORT_ROLES[key]} port of {house}'s node at "
                                  f"{port}, above 65535", f"pass a --base-port of at most {base_port - (port - 65535)}")
-            check_port_free(LOCAL_HOST, port, PORT_ROLES[key], house,
+            check_port_free(hosts[i] if hosts else LOCAL_HOST, port, PORT_ROLES[key], house,
                             "stop that program, or pick other ports with --base-port")
 
 
-def check_resumed(folder: Path, config: NetworkConfig, houses, chain_id, period, base_port, funded) -> None:
+def check_resumed(folder: Path, config: NetworkConfig, houses, chain_id, period, base_port, funded, hosts=()) -> None:
     """The creation's options, given again to a network that exists, must be its own."""
     held = {"--house": (tuple(houses) if houses else None, tuple(n.house for n in config.nodes)),
+            "--address": (tuple(hosts) if hosts else None, tuple(n.host for n in config.nodes)),
             "--chain-id": (chain_id, config.chain_id), "--period": (period, config.period),
             "--base-port": (base_port, config.nodes[0].http_port if config.nodes else None)}
     for option, (given, own) in held.items():
         if given is not None and given != own:
-            shown = ", ".join(own) if option == "--house" else own
+            shown = ", ".join(own) if option in ("--house", "--address") else own
             raise InputError(f"{option} applies when a network is created, and the one in {folder} has {shown}",
                              f"leave {option} out to resume it, or create a new network with another --dir")
     if not set(funded) <= set(config.funded):
@@ -179,11 +190,15 @@ def check_resumed(folder: Path, config: NetworkConfig, houses, chain_id, period,
 
 
 def check_port_free(host: str, port: int, role: str, house: str, fix: str) -> None:
+    """The port is free on `host`. An address this host does not have (a node in a network namespace
+    of its own, say) is not checked: its geth says so if the port is taken there."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as geth's own listeners: TIME_WAIT is free
         try:
             probe.bind((host, port))
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return
             raise InputError(f"port {port} ({role} of {house}'s node) is in use by another program", fix) from None
 
 

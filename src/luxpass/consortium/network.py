@@ -50,7 +50,7 @@ class NodeState:
 
 def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | None = None, chain_id: int | None = None,
        period: int | None = None, base_port: int | None = None, timeout: float = 60, funded: tuple[str, ...] = (),
-       log: Callable[[str], None] = lambda _: None) -> list[NodeState]:
+       log: Callable[[str], None] = lambda _: None, hosts: tuple[str, ...] = ()) -> list[NodeState]:
     """Create the network on first use (houses, chain id, period and ports default to HOUSES,
     CHAIN_ID, PERIOD, BASE_HTTP_PORT), its genesis funding the houses' signers and `funded`, then
     start every node not running, one after the other (each dials those before it), wait until they
@@ -59,17 +59,19 @@ def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | N
     data folders; the creation's choices, given again, must be the network's. Every check of the
     input, the folder, the ports, the keystores' password files and the nodes' data dirs comes
     before anything is created or started. `geth_binary` finds geth, asked only when a node must
-    be created or started."""
+    be created or started. `hosts`: on creation, the address of each house's node (its RPC and the
+    address its peers dial), in the order of `houses`; by default all on 127.0.0.1."""
     funded = tuple(address(a) for a in funded)
     config = load(folder)
-    geth = ""
+    geth, created = "", config is None
     if config is None:
         houses, base_port = houses or HOUSES, base_port or BASE_HTTP_PORT
-        check_new(folder, houses, base_port)
+        check_new(folder, houses, base_port, hosts)
         geth = geth_binary()
-        config = _create(folder, geth, houses, chain_id or CHAIN_ID, period or PERIOD, base_port, funded)
+        log(f"creating a network of {len(houses)} houses in {folder}: a signer key and a node for each, one genesis")
+        config = _create(folder, geth, houses, chain_id or CHAIN_ID, period or PERIOD, base_port, funded, hosts)
     else:
-        check_resumed(folder, config, houses, chain_id, period, base_port, funded)
+        check_resumed(folder, config, houses, chain_id, period, base_port, funded, hosts)
         stopped = [node for node in config.nodes if not geth_node.running(folder, node)]
         for node in stopped:
             _check_startable(folder, node)
@@ -82,6 +84,7 @@ def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | N
     try:  # a node that cannot start (a wrong password, say) leaves the network as it was
         deadline = time.monotonic() + timeout
         for node in [node for node in config.nodes if not geth_node.running(folder, node)]:
+            log(f"{'starting' if created else 'restarting, stopped:'} {node.house}'s node at {node.rpc_url}")
             geth_node.start(folder, config, node, geth)
             started.append(node)
             _wait_answers(folder, node, deadline)
@@ -92,6 +95,8 @@ def up(folder: Path, geth_binary: Callable[[], str], houses: tuple[str, ...] | N
             elif not geth_node.call(node.rpc_url, "eth_mining"):  # stopped over RPC: sealing is its normal state
                 geth_node.call(node.rpc_url, "miner_start")
                 log(f"{node.house}'s node was not sealing: sealing again")
+        if started:
+            log(f"waiting until the {len(config.nodes)} nodes peer and seal a block they all hold")
         _wait_peered(config, deadline)
         settle(config, log, deadline)
         _wait_sealing(config, time.monotonic() + timeout, log)
@@ -157,12 +162,12 @@ def _reinit_fix(folder: Path, data: Path) -> str:
 # --- creation -----------------------------------------------------------------------------
 
 def _create(folder: Path, geth: str, houses: tuple[str, ...], chain_id: int, period: int, base_port: int,
-            funded: tuple[str, ...]) -> NetworkConfig:
+            funded: tuple[str, ...], hosts: tuple[str, ...]) -> NetworkConfig:
     """The keystores, node keys, the genesis and each node's data dir; if `geth init` fails, nothing is left."""
     made = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        nodes = [new_house(folder, house, ports(base_port, i)) for i, house in enumerate(houses)]
+        nodes = [new_house(folder, house, ports(base_port, i), *hosts[i:i + 1]) for i, house in enumerate(houses)]
         config = NetworkConfig(chain_id, period, nodes, list(funded))
         (folder / "genesis.json").write_text(json.dumps(genesis(chain_id, period, config.signers, list(funded)), indent=1))
         for node in nodes:

@@ -2,8 +2,9 @@
 UNTP's DigitalProductPassport 0.5.0, secured as a JWS (VC-JOSE, `application/vc+jwt`) with ES256K
 by the jwcrypto library.
 
-The issuer is `did:pkh:eip155:<chain>:<address>`, the brand council's account: the DID resolves
-without the internet, and the JWS header carries the public key, whose address must be the DID's.
+The issuer is `did:pkh:eip155:<chain>:<address>`, the account of the brand's council or of a
+minter: the DID resolves without the internet, and the JWS header carries the public key, whose
+address must be the DID's.
 The credential holds only the fields the brand discloses (`luxpass.proofs.disclosure`), each with
 its field salt and its proof to the passport's commitment, so a verifier checks them against the
 chain (`luxpass.checks.dpp`). The JSON-LD contexts ship with the package and a pyld document loader

@@ -1,7 +1,7 @@
-"""The owner's JSON API under `luxpass serve` (and `luxpass relay`): the passport as its owner
+"""The owner's JSON API under `luxpass serve` (its `--relayer` pays): the passport as its owner
 sees it, requests to sign, the relayer that pays for them, claim links of first sales, the
-owners' club (Sign-In with Ethereum) and the brand's notices. /work/wt/owner-API.md, and
-docs/owner-side.md, describe every route; each refusal is a 4xx with {"error": one line}."""
+owners' club (Sign-In with Ethereum) and the brand's notices (docs/owner-side.md); each refusal
+is a 4xx with {"error": one line}."""
 import json
 import threading
 from dataclasses import dataclass, field

@@ -265,7 +265,7 @@ async def certification(request: Request) -> Response:
 
 
 def dpp_folder(request: Request) -> Path:
-    """Where the brand's DPP credentials are (`luxpass serve --dpp-dir`)."""
+    """Where the brand's DPP credentials are (`luxpass serve`'s `--dpp-dir`)."""
     return getattr(request.app.state, "dpp_dir", None) or default_dpp_folder()
 
 

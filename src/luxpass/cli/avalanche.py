@@ -1,0 +1,65 @@
+"""The consortium's network on Avalanche (`luxpass avalanche-net`): one avalanchego node per house,
+validators of a private network, and the consortium's L1 running subnet-evm, whose blocks are final."""
+import click
+
+from ..avalanche import config as av_config
+from ..avalanche import network as av_network
+from ..avalanche import tools as av_tools
+from .base import Settings, cli, pass_settings
+from .params import Address, json_option
+
+
+@cli.group("avalanche-net")
+def avalanche_net():
+    """Four houses as validators of the consortium's Avalanche L1 (subnet-evm, final blocks)."""
+
+
+dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False),
+                          help="Folder of the network (default $LUXPASS_HOME/avalanche-net).")
+
+
+@avalanche_net.command("up")
+@dir_option
+@click.option("--house", "houses", multiple=True, metavar="NAME",
+              help=f"A member house, validator of the L1 (repeat; default: {', '.join(av_config.HOUSES)}). First run only.")
+@click.option("--base-port", type=click.IntRange(1024, 65000), default=av_config.BASE_HTTP_PORT, show_default=True,
+              help="HTTP port of the first node; each node's staking port follows its HTTP port. First run only.")
+@click.option("--allow-list-admin", "admins", multiple=True, type=Address(),
+              help="Admin of the L1's allow lists (repeat; default: every house's account). First run only.")
+@click.option("--tools", "tools_dir", type=click.Path(file_okay=False),
+              help=f"Folder of the binaries `make avalanche` builds (default ${av_tools.TOOLS_ENV} or ./.tools/avalanche).")
+@json_option
+@pass_settings
+def up(settings: Settings, folder, houses, base_port, admins, tools_dir):
+    """Create the network and its L1 on first use, else start its stopped nodes and finish what an
+    earlier `up` left undone (no P-chain transaction is ever issued twice)."""
+    config = av_network.up(av_config.net_dir(folder), av_tools.find(tools_dir), tuple(houses) or av_config.HOUSES,
+                           base_port, list(admins) or None, log=lambda line: click.echo(line, err=True))
+    _emit(settings, av_network.status(av_config.net_dir(folder)), config)
+
+
+@avalanche_net.command("down")
+@dir_option
+@json_option
+@pass_settings
+def down(settings: Settings, folder):
+    """Stop every node; `up` starts the same chain again."""
+    stopped = av_network.down(av_config.net_dir(folder))
+    settings.emit({"stopped": stopped}, f"stopped: {', '.join(stopped) or 'no node was running'}")
+
+
+@avalanche_net.command("status")
+@dir_option
+@json_option
+@pass_settings
+def status(settings: Settings, folder):
+    """Each node's house, whether it runs, its L1 RPC URL and the L1's height it sees."""
+    _emit(settings, av_network.status(av_config.net_dir(folder)), av_config.require(av_config.net_dir(folder)))
+
+
+def _emit(settings: Settings, states, config) -> None:
+    lines = [f"L1 chain {config.chain_id or '(not created yet)'}  EVM chain id {config.evm_chain_id}  "
+             f"blocks are final once accepted: luxpass waits for {av_config.confirmations()} confirmation"]
+    lines += [f"{s.house:<20} {'running' if s.running else 'stopped':<8} block {s.height}  {s.rpc_url}" for s in states]
+    settings.emit({"chain_id": config.chain_id, "subnet_id": config.subnet_id, "evm_chain_id": config.evm_chain_id,
+                   "nodes": av_network.as_json(states)}, "\n".join(lines))
