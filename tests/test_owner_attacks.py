@@ -87,7 +87,7 @@ def test_a_gift_to_a_recipient_that_burns_gas_is_paid_within_the_caps(rpc_url, c
     the request's signed gas covers the burn, and the relayer reserves that gas against its daily
     cap before paying, so it refuses rather than pay past the cap."""
     collection, token = sold
-    burner = GasBurnerMock.deploy(150, {"from": accounts[0]})
+    burner = GasBurnerMock.deploy(accounts[0], 150, {"from": accounts[0]})
     w3, relayer = signer(0).w3, dev_account(RELAYER, 31337).address
     cap = 300_000 * 2 * w3.eth.gas_price  # a few owner actions' worth
     with TestClient(create_app(rpc_url, owners=options(rpc_url, tmp_path, caps=Caps(wei_per_day=cap)))) as c:

@@ -11,9 +11,11 @@ from brownie.exceptions import VirtualMachineError
 from eth_utils import keccak
 
 from contract_helpers import RETAILER_ROLE, SERVICED, WEEK, commitment, error, key_of, sign, token_of
+from luxpass.onchain.forwarder import ForwardRequest
+from luxpass.onchain.forwarder import sign as sign_request
 from luxpass.spec import Status
 from luxpass.values import passport_hex
-from test_passport_relay import refusal, signed
+from test_passport_relay import domain, refusal, signed
 
 
 def status_of(collection, token):
@@ -167,3 +169,28 @@ def test_a_suspended_brand_writes_nothing_while_its_owners_act_by_relay(brand, g
     with brownie.reverts(error("PassportBrandNotActive", 1)):
         brand.firstSale(stock, alice, {"from": retailer})
     assert brand.ownerOf(stock) == retailer
+
+
+def test_a_gift_carrying_data_for_the_recipient_is_not_relayed(brand, forwarder, relayer, alice, bob, sold):
+    """safeTransferFrom with a data argument would hand the recipient bytes the owner may not have
+    read in her wallet: it is not an owner action the forwarder relays."""
+    call = brand.safeTransferFrom["address,address,uint256,bytes"].encode_input(alice, bob, sold, b"\x01" * 64)
+    data = bytes.fromhex(call[2:]) + brand.nonces(sold).to_bytes(32, "big")
+    request = signed(forwarder, brand, alice, "revokeSignatures", (sold,), data=data)
+    with brownie.reverts(error("LuxpassForwarderNotOwnerAction", data[:4])):
+        forwarder.execute(request, {"from": relayer})
+    assert brand.ownerOf(sold) == alice
+
+
+def test_a_request_signed_for_another_chain_is_refused(brand, forwarder, relayer, alice, bob, sold):
+    """The same forwarder at the same address on another chain (a deterministic deployment): the
+    owner's signature there names that chain, and is not hers here."""
+    request = list(signed(forwarder, brand, alice, "transferFrom", (alice.address, bob.address, sold)))
+    other = {**domain(forwarder), "chainId": chain.id + 1}
+    message = ForwardRequest(alice.address, brand.address, 0, request[3], forwarder.nonces(alice), request[4],
+                             bytes(request[5]))
+    request[6] = sign_request(other, message, key_of(alice))
+    assert not forwarder.verify(tuple(request))
+    with brownie.reverts(revert_pattern=rf"ERC2771ForwarderInvalidSigner: 0x[0-9a-f]{{40}}, {alice.address.lower()}"):
+        forwarder.execute(tuple(request), {"from": relayer})
+    assert brand.ownerOf(sold) == alice

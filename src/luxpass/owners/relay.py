@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..chain.connection import Chain
-from ..chain.sender import Action, Call, RelaySender
+from ..chain.artifacts import decoded_reverts
+from ..chain.sender import Action, Call, RawCall, RelaySender
 from ..errors import ContractRevert, InputError, LuxpassError
 from ..onchain.collection import Collection
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder, ForwardRequest, OwnerAction, parse_action, signer_of
@@ -114,10 +115,22 @@ class Relayer:
         through the relayer's RelaySender: counted against the caps (Refused 429 past one), recorded
         in the server's database, and journalled under `purpose`, so that the same purpose again
         after a time-out or a restart finishes that same transaction, unchecked and unpaid twice:
-        (receipt, wei paid). A refusal of the node is Refused 409."""
+        (receipt, wei paid). A refusal of the node is Refused 409; a call that needs more than
+        `most_gas`, what the caps reserve for it, is Refused 403 before it is reserved."""
         sender = RelaySender(self.chain.sender, signer, _Payment(self, signer, collection, token_id, action, most_gas))
+
+        def within_reserve():  # the caps reserve `most_gas`: a recipient or a Safe's guard could burn more
+            call = prepare()
+            with decoded_reverts():
+                needed = (self.chain.w3.eth.estimate_gas({"from": self.address, "to": call.to, "data": call.data})
+                          if isinstance(call, RawCall) else call.estimate_gas({"from": self.address}))
+            if needed > most_gas:
+                raise Refused(403, f"it needs {needed} gas, more than the {most_gas} the relayer pays for it",
+                              "send it from a funded account")
+            return call
+
         try:
-            relayed = sender.submit(Action(label, prepare, purpose=purpose))
+            relayed = sender.submit(Action(label, within_reserve, purpose=purpose))
         except ContractRevert as exc:
             raise Refused(409, f"the chain refused it: {exc.problem}", exc.fix or "check the passport") from None
         return relayed.receipt, relayed.paid_wei

@@ -5,7 +5,6 @@ signatures (`execTransaction`). The Safe's own nonce makes each transaction work
 owner actions the forwarder relays are paid for, each checked against the passport first."""
 from eth_account import Account
 
-from ..chain.artifacts import decoded_reverts
 from ..errors import ContractRevert, InputError
 from ..onchain.collection import Collection
 from ..onchain.forwarder import parse_action
@@ -84,15 +83,6 @@ def submit(relayer: Relayer, body: dict) -> dict:
         except ContractRevert as exc:
             raise Refused(409, f"the passport would refuse it: {exc.problem}", exc.fix or "check the passport") from None
         call = safe.contract.functions.execTransaction(*tx.as_args(), pack_signatures(signatures))
-        # The caps reserve MOST_GAS; a Safe (its guard, or a recipient it gives to) could burn more.
-        try:
-            with decoded_reverts():
-                needed = call.estimate_gas({"from": relayer.address})
-        except ContractRevert as exc:
-            raise Refused(409, f"the Safe would refuse it: {exc.problem}", exc.fix or "check the Safe") from None
-        if needed > MOST_GAS:
-            raise Refused(403, f"the Safe transaction needs {needed} gas, more than the {MOST_GAS} the relayer pays "
-                               "for an owner's action", "send it from one of the Safe's owners' funded accounts")
         receipt, paid = relayer.pay(lambda: call, f"Safe {safe.address} {action.name} of {passport_hex(action.token_id)[:12]}…",
                                     f"relay for Safe {safe.address} at Safe nonce {tx.nonce}", safe.address, tx.to,
                                     action.token_id, action.name, MOST_GAS)
