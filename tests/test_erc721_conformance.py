@@ -9,10 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from eth_account import Account
 
 from fault_proxy import FaultProxy
-from luxpass.chain.accounts import dev_account, dev_address
+from luxpass.chain.accounts import dev_account, dev_address, encrypt_key
 
 CAST = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "cast"
 INTERFACES = {"ERC-165": "0x01ffc9a7", "ERC-721": "0x80ac58cd", "ERC-721 metadata": "0x5b5e139f"}
