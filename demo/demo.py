@@ -41,7 +41,8 @@ FACTORY, BOUTIQUE, ALICE, BOB, CAROL, RESELLER, DAVE = 5, 6, 7, 8, 9, 10, 11
 VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE, MARKETPLACE, AUDITOR, FORGER = 12, 13, 14, 15, 16
 # Horlogerie Brandt's council is a 2-of-3 Safe of its officers; when the third leaves, a new one joins.
 BRANDT_OFFICERS, NEW_OFFICER = (17, 18, 19), 20
-AUREL_RELAYER = 21  # pays for what Maison Aurel's owners sign (the owner's story, Anvil only)
+AUREL_RELAYER = 21  # pays for what Maison Aurel's owners sign (the owner's story)
+ACTOR_COUNT = AUREL_RELAYER + 1
 # Off the development chain, every actor but the houses has a keystore of that name, and talks
 # to the node of the house given (its employer's, or one of the consortium's for outsiders).
 ACTORS = {OPERATOR: ("operator", "Maison Aurel"), FACTORY: ("aurel-factory", "Maison Aurel"),
@@ -100,7 +101,7 @@ class AnvilStage:
 
 class AttachedStage(AnvilStage):
     """A development node the caller started and stops: chain id 31337 with Anvil's development
-    accounts funded (0 to 16 are the story's actors), e.g. Ganache, the Hardhat node or Anvil at
+    accounts funded (0 to ACTOR_COUNT - 1 are the story's actors), e.g. Ganache, the Hardhat node or Anvil at
     another hardfork (`make test-chains`). Its state is the caller's: the demo only adds to it."""
 
     def __init__(self, rpc_url: str):
@@ -110,6 +111,12 @@ class AttachedStage(AnvilStage):
     def start(self) -> None:
         say(f"The development node at {self.rpc_url}, started by the caller: its head and chain id.")
         run("node", "status", "--rpc-url", self.rpc_url)
+        w3 = Chain(self.rpc_url).w3
+        unfunded = [n for n in range(ACTOR_COUNT) if w3.eth.get_balance(dev_address(n)) == 0]
+        if unfunded:
+            raise SystemExit(f"error: the node at {self.rpc_url} has no ether for development account(s) "
+                             f"{', '.join(map(str, unfunded))}; start it with at least {ACTOR_COUNT} funded "
+                             "development accounts (the \"test … junk\" mnemonic)")
 
     def stop(self) -> None:
         pass

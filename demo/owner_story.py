@@ -107,6 +107,7 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
     screenshots.mkdir(parents=True)
     server_url = f"http://127.0.0.1:{SERVE_PORT}"
     data = home / "aurel-server"
+    server_log = home / "aurel-server.log"
     customer = Account.create()
     say("The owner's side. Emma buys a bag at Maison Aurel's boutique. She has a wallet app on her phone, "
         f"with a new address ({customer.address}) and no ether at all. Maison Aurel runs its server with "
@@ -120,7 +121,7 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
     server = subprocess.Popen(
         [sys.executable, "-m", "luxpass", "serve", "--port", str(SERVE_PORT), "--rpc-url", rpc_url,
          "--relayer-dev-account", str(relayer), "--data-dir", str(data), "--serve-brand", "Maison Aurel",
-         "--club-content", str(club)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--club-content", str(club)], env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("x"))
     phone = None
     try:
         _wait_for(server_url, server)
@@ -188,6 +189,10 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
         run("history", str(bag))
         print(f"  Emma's balance: {_balance(rpc_url, customer.address)} wei, as at the start: she never needed ether")
         say(f"The owner's screenshots are in {screenshots.relative_to(ROOT) if screenshots.is_relative_to(ROOT) else screenshots}/.")
+    except BaseException:
+        print(f"luxpass serve's log ({server_log}) ends:", *server_log.read_text().splitlines()[-30:],
+              sep="\n  ", file=sys.stderr)
+        raise
     finally:
         if phone is not None:
             phone.close()

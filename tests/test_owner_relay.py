@@ -231,6 +231,19 @@ def test_a_server_without_relayer_says_so(rpc_url, consortium, tmp_path, sold):
         assert "runs no relayer" in relay(client, body, 503)["error"]
 
 
+def test_a_relayer_out_of_ether_answers_503_and_sends_nothing(rpc_url, consortium, tmp_path, sold, as_account,
+                                                              caplog):
+    collection, token = sold
+    broke = OwnerOptions(rpc_url, tmp_path / "server", Account.create())
+    with TestClient(create_app(rpc_url, owners=broke), raise_server_exceptions=False) as client:
+        before = as_account(0).passport(token)
+        body = signed(prepare(client, ALICE, collection, "reportStatus", [str(token), "lost"]), ALICE)
+        assert relay(client, body, 503)["error"] == ("the brand's relayer cannot pay the fee right now; "
+                                                      "nothing was sent; try again later")
+        assert as_account(0).passport(token) == before
+    assert f"account {broke.relayer.address} has 0.000000 ETH" in caplog.text
+
+
 def test_the_per_passport_cap_holds(rpc_url, consortium, tmp_path, sold, as_account):
     collection, token = sold
     with TestClient(create_app(rpc_url, owners=options(rpc_url, tmp_path, caps=Caps(2, 10**18)))) as client:

@@ -7,7 +7,7 @@ layers.
 from importlib import import_module
 
 _PUBLIC = {
-    "errors": ["LuxpassError", "InputError", "NotAuthentic", "ContractRevert"],
+    "errors": ["LuxpassError", "InputError", "NotAuthentic", "ContractRevert", "Unfunded"],
     "spec": ["Accreditation", "BrandStatus", "EventKind", "ProposalKind", "ProposalState", "RecordType", "Ruling",
              "Screening", "Status", "TransferKind"],
     "values": ["new_salt", "parse_address", "parse_passport_id", "passport_hex"],

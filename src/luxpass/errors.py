@@ -30,6 +30,10 @@ class Interrupted(LuxpassError):
     exit_code = 130
 
 
+class Unfunded(LuxpassError):
+    """The sending account has too little ether for the gas: nothing was sent."""
+
+
 class ContractRevert(LuxpassError):
     """The contract refused the call; `name` and `args` are its decoded custom error."""
 

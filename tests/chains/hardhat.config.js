@@ -1,5 +1,5 @@
 // The Hardhat node of `make test-chains` (tests/chains/nodes.py starts it): Anvil's development
-// accounts (Hardhat's defaults are the same mnemonic), chain id 31337, the Shanghai EVM, a base fee.
+// accounts (Hardhat's defaults are the same mnemonic), as many as nodes.py funds, chain id 31337, the Shanghai EVM, a base fee.
 const os = require("os");
 const path = require("path");
 
@@ -11,7 +11,7 @@ module.exports = {
       chainId: 31337,
       hardfork: "shanghai",
       blockGasLimit: 30_000_000,
-      accounts: { count: 20 },
+      accounts: { count: Number(process.env.LUXPASS_DEV_ACCOUNTS) },
     },
   },
   paths: { cache: path.join(scratch, "cache"), artifacts: path.join(scratch, "artifacts") },

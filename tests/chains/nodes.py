@@ -17,12 +17,14 @@ from pathlib import Path
 
 import requests
 
+from luxpass.chain.accounts import DEV_ACCOUNTS
+
 HERE = Path(__file__).resolve().parent
 BIN = HERE.parents[1] / "node_modules" / ".bin"
 MNEMONIC = "test test test test test test test test test test test junk"
 PORT = 8545
 GAS_LIMIT = 30_000_000
-ACCOUNTS = 20  # as `luxpass node start` funds them (DEV_ACCOUNTS): the demo's story has 17 actors
+ACCOUNTS = DEV_ACCOUNTS  # funded as `luxpass node start` funds them: the demo's story has 22 actors
 
 
 def _anvil() -> str:
@@ -73,7 +75,7 @@ def start(name: str, log: Path, timeout: float = 60) -> subprocess.Popen:
     url = f"http://127.0.0.1:{PORT}"
     if answers(url):
         raise SystemExit(f"another node already answers on port {PORT}: stop it first")
-    env = {**os.environ, "HARDHAT_DISABLE_TELEMETRY_PROMPT": "true"}
+    env = {**os.environ, "HARDHAT_DISABLE_TELEMETRY_PROMPT": "true", "LUXPASS_DEV_ACCOUNTS": str(ACCOUNTS)}
     process = subprocess.Popen(COMMANDS[name](), stdout=log.open("wb"), stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, env=env, start_new_session=True,
                                preexec_fn=_die_with_parent)

@@ -40,7 +40,7 @@ from web3.exceptions import (
     Web3RPCError,
 )
 
-from ..errors import LuxpassError
+from ..errors import LuxpassError, Unfunded
 from . import artifacts, rpc
 from .accounts import require_signer
 from .artifacts import decoded_reverts
@@ -602,7 +602,7 @@ class KeySender:
             raise LuxpassError(f"the node at {self.chain.rpc_url} refused {label or 'the transaction'}: {message}",
                                hint) from None
 
-    def _unfunded(self, address: str, label: str, unsigned: dict | None = None) -> LuxpassError:
+    def _unfunded(self, address: str, label: str, unsigned: dict | None = None) -> Unfunded:
         """The node says the account cannot pay for gas: how much it has, how much is missing (when
         the gas can be estimated without fees) and how to fund it."""
         balance, missing = self.w3.eth.get_balance(address), ""
@@ -615,7 +615,7 @@ class KeySender:
             short = gas * price + unsigned.get("value", 0) - balance if gas else 0
             if short > 0:
                 missing = f" ({short / 1e18:.6f} ETH missing for about {gas:,} gas at {price / 1e9:g} gwei)"
-        return LuxpassError(
+        return Unfunded(
             f"account {address} has {balance / 1e18:.6f} ETH, not enough to pay the gas of "
             f"{label or 'the transaction'}{missing}",
             "fund the account first: send it ETH from a funded account (e.g. `cast send ADDRESS --value 0.1ether`) "

@@ -3,6 +3,7 @@ sees it, requests to sign, the relayer that pays for them, claim links of first 
 owners' club (Sign-In with Ethereum) and the brand's notices (docs/owner-side.md); each refusal
 is a 4xx with {"error": one line}."""
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from starlette.routing import Route
 
 from ..chain.connection import Chain
 from ..chain.journal import JournalFolder
-from ..errors import ContractRevert, InputError
+from ..errors import ContractRevert, InputError, Unfunded
 from ..onchain.forwarder import MAX_DEADLINE, Forwarder
 from ..onchain.registry import Consortium
 from ..owners import claims, club, passports, safe_relay
@@ -24,7 +25,7 @@ from ..owners.store import OwnerStore
 from ..spec import RELAYED_ACTIONS, Status, eip712_fields
 from ..values import parse_address
 
-
+log = logging.getLogger("luxpass.web")
 SESSION_COOKIE = "luxpass_session"
 
 
@@ -85,6 +86,10 @@ def answer(work) -> Response:
         return error(404, exc)
     except ContractRevert as exc:
         return error(409, exc)
+    except Unfunded as exc:
+        log.warning("the relayer cannot pay: %s", exc)
+        return JSONResponse({"error": "the brand's relayer cannot pay the fee right now; nothing was sent; "
+                                      "try again later"}, status_code=503)
 
 
 async def json_body(request: Request):
