@@ -115,10 +115,12 @@ demo: build browser
 
 # Gas and size of each EVM target side by side (bench/targets.py), then gas and throughput beside the
 # like-for-like baselines, timings the median of several runs (bench/run.py); writes bench/targets.json,
-# bench/results.json and the tables of docs/results.md.
+# bench/results.json and the tables of docs/results.md; then the gas of each owner action relayed
+# beside the same action sent by the owner (bench/relayed.py).
 bench: build
 	$(BIN)/python bench/targets.py
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/relayed.py
 
 # geth v1.13.15, the last release that seals Clique proof-of-authority blocks, built from the Go module
 # proxy into .tools/ once; -checklinkname=0 lets its memsize package link on Go 1.23 and later.
