@@ -103,17 +103,27 @@ def commitments(count: int, tag: str) -> list[bytes]:
 
 
 def main() -> None:
+    """Every figure; with the argument `cli`, only the command line's (printed, nothing written)."""
+    only_cli = sys.argv[1:] == ["cli"]
     folder = WORK / "node"
     node.start(folder, PORT)
     try:
-        run()
+        run_cli() if only_cli else run()
     finally:
         node.stop(folder)
         shutil.rmtree(WORK, ignore_errors=True)
+    if only_cli:
+        return
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     update_results_page()
     print(f"\nresults written to bench/results.json ({len(results)} figures); load average "
           f"{os.getloadavg()[1]:.1f} over the last 5 minutes on {os.cpu_count()} cores")
+
+
+def run_cli() -> None:
+    """The command line's figures alone, on a brand founded for them (`python bench/run.py cli`)."""
+    _, minter, _ = founded_brand(signer)
+    whole_processes(Consortium.open(signer(0)), Path(minter.mint({"serial": "BENCH-V1"}).certificate_file))
 
 
 def run() -> None:
@@ -247,9 +257,12 @@ def mint_many(minter: Collection, count: int, tag: str) -> list[int]:
 def whole_processes(consortium: Consortium, certificate_file: Path) -> None:
     """The command line as a user starts it, a new process each time: `luxpass --version`, `--help`
     (beside `python -c pass`), and `luxpass verify CERT` against this node (beside `verify()` in
-    this process, where the library is already imported)."""
-    env = {key: value for key, value in os.environ.items() if key != "LUXPASS_BUILD"}  # the package's contracts
+    this process, where the library is already imported). Each is run once before it is timed, with
+    the bytecode cache on (in a folder of its own), as an installed package has its modules compiled:
+    a PYTHONDONTWRITEBYTECODE=1 environment would have every run compile luxpass from source."""
+    env = {key: value for key, value in os.environ.items() if key not in ("LUXPASS_BUILD", "PYTHONDONTWRITEBYTECODE")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+    env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
     script = Path(sys.executable).with_name("luxpass")
     luxpass = [str(script)] if script.exists() else [sys.executable, "-m", "luxpass"]
     cpu: list[float] = []  # each process's CPU seconds (user + system): what a loaded machine inflates least
@@ -263,6 +276,7 @@ def whole_processes(consortium: Consortium, certificate_file: Path) -> None:
         return run
 
     def whole(*args) -> tuple[float, str]:
+        process(*args)()  # compiles what it imports into the cache
         cpu.clear()
         elapsed, times, _ = median_seconds(process(*args))
         return elapsed, f"runs {min(times):.3f}-{max(times):.3f} s, CPU {statistics.median(cpu):.3f} s (median)"
@@ -279,6 +293,11 @@ def whole_processes(consortium: Consortium, certificate_file: Path) -> None:
                                                   certificate))
     figure("luxpass verify CERT against this node, whole process", elapsed, "s", "<= 1 s idle", elapsed <= 1, library,
            note=f"baseline: verify() in this process; {runs}")
+    timed = subprocess.run([sys.executable, "-X", "importtime", "-m", "luxpass", "verify", str(certificate_file),
+                            "--rpc-url", RPC], env=env, capture_output=True, text=True, check=True).stderr.splitlines()
+    imports = [line.split("|") for line in timed if line.startswith("import time:")][1:]  # below the header
+    figure("modules luxpass verify CERT imports", len(imports), "modules",
+           note=f"python -X importtime: {sum(int(line[0].split(':')[1]) for line in imports) / 1e6:.3f} s importing")
 
 
 def call_counts(what: str, calls: ChunkedCalls) -> None:

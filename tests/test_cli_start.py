@@ -1,6 +1,7 @@
 """`luxpass --help` and `--version` start without the library: the top group imports a command's
 module only when the command runs. Its start time is measured by `make bench`, not asserted here."""
 import ast
+import importlib.metadata
 import subprocess
 import sys
 
@@ -13,11 +14,11 @@ from luxpass.cli.root import COMMANDS
 HEAVY = ("web3", "eth_account", "eth_abi", "requests", "luxpass.chain", "luxpass.onchain")
 
 
-def modules_loaded_by(*args: str) -> list[str]:
-    """The heavy modules a fresh `luxpass ARGS` process imported."""
+def modules_loaded_by(*args: str, among: tuple[str, ...] = HEAVY) -> list[str]:
+    """The modules named `among...` (the heavy ones by default) a fresh `luxpass ARGS` process imported."""
     code = ("import sys\nfrom luxpass.cli import main\nsys.argv = ['luxpass', *sys.argv[1:]]\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            f"print(sorted(m for m in sys.modules if m.startswith({HEAVY!r})), file=sys.stderr)")
+            f"print(sorted(m for m in sys.modules if m.startswith({among!r})), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
     return ast.literal_eval(done.stderr.splitlines()[-1])
 
@@ -25,6 +26,14 @@ def modules_loaded_by(*args: str) -> list[str]:
 def test_help_and_version_import_no_web3():
     assert modules_loaded_by("--help") == []
     assert modules_loaded_by("--version") == []
+
+
+def test_version_imports_nothing_but_the_package_version():
+    assert modules_loaded_by("--version", among=("luxpass", "click", "importlib.metadata")) == ["luxpass", "luxpass.cli"]
+    shown = subprocess.run([sys.executable, "-m", "luxpass", "--version"], capture_output=True, text=True, check=True)
+    line = f"luxpass, version {importlib.metadata.version('luxpass')}\n"
+    assert shown.stdout == line
+    assert CliRunner().invoke(cli, ["--version"], prog_name="luxpass").stdout == line  # --version among other words
 
 
 def test_a_command_imports_what_it_needs():

@@ -6,6 +6,8 @@ layers.
 """
 from importlib import import_module
 
+__version__ = "0.1.0"  # the package's one version: pyproject.toml reads it, `luxpass --version` prints it
+
 _PUBLIC = {
     "errors": ["LuxpassError", "InputError", "NotAuthentic", "ContractRevert", "Unfunded"],
     "spec": ["Accreditation", "BrandStatus", "EventKind", "ProposalKind", "ProposalState", "RecordType", "Ruling",

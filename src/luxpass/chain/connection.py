@@ -62,6 +62,12 @@ class Chain:
         urls = split_urls(rpc_url)
         # no node at first contact: say so at once
         provider = RetryingProvider(urls[0], log, attempts=1) if len(urls) == 1 else FailoverProvider(urls, log, 1)
+        # web3's validation asks the chain id before and after every eth_call and gas estimate: twice
+        # the round trips a read needs. A Chain's node keeps its chain, so its id is asked once (and
+        # with no block-age threshold, which web3 would learn by asking the chain id again).
+        for node in getattr(provider, "nodes", [provider]):
+            node.cacheable_requests, node.cache_allowed_requests = {"eth_chainId"}, True
+            node.request_cache_validation_threshold = None
         self.w3 = Web3(provider)
         # Proof-of-authority chains (Clique, QBFT) carry the sealers' signatures in extraData.
         self.w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)

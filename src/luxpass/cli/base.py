@@ -17,7 +17,7 @@ from ..onchain.collection import Collection
 from ..onchain import safe as safes
 from ..onchain.registry import Consortium
 from ..results import to_jsonable
-from .root import CommandError, LuxpassGroup, cli, main  # noqa: F401 (the group every command module registers on)
+from .root import CommandError, LuxpassGroup, cli  # noqa: F401 (the group every command module registers on)
 
 DEFAULT_TIMEOUT = 120  # seconds a transaction may take to be mined, and again to be confirmed
 

@@ -1,14 +1,12 @@
 """The buyer's and the marketplace's side: verifying a passport or a disclosure, its history,
-screening listings, counterfeit cases (`luxpass verify`, `history`, `screen`, `cases`)."""
+screening listings, counterfeit cases (`luxpass verify`, `history`, `screen`, `cases`). `verify`
+is the command a buyer runs first and waits on: history, EPCIS and screening are imported by
+their own commands only."""
 import json
 from pathlib import Path
 
 import click
 
-from ..checks import screen as screening
-from ..checks.epcis import epcis_history
-from ..checks.index import Index
-from ..checks.history import history
 from ..checks.verify import check_disclosure, check_same_chain, verify
 from ..onchain.cases import RULINGS, CaseBook
 from ..proofs.disclosure import Disclosure
@@ -60,6 +58,10 @@ def _verify_disclosure(settings: Settings, disclosure: Disclosure) -> None:
 @pass_settings
 def history_command(settings: Settings, ref, as_epcis):
     """A passport's whole story, lifecycle and owners, read from the chain."""
+    from ..checks.epcis import epcis_history
+    from ..checks.history import history
+    from ..checks.index import Index
+
     if as_epcis:
         click.echo(json.dumps(epcis_history(settings.consortium, ref.collection, ref.passport_id, ref.certificate,
                                             ref.disclosure, Index(settings.consortium)), indent=2))
@@ -99,6 +101,8 @@ def screen_command(settings: Settings, listings, out, chunk):
       listing, seller         optional: the listing's reference, the seller's address
 
     Example: luxpass screen listings.csv --out verdicts.csv"""
+    from ..checks import screen as screening
+
     results = screening.screen(settings.consortium, screening.read_listings(Path(listings)), chunk)
     bad = sum(not r.authentic for r in results)
     click.echo(f"{len(results)} listings screened: {len(results) - bad} authentic, {bad} not", err=True)

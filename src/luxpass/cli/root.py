@@ -7,6 +7,7 @@ from importlib import import_module
 
 import click
 
+from .. import __version__
 from ..errors import LuxpassError
 
 # Each command: the module of luxpass.cli that defines it, and its help's first sentence (what
@@ -137,10 +138,6 @@ def load(module: str) -> None:
 
 
 @click.group(cls=LazyGroup)
-@click.version_option(package_name="luxpass")
+@click.version_option(__version__, prog_name="luxpass")
 def cli():
     """Digital product passports for luxury goods, on a consortium chain."""
-
-
-def main() -> None:
-    cli(prog_name="luxpass")

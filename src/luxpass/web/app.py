@@ -102,10 +102,7 @@ class Registry:
         with self._lock:
             if self._consortium is None:
                 try:
-                    chain = Chain(self.rpc_url, log=log.info)
-                    chain.w3.provider.cacheable_requests = {"eth_chainId"}  # asked once, not before every call
-                    chain.w3.provider.cache_allowed_requests = True
-                    self._consortium = Consortium.open(chain)
+                    self._consortium = Consortium.open(Chain(self.rpc_url, log=log.info))
                 except (LuxpassError, requests.exceptions.RequestException) as exc:
                     raise Unavailable(str(exc)) from None
             return self._consortium

@@ -1,0 +1,22 @@
+"""What `luxpass verify` asks the node: the reads it needs and nothing twice. Its time is measured
+by `make bench` (bench/run.py, `python bench/run.py cli` for the command line alone), not here."""
+import json
+from collections import Counter
+
+import requests
+
+
+def test_verify_asks_the_chain_id_once(as_account, lux, monkeypatch):
+    certificate = as_account(5).mint({"serial": "AUR-READS-1", "model": "Tote"}).certificate_file
+    asked = Counter()
+    post = requests.Session.post
+
+    def counted(session, url, *args, **kwargs):
+        asked[json.loads(kwargs["data"])["method"]] += 1
+        return post(session, url, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "post", counted)
+    assert lux("verify", certificate).stdout.startswith("AUTHENTIC")
+    # web3's validation would ask eth_chainId before and after each of the eth_calls
+    assert asked["eth_chainId"] == 1, asked
+    assert set(asked) == {"eth_chainId", "eth_getCode", "eth_call"}, asked
