@@ -155,6 +155,32 @@ def test_one_validator_killed_the_l1_goes_on_and_it_catches_up(consortium, repor
     assert heads(config, atelier, block) == heads(config, aurel, block)
 
 
+def test_two_of_four_validators_killed_nothing_is_accepted_until_a_third_is_back(consortium, report_figure):
+    """Half the weight cannot reach alpha=15 of 20: a house's transfer waits, accepted by no node,
+    and is accepted once the two are back; nothing accepted before it changed."""
+    folder, config = consortium
+    aurel = config.houses[0]
+    w3 = web3(config.rpc_url(aurel))
+    top = w3.eth.block_number
+    before = heads(config, aurel, top)
+    for house in config.houses[2:]:
+        av_node.stop(folder, house, signal.SIGKILL)
+    payer = av_config.house_account(folder, aurel)
+    sent = w3.eth.send_raw_transaction(payer.sign_transaction({
+        "to": config.houses[1].account, "value": 1, "gas": 21_000, "maxFeePerGas": 10 * av_config.MIN_BASE_FEE,
+        "maxPriorityFeePerGas": 0, "chainId": config.evm_chain_id, "type": 2,
+        "nonce": w3.eth.get_transaction_count(payer.address)}).raw_transaction)
+    time.sleep(20)
+    stalled = w3.eth.block_number
+    luxpass("avalanche-net", "up", "--dir", folder)
+    started = time.monotonic()
+    receipt = w3.eth.wait_for_transaction_receipt(sent, timeout=180)
+    report_figure(f"avalanche: two of four validators killed: nothing accepted in 20 s (height {stalled}, was {top}); "
+                  f"both back, the waiting transfer accepted {time.monotonic() - started:.1f} s after `up`")
+    assert stalled == top and receipt["status"] == 1
+    assert heads(config, aurel, top) == before
+
+
 def test_every_node_killed_at_once_no_accepted_block_changes(consortium, report_figure):
     folder, config = consortium
     aurel = config.houses[0]
@@ -168,7 +194,12 @@ def test_every_node_killed_at_once_no_accepted_block_changes(consortium, report_
     luxpass("avalanche-net", "up", "--dir", folder)
     report_figure(f"avalanche: every node killed at once, all four back and serving in {time.monotonic() - started:.1f} s")
     for house in config.houses:
-        wait_for(lambda: (av_node.evm_height(config.rpc_url(house)) or 0) >= top, 120, f"{house.house} at #{top}")
+        try:
+            wait_for(lambda: (av_node.evm_height(config.rpc_url(house)) or 0) >= top, 120, f"{house.house} at #{top}")
+        except AssertionError:
+            seen = {h.house: av_node.evm_height(config.rpc_url(h)) for h in config.houses}
+            raise AssertionError(f"after every node was killed, the L1's heights are {seen}, not #{top}: "
+                                 "accepted blocks were lost") from None
         assert heads(config, house, top) == before, f"{house.house}'s accepted blocks changed"
     assert web3(config.rpc_url(config.houses[2])).eth.get_transaction_receipt(minted["tx"])["status"] == 1
     again, seconds = mint(folder, config, aurel, "AUR-AVA-CRASH-2")
