@@ -155,24 +155,78 @@ def test_one_validator_killed_the_l1_goes_on_and_it_catches_up(consortium, repor
     assert heads(config, atelier, block) == heads(config, aurel, block)
 
 
-def test_every_node_killed_at_once_no_accepted_block_changes(consortium, report_figure):
+def test_two_of_four_validators_killed_nothing_is_accepted_until_a_third_is_back(consortium, report_figure):
+    """Half the weight cannot reach alpha=15 of 20: a house's transfer waits, accepted by no node,
+    and is accepted once the two are back; nothing accepted before it changed."""
     folder, config = consortium
     aurel = config.houses[0]
-    minted, _ = mint(folder, config, aurel, "AUR-AVA-CRASH-1")
     w3 = web3(config.rpc_url(aurel))
     top = w3.eth.block_number
     before = heads(config, aurel, top)
-    for house in config.houses:
+    for house in config.houses[2:]:
         av_node.stop(folder, house, signal.SIGKILL)
-    started = time.monotonic()
+    payer = av_config.house_account(folder, aurel)
+    sent = w3.eth.send_raw_transaction(payer.sign_transaction({
+        "to": config.houses[1].account, "value": 1, "gas": 21_000, "maxFeePerGas": 10 * av_config.MIN_BASE_FEE,
+        "maxPriorityFeePerGas": 0, "chainId": config.evm_chain_id, "type": 2,
+        "nonce": w3.eth.get_transaction_count(payer.address)}).raw_transaction)
+    time.sleep(20)
+    stalled = w3.eth.block_number
     luxpass("avalanche-net", "up", "--dir", folder)
-    report_figure(f"avalanche: every node killed at once, all four back and serving in {time.monotonic() - started:.1f} s")
-    for house in config.houses:
-        wait_for(lambda: (av_node.evm_height(config.rpc_url(house)) or 0) >= top, 120, f"{house.house} at #{top}")
-        assert heads(config, house, top) == before, f"{house.house}'s accepted blocks changed"
-    assert web3(config.rpc_url(config.houses[2])).eth.get_transaction_receipt(minted["tx"])["status"] == 1
-    again, seconds = mint(folder, config, aurel, "AUR-AVA-CRASH-2")
-    assert again["tx"] != minted["tx"]
+    started = time.monotonic()
+    receipt = w3.eth.wait_for_transaction_receipt(sent, timeout=180)
+    report_figure(f"avalanche: two of four validators killed: nothing accepted in 20 s (height {stalled}, was {top}); "
+                  f"both back, the waiting transfer accepted {time.monotonic() - started:.1f} s after `up`")
+    assert stalled == top and receipt["status"] == 1
+    assert heads(config, aurel, top) == before
+
+
+# What avalanchego's proposervm logs at start when the chain's own database holds fewer accepted
+# blocks than it does: the node had lost accepted blocks and rolls back to what its chain kept.
+ROLLBACK = "repairing accepted chain by height"
+CRASH_ROUNDS = 3
+
+
+def rollbacks(folder, config):
+    return sum((av_config.house_dir(folder, h) / "logs" / f"{config.chain_id}.log").read_text().count(ROLLBACK)
+               for h in config.houses)
+
+
+def test_every_node_killed_at_once_no_accepted_block_changes(consortium, report_figure):
+    """Every validator SIGKILLed at once, as by a shared power cut, three times in a row, each time
+    just after a mint luxpass reported final (1 confirmation): every accepted block keeps its hash on
+    every node, each mint is there, and no node lost an accepted block from its chain database (its
+    proposervm logged no roll-back). Before the L1's chain config synced subnet-evm's database
+    (`avalanche/network.py` L1_CHAIN_CONFIG), 3 of 7 runs lost the last mint on every node."""
+    folder, config = consortium
+    aurel = config.houses[0]
+    rolled_back = rollbacks(folder, config)
+    mints, restarts = [], []
+    for crash in range(1, CRASH_ROUNDS + 1):
+        minted, _ = mint(folder, config, aurel, f"AUR-AVA-CRASH-{crash}")
+        mints.append(minted["tx"])
+        top = web3(config.rpc_url(aurel)).eth.block_number
+        before = heads(config, aurel, top)
+        for house in config.houses:
+            av_node.stop(folder, house, signal.SIGKILL)
+        started = time.monotonic()
+        luxpass("avalanche-net", "up", "--dir", folder)
+        restarts.append(time.monotonic() - started)
+        for house in config.houses:
+            try:
+                wait_for(lambda: (av_node.evm_height(config.rpc_url(house)) or 0) >= top, 120, f"{house.house} at #{top}")
+            except AssertionError:
+                seen = {h.house: av_node.evm_height(config.rpc_url(h)) for h in config.houses}
+                raise AssertionError(f"crash {crash}: after every node was killed, the L1's heights are {seen}, "
+                                     f"not #{top}: accepted blocks were lost") from None
+            assert heads(config, house, top) == before, f"crash {crash}: {house.house}'s accepted blocks changed"
+        assert rollbacks(folder, config) == rolled_back, f"crash {crash}: a node lost accepted blocks and rolled back"
+        for tx in mints:
+            assert web3(config.rpc_url(config.houses[2])).eth.get_transaction_receipt(tx)["status"] == 1
+    report_figure(f"avalanche: every node killed at once, {CRASH_ROUNDS} times: all four back and serving in "
+                  f"{', '.join(f'{s:.1f}' for s in restarts)} s; no accepted block changed, no node rolled back")
+    again, _ = mint(folder, config, aurel, "AUR-AVA-AFTER-CRASH")
+    assert again["tx"] not in mints
 
 
 def test_bulk_mint_fails_over_between_two_houses_nodes_and_mints_each_once(consortium, tmp_path, report_figure):

@@ -5,6 +5,7 @@ The L1 is made by three P-chain transactions, issued by luxpass-l1 on avalancheg
 time, each ID written to net.json before the next is issued, so that `up` run again never issues one
 twice: CreateSubnetTx, CreateChainTx (subnet-evm, its genesis below), ConvertSubnetToL1Tx (the houses'
 nodes as the L1's validators, each with its BLS key's proof of possession)."""
+import base64
 import json
 import signal
 import time
@@ -114,10 +115,18 @@ def up(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, admi
     return config
 
 
-# subnet-evm keeps the state of recent blocks in memory and writes it every 4096 blocks by default:
-# every node killed at once then came back at an older accepted height (measured: #3 for #8).
-# Archive mode writes each accepted block's state as it is accepted, as the geth nodes' --gcmode archive.
-L1_CHAIN_CONFIG = {"pruning-enabled": False, "commit-interval": 1}
+# The L1's chain state is in a pebble database of subnet-evm's own (chainData/<chain>/db), which
+# subnet-evm opens with `sync: false`. Pebble then keeps unsynced writes in its WAL's 32 KiB block in
+# the process's memory until the block fills: a quiet chain's last accepted blocks (measured: up to 5)
+# are lost when the node is killed, while avalanchego's proposervm, in its own database, has written
+# them. At restart the proposervm rolls back to the chain's height ("repairing accepted chain by
+# height"), and with every node killed at once the network accepts other blocks there: a mint
+# reported final was gone. `sync: true` writes and syncs each batch before subnet-evm goes on.
+# Archive mode (no pruning, each block's state committed) keeps the state the audit's pinned reads need.
+L1_CHAIN_CONFIG = {
+    "pruning-enabled": False, "commit-interval": 1,
+    "database-config": base64.b64encode(json.dumps({"sync": True}).encode()).decode(),
+}
 
 
 def chain_config(folder: Path, config: AvalancheNet) -> None:
