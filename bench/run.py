@@ -103,16 +103,25 @@ def commitments(count: int, tag: str) -> list[bytes]:
 
 
 def main() -> None:
-    """Every figure; with the argument `cli`, only the command line's (printed, nothing written)."""
-    only_cli = sys.argv[1:] == ["cli"]
+    """Every figure; `python bench/run.py cli`: only the command line's; `--gas`: only the contract's
+    gas figures and sizes (a minute). A part alone is printed, not written."""
+    part = sys.argv[1] if len(sys.argv) > 1 else None
+    if part not in (None, "cli", "--gas"):
+        raise SystemExit(f"error: unknown part {part!r}; run bench/run.py alone, or with `cli` or `--gas`")
     folder = WORK / "node"
     node.start(folder, PORT)
     try:
-        run_cli() if only_cli else run()
+        if part == "cli":
+            run_cli()
+        elif part == "--gas":
+            gas_figures(*founded_brand(signer))
+            contract_sizes()
+        else:
+            run()
     finally:
         node.stop(folder)
         shutil.rmtree(WORK, ignore_errors=True)
-    if only_cli:
+    if part:
         return
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     update_results_page()
@@ -129,6 +138,58 @@ def run_cli() -> None:
 def run() -> None:
     address, minter, retailer = founded_brand(signer)
     consortium = Consortium.open(signer(0))
+    sold = gas_figures(address, minter, retailer)
+
+    print("\nthroughput on this machine")
+    start = time.perf_counter()
+    bulk = mint_csv(minter, products_csv(WORK / "mint.csv", 10_000, "CSV"), WORK / "mint", batch_size=BATCH)
+    rate = bulk.rows / (time.perf_counter() - start)
+    figure("passports minted a second from a 10,000-row CSV", rate, "/s", ">= 1,000", rate >= 1000)
+
+    start = time.perf_counter()
+    issue_csv(minter, products_csv(WORK / "issue2.csv", 10_000, "MRK2"), WORK / "issue2")
+    rate = 10_000 / (time.perf_counter() - start)
+    figure("products issued a second by Merkle batch", rate, "/s")
+
+    minted_ids = [int(row["passport_id"], 16) for row in csv.DictReader(open(WORK / "mint" / "passports.csv"))]
+    whole_processes(consortium, Path(minter.mint({"serial": "BENCH-V1"}).certificate_file))
+
+    print(f"\nminting up to {SCREENED:,} passports for the screening …", flush=True)
+    minted_ids += mint_many(minter, SCREENED - len(minted_ids), "screened")
+    screening_cost(consortium, minter, address, minted_ids)
+
+    index = Index(consortium)
+    start = time.perf_counter()
+    index.sync()
+    calls = ChunkedCalls(consortium.chain)
+    report = audit(consortium, index, [1], calls=calls).report
+    elapsed = time.perf_counter() - start
+    audited = report["totals"]["passports"]
+    figure(f"audit of {audited:,} passports (index sync included)", elapsed, "s",
+           note=f"{report['totals']['discrepancies']} discrepancies")
+    call_counts(f"audit of {audited:,} passports", calls)
+
+    print(f"\nminting up to {HISTORY_PASSPORTS:,} passports for the history lookup …", flush=True)
+    mint_many(minter, HISTORY_PASSPORTS - audited, "many")
+    index.sync()
+    from_index, _, story = median_seconds(lambda: history(consortium, address, sold, index))
+    from_logs, _, _ = median_seconds(lambda: history(consortium, address, sold))
+    figure(f"history of one passport with {max(audited, HISTORY_PASSPORTS):,} on chain", from_index * 1000, "ms",
+           baseline=from_logs * 1000,
+           note=f"{len(story.entries)} records, from the local index; baseline: the same from the node's logs")
+
+    contract_sizes()
+
+
+def contract_sizes() -> None:
+    print("\ncontract size")
+    for name in ("ConsortiumRegistry", "BrandPassport", "CounterfeitCases"):
+        size = len(artifact(name)["deployedBytecode"].removeprefix("0x")) // 2
+        figure(f"{name} deployed size", size, "bytes", "<= 24,576", size <= 24_576)
+
+
+def gas_figures(address: str, minter: Collection, retailer: Collection) -> int:
+    """The gas of each write against its baseline; the passport sold to Bob, for the figures after."""
     me = signer(MINTER).address
     baseline = minter.chain.sender.deploy("CommitmentERC721")[0]
     base = minter.chain.contract("CommitmentERC721", baseline)
@@ -187,49 +248,7 @@ def run() -> None:
     figure("resale with consent", resale_gas, "gas", "<= 78,000 (issue 23)", resale_gas <= 78_000)
     event_gas = gas(minter.chain, minter.contract.functions.recordEvent(sold, int(EventKind.SHIPPED), b"\x11" * 32))
     figure("lifecycle event", event_gas, "gas")
-
-    print("\nthroughput on this machine")
-    start = time.perf_counter()
-    bulk = mint_csv(minter, products_csv(WORK / "mint.csv", 10_000, "CSV"), WORK / "mint", batch_size=BATCH)
-    rate = bulk.rows / (time.perf_counter() - start)
-    figure("passports minted a second from a 10,000-row CSV", rate, "/s", ">= 1,000", rate >= 1000)
-
-    start = time.perf_counter()
-    issue_csv(minter, products_csv(WORK / "issue2.csv", 10_000, "MRK2"), WORK / "issue2")
-    rate = 10_000 / (time.perf_counter() - start)
-    figure("products issued a second by Merkle batch", rate, "/s")
-
-    minted_ids = [int(row["passport_id"], 16) for row in csv.DictReader(open(WORK / "mint" / "passports.csv"))]
-    whole_processes(consortium, Path(minter.mint({"serial": "BENCH-V1"}).certificate_file))
-
-    print(f"\nminting up to {SCREENED:,} passports for the screening …", flush=True)
-    minted_ids += mint_many(minter, SCREENED - len(minted_ids), "screened")
-    screening_cost(consortium, minter, address, minted_ids)
-
-    index = Index(consortium)
-    start = time.perf_counter()
-    index.sync()
-    calls = ChunkedCalls(consortium.chain)
-    report = audit(consortium, index, [1], calls=calls).report
-    elapsed = time.perf_counter() - start
-    audited = report["totals"]["passports"]
-    figure(f"audit of {audited:,} passports (index sync included)", elapsed, "s",
-           note=f"{report['totals']['discrepancies']} discrepancies")
-    call_counts(f"audit of {audited:,} passports", calls)
-
-    print(f"\nminting up to {HISTORY_PASSPORTS:,} passports for the history lookup …", flush=True)
-    mint_many(minter, HISTORY_PASSPORTS - audited, "many")
-    index.sync()
-    from_index, _, story = median_seconds(lambda: history(consortium, address, sold, index))
-    from_logs, _, _ = median_seconds(lambda: history(consortium, address, sold))
-    figure(f"history of one passport with {max(audited, HISTORY_PASSPORTS):,} on chain", from_index * 1000, "ms",
-           baseline=from_logs * 1000,
-           note=f"{len(story.entries)} records, from the local index; baseline: the same from the node's logs")
-
-    print("\ncontract size")
-    for name in ("ConsortiumRegistry", "BrandPassport", "CounterfeitCases"):
-        size = len(artifact(name)["deployedBytecode"].removeprefix("0x")) // 2
-        figure(f"{name} deployed size", size, "bytes", "<= 24,576", size <= 24_576)
+    return sold
 
 
 def median_seconds(job, runs: int = RUNS) -> tuple[float, list[float], object]:

@@ -36,11 +36,12 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 /// the request names, so a relayed request dies as every other signature here does.
 ///
 /// Invariants:
-/// - every mint and transfer passes `_update`, which refuses to move a lost, stolen or
-///   destroyed passport (except a recovery of a lost or stolen one, which carries the report to
-///   the new owner), refuses a move to its own owner, advances the passport's nonce (which
-///   closes its chip claim) and appends the ownership record; there is no burn, so each passport has exactly
-///   one owner and the balances add up to the passports minted;
+/// - every mint passes `_mintPassport`, which refuses a passport that exists; every transfer
+///   passes `_move`, which refuses to move a lost, stolen or destroyed passport (except a
+///   recovery of a lost or stolen one, which carries the report to the new owner), refuses a
+///   move to its own owner, advances the passport's nonce (which closes its chip claim) and
+///   appends the ownership record; there is no burn, so each passport has exactly one owner and
+///   the balances add up to the passports minted;
 /// - records are append-only: `head` only ever folds in a new record, and nothing recorded
 ///   can be edited or deleted, by anyone; each passport's `head` is the fold of its records in
 ///   order (IBrandPassport), which anyone re-derives from the logs;
@@ -115,11 +116,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
     }
 
     address private _registry;
-    /// @dev Transfer kind chosen by the entry point for `_update`; 0 means "derive it". Plain
-    /// storage, not transient, so that the build runs before Cancun; set and cleared within one
-    /// call. It shares the registry's non-zero slot, so setting it is a rewrite, not a new slot,
-    /// and clearing it is refunded.
-    uint8 private _pendingKind;
     /// @dev The registry's word on the brand (`setBrandActive`), in the registry's slot too, so that
     /// the check costs one storage read and no call.
     bool private _brandInactive;
@@ -209,7 +205,10 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
     function mint(address to, bytes32 commitment) external onlyRole(MINTER_ROLE) returns (uint256 tokenId) {
         _requireBrandActive();
         _requireCustodian(to);
-        tokenId = _mintPassport(to, commitment);
+        (tokenId,) = _mintPassport(to, commitment);
+        unchecked {
+            _holdings[to] += 1;
+        }
     }
 
     /// @inheritdoc IBrandPassport
@@ -219,6 +218,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         _requireCustodian(to);
         for (uint256 i = 0; i < commitments.length; i++) {
             _mintPassport(to, commitments[i]);
+        }
+        unchecked {
+            _holdings[to] += commitments.length;
         }
     }
 
@@ -241,10 +243,16 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         if (_batchCommittedAt[root] == 0) revert PassportUnknownBatch(root);
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(commitment))));
         if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert PassportInvalidProof(root, commitment);
-        _pendingKind = uint8(TransferKind.FirstSale) + 1;
-        tokenId = _mintPassport(buyer, commitment);
-        _pendingKind = 0;
-        ERC721Utils.checkOnERC721Received(_msgSender(), address(0), buyer, tokenId, "");
+        Passport storage p;
+        (tokenId, p) = _mintPassport(buyer, commitment);
+        p.sold = true;
+        unchecked {
+            _holdings[buyer] += 1;
+        }
+        address agent = _msgSender();
+        // The claim's record is implied, as a plain mint's is (IBrandPassport): nothing but the owner's slot is written.
+        emit OwnershipRecorded(tokenId, address(0), buyer, TransferKind.FirstSale, agent, p.implied(buyer));
+        ERC721Utils.checkOnERC721Received(agent, address(0), buyer, tokenId, "");
     }
 
     /// @inheritdoc IBrandPassport
@@ -670,26 +678,22 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
 
     // ---- internals --------------------------------------------------------------------------
 
-    /// @dev The one choke point of every mint and transfer. A plain mint stores only the owner
-    /// (its record's head is implied, see IBrandPassport); a claim at first sale records itself.
+    /// @dev ERC-721's transfers; ERC721's `_mint`, `_safeMint` and `_burn` are never called.
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
+        return _move(TransferKind.PrivateTransfer, false, to, tokenId, auth);
+    }
+
+    /// @dev The one choke point of every transfer: `kind` as `chosen` by one of the paths the
+    /// invariants list (`_moveAs`), or derived for an ERC-721 transfer by `auth`.
+    function _move(TransferKind kind, bool chosen, address to, uint256 tokenId, address auth)
+        private
+        returns (address from)
+    {
         from = _ownerOf(tokenId);
+        if (from == address(0)) revert ERC721NonexistentToken(tokenId);
         Passport storage p = _passports[tokenId];
-        address agent = _msgSender();
-        if (from == address(0)) {
-            _setOwner(p, from, to, tokenId, auth);
-            if (_pendingKind == uint8(TransferKind.FirstSale) + 1) {
-                p.sold = true;
-                bytes32 claimed = p.recordOwnership(from, to, TransferKind.FirstSale, agent);
-                emit OwnershipRecorded(tokenId, from, to, TransferKind.FirstSale, agent, claimed);
-            }
-            return from;
-        }
         if (to == address(0)) revert ERC721InvalidReceiver(to);
         if (to == from) revert PassportSelfTransfer(tokenId);
-        // Only `_moveAs` moves a minted passport without an `auth`; ERC-721 transfers skip the slot.
-        bool chosen = auth == address(0) && _pendingKind != 0;
-        TransferKind kind = chosen ? TransferKind(_pendingKind - 1) : TransferKind.PrivateTransfer;
         if (p.status != Status.Active) {
             // A recovery carries a lost or stolen report to the new owner, who alone may clear it.
             if (kind != TransferKind.Recovery || p.status == Status.Destroyed) {
@@ -700,11 +704,20 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
             if (!isBrandCustodian(to)) revert PassportFirstSaleByRetailer(tokenId);
             kind = TransferKind.Custody;
         }
-        if (kind == TransferKind.FirstSale) p.sold = true;
-        else if (!p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
+        bool selling = kind == TransferKind.FirstSale;
+        if (!selling && !p.sold && kind != TransferKind.Custody) revert PassportNotSold(tokenId);
         p.nonce += 1;
-        bytes32 head = p.recordOwnership(from, to, kind, agent);
-        _setOwner(p, from, to, tokenId, auth);
+        address agent = _msgSender();
+        bytes32 head = p.recordOwnership(from, to, kind, agent); // before `sold`, which names the implied first record
+        if (selling) p.sold = true;
+        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
+        _approve(address(0), tokenId, address(0), false);
+        unchecked {
+            _holdings[from] -= 1;
+            _holdings[to] += 1;
+        }
+        p.owner = to;
+        emit Transfer(from, to, tokenId);
         emit OwnershipRecorded(tokenId, from, to, kind, agent, head);
     }
 
@@ -733,24 +746,6 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         return ERC2771Context._contextSuffixLength();
     }
 
-    /// @dev ERC721's own `_update`, with the owner kept in the passport's slot (one slot written a
-    /// move, not two) and the balances in `_holdings`; ERC721's private `_owners` and `_balances`
-    /// stay empty.
-    function _setOwner(Passport storage p, address from, address to, uint256 tokenId, address auth) private {
-        if (auth != address(0)) _checkAuthorized(from, auth, tokenId);
-        if (from != address(0)) {
-            _approve(address(0), tokenId, address(0), false);
-            unchecked {
-                _holdings[from] -= 1;
-            }
-        }
-        unchecked {
-            _holdings[to] += 1; // `to` is never address(0): no passport is burnt
-        }
-        p.owner = to;
-        emit Transfer(from, to, tokenId);
-    }
-
     function _ownerOf(uint256 tokenId) internal view override returns (address) {
         return _passports[tokenId].owner;
     }
@@ -766,13 +761,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
     }
 
     /// @dev A transfer on behalf of the owner, by one of the paths the invariants list, with
-    /// ERC-721's safe-transfer check: a contract recipient must accept the passport. The
-    /// check runs after the kind is reset, so a recipient re-entering moves nothing as `kind`.
+    /// ERC-721's safe-transfer check: a contract recipient must accept the passport.
     function _moveAs(TransferKind kind, address to, uint256 tokenId) private {
-        address from;
-        _pendingKind = uint8(kind) + 1;
-        from = _update(to, tokenId, address(0)); // refuses a zero `to`, as for every move
-        _pendingKind = 0;
+        address from = _move(kind, true, to, tokenId, address(0)); // refuses a zero `to`, as for every move
         ERC721Utils.checkOnERC721Received(_msgSender(), from, to, tokenId, "");
     }
 
@@ -821,11 +812,18 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         if (r.nonce != _passports[tokenId].nonce) delete r;
     }
 
-    function _mintPassport(address to, bytes32 commitment) private returns (uint256 tokenId) {
+    /// @dev The one choke point of every mint: ERC721's `_mint`, with the owner kept in the
+    /// passport's slot (the one slot a mint writes) and the balance left to the caller, which adds
+    /// a batch's passports at once; ERC721's private `_owners` and `_balances` stay empty. A plain
+    /// mint stores only the owner: its record is implied (IBrandPassport).
+    function _mintPassport(address to, bytes32 commitment) private returns (uint256 tokenId, Passport storage p) {
         if (commitment == bytes32(0)) revert PassportInvalidCommitment();
         tokenId = uint256(commitment);
-        if (_ownerOf(tokenId) != address(0)) revert ERC721InvalidSender(address(0));
-        _mint(to, tokenId);
+        p = _passports[tokenId];
+        if (p.owner != address(0)) revert ERC721InvalidSender(address(0));
+        if (to == address(0)) revert ERC721InvalidReceiver(address(0));
+        p.owner = to;
+        emit Transfer(address(0), to, tokenId);
     }
 
     function _reported(uint256 tokenId) private view returns (Passport storage p) {

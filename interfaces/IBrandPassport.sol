@@ -17,10 +17,13 @@ import {IERC4494} from "./IERC4494.sol";
 /// A plain mint's record is `(Ownership, address(0), to, Mint, address(0))`: who minted is the
 /// transaction's sender, a MINTER_ROLE holder, and not part of the record. So that a mint stores
 /// nothing but the token's owner, that record is logged only by ERC-721's Transfer event and its
-/// head is implied until the passport's next record; `passport` and `heads` report it. Every
-/// other record's event (OwnershipRecorded, LifecycleRecorded, StatusChanged) carries the head
-/// after it, so anyone can re-derive the head from the logs. contracts/libraries/PassportRecords.sol
-/// holds the encodings and the fold.
+/// head is implied until the passport's next record; `passport` and `heads` report it. A claim
+/// at first sale is a mint too, its record `(Ownership, address(0), buyer, FirstSale, address(0))`
+/// and implied the same way (the passport's `sold` tells the two apart): its OwnershipRecorded
+/// event names the retailer as `agent`, but the record does not. Every other record's event
+/// (OwnershipRecorded, LifecycleRecorded, StatusChanged) carries the head after it, so anyone
+/// can re-derive the head from the logs. contracts/libraries/PassportRecords.sol holds the
+/// encodings and the fold.
 interface IBrandPassport is IERC4494 {
     /// @notice A passport's status. Only an Active passport moves (a recovery also moves a Lost
     /// or Stolen one); Destroyed is final.
@@ -770,7 +773,8 @@ interface IBrandPassport is IERC4494 {
     /// - `commitment` is not zero (PassportInvalidCommitment) and not minted (ERC721InvalidSender);
     /// - `buyer` is not zero, and a contract `buyer` accepts it (ERC721InvalidReceiver).
     ///
-    /// Emits a {Transfer} and an {OwnershipRecorded} event (FirstSale, from address(0)).
+    /// Emits a {Transfer} and an {OwnershipRecorded} event (FirstSale, from address(0), the
+    /// implied head of a claim's record, which names no agent).
     /// @param root The batch's Merkle root.
     /// @param commitment The product's commitment.
     /// @param proof The Merkle proof of `commitment` in the batch.

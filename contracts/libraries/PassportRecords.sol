@@ -48,8 +48,8 @@ library PassportRecords {
         return keccak256(abi.encode(head, IBrandPassport.RecordType.Status, uint8(status), by));
     }
 
-    /// @notice The head and record count of `p`, with a plain mint's implied record resolved:
-    /// while it is a passport's only record, its owner is the one it was minted to.
+    /// @notice The head and record count of `p`, with its first record resolved while it is
+    /// implied (`implied`).
     /// @param p The passport.
     /// @param owner The passport's current owner.
     /// @return head The passport's head.
@@ -61,11 +61,20 @@ library PassportRecords {
     {
         head = p.head;
         if (head != bytes32(0)) return (head, p.records);
-        return (foldOwnership(bytes32(0), address(0), owner, IBrandPassport.TransferKind.Mint, address(0)), 1);
+        return (implied(p, owner), 1);
     }
 
-    /// @notice Append an ownership record to `p`'s history. A record from address(0) is a mint
-    /// that records itself (a claim at first sale): it starts the history, with no implied record.
+    /// @notice The head of `p`'s implied first record, a plain mint's or a claim's (`sold` on
+    /// its mint), while it is the passport's only record.
+    /// @param p The passport.
+    /// @param owner The passport's current owner, the one it was minted to.
+    /// @return The head after that record.
+    function implied(IBrandPassport.Passport storage p, address owner) internal view returns (bytes32) {
+        IBrandPassport.TransferKind kind = p.sold ? IBrandPassport.TransferKind.FirstSale : IBrandPassport.TransferKind.Mint;
+        return foldOwnership(bytes32(0), address(0), owner, kind, address(0));
+    }
+
+    /// @notice Append the record of a move from `from` to `p`'s history.
     /// @return head The passport's new head.
     function recordOwnership(
         IBrandPassport.Passport storage p,
@@ -74,7 +83,7 @@ library PassportRecords {
         IBrandPassport.TransferKind kind,
         address agent
     ) internal returns (bytes32 head) {
-        (bytes32 previous, uint32 records) = from == address(0) ? (bytes32(0), uint32(0)) : latest(p, from);
+        (bytes32 previous, uint32 records) = latest(p, from);
         head = foldOwnership(previous, from, to, kind, agent);
         _store(p, head, records);
     }

@@ -961,8 +961,8 @@ class Consortium(RuleBasedStateMachine):
                 if log["event"] == "Transfer":
                     fold.ownership(ZERO, args["to"], T_MINT, ZERO)
                     continue
-                if log["event"] == "OwnershipRecorded":
-                    fold.ownership(args["from"], args["to"], args["kind"], args["agent"])
+                if log["event"] == "OwnershipRecorded":  # a claim's record, a mint's, names no agent
+                    fold.ownership(args["from"], args["to"], args["kind"], ZERO if args["from"] == ZERO else args["agent"])
                 elif log["event"] == "LifecycleRecorded":
                     fold.lifecycle(args["kind"], args["detailsHash"], args["by"])
                 else:

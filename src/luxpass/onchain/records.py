@@ -37,15 +37,18 @@ class Record:
     previous: int = 0  # previous status (status)
 
     def encoded(self) -> bytes:
-        """`abi.encode` of the record, as the contract folds it."""
+        """`abi.encode` of the record, as the contract folds it: a mint's record, a plain mint's
+        or a claim's, names no agent (its event may: the claim's retailer)."""
         words = [self.type.to_bytes(32, "big")]
+        actor = self.actor
         if self.type == OWNERSHIP:
             words += [_address_word(self.source), _address_word(self.target), self.kind.to_bytes(32, "big")]
+            actor = ZERO_ADDRESS if self.source == ZERO_ADDRESS else actor
         elif self.type == LIFECYCLE:
             words += [self.kind.to_bytes(32, "big"), self.details]
         else:
             words += [self.kind.to_bytes(32, "big")]
-        return b"".join(words) + _address_word(self.actor)
+        return b"".join(words) + _address_word(actor)
 
 
 def fold(head: bytes, record: Record) -> bytes:
