@@ -112,9 +112,9 @@ def words(line: str) -> list[list[str]]:
 def parse(args: list[str], complete: bool) -> None:
     """Parse `luxpass ARGS` as the CLI would, without running it. A file that must exist and does
     not is no parse error; nor, when the line only names a command, a missing argument."""
-    ctx = cli.make_context("luxpass", list(args))
     command = cli
     try:
+        ctx = cli.make_context("luxpass", list(args))
         while isinstance(command, click.Group):
             rest = [*(ctx._protected_args if hasattr(ctx, "_protected_args") else ctx.protected_args), *ctx.args]
             if not rest:

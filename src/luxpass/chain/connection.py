@@ -88,6 +88,7 @@ class Chain:
         self.account = account(self.chain_id) if callable(account) else account
         self.log = log
         self._call_gas: int | None = None
+        self._contracts: dict[tuple[str, str], object] = {}
         self.sender = KeySender(self, confirmations, timeout, journals)
 
     @property
@@ -118,7 +119,13 @@ class Chain:
         return require_signer(self.account).address
 
     def contract(self, name: str, address: str):
-        return self.w3.eth.contract(address=Web3.to_checksum_address(address), abi=artifacts.abi(name))
+        """The web3 contract `name` at `address`, built once a Chain: web3 makes an object of each
+        function and event of the ABI (about 10 ms for BrandPassport), and a page or a library
+        user verifies many passports of one collection."""
+        key = (name, Web3.to_checksum_address(address))
+        if key not in self._contracts:
+            self._contracts[key] = self.w3.eth.contract(address=key[1], abi=artifacts.abi(name))
+        return self._contracts[key]
 
     def require_opcodes(self, target: str) -> None:
         """Refuse, before anything is sent, a node that lacks the opcodes of the build's EVM target:
