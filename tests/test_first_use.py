@@ -46,7 +46,10 @@ def test_ctrl_c_in_a_bulk_mint_says_how_many_are_minted_keeps_their_certificates
     env = {**os.environ, "LUXPASS_HOME": str(luxpass_home)}
     web3.provider.make_request("evm_setAutomine", [False])
     try:
-        process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # Ctrl-C as at a terminal, whatever this process inherited: a child started with SIGINT
+        # ignored (as a shell's background job starts) keeps ignoring it and never stops.
+        process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         stderr, sent = [], 0
         for line in process.stderr:
             stderr.append(line)
