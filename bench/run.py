@@ -50,6 +50,7 @@ from luxpass.chain import node, rpc  # noqa: E402
 from luxpass.chain.artifacts import artifact  # noqa: E402
 from luxpass.chain.sender import MAX_TX_GAS  # noqa: E402
 from luxpass.checks.chunks import ChunkedCalls  # noqa: E402
+from luxpass.local import certificates  # noqa: E402
 from luxpass.results import cli_name  # noqa: E402
 import requests  # noqa: E402
 from web3 import Web3  # noqa: E402
@@ -132,7 +133,7 @@ def main() -> None:
 def run_cli() -> None:
     """The command line's figures alone, on a brand founded for them (`python bench/run.py cli`)."""
     _, minter, _ = founded_brand(signer)
-    whole_processes(Consortium.open(signer(0)), Path(minter.mint({"serial": "BENCH-V1"}).certificate_file))
+    whole_processes(Consortium.open(signer(0)), Path(certificates.mint(minter, {"serial": "BENCH-V1"}).certificate_file))
 
 
 def run() -> None:
@@ -152,7 +153,7 @@ def run() -> None:
     figure("products issued a second by Merkle batch", rate, "/s")
 
     minted_ids = [int(row["passport_id"], 16) for row in csv.DictReader(open(WORK / "mint" / "passports.csv"))]
-    whole_processes(consortium, Path(minter.mint({"serial": "BENCH-V1"}).certificate_file))
+    whole_processes(consortium, Path(certificates.mint(minter, {"serial": "BENCH-V1"}).certificate_file))
 
     print(f"\nminting up to {SCREENED:,} passports for the screening …", flush=True)
     minted_ids += mint_many(minter, SCREENED - len(minted_ids), "screened")

@@ -17,10 +17,10 @@ def mine(web3, blocks: int) -> None:
 def admit_safe_council(signer, consortium, name: str, symbol: str, owners=(4, 7, 8)) -> str:
     """A 2-of-3 Safe of Anvil keys `owners`, admitted by the founders as the council of a new brand."""
     from luxpass.chain.accounts import dev_address
-    from luxpass.onchain import safe as safes
+    from luxpass.local import safe_jobs
     from luxpass.onchain.registry import Consortium
 
-    council = safes.create(signer(0), [dev_address(i) for i in owners], 2).safe
+    council = safe_jobs.create(signer(0), [dev_address(i) for i in owners], 2).safe
     proposal = Consortium(signer(1), consortium.deployment).propose_admission(name, symbol, council)
     Consortium(signer(2), consortium.deployment).vote(proposal.proposal_id, True)
     return council

@@ -139,7 +139,8 @@ def signer(rpc_url):
 def consortium(signer):
     """A consortium deployed through the library: brands 1-3 with Anvil accounts 1-3 as
     councils; brand 1 ("Maison Aurel") has account 5 as minter and 6 as retailer."""
-    from luxpass.onchain.registry import Consortium, Founder, deploy
+    from luxpass.local.deployments import deploy
+    from luxpass.onchain.registry import Consortium, Founder
     from luxpass.onchain.collection import Collection
 
     founders = [Founder(name, symbol, signer(i + 1).address) for i, (name, symbol) in enumerate(FOUNDERS)]

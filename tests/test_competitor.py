@@ -20,6 +20,7 @@ from luxpass.chain.accounts import dev_address
 from luxpass.errors import ContractRevert
 from luxpass.jobs.batch_issue import issue_csv
 from luxpass.jobs.epcis_import import import_epcis
+from luxpass.local.certificates import mint as certified_mint
 from luxpass.onchain import consent
 from luxpass.onchain.chip import bind_chip
 from luxpass.onchain.collection import Collection
@@ -80,7 +81,7 @@ def story(consortium, signer, brand_b_roles, tmp_path_factory) -> dict:
     boutique.claim(certificates(large)[4711], customer_address("first customer of the large batch"))
     boutique.claim(certificates(small)[1], customer_address("first customer of the small batch"))
 
-    minted = int(factory.mint({**product(1, "AUR-M"), **CUSTOMER}).passport_id, 16)
+    minted = int(certified_mint(factory, {**product(1, "AUR-M"), **CUSTOMER}).passport_id, 16)  # in the serial ledger
     factory.record_event(minted, EventKind.MANUFACTURED, f"{SUPPLIERS[0]}, lot 88-B, cost EUR 1,240")
     import_epcis(factory, consortium.deployment.block, epcis_export(tmp_path, product(1, "AUR-M")["serial"]))
     boutique.record_event(minted, EventKind.SOLD, f"sold to {CUSTOMER['customer']}, {CUSTOMER['phone']}, {PRICES[0]}")

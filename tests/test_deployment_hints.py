@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 
 from luxpass.errors import LuxpassError
+from luxpass.local.deployments import record_deployment
 from luxpass.onchain.registry import Deployment
 
 
@@ -16,12 +17,12 @@ def recorded(consortium, signer):
     chain = signer(0)
     kept = Deployment.recorded(chain.chain_id)
     yield chain, kept
-    kept.save()
+    record_deployment(kept)
 
 
 def refusal(chain, **changes) -> LuxpassError:
     _, kept = chain
-    dataclasses.replace(kept, registry="0x" + "11" * 20, **changes).save()
+    record_deployment(dataclasses.replace(kept, registry="0x" + "11" * 20, **changes))
     with pytest.raises(LuxpassError) as refused:
         Deployment.load(chain[0])
     return refused.value

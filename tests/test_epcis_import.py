@@ -8,6 +8,7 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from luxpass.chain.accounts import dev_address
+from luxpass.local import certificates
 from luxpass.onchain.collection import Collection
 from luxpass.proofs import epcis
 
@@ -33,7 +34,7 @@ def export(tmp_path, *events, name="export.jsonld"):
 @pytest.fixture
 def bags(as_account):
     for serial in ("EPC-1", "EPC-2"):
-        as_account(5).mint({"serial": serial, "gtin": GTIN, "model": "Pochette"})
+        certificates.mint(as_account(5), {"serial": serial, "gtin": GTIN, "model": "Pochette"})  # in the serial ledger
     return "EPC-1", "EPC-2"
 
 
@@ -82,7 +83,7 @@ def test_nothing_of_an_imported_event_is_on_chain_in_the_clear(lux, bags, tmp_pa
 def test_a_bad_event_is_named_in_one_line_each_and_nothing_is_recorded(lux, bags, tmp_path, web3, consortium, signer):
     other = Collection(signer(2), consortium.brand(2).collection)
     other.set_role("minter", dev_address(2), True)
-    other.mint({"serial": "VEL-9", "gtin": GTIN})
+    certificates.mint(other, {"serial": "VEL-9", "gtin": GTIN})
     good = event("shipping", "2026-03-03T10:00:00.000+01:00", bags[0])
     no_offset = {k: v for k, v in event("shipping", "2026-03-03T11:00:00Z", bags[0]).items()
                  if k != "eventTimeZoneOffset"}

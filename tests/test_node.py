@@ -10,8 +10,9 @@ from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain
 from luxpass.cli import cli
 from luxpass.errors import InputError, LuxpassError
+from luxpass.local.deployments import deploy
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium, Founder, deploy
+from luxpass.onchain.registry import Consortium, Founder
 
 PORT = 8671
 RPC = f"http://127.0.0.1:{PORT}"

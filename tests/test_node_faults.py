@@ -17,8 +17,9 @@ from luxpass.chain.connection import Chain
 from luxpass.checks.index import Index
 from luxpass.errors import InputError
 from luxpass.jobs import bulk
+from luxpass.local.deployments import deploy
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium, Founder, deploy
+from luxpass.onchain.registry import Consortium, Founder
 
 PORT = 8816
 RPC = f"http://127.0.0.1:{PORT}"

@@ -10,6 +10,7 @@ from eth_utils import keccak
 from starlette.testclient import TestClient
 
 from luxpass.chain.accounts import dev_account
+from luxpass.local import safe_jobs
 from luxpass.onchain import safe as safes
 from luxpass.owners import claims
 from luxpass.owners.store import OwnerStore
@@ -39,7 +40,7 @@ def client(rpc_url, consortium, data_dir):
 
 @pytest.fixture
 def safe(signer):
-    return safes.create(signer(0), [signer(ALICE).address, signer(BOB).address], 2, salt=time.monotonic_ns()).safe
+    return safe_jobs.create(signer(0), [signer(ALICE).address, signer(BOB).address], 2, salt=time.monotonic_ns()).safe
 
 
 @pytest.fixture

@@ -124,7 +124,8 @@ def mines_on_transactions():
 
 
 def test_deploy_waiting_for_confirmations_stops_and_keeps_the_record(mines_on_transactions):
-    from luxpass.onchain.registry import Deployment, Founder, deploy
+    from luxpass.local.deployments import deploy
+    from luxpass.onchain.registry import Deployment, Founder
     from luxpass.errors import LuxpassError
 
     chain = Chain(mines_on_transactions, dev_account(0, 31337), confirmations=3, timeout=1, log=lambda _: None)

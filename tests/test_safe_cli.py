@@ -8,6 +8,7 @@ from cli_helpers import error_line
 from eth_account import Account
 from eth_account.messages import encode_defunct
 from eth_utils import keccak
+from luxpass.local import safe_jobs
 from luxpass.onchain import safe as safes
 from luxpass.chain.accounts import dev_account, dev_address
 from luxpass.onchain.registry import Consortium
@@ -24,7 +25,7 @@ def ascending(addresses) -> list[str]:
 def council_safe(signer, consortium):
     """A 2-of-3 Safe (the Safe contracts deployed and recorded for the chain first), admitted by the
     founders as the council of brand 4, "Atelier Nouveau"."""
-    address = safes.create(signer(0), [dev_address(i) for i in OWNERS], 2).safe
+    address = safe_jobs.create(signer(0), [dev_address(i) for i in OWNERS], 2).safe
     proposal = Consortium(signer(1), consortium.deployment).propose_admission("Atelier Nouveau", "ATN", address)
     Consortium(signer(2), consortium.deployment).vote(proposal.proposal_id, True)
     return address
@@ -118,7 +119,7 @@ def test_a_safe_council_grants_a_role_and_another_safe_is_told_it_is_not_the_adm
     again = json.loads(lux("role", "grant", "minter", dev_address(9), "--brand", "4", "--safe", council_safe,
                            "--safe-out", tmp_path / "again.json", "--json").stdout)
     assert (again["status"], again["unchanged"]) == ("already-done", True) and not (tmp_path / "again.json").exists()
-    stranger = safes.create(signer(0), [dev_address(i) for i in OWNERS], 2, salt=1).safe  # same owners, no seat
+    stranger = safe_jobs.create(signer(0), [dev_address(i) for i in OWNERS], 2, salt=1).safe  # same owners, no seat
     refused = lux("role", "grant", "minter", dev_address(9), "--brand", "4", "--safe", stranger,
                   "--safe-out", tmp_path / "stranger.json", expect=1)
     assert "you are not this collection's admin" in error_line(refused) and "already-done" not in refused.stdout
@@ -126,7 +127,7 @@ def test_a_safe_council_grants_a_role_and_another_safe_is_told_it_is_not_the_adm
 
 
 def test_a_safe_council_hands_its_seat_to_another_safe(lux, signer, council_safe, tmp_path):
-    successor = safes.create(signer(0), [dev_address(i) for i in (7, 8, 9)], 2).safe
+    successor = safe_jobs.create(signer(0), [dev_address(i) for i in (7, 8, 9)], 2).safe
     job = tmp_path / "rotate.json"
     lux("brand", "rotate-council", successor, "--safe", council_safe, "--safe-out", job)
     for owner in OWNERS[:2]:
@@ -173,7 +174,7 @@ def test_only_a_genuine_safe_is_believed_about_its_signers(signer, consortium, c
     """Any contract can log SafeL2's events with made-up signers: only Safe 1.4.1's proxy over the
     SafeL2 singleton, byte for byte, is read."""
     chain = signer(0)
-    deployment, _ = safes.safe_contracts(chain)
+    deployment, _ = safe_jobs.safe_contracts(chain)
     assert safes.runs_safe_l2(chain, council_safe)
     for impostor in (dev_address(1), consortium.deployment.registry, deployment.singleton, deployment.factory):
         assert not safes.runs_safe_l2(chain, impostor)

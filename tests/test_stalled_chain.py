@@ -16,8 +16,10 @@ from luxpass.chain import node
 from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain
 from luxpass.cli import cli
+from luxpass.local.deployments import deploy
+from luxpass.local.ledger import serial_ledger
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium, Founder, deploy
+from luxpass.onchain.registry import Consortium, Founder
 
 PORT = 8861
 RPC = f"http://127.0.0.1:{PORT}"
@@ -102,7 +104,7 @@ def test_a_mint_that_timed_out_on_a_stalled_chain_is_finished_by_the_rerun_with_
     aurel = Collection(chain, minted["collection"])
     assert chain.call(aurel.contract.functions.balanceOf(dev_account(MINTER, 31337).address)) == 1
     assert sent_by(chain, MINTER) == 1  # signed once
-    assert [e["passportId"] for e in aurel.ledger().serials["NET-4"]] == [minted["passport_id"]]
+    assert [e["passportId"] for e in serial_ledger(aurel).serials["NET-4"]] == [minted["passport_id"]]
     assert journals(home) == []
     refused = lux("mint", "--brand", "1", "--serial", "NET-4", "--field", "model=Tote", "--certificate",
                   tmp_path / "again.json", "--dev-account", MINTER, expect=2)
@@ -111,7 +113,7 @@ def test_a_mint_that_timed_out_on_a_stalled_chain_is_finished_by_the_rerun_with_
 
 def test_a_transfer_that_timed_out_is_finished_by_the_rerun_once(chain, home, tmp_path):
     aurel = Collection(signer(MINTER), Consortium.open(chain).brand(1).collection)
-    minted = aurel.mint({"serial": "T-1"}, certificate_path=tmp_path / "t1.json")
+    minted = aurel.mint({"serial": "T-1"})
     Collection(signer(RETAILER), aurel.address).first_sale(int(minted.passport_id, 16), signer(ALICE).address)
     command = ["transfer", "--brand", "1", "--id", minted.passport_id, "--to", dev_account(BOB, 31337).address,
                "--dev-account", ALICE, "--timeout", 1, "--json"]

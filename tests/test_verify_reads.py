@@ -6,11 +6,12 @@ from collections import Counter
 import requests
 
 from luxpass.checks.verify import verify
+from luxpass.local import certificates
 from luxpass.proofs.certificate import Certificate
 
 
 def test_verify_asks_the_chain_id_once(as_account, lux, monkeypatch):
-    certificate = as_account(5).mint({"serial": "AUR-READS-1", "model": "Tote"}).certificate_file
+    certificate = certificates.mint(as_account(5), {"serial": "AUR-READS-1", "model": "Tote"}).certificate_file
     asked = Counter()
     post = requests.Session.post
 
@@ -26,7 +27,7 @@ def test_verify_asks_the_chain_id_once(as_account, lux, monkeypatch):
 
 
 def test_a_second_verify_builds_no_contract_object(consortium, as_account, monkeypatch):
-    certificate = Certificate.load(as_account(5).mint({"serial": "AUR-READS-2", "model": "Tote"}).certificate_file)
+    certificate = Certificate.load(certificates.mint(as_account(5), {"serial": "AUR-READS-2", "model": "Tote"}).certificate_file)
     assert verify(consortium, certificate.collection, certificate.passport_id, certificate).authentic
     eth, built = consortium.chain.w3.eth, []
     build = eth.contract

@@ -149,6 +149,7 @@ def test_the_installed_wheel_creates_a_safe_and_signs_for_it(venv, consortium, s
     """Safe contracts deployed from the wheel's own bytecode (none recorded in a fresh home), a Safe
     made through them, and an owner's signature added to a Safe transaction drafted for it."""
     from luxpass.chain.accounts import dev_address
+    from luxpass.local import safe_jobs
     from luxpass.onchain import safe as safes
 
     env = {**outside_env(venv, rpc_url), "LUXPASS_HOME": str(tmp_path / "home")}
@@ -158,7 +159,7 @@ def test_the_installed_wheel_creates_a_safe_and_signs_for_it(venv, consortium, s
     assert made["contracts_deployed"] is True
     job = tmp_path / "job.json"
     safe = safes.Safe(signer(7), made["safe"])
-    safe.draft(consortium.registry.functions.brandCount(), "count the brands").save_new(job)
+    safe_jobs.save_new_job(safe.draft(consortium.registry.functions.brandCount(), "count the brands"), job)
     run(venv / "bin" / "luxpass", "safe", "sign", job, "--dev-account", 8, cwd=tmp_path, env=env)
     shown = json.loads(run(venv / "bin" / "luxpass", "safe", "show", job, "--json", cwd=tmp_path, env=env).stdout)
     assert (shown["safe"], shown["signers"], shown["missing"]) == (made["safe"], [dev_address(8)], 1)

@@ -9,6 +9,7 @@ from eth_utils import keccak
 
 from contract_helpers import ACTIVE, AUDITOR, MINTER_ROLE, P_EXECUTED, P_OPEN, RESELLER, WEEK, error
 from luxpass.chain.accounts import dev_account
+from luxpass.local import safe_jobs
 from luxpass.onchain import safe as safes
 
 
@@ -54,10 +55,10 @@ def job_path(tmp_path):
 def act(signer, council_safe, call, signers, path, executor=7):
     """Draft `call` from the Safe, have `signers` sign it in the job file, execute it."""
     chain = signer(executor)
-    safes.Safe(chain, council_safe).draft(call, "test action").save_new(path)
+    safe_jobs.save_new_job(safes.Safe(chain, council_safe).draft(call, "test action"), path)
     for owner in signers:
-        safes.sign(path, chain, owner)
-    return safes.execute(path, chain)
+        safe_jobs.sign(path, chain, owner)
+    return safe_jobs.execute(path, chain)
 
 
 def web3_contract(signer, name, address):
@@ -77,7 +78,7 @@ def test_safe_proposes_with_two_of_three_signatures(signer, safe_registry, counc
     proposal = safe_registry.proposal(1)
     assert proposal[6] == 1  # proposerBrandId: the Safe's brand
     assert safe_registry.hasVoted(1, 1) and safe_registry.proposalState(1) == P_OPEN
-    assert safes.SafeJob.read(job_path).executed == job.tx  # recorded in the file
+    assert safe_jobs.read_job(job_path).executed == job.tx  # recorded in the file
 
 
 def test_safe_vote_carries_a_proposal(signer, safe_registry, council_safe, councils, officers, newcomer, job_path):
@@ -131,14 +132,15 @@ def test_an_owner_and_a_stranger_cannot_act_for_the_safe(signer, safe_registry, 
 
 def test_library_refuses_to_execute_below_threshold(signer, safe_registry, council_safe, officers, job_path):
     registry = web3_contract(signer, "ConsortiumRegistry", safe_registry.address)
-    safes.Safe(signer(7), council_safe).draft(registry.functions.proposeBrandStatus(2, 1), "suspend").save_new(job_path)
-    safes.sign(job_path, signer(7), officers[0])
+    drafted = safes.Safe(signer(7), council_safe).draft(registry.functions.proposeBrandStatus(2, 1), "suspend")
+    safe_jobs.save_new_job(drafted, job_path)
+    safe_jobs.sign(job_path, signer(7), officers[0])
     with pytest.raises(safes.InputError, match="1 of the 2 signatures"):
-        safes.execute(job_path, signer(7))
+        safe_jobs.execute(job_path, signer(7))
     with pytest.raises(safes.InputError, match="signed this Safe transaction already"):
-        safes.sign(job_path, signer(7), officers[0])
+        safe_jobs.sign(job_path, signer(7), officers[0])
     with pytest.raises(safes.InputError, match="is not an owner"):
-        safes.sign(job_path, signer(7), dev_account(9, 31337))
+        safe_jobs.sign(job_path, signer(7), dev_account(9, 31337))
     assert safe_registry.proposalCount() == 0
 
 
@@ -151,18 +153,19 @@ def test_a_refused_action_is_named_before_anyone_signs(signer, safe_registry, co
 def test_a_job_is_executed_once(signer, safe_registry, council_safe, officers, job_path):
     registry = web3_contract(signer, "ConsortiumRegistry", safe_registry.address)
     done = act(signer, council_safe, registry.functions.proposeBrandStatus(2, 1), officers[:2], job_path)
-    again = safes.execute(job_path, signer(7))  # done already: reported, never sent again
-    assert isinstance(again, safes.AlreadyDone) and again.tx == done.tx
+    again = safe_jobs.execute(job_path, signer(7))  # done already: reported, never sent again
+    assert isinstance(again, safe_jobs.AlreadyDone) and again.tx == done.tx
     assert safe_registry.proposalCount() == 1
 
 
 def test_an_altered_job_file_is_refused(signer, safe_registry, council_safe, job_path):
     registry = web3_contract(signer, "ConsortiumRegistry", safe_registry.address)
-    safes.Safe(signer(7), council_safe).draft(registry.functions.proposeBrandStatus(2, 1), "suspend").save_new(job_path)
+    drafted = safes.Safe(signer(7), council_safe).draft(registry.functions.proposeBrandStatus(2, 1), "suspend")
+    safe_jobs.save_new_job(drafted, job_path)
     text = job_path.read_text().replace('"nonce": 0', '"nonce": 5')
     job_path.write_text(text)
     with pytest.raises(safes.InputError, match="altered"):
-        safes.SafeJob.read(job_path)
+        safe_jobs.read_job(job_path)
 
 
 # --- EIP-1271: a Safe signs what the collections check through SignatureChecker ------------------

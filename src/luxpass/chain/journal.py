@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import read_json, write_json_atomic
+from ..files import read_json
+from ..writes import write_json_atomic
 
 SENT_FORMAT = "luxpass-sent/1"
 

@@ -20,8 +20,8 @@ The Sender protocol, which every sender follows:
   nonce, fees, the resend of the same bytes, the hand-over to another node, the journal (written
   before sending), the in-flight window of bulk jobs and the confirmations. It answers with the
   action's result.
-- `SafeSender` (`onchain/safe.py`) drafts the Safe transaction for the Safe's owners to sign and
-  answers `Drafted`: an ordinary outcome, which the command prints like any other.
+- `SafeSender` (`local/safe_jobs.py`) drafts the Safe transaction into a job file for the Safe's
+  owners to sign and answers `Drafted`: an ordinary outcome, which the command prints like any other.
 - `RelaySender` (here) is the relayer's: `address` is the account it acts for (an owner whose
   signed request the call carries to the forwarder, a Safe whose owners signed), and the relayer's
   own `KeySender` signs, journals, sends and confirms the call like any other transaction, each one

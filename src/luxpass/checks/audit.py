@@ -11,7 +11,8 @@ from eth_account.messages import encode_defunct
 from eth_utils import keccak
 
 from ..errors import InputError
-from ..files import read_json, write_json_new
+from ..files import read_json
+from ..writes import write_json_new
 from ..onchain.collection import Collection, heads_of, screen_codes
 from ..onchain.records import ZERO32, Record, fold
 from ..onchain.registry import Consortium

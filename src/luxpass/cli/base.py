@@ -13,8 +13,8 @@ from ..chain.connection import DEFAULT_RPC_URL, Chain
 from ..chain.journal import JournalFolder
 from ..chain.sender import Sender
 from ..errors import InputError, NotAuthentic
+from ..local.safe_jobs import SafeSender
 from ..onchain.collection import Collection
-from ..onchain import safe as safes
 from ..onchain.registry import Consortium
 from ..results import to_jsonable
 from .root import CommandError, LuxpassGroup, cli  # noqa: F401 (the group every command module registers on)
@@ -51,7 +51,7 @@ class Settings:
         if self.safe_out and not self.safe:
             raise InputError("--safe-out is given without --safe", "pass --safe ADDRESS, the Safe that holds the council")
         if self.safe:
-            return safes.SafeSender(self.chain, self.safe, self.safe_out)
+            return SafeSender(self.chain, self.safe, self.safe_out)
         return self.chain.sender
 
     @cached_property

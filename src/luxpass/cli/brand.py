@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..files import read_json
 from ..jobs import bulk
 from ..jobs.batch_issue import issue_csv
+from ..local import certificates
 from ..onchain import chip
 from ..onchain.collection import Collection
 from ..proofs.batch import DEFAULT_DEPTH, MAX_DEPTH
@@ -105,7 +106,7 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
     else:
         product = {"serial": serial} if serial else {}
         product.update(fields)
-    minted = target.mint(product, to, Path(certificate_out) if certificate_out else None, reissue)
+    minted = certificates.mint(target, product, to, Path(certificate_out) if certificate_out else None, reissue)
     click.echo(f"owner certificate written to {minted.certificate_file}", err=True)
     settings.emit(minted)
 
@@ -150,7 +151,7 @@ def event(settings: Settings, ref, kind, details, details_file):
             details = Path(details_file).read_text()
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read {details_file}: {exc}", "check the path") from None
-    settings.emit(settings.collection(None, ref.collection).record_event(ref.passport_id, kind, details))
+    settings.emit(ref.passports.record_event(ref.passport_id, kind, details))
 
 
 @cli.group()
@@ -166,7 +167,7 @@ def recovery():
 @pass_settings
 def recovery_request(settings: Settings, ref, to):
     """The brand admin starts a recovery; the old address can cancel it during the delay."""
-    settings.emit(settings.collection(None, ref.collection).request_recovery(ref.passport_id, to))
+    settings.emit(ref.passports.request_recovery(ref.passport_id, to))
 
 
 passport_command(recovery, "cancel", "The current owner (or the brand admin) cancels a pending recovery.",
@@ -189,7 +190,7 @@ def chip_group():
 @pass_settings
 def chip_bind(settings: Settings, ref, chip_address):
     """Bind a passport to its product's chip (brand minter or service centre)."""
-    settings.emit(chip.bind_chip(settings.collection(None, ref.collection), ref.passport_id, chip_address))
+    settings.emit(chip.bind_chip(ref.passports, ref.passport_id, chip_address))
 
 
 @cli.command("resales")

@@ -2,7 +2,8 @@
 (`luxpass deploy`, `luxpass brand`, `luxpass accredit`)."""
 import click
 
-from ..onchain.registry import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD, deploy
+from ..local.deployments import deploy
+from ..onchain.registry import DEFAULT_QUORUM_BPS, DEFAULT_VOTING_PERIOD
 from ..results import cli_name, to_jsonable
 from ..spec import Accreditation, ProposalKind
 from .base import Settings, cli, pass_settings

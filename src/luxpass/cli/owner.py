@@ -5,12 +5,12 @@ from pathlib import Path
 
 import click
 
-from ..files import write_json_new
 from ..onchain import consent
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import disclose
 from ..proofs.disclosure import save as save_disclosure
 from ..spec import Status
+from ..writes import write_json_new
 from .base import Settings, cli, pass_settings
 from .params import (
     PASSPORT_ID,
@@ -22,6 +22,7 @@ from .params import (
     passport_options,
     passport_ref,
     rpc_options,
+    signed_ref,
 )
 
 
@@ -49,25 +50,23 @@ def transfer(settings: Settings, certificate, brand_ref, collection, passport_id
     if consent_file or permit_file:
         if certificate or brand_ref or passport_id:
             raise click.UsageError("the signed file names the passport; pass no certificate, --brand or --id")
-        signed = consent.Signed.load(consent_file or permit_file)
-        target = settings.collection(None, collection or signed.collection)
+        ref = signed_ref(settings, consent_file or permit_file, collection)
         if consent_file:
-            settings.emit(consent.submit_resale(target, signed, to))
+            settings.emit(consent.submit_resale(ref.passports, ref.signed, to))
         else:
             if not to:
                 raise click.UsageError("--permit needs --to BUYER")
-            settings.emit(consent.submit_permit(target, signed, to))
+            settings.emit(consent.submit_permit(ref.passports, ref.signed, to))
         return
     if not to:
         raise click.UsageError("pass --to NEW_OWNER")
     ref = passport_ref(settings, certificate, brand_ref, collection, passport_id)
-    target = settings.collection(None, ref.collection)
     if first_sale and ref.certificate is not None and ref.certificate.batch is not None:
-        settings.emit(target.claim(ref.certificate, to))
+        settings.emit(ref.passports.claim(ref.certificate, to))
     elif first_sale:
-        settings.emit(target.first_sale(ref.passport_id, to))
+        settings.emit(ref.passports.first_sale(ref.passport_id, to))
     else:
-        settings.emit(target.transfer(ref.passport_id, to))
+        settings.emit(ref.passports.transfer(ref.passport_id, to))
 
 
 @cli.group()
@@ -97,8 +96,7 @@ passport_command(report, "destroyed", "Final: the owner, or the brand admin whil
 @pass_settings
 def report_request_clear(settings: Settings, ref, deadline, out):
     """The reporting owner signs a request that the brand clear the report (no gas)."""
-    target = settings.collection(None, ref.collection)
-    signed = consent.sign_clear_request(target, ref.passport_id, consent.deadline_on(target, deadline))
+    signed = consent.sign_clear_request(ref.passports, ref.passport_id, consent.deadline_on(ref.passports, deadline))
     _save_signed(settings, signed, out, "request")
 
 
@@ -109,9 +107,8 @@ def report_request_clear(settings: Settings, ref, deadline, out):
 @pass_settings
 def report_clear(settings: Settings, request):
     """The brand admin clears a lost or stolen report with the reporting owner's signed request."""
-    signed = consent.Signed.load(request)
-    target = settings.collection(None, signed.collection)
-    settings.emit(consent.submit_clear_request(target, signed))
+    ref = signed_ref(settings, request)
+    settings.emit(consent.submit_clear_request(ref.passports, ref.signed))
 
 
 @cli.group("consent")
@@ -135,9 +132,8 @@ def consent_sign(settings: Settings, ref, reseller, any_reseller, buyer, terms, 
     """The seller consents to a resale through the accredited reseller they chose (no gas)."""
     if bool(reseller) == any_reseller:
         raise click.UsageError("name the reseller with --reseller ADDRESS (or allow any with --any-reseller)")
-    target = settings.collection(None, ref.collection)
-    signed = consent.sign_resale_consent(target, ref.passport_id, buyer, terms, consent.deadline_on(target, deadline),
-                                         reseller)
+    signed = consent.sign_resale_consent(ref.passports, ref.passport_id, buyer, terms,
+                                         consent.deadline_on(ref.passports, deadline), reseller)
     _save_signed(settings, signed, out, "consent", digest=True)
 
 
@@ -152,8 +148,7 @@ def consent_sign(settings: Settings, ref, reseller, any_reseller, buyer, terms, 
 @pass_settings
 def consent_permit(settings: Settings, ref, spender, deadline, out):
     """The owner signs an ERC-4494 permit: list on a marketplace without handing over custody."""
-    target = settings.collection(None, ref.collection)
-    signed = consent.sign_permit(target, ref.passport_id, spender, consent.deadline_on(target, deadline))
+    signed = consent.sign_permit(ref.passports, ref.passport_id, spender, consent.deadline_on(ref.passports, deadline))
     _save_signed(settings, signed, out, "permit", digest=True)
 
 
@@ -175,9 +170,8 @@ def _save_signed(settings: Settings, signed: consent.Signed, out: str, what: str
 def consent_check(settings: Settings, consent_file):
     """Check a resale consent against the chain exactly as the contract would. Exit 0 when it
     would be accepted, 3 when not, with the reason."""
-    signed = consent.Signed.load(consent_file)
-    target = settings.collection(None, signed.collection)
-    check = consent.check_consent(target, signed)
+    ref = signed_ref(settings, consent_file)
+    check = consent.check_consent(ref.passports, ref.signed)
     settings.emit_check(check, check.valid, f"the consent would be refused ({check.error}: {check.reason})")
 
 

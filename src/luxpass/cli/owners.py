@@ -8,7 +8,6 @@ import click
 
 from ..chain import accounts
 from ..chain.connection import Chain
-from ..onchain.collection import Collection
 from ..onchain.consent import parse_deadline
 from ..owners.claims import create_link
 from ..owners.club import NOTICE_KINDS, post_notice
@@ -129,7 +128,7 @@ def claim_link_create(settings: Settings, ref, resolver, valid_for, out, data_di
         luxpass claim-link create --brand "Maison Aurel" --id 0x… --resolver https://aurel.example --out bag
     """
     seconds = parse_deadline(valid_for, 0)
-    link = create_link(OwnerStore(data_dir), Collection(settings.chain, ref.collection), ref.passport_id, resolver,
+    link = create_link(OwnerStore(data_dir), ref.passports, ref.passport_id, resolver,
                        seconds, Path(out) if out else None)
     if is_local(resolver):
         click.echo(f"warning: the resolver {resolver} is local: the buyer's phone cannot open it", err=True)

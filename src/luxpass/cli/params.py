@@ -1,7 +1,7 @@
 """Parsing belongs here: click types for the values the commands take, and the option bundles
 the commands share. A bad value ends as one `error:` line naming it and the fix (exit 2)."""
-from dataclasses import dataclass
-from functools import wraps
+from dataclasses import dataclass, field
+from functools import cached_property, wraps
 
 import click
 
@@ -9,6 +9,8 @@ from ..chain import accounts
 from ..chain.connection import DEFAULT_RPC_URL
 from ..errors import InputError
 from ..files import read_json
+from ..onchain.collection import Collection
+from ..onchain.consent import Signed
 from ..onchain.registry import Founder
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import Disclosure, is_disclosure
@@ -176,12 +178,22 @@ def collection_options(fn):
 
 @dataclass(frozen=True)
 class PassportRef:
-    """A passport named on the command line, with the certificate or disclosure that named it."""
+    """A passport named on the command line, built once per command: its collection's address and
+    its id, the certificate, disclosure or signed message that named it, and `passports`, the
+    collection to act on."""
 
+    settings: Settings = field(repr=False, compare=False)
     collection: str
     passport_id: int
     certificate: Certificate | None = None
     disclosure: Disclosure | None = None
+    signed: Signed | None = None
+
+    @cached_property
+    def passports(self) -> Collection:
+        """The passport's collection, acted on through the command's sender; built on first use, so
+        that naming a passport reaches no node."""
+        return self.settings.collection(None, self.collection)
 
 
 def passport_options(fn):
@@ -201,7 +213,7 @@ def passport_command(group: click.Group, name: str, help_text: str, act, signs: 
     """A command of `group` that names one passport and prints `act(collection, passport_id)`;
     one that `signs` takes the account options."""
     def command(settings: Settings, ref: PassportRef):
-        settings.emit(act(settings.collection(None, ref.collection), ref.passport_id))
+        settings.emit(act(ref.passports, ref.passport_id))
     command = pass_settings(command)
     if signs:
         command = account_options(command)
@@ -216,13 +228,21 @@ def passport_ref(settings: Settings, certificate, brand, collection, passport_id
         data = read_json(certificate, "certificate")
         if is_disclosure(data):
             shown = Disclosure.from_dict(data)
-            return PassportRef(shown.collection, shown.passport_id, disclosure=shown)
+            return PassportRef(settings, shown.collection, shown.passport_id, disclosure=shown)
         cert = Certificate.from_dict(data)
-        return PassportRef(cert.collection, cert.claimed_passport_id or cert.passport_id, cert)
+        return PassportRef(settings, cert.collection, cert.claimed_passport_id or cert.passport_id, cert)
     if not passport_id:
         raise click.UsageError("pass a certificate file, or --brand/--collection with --id")
     if collection:
-        return PassportRef(collection, passport_id)
+        return PassportRef(settings, collection, passport_id)
     if brand:
-        return PassportRef(settings.consortium.brand(brand).collection, passport_id)
+        return PassportRef(settings, settings.consortium.brand(brand).collection, passport_id)
     raise click.UsageError("pass --brand or --collection with --id")
+
+
+def signed_ref(settings: Settings, signed_file, collection: str | None = None) -> PassportRef:
+    """The passport a signed consent, permit or clear request names, in `collection` if given,
+    else in the collection the signed message names."""
+    signed = Signed.load(signed_file)
+    return PassportRef(settings, collection or signed.collection, parse_passport_id(signed.message["tokenId"]),
+                       signed=signed)

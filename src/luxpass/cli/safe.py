@@ -4,7 +4,7 @@ them executes it."""
 import click
 
 from ..chain.accounts import require_signer
-from ..onchain import safe as safes
+from ..local import safe_jobs
 from .base import cli, pass_settings
 from .params import Address, account_options, rpc_options
 
@@ -28,7 +28,7 @@ def create(settings, owners, threshold, salt):
 
     \b
         luxpass safe create --owner 0x… --owner 0x… --owner 0x… --threshold 2 --account aurel-cfo"""
-    settings.emit(safes.create(settings.chain, list(owners), threshold, salt))
+    settings.emit(safe_jobs.create(settings.chain, list(owners), threshold, salt))
 
 
 job_argument = click.argument("job", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
@@ -44,8 +44,8 @@ def sign(settings, job):
 
     \b
         luxpass safe sign ~/.luxpass/safe/31337/0x…-3-1a2b3c4d.json --account aurel-cfo"""
-    safes.sign(job, settings.chain, require_signer(settings.chain.account))
-    settings.emit(safes.status(job, settings.chain))
+    safe_jobs.sign(job, settings.chain, require_signer(settings.chain.account))
+    settings.emit(safe_jobs.status(job, settings.chain))
 
 
 @safe.command("exec")
@@ -56,7 +56,7 @@ def sign(settings, job):
 def execute(settings, job):
     """Execute the Safe transaction in FILE once enough owners signed it (any account pays the gas);
     one executed already is reported done."""
-    settings.emit(safes.execute(job, settings.chain))
+    settings.emit(safe_jobs.execute(job, settings.chain))
 
 
 @safe.command("show")
@@ -65,4 +65,4 @@ def execute(settings, job):
 @pass_settings
 def show(settings, job):
     """What the Safe transaction in FILE does, who signed it, and how many signatures it still needs."""
-    settings.emit(safes.status(job, settings.chain))
+    settings.emit(safe_jobs.status(job, settings.chain))

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from ..chain.sender import AlreadyDone
 from ..errors import InputError
+from ..local.job_files import job_salts, open_job, write_certificates
+from ..local.ledger import serial_ledger
 from ..onchain.collection import Collection, tx_hex
 from ..proofs.batch import DEFAULT_DEPTH, BatchTree
 from ..proofs.certificate import Certificate, commitment
 from ..values import passport_hex
-from .job import job_salts, open_job, write_certificates
 from .products import read_products
 
 JOB_FORMAT = "luxpass-issue-job/1"
@@ -48,7 +49,7 @@ def issue_csv(collection: Collection, csv_path: Path, out_dir: Path, depth: int 
     tree = BatchTree(commitments, bytes.fromhex(job["paddingSeed"][2:]), depth)
     certificates = [Certificate(chain.chain_id, collection.address, record, salt, batch=tree.proof(c))
                     for record, salt, c in zip(records, salts, commitments)]
-    ledger = collection.ledger()
+    ledger = serial_ledger(collection)
     issued = [(r["serial"], passport_hex(c.passport_id)) for r, c in zip(records, certificates)]
     ledger.check([r["serial"] for r in records], reissue, own={pid for _, pid in issued},
                  still_exists=collection.still_issued)

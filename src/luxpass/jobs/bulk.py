@@ -12,10 +12,11 @@ from typing import Callable
 
 from ..chain.journal import SentJournal
 from ..errors import InputError, Interrupted
+from ..local.job_files import job_salts, open_job, write_certificates
+from ..local.ledger import serial_ledger
 from ..onchain.collection import Collection
 from ..proofs.certificate import Certificate
 from ..values import parse_address, passport_hex
-from .job import job_salts, open_job, write_certificates
 from .products import read_products
 
 JOB_FORMAT = "luxpass-mint-job/1"
@@ -50,7 +51,7 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     certificates = [Certificate(chain.chain_id, collection.address, record, salt)
                     for record, salt in zip(records, job_salts(job))]
     ids = [cert.passport_id for cert in certificates]
-    ledger = collection.ledger()
+    ledger = serial_ledger(collection)
     ledger.check([r["serial"] for r in records], reissue, own={passport_hex(i) for i in ids},
                  still_exists=collection.still_issued)
 
@@ -85,7 +86,7 @@ def _stopped(collection: Collection, records: list[dict], certificates: list[Cer
     """Ctrl-C: what the chain holds now is recorded in the ledger, and the certificates of the rows
     minted from the first on, with passports.csv; the same command mints the rest."""
     minted = collection.exists([cert.passport_id for cert in certificates])
-    collection.ledger().record([(r["serial"], passport_hex(c.passport_id))
+    serial_ledger(collection).record([(r["serial"], passport_hex(c.passport_id))
                                 for r, c, done in zip(records, certificates, minted) if done], reissue)
     leading = next((row for row, done in enumerate(minted) if not done), len(minted))
     if leading:

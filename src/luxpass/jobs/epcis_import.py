@@ -27,6 +27,7 @@ from ..chain.accounts import home
 from ..errors import InputError
 from ..files import read_json
 from ..gs1 import parse_link
+from ..local.ledger import serial_ledger
 from ..onchain.collection import Collection, salted_details_hash
 from ..onchain.records import LIFECYCLE, fetch_records
 from ..proofs import epcis
@@ -153,7 +154,7 @@ def _check_event(event, namespaces: dict, passport_of) -> tuple[str, EventKind, 
 
 
 def _passports_by_serial(passports: Collection):
-    ledger = passports.ledger()
+    ledger = serial_ledger(passports)
     brand = passports.name()
 
     def passport_of(epc: str) -> int:

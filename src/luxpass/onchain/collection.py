@@ -2,18 +2,15 @@
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from eth_abi import encode
 from eth_utils import keccak
 
 from ..chain import rpc
-from ..chain.accounts import home
 from ..chain.artifacts import decoded_reverts
 from ..chain.connection import Chain
 from ..chain.sender import Action, AlreadyDone, RawCall, Sender
 from ..errors import ContractRevert, InputError
-from ..files import read_json, write_json_atomic
 from ..proofs.certificate import Certificate
 from ..results import utc
 from ..spec import ROLES, EventKind, Status, selector, topic
@@ -31,7 +28,17 @@ class Minted:
     owner: str
     tx: str
     certificate: dict
-    certificate_file: str
+    certificate_file: str | None = None  # where `luxpass.local.certificates.mint` wrote it
+
+
+@dataclass(frozen=True)
+class Mint:
+    """One product's mint before it is sent: the certificate it commits to, and the action that
+    sends it (answering Minted)."""
+
+    certificate: Certificate
+    action: Action
+    resumed: bool  # an earlier run journalled this mint: its salt is reused, its transaction finished
 
 
 @dataclass
@@ -58,47 +65,6 @@ class Recovery:
     pending: bool
     new_owner: str | None
     ready_at: str | None  # UTC
-
-
-class SerialLedger:
-    """The serials a brand already issued in one collection, kept on this machine: the chain holds
-    only commitments, so it cannot tell that two passports are of one product. A repeat is refused
-    with the passport it already has, unless it is an explicit reissue with a reason."""
-
-    def __init__(self, chain_id: int, collection: str):
-        self.path = home() / "ledgers" / f"{chain_id}-{collection}.json"
-        self.serials: dict[str, list[dict]] = \
-            read_json(self.path, "serial ledger").get("serials", {}) if self.path.is_file() else {}
-
-    def check(self, serials: list[str], reissue: str | None, own: set[str] = frozenset(),
-              still_exists=None) -> None:
-        """Refuse serials issued before (other than the passport ids in `own`, a job's own resume),
-        unless `reissue` gives the reason. `still_exists(entries)` drops entries the chain no longer
-        has (a development chain that was reset)."""
-        repeats = {serial: [e for e in self.serials.get(serial, []) if e["passportId"] not in own]
-                   for serial in serials}
-        repeats = {serial: entries for serial, entries in repeats.items() if entries}
-        if still_exists and repeats:
-            listed = [e for entries in repeats.values() for e in entries]
-            gone = {id(e) for e, there in zip(listed, still_exists(listed)) if not there}
-            repeats = {s: kept for s, es in repeats.items() if (kept := [e for e in es if id(e) not in gone])}
-        if repeats and not (reissue and reissue.strip()):
-            serial, entries = next(iter(repeats.items()))
-            more = f" (and {len(repeats) - 1} more serials)" if len(repeats) > 1 else ""
-            raise InputError(f"serial {serial!r} already has passport {entries[-1]['passportId']}{more}",
-                             "verify that passport instead, or pass --reissue REASON to issue another on purpose")
-
-    def record(self, issued: list[tuple[str, str]], reissue: str | None, batch_root: str | None = None) -> None:
-        for serial, passport_id in issued:
-            entries = self.serials.setdefault(serial, [])
-            if not any(e["passportId"] == passport_id for e in entries):
-                entries.append({"passportId": passport_id, "batchRoot": batch_root, "reissue": reissue or None})
-        write_json_atomic(self.path, {"format": "luxpass-serial-ledger/1", "serials": self.serials})
-
-
-def default_certificate_path(chain_id: int, passport_id: str) -> Path:
-    """Where a single mint writes its owner certificate when no --certificate is given."""
-    return home() / "certificates" / str(chain_id) / f"{passport_id}.json"
 
 
 def tx_hex(receipt) -> str:
@@ -161,16 +127,16 @@ class Collection:
             self.contract.functions.setBaseURI(base_uri), f"set base URI {base_uri}",
             lambda receipt: {"collection": self.address, "base_uri": base_uri, "tx": tx_hex(receipt)}))
 
-    def ledger(self) -> SerialLedger:
-        return SerialLedger(self.chain.chain_id, self.address)
+    def mint(self, record: dict, to: str | None = None) -> Minted:
+        """Mint one product's passport to `to` (by default the sender). Its certificate (record and
+        salt, which never leave this machine) is in the answer, written nowhere: the CLI mints
+        through `luxpass.local.certificates.mint`, which writes it and keeps the serial ledger."""
+        return self.sender.submit(self.prepare_mint(record, to).action)
 
-    def mint(self, record: dict, to: str | None = None, certificate_path: Path | None = None,
-             reissue: str | None = None) -> Minted:
-        """Mint one product's passport and write its owner certificate (record and salt, which never
-        leave this machine) to a new file, by default under the luxpass home. A serial this brand
-        already issued is refused unless `reissue` says why. The salt is journalled with the
-        transaction: the same command run again after a time-out or a crash finishes that mint and
-        writes its certificate, with the same salt, instead of minting a second passport."""
+    def prepare_mint(self, record: dict, to: str | None = None) -> Mint:
+        """The mint of one product, not sent yet. The salt is journalled with the transaction: the
+        same mint prepared again after a time-out or a crash has the same salt and certificate, and
+        its sending finishes that transaction instead of minting a second passport."""
         record = check_new_record(normalize_record(record))
         owner = parse_address(to, "recipient") if to is not None else self.sender.address
         purpose = f"mint {self.address} serial {keccak(text=record['serial']).hex()}"
@@ -182,21 +148,11 @@ class Collection:
         salt = bytes.fromhex(earlier["salt"].removeprefix("0x")) if earlier else new_salt()
         cert = Certificate(self.chain.chain_id, self.address, record, salt)
         pid = passport_hex(cert.passport_id)
-        path = Path(certificate_path) if certificate_path else default_certificate_path(self.chain.chain_id, pid)
-        if path.exists():
-            raise InputError(f"certificate {path} already exists and would be lost",
-                             "pass another --certificate path")
-        ledger = self.ledger()
-        ledger.check([record["serial"]], reissue, own={pid} if earlier else frozenset(),
-                     still_exists=self.still_issued)
-
-        def read(receipt) -> Minted:
-            ledger.record([(record["serial"], pid)], reissue)
-            cert.save(path)
-            return Minted(pid, self.address, owner, tx_hex(receipt), cert.to_dict(), str(path))
-        return self.sender.submit(Action.of(
-            self.contract.functions.mint(owner, cert.commitment), f"mint passport {pid[:12]}…", read, purpose,
-            payload={"record": record, "salt": "0x" + salt.hex(), "owner": owner}))
+        action = Action.of(
+            self.contract.functions.mint(owner, cert.commitment), f"mint passport {pid[:12]}…",
+            lambda receipt: Minted(pid, self.address, owner, tx_hex(receipt), cert.to_dict()), purpose,
+            payload={"record": record, "salt": "0x" + salt.hex(), "owner": owner})
+        return Mint(cert, action, earlier is not None)
 
     def mint_batch_call(self, owner: str, passport_ids: list[int]) -> RawCall:
         """`mintBatch(owner, ids)`, encoded for `KeySender.send` without web3's argument encoding,

@@ -8,7 +8,7 @@ from ..chain.accounts import home
 from ..chain.connection import Chain
 from ..chain.sender import Action, AlreadyDone, Sender
 from ..errors import InputError, LuxpassError
-from ..files import read_json, write_json_atomic
+from ..files import read_json
 from ..names import check_new_brand
 from . import safe as safes
 from .collection import Collection, tx_hex
@@ -42,15 +42,11 @@ class Deployment:
     def path(chain_id: int) -> Path:
         return home() / "deployments" / f"{chain_id}.json"
 
-    def save(self) -> Path:
-        path = self.path(self.chain_id)
-        write_json_atomic(path, {
-            "chainId": self.chain_id, "registry": self.registry, "implementation": self.implementation,
-            "block": self.block, "founders": self.founders, "earlierRegistries": self.earlier_registries,
-            "forwarder": self.forwarder,
-            "genesis": self.genesis,
-        })
-        return path
+    def to_dict(self) -> dict:
+        """The record `luxpass.local.deployments` writes to `path(chain_id)`."""
+        return {"chainId": self.chain_id, "registry": self.registry, "implementation": self.implementation,
+                "block": self.block, "founders": self.founders, "earlierRegistries": self.earlier_registries,
+                "forwarder": self.forwarder, "genesis": self.genesis}
 
     @classmethod
     def recorded(cls, chain_id: int) -> "Deployment | None":
@@ -146,12 +142,14 @@ class VoteResult:
     tx: str
 
 
-def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUORUM_BPS,
-           voting_period: int = DEFAULT_VOTING_PERIOD, force: bool = False) -> Deployment:
+def deploy_contracts(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUORUM_BPS,
+                     voting_period: int = DEFAULT_VOTING_PERIOD, force: bool = False,
+                     earlier: Deployment | None = None) -> tuple[Deployment, dict]:
     """Deploy the forwarder of owners' signed requests, the passport implementation that trusts
-    it and the registry with its founding brands, and
-    record the deployment for this chain id. A chain whose recorded registry is live is refused
-    unless `force`; the replaced registry stays in the record, so its passports still verify."""
+    it and the registry with its founding brands; the deployment and the registry's receipt, mined
+    but not yet confirmed (`luxpass.local.deployments.deploy` records it, then waits). A chain
+    whose `earlier` registry is live is refused unless `force`; the replaced registry is kept in
+    the new deployment's `earlier_registries`, so its passports still verify."""
     if len(founders) < 2:
         raise InputError("a consortium needs at least two founding brands", "pass --founder NAME:SYMBOL:COUNCIL twice or more")
     if not 5_000 <= quorum_bps < 10_000:
@@ -165,13 +163,12 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
     names = [f.name for f in founders]
     if len(set(f.council for f in founders)) != len(founders):
         raise InputError("founding brands need distinct council addresses", "fix the --founder list")
-    earlier = Deployment.recorded(chain.chain_id)
     live = earlier is not None and bool(chain.w3.eth.get_code(earlier.registry))
     if live and not force:
         raise InputError(f"chain {chain.chain_id} already has a luxpass registry at {earlier.registry} "
                          f"(recorded in {Deployment.path(chain.chain_id)})",
                          "use that one, or pass --force to deploy another (the old one stays recorded)")
-    sender = chain.sender  # recorded once mined, then confirmed
+    sender = chain.sender
     forwarder, _ = sender.deploy("LuxpassForwarder", confirmations=1)
     implementation, _ = sender.deploy("BrandPassport", forwarder, confirmations=1)
     registry, receipt = sender.deploy(
@@ -182,9 +179,7 @@ def deploy(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUOR
     deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
                             [f.__dict__ for f in founders], kept, forwarder,
                             chain.w3.eth.get_block(0)["hash"].to_0x_hex())
-    deployment.save()
-    sender.await_confirmations(receipt, resume=f"the registry {registry} is deployed and recorded; do not deploy again")
-    return deployment
+    return deployment, receipt
 
 
 class Consortium:

@@ -3,19 +3,17 @@
 
 A Safe acts through `execTransaction`: its owners sign the EIP-712 `SafeTx` hash in the Safe's
 domain (chain id, Safe address) and, once `threshold` owners signed, any account submits the
-transaction with their signatures. Here a Safe transaction is drafted into a job file, each
-owner adds a signature to that file, and `execute` submits it. The job file only grows: a
-signature is added, never replaced, and an executed job records its transaction so that it is
-never sent twice.
+transaction with their signatures. Here a Safe transaction is drafted as a `SafeJob`, each
+owner adds a signature to it (`add_signature`), and `execution` is the action that submits it;
+the job files they travel in are `luxpass.local.safe_jobs`'.
 
-`create` makes a Safe through the chain's proxy factory; `safe_contracts` finds the Safe
-contracts recorded for the chain or puts them there from the package's bytecode (a local node,
-tests, the demo, the consortium's own network): the SafeL2 singleton, whose events name the
-signers, its proxy factory and the compatibility fallback handler, which answers EIP-1271
-`isValidSignature` for the Safe. `executions` reads back which owners signed what a Safe did.
+`create_safe` makes a Safe through the chain's proxy factory; `deploy_safe_factory` puts the Safe
+contracts on a chain from the package's bytecode (a local node, tests, the demo, the consortium's
+own network): the SafeL2 singleton, whose events name the signers, its proxy factory and the
+compatibility fallback handler, which answers EIP-1271 `isValidSignature` for the Safe.
+`executions` reads back which owners signed what a Safe did.
 """
 from dataclasses import dataclass
-from pathlib import Path
 
 from eth_abi import decode
 from eth_account.signers.local import LocalAccount
@@ -24,13 +22,11 @@ from eth_utils import keccak, to_checksum_address
 from web3.logs import DISCARD
 
 from ..chain import rpc
-from ..chain.accounts import home
 from ..chain.artifacts import safe_artifact
 from ..chain.artifacts import decoded_reverts
 from ..chain.connection import Chain
-from ..chain.sender import Action, AlreadyDone
+from ..chain.sender import Action
 from ..errors import InputError, LuxpassError
-from ..files import read_json, write_json_atomic, write_json_new
 from ..values import ZERO_ADDRESS, parse_address
 from .consent import typed_data_digest
 
@@ -56,10 +52,6 @@ class SafeDeployment:
     factory: str
     fallback_handler: str
 
-    @staticmethod
-    def path(chain_id: int) -> Path:
-        return home() / "safe" / str(chain_id) / "contracts.json"
-
 
 def deploy_safe_factory(chain: Chain) -> SafeDeployment:
     """Deploy the Safe singleton (SafeL2), its proxy factory and its fallback handler."""
@@ -71,50 +63,14 @@ def deploy_safe_factory(chain: Chain) -> SafeDeployment:
     return SafeDeployment(*deployed)
 
 
-def safe_contracts(chain: Chain) -> tuple[SafeDeployment, bool]:
-    """The Safe contracts recorded for `chain` (in ~/.luxpass/safe/CHAIN/contracts.json) when the
-    chain holds exactly their code; else deployed from the package's bytecode and recorded. Also
-    whether they were deployed now."""
-    path = SafeDeployment.path(chain.chain_id)
-    if path.is_file():
-        data = read_json(path, "Safe contracts record")
-        try:
-            recorded = SafeDeployment(*(to_checksum_address(data[key]) for key in
-                                        ("singleton", "factory", "fallbackHandler")))
-        except (KeyError, TypeError, ValueError):
-            raise InputError(f"{path} is a damaged Safe contracts record", f"remove {path}; they are deployed again")
-        codes = [bytes(chain.w3.eth.get_code(a)) for a in (recorded.singleton, recorded.factory,
-                                                              recorded.fallback_handler)]
-        wanted = [_runtime_code(name) for name in SAFE_CONTRACTS]
-        if codes == wanted:
-            return recorded, False
-    deployed = deploy_safe_factory(chain)
-    write_json_atomic(path, {"singleton": deployed.singleton, "factory": deployed.factory,
-                             "fallbackHandler": deployed.fallback_handler, "version": SAFE_VERSION})
-    return deployed, True
+def holds_safe_contracts(chain: Chain, contracts: SafeDeployment) -> bool:
+    """Whether `chain` holds exactly the package's Safe contracts at these addresses."""
+    codes = [bytes(chain.w3.eth.get_code(address))
+             for address in (contracts.singleton, contracts.factory, contracts.fallback_handler)]
+    return codes == [_runtime_code(name) for name in SAFE_CONTRACTS]
 
 
-@dataclass
-class CreatedSafe:
-    safe: str
-    owners: list
-    threshold: int
-    salt: int
-    singleton: str
-    factory: str
-    contracts_deployed: bool  # the Safe contracts were put on this chain first
-
-
-def create(chain: Chain, owners: list[str], threshold: int, salt: int = 0) -> CreatedSafe:
-    """A new `threshold`-of-N Safe of `owners`, made through the chain's Safe proxy factory (the Safe
-    contracts are deployed from the package first on a chain that has none recorded)."""
-    owners = _checked_owners(owners, threshold)
-    contracts, deployed = safe_contracts(chain)
-    address = create_safe(chain, contracts, owners, threshold, salt)
-    return CreatedSafe(address, owners, threshold, salt, contracts.singleton, contracts.factory, deployed)
-
-
-def _checked_owners(owners: list[str], threshold: int) -> list[str]:
+def checked_owners(owners: list[str], threshold: int) -> list[str]:
     owners = [parse_address(o, "Safe owner") for o in owners]
     if not owners or ZERO_ADDRESS in owners:
         raise InputError("a Safe needs owners, none of them the zero address", "pass --owner ADDRESS for each owner")
@@ -129,7 +85,7 @@ def _checked_owners(owners: list[str], threshold: int) -> list[str]:
 def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], threshold: int, salt: int = 0) -> str:
     """A new Safe proxy with `owners` of whom `threshold` must sign; its address. The same owners,
     threshold and salt make the same address: a Safe already there is refused, never made twice."""
-    owners = _checked_owners(owners, threshold)
+    owners = checked_owners(owners, threshold)
     singleton = chain.w3.eth.contract(abi=safe_artifact("SafeL2")["abi"])
     setup = singleton.encode_abi("setup", [owners, threshold, ZERO_ADDRESS, b"", contracts.fallback_handler,
                                            ZERO_ADDRESS, 0, ZERO_ADDRESS])
@@ -280,8 +236,8 @@ class SafeJob:
                 "signatures": self.signatures, "executed": self.executed}
 
     @classmethod
-    def read(cls, path) -> "SafeJob":
-        data = read_json(path, "Safe transaction")
+    def from_dict(cls, data, path) -> "SafeJob":
+        """The job a job file at `path` holds, its hash checked against its fields."""
         if not isinstance(data, dict) or data.get("format") != JOB_FORMAT:
             raise InputError(f"{path} is not a luxpass Safe transaction ({JOB_FORMAT})",
                              "pass the file written by a council command with --safe")
@@ -298,9 +254,6 @@ class SafeJob:
                              "ask for the file again from the officer who drafted it")
         return job
 
-    def save_new(self, path) -> None:
-        write_json_new(Path(path), self.to_dict(), "Safe transaction")
-
     def signers(self) -> list[str]:
         return [s["owner"] for s in self.signatures]
 
@@ -309,7 +262,8 @@ class SafeJob:
         return pack_signatures({s["owner"]: bytes.fromhex(s["signature"].removeprefix("0x")) for s in self.signatures})
 
 
-def _check_job_chain(job: SafeJob, chain: Chain, path) -> Safe:
+def check_job_chain(job: SafeJob, chain: Chain, path) -> Safe:
+    """The job's Safe on `chain`, refused when the job is of another chain or another nonce."""
     if job.chain_id != chain.chain_id:
         raise InputError(f"{path} is for chain {job.chain_id}, the node runs chain {chain.chain_id}",
                          "pass the --rpc-url of the chain the transaction was drafted on")
@@ -322,48 +276,6 @@ def _check_job_chain(job: SafeJob, chain: Chain, path) -> Safe:
     return safe
 
 
-def sign(path, chain: Chain, owner: LocalAccount) -> SafeJob:
-    """Add `owner`'s signature of the job's safeTxHash to the job file. Only the Safe's owners sign,
-    each once; the signatures already in the file are kept as they are."""
-    before = Path(path).read_bytes() if Path(path).is_file() else None
-    job = SafeJob.read(path)
-    if job.executed:
-        raise InputError(f"{path} was executed already (transaction {job.executed})", "nothing to sign")
-    safe = _check_job_chain(job, chain, path)
-    if owner.address not in safe.owners():
-        raise InputError(f"{owner.address} is not an owner of the Safe {safe.address}",
-                         "sign with the keystore of one of its owners (`cast call SAFE 'getOwners()'` lists them)")
-    if owner.address in job.signers():
-        raise InputError(f"{owner.address} signed this Safe transaction already", "pass the file to another owner")
-    signed = owner.unsafe_sign_hash(job.digest)  # the EIP-712 digest itself; v is 27 or 28, as the Safe expects
-    job.signatures.append({"owner": owner.address, "signature": "0x" + bytes(signed.signature).hex()})
-    if Path(path).read_bytes() != before:
-        raise LuxpassError(f"{path} changed while it was being signed", "sign again")
-    write_json_atomic(Path(path), job.to_dict())
-    return job
-
-
-@dataclass
-class SafeStatus:
-    safe: str
-    description: str
-    safe_tx_hash: str
-    nonce: int
-    threshold: int
-    signers: list
-    missing: int
-    executed: str | None
-
-
-def status(path, chain: Chain) -> SafeStatus:
-    job = SafeJob.read(path)
-    safe = _check_job_chain(job, chain, path)
-    threshold = safe.threshold()
-    valid = [s for s in job.signers() if s in safe.owners()]
-    return SafeStatus(safe.address, job.description, "0x" + job.digest.hex(), job.tx.nonce, threshold, valid,
-                      max(threshold - len(valid), 0), job.executed)
-
-
 @dataclass
 class Executed:
     executed: str  # the Safe transaction's description
@@ -372,15 +284,21 @@ class Executed:
     signers: list
 
 
-def execute(path, chain: Chain):
-    """Submit the job's transaction, signed by `chain`'s account, once the threshold of owners
-    signed; the executed transaction's hash is recorded in the job file. A job executed already
-    is AlreadyDone."""
-    job = SafeJob.read(path)
-    if job.executed:
-        return AlreadyDone(f"execute Safe transaction: {job.description}", job.executed,
-                           {"safe": job.safe, "signers": job.signers()})
-    safe = _check_job_chain(job, chain, path)
+def add_signature(job: SafeJob, safe: Safe, owner: LocalAccount) -> None:
+    """Add `owner`'s signature of the job's safeTxHash (a job not executed yet). Only the Safe's
+    owners sign, each once; the signatures already there are kept as they are."""
+    if owner.address not in safe.owners():
+        raise InputError(f"{owner.address} is not an owner of the Safe {safe.address}",
+                         "sign with the keystore of one of its owners (`cast call SAFE 'getOwners()'` lists them)")
+    if owner.address in job.signers():
+        raise InputError(f"{owner.address} signed this Safe transaction already", "pass the file to another owner")
+    signed = owner.unsafe_sign_hash(job.digest)  # the EIP-712 digest itself; v is 27 or 28, as the Safe expects
+    job.signatures.append({"owner": owner.address, "signature": "0x" + bytes(signed.signature).hex()})
+
+
+def execution(job: SafeJob, safe: Safe, path) -> Action:
+    """The action that submits the job's transaction once the threshold of owners signed; its
+    answer, Executed, is also recorded in `job.executed`."""
     label = f"execute Safe transaction: {job.description}"
 
     def prepare():
@@ -400,55 +318,8 @@ def execute(path, chain: Chain):
         if failed:  # only with a non-zero safeTxGas, never drafted here; said anyway, never hidden
             raise LuxpassError(f"the Safe executed {job.description} but the call failed", "inspect the transaction")
         job.executed = "0x" + bytes(receipt["transactionHash"]).hex()
-        write_json_atomic(Path(path), job.to_dict())
         return Executed(job.description, job.safe, job.executed, job.signers())
-    return chain.sender.submit(Action(label, prepare, read, f"safe exec {job.safe} 0x{job.digest.hex()}"))
-
-
-def job_path(chain_id: int, safe: str, nonce: int, digest: bytes) -> Path:
-    return home() / "safe" / str(chain_id) / f"{safe}-{nonce}-{digest[:4].hex()}.json"
-
-
-@dataclass
-class Drafted:
-    """What a SafeSender answers: the action drafted as a Safe transaction into `file`, for the
-    Safe's owners to sign and one of them to execute."""
-
-    drafted: str
-    safe: str
-    safe_tx_hash: str
-    nonce: int
-    threshold: int
-    file: str
-
-    def as_json(self) -> dict:
-        return {"drafted": self.drafted, "safe": self.safe, "safeTxHash": self.safe_tx_hash, "nonce": self.nonce,
-                "threshold": self.threshold, "file": self.file,
-                "next": f"luxpass safe sign {self.file} --account OWNER ({self.threshold} owners), "
-                        f"then luxpass safe exec {self.file}"}
-
-
-class SafeSender:
-    """The sender for a council held by a Safe (see `luxpass.chain.sender`): each action is
-    checked from the Safe, drafted as a Safe transaction and saved to `out` (never over an existing
-    file; by default under ~/.luxpass/safe/CHAIN/), and answered `Drafted`."""
-
-    def __init__(self, chain: Chain, safe_address: str, out: str | None = None):
-        self.chain, self.safe, self.out = chain, Safe(chain, safe_address), out
-        self.address = self.safe.address
-
-    def journalled(self, purpose: str) -> None:
-        return None  # nothing is sent: the job file is the record
-
-    def submit(self, action: Action):
-        prepared = action.prepare()
-        if isinstance(prepared, AlreadyDone):
-            return prepared
-        job = self.safe.draft(prepared, action.label or "a Safe transaction")
-        path = Path(self.out) if self.out else job_path(self.chain.chain_id, self.address, job.tx.nonce, job.digest)
-        job.save_new(path)
-        return Drafted(job.description, job.safe, "0x" + job.digest.hex(), job.tx.nonce, self.safe.threshold(),
-                       str(path))
+    return Action(label, prepare, read, f"safe exec {job.safe} 0x{job.digest.hex()}")
 
 
 # What SafeL2 logs of each execution: the transaction with its signatures, before the call, and

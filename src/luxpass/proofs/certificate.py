@@ -18,7 +18,8 @@ from pathlib import Path
 from eth_hash.auto import keccak
 
 from ..errors import InputError
-from ..files import read_json, write_json_new
+from ..files import read_json
+from ..writes import write_json_new
 from ..values import hash32_from_hex, normalize_record, parse_address, parse_passport_id, passport_hex
 from .merkle import merkle_root
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import read_json, write_json_new
+from ..files import read_json
+from ..writes import write_json_new
 from ..values import hash32_from_hex, parse_address, parse_passport_id, passport_hex
 from .certificate import BatchProof, Certificate, field_leaf, field_salt, record_leaves
 from .merkle import fold, leaf_path

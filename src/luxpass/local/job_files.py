@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import read_json, write_json_atomic
+from ..files import read_json
 from ..proofs.certificate import Certificate
 from ..values import new_salt
+from ..writes import write_json_atomic
 
 
 def _csv_digest(records: list[dict]) -> str:
