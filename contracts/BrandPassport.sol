@@ -683,8 +683,9 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         return _move(TransferKind.PrivateTransfer, false, to, tokenId, auth);
     }
 
-    /// @dev The one choke point of every transfer: `kind` as `chosen` by one of the paths the
-    /// invariants list (`_moveAs`), or derived for an ERC-721 transfer by `auth`.
+    /// @dev The one choke point of every transfer: `kind` as one of the paths the invariants list
+    /// chose it (`_moveAs`, `chosen`), or, for an ERC-721 transfer by `auth` (`_update`), derived
+    /// from the passport's state.
     function _move(TransferKind kind, bool chosen, address to, uint256 tokenId, address auth)
         private
         returns (address from)
