@@ -34,6 +34,7 @@ FUNDS = 10**6 * 10**18  # wei for each house's account on the L1
 GAS_LIMIT = 30_000_000
 MIN_BASE_FEE = 10**9  # 1 gwei: low fees, paid from the houses' genesis funds
 L1_CHAIN_NAME = "luxpass"
+DB_TYPE = "pebbledb"  # a new network's avalanchego database
 
 
 def confirmations() -> int:
@@ -68,6 +69,10 @@ class AvalancheNet:
     chain_id: str = ""  # the L1's blockchain ID: its RPC is /ext/bc/<chain_id>/rpc
     conversion_tx: str = ""
     timings: dict = field(default_factory=dict)
+    # avalanchego's own database (the P-chain's, the proposervm's): pebbledb syncs every write, leveldb
+    # none. A node's data cannot move to another type: a network made before luxpass chose pebbledb (no
+    # db_type in its net.json) keeps leveldb.
+    db_type: str = "leveldb"
 
     def rpc_url(self, house: "House") -> str:
         return f"{house.uri}/ext/bc/{self.chain_id}/rpc"

@@ -19,9 +19,9 @@ from ..chain import rpc
 from ..chain.connection import EVM_PROBES
 from ..errors import LuxpassError
 from . import node
-from .config import (EVM_CHAIN_ID, FUNDS, GAS_LIMIT, L1_CHAIN_NAME, MIN_BASE_FEE, NETWORK_ID, P_FUNDS, STAKE,
-                     STAKE_DURATION, VALIDATOR_BALANCE, VALIDATOR_WEIGHT, AvalancheNet, House, check_new, house_dir,
-                     load, new_account, ports, require, save, slug)
+from .config import (DB_TYPE, EVM_CHAIN_ID, FUNDS, GAS_LIMIT, L1_CHAIN_NAME, MIN_BASE_FEE, NETWORK_ID, P_FUNDS,
+                     STAKE, STAKE_DURATION, VALIDATOR_BALANCE, VALIDATOR_WEIGHT, AvalancheNet, House, check_new,
+                     house_dir, load, new_account, ports, require, save, slug)
 from .tools import Tools
 
 BOOTSTRAP_TIMEOUT = 240
@@ -67,7 +67,7 @@ def create(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, 
         made.append(House(name, slug(name), keys["nodeID"], keys["signer"], account, str(keystore),
                           **ports(base_port, index)))
         log(f"up: {name}: node {keys['nodeID']}, account {account}")
-    config = AvalancheNet(NETWORK_ID, EVM_CHAIN_ID, made, admins or [h.account for h in made])
+    config = AvalancheNet(NETWORK_ID, EVM_CHAIN_ID, made, admins or [h.account for h in made], db_type=DB_TYPE)
     genesis_input = {"networkID": config.network_id, "stakeKey": str(folder / "stake.key"),
                      "fundKey": str(folder / "fund.key"), "stake": STAKE, "funds": P_FUNDS,
                      "stakeDuration": STAKE_DURATION, "message": "luxpass consortium",

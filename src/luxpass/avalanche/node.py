@@ -29,7 +29,7 @@ def command(tools: Tools, folder: Path, config: AvalancheNet, house: House) -> l
            f"--staking-tls-key-file={data / 'staker.key'}", f"--staking-tls-cert-file={data / 'staker.crt'}",
            f"--staking-signer-key-file={data / 'signer.key'}", f"--plugin-dir={tools.plugins}",
            f"--chain-config-dir={folder / 'chain-configs'}", "--log-level=info", "--log-display-level=warn",
-           "--network-max-reconnect-delay=2s"]
+           "--network-max-reconnect-delay=2s", f"--db-type={config.db_type}"]
     if others:
         cmd += ["--bootstrap-ips=" + ",".join(f"{h.host}:{h.staking_port}" for h in others),
                 "--bootstrap-ids=" + ",".join(h.node_id for h in others)]

@@ -1,0 +1,37 @@
+"""The Avalanche network's configuration without its binaries: what each node is started with."""
+import base64
+import json
+from pathlib import Path
+
+from luxpass.avalanche import config as av_config
+from luxpass.avalanche import network as av_network
+from luxpass.avalanche import node as av_node
+from luxpass.avalanche.tools import Tools
+
+HOUSE = {"house": "Maison Aurel", "slug": "maison-aurel", "node_id": "NodeID-1", "signer": {},
+         "account": "0x" + "11" * 20, "keystore": "k.json", "http_port": 9700, "staking_port": 9701}
+NET = {"network_id": av_config.NETWORK_ID, "evm_chain_id": av_config.EVM_CHAIN_ID, "houses": [HOUSE],
+       "allow_list_admins": [HOUSE["account"]], "subnet_id": "s", "chain_id": "c"}
+
+
+def db_type_flags(config):
+    return [a for a in av_node.command(Tools(Path("/tools")), Path("/net"), config, config.houses[0])
+            if a.startswith("--db-type")]
+
+
+def test_a_network_made_before_pebbledb_keeps_its_leveldb():
+    """Its nodes' data is in LevelDB: started on pebbledb they would open an empty database."""
+    assert db_type_flags(av_config.AvalancheNet.from_json(NET)) == ["--db-type=leveldb"]
+
+
+def test_a_new_network_runs_its_nodes_on_pebbledb():
+    new = av_config.AvalancheNet.from_json({**NET, "db_type": av_config.DB_TYPE})
+    assert db_type_flags(new) == ["--db-type=pebbledb"]
+
+
+def test_the_l1_chain_config_syncs_subnet_evms_database(tmp_path):
+    config = av_config.AvalancheNet.from_json(NET)
+    av_network.chain_config(tmp_path, config)
+    written = json.loads((tmp_path / "chain-configs" / "c" / "config.json").read_text())
+    assert json.loads(base64.b64decode(written["database-config"])) == {"sync": True}
+    assert written["pruning-enabled"] is False
