@@ -124,11 +124,14 @@ bench: build
 
 # geth v1.13.15, the last release that seals Clique proof-of-authority blocks, built from the Go module
 # proxy into .tools/ once; -checklinkname=0 lets its memsize package link on Go 1.23 and later.
+# Go compiles one package at a time here, to leave the shared cores to others; CI, alone on its
+# machine, passes GO_JOBS=2.
+GO_JOBS ?= 1
 GETH := .tools/geth/bin/geth
 geth: $(GETH)
 $(GETH):
 	@command -v go >/dev/null || (echo "error: go is not installed; install the Go toolchain to build geth" >&2; exit 1)
-	GOBIN=$(CURDIR)/.tools/geth/bin GOFLAGS=-p=1 nice -n 10 go install -ldflags=-checklinkname=0 \
+	GOBIN=$(CURDIR)/.tools/geth/bin GOFLAGS=-p=$(GO_JOBS) nice -n 10 go install -ldflags=-checklinkname=0 \
 		github.com/ethereum/go-ethereum/cmd/geth@v1.13.15
 	$@ version | head -2
 
@@ -141,18 +144,18 @@ AVALANCHE_L1 := $(AVALANCHE_DIR)/bin/luxpass-l1
 avalanche: $(AVALANCHEGO) $(SUBNET_EVM) $(AVALANCHE_L1)
 $(AVALANCHEGO):
 	@command -v go >/dev/null || (echo "error: go is not installed; install the Go toolchain to build avalanchego" >&2; exit 1)
-	GOBIN=$(CURDIR)/$(AVALANCHE_DIR)/build GOFLAGS=-p=1 nice -n 19 go install github.com/ava-labs/avalanchego/main@v1.13.5
+	GOBIN=$(CURDIR)/$(AVALANCHE_DIR)/build GOFLAGS=-p=$(GO_JOBS) nice -n 19 go install github.com/ava-labs/avalanchego/main@v1.13.5
 	mkdir -p $(@D) && mv $(AVALANCHE_DIR)/build/main $@
 	$@ --version
 # subnet-evm v0.7.9's VM through tools/subnet-evm-plugin: its own plugin/main.go exits when it cannot
 # raise the open-files limit to 32768, above this machine's hard limit (20000).
 $(SUBNET_EVM): tools/subnet-evm-plugin/main.go tools/subnet-evm-plugin/go.mod
 	@command -v go >/dev/null || (echo "error: go is not installed; install the Go toolchain to build subnet-evm" >&2; exit 1)
-	cd tools/subnet-evm-plugin && GOFLAGS=-p=1 nice -n 19 go build -o $(CURDIR)/$@ .
+	cd tools/subnet-evm-plugin && GOFLAGS=-p=$(GO_JOBS) nice -n 19 go build -o $(CURDIR)/$@ .
 	$@ --version
 # The P-chain side of the consortium's L1 (staking keys, genesis, the L1's transactions) on avalanchego's packages.
 $(AVALANCHE_L1): tools/avalanche-l1/main.go tools/avalanche-l1/go.mod
-	cd tools/avalanche-l1 && GOFLAGS=-p=1 nice -n 19 go build -o $(CURDIR)/$@ .
+	cd tools/avalanche-l1 && GOFLAGS=-p=$(GO_JOBS) nice -n 19 go build -o $(CURDIR)/$@ .
 
 # The consortium's L1 on four avalanchego nodes (tests/avalanche, not part of `make test`), in a
 # network namespace of its own so that its ports never meet another run's.
