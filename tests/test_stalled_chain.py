@@ -6,7 +6,9 @@ whose automatic mining is switched off (`evm_setAutomine false`) to stall it."""
 import json
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -84,6 +86,7 @@ def assert_timed_out_on_a_stalled_chain(result) -> None:
     line = error_line(result)
     assert "was not mined within 1 s: no new block for" in line and "the chain stands at block" in line, line
     assert "run the same command again once the chain moves: it finishes this same transaction" in line, line
+    assert "sealers" not in line, line  # Anvil has no Clique sealers to count
 
 
 def test_a_mint_that_timed_out_on_a_stalled_chain_is_finished_by_the_rerun_with_its_certificate(chain, home, tmp_path):
@@ -160,3 +163,42 @@ def test_a_mint_killed_while_it_waits_is_finished_by_the_rerun(chain, home, tmp_
     minted = json.loads(lux(*command).stdout)
     assert json.loads(certificate.read_text())["passportId"] == minted["passport_id"]
     assert sent_by(chain, MINTER) == 1 and journals(home) == []
+
+
+@pytest.mark.parametrize("peers, said", [
+    (1, "; this node is linked to 1 other node: Clique's 4 sealers need 3 up to seal a block "
+        "(see `luxpass consortium-net status`)"),
+    (0, "; this node is linked to 0 other nodes: Clique's 4 sealers need 3 up to seal a block "
+        "(see `luxpass consortium-net status`)"),
+    (2, ""),  # three nodes up: a majority, so the stop has another cause (`status` names it)
+])
+def test_a_clique_node_says_how_few_sealers_it_sees(peers, said):
+    """What a time-out on a stalled Clique chain adds to "no new block": a node of four sealers
+    that is linked to fewer than two others, answering as geth 1.13 does (clique_getSigners,
+    net_peerCount)."""
+    answers = {"eth_chainId": "0x1d6b", "clique_getSigners": [f"0x{n:040x}" for n in range(1, 5)],
+               "net_peerCount": hex(peers)}
+
+    class Geth(BaseHTTPRequestHandler):
+        def do_POST(self):
+            asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            body = json.dumps({"jsonrpc": "2.0", "id": asked["id"], "result": answers[asked["method"]]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Geth)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert Chain(f"http://127.0.0.1:{server.server_port}").sealing_shortfall() == said
+    finally:
+        server.shutdown()
+
+
+def test_a_node_without_clique_adds_nothing(chain):
+    assert Chain(RPC).sealing_shortfall() == ""

@@ -169,6 +169,23 @@ class Chain:
                                       "topics": topics}, fix="try again, or point --rpc-url at a node that serves logs")
         return [event().process_log(_formatted(log)) for log in logs]
 
+    def sealing_shortfall(self) -> str:
+        """On a Clique chain whose node is linked to fewer nodes than a block needs sealers, what
+        it sees ("; this node is linked to 1 other node: Clique's 4 sealers need 3 up to seal a
+        block"); otherwise "". Asked when the chain has stopped, so a node without the clique API
+        costs one refused request."""
+        try:
+            sealers = len(rpc.request(self.w3, "clique_getSigners", []))
+            linked = 1 + int(rpc.request(self.w3, "net_peerCount", []), 16)
+        except (LuxpassError, requests.RequestException, TypeError, ValueError):
+            return ""
+        needed = sealers // 2 + 1
+        if not sealers or linked >= needed:
+            return ""
+        others = linked - 1
+        return (f"; this node is linked to {others} other node{'' if others == 1 else 's'}: Clique's {sealers} "
+                f"sealers need {needed} up to seal a block (see `luxpass consortium-net status`)")
+
     def transaction_counts(self, address: str) -> tuple[int, int]:
         """The account's transactions mined, and mined or waiting in the node's pool ("pending"); a
         node that refuses the "pending" tag (it keeps no pool of its own) gives the mined count twice."""

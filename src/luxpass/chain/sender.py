@@ -451,6 +451,7 @@ class KeySender:
             if now > deadline:
                 latest = self.w3.eth.block_number
                 seen = (f"no new block for {now - head_since:.0f} s (the chain stands at block {head})"
+                        f"{self.chain.sealing_shortfall()}"
                         if latest == head else f"the chain grew to block {latest} without it")
                 raise LuxpassError(f"transaction {hex_hash} was not mined within {self.timeout:.0f} s: {seen}", resume)
             time.sleep(0.02 if self.chain.dev else 1.0)
