@@ -9,6 +9,7 @@ from pathlib import Path
 
 import requests
 
+from ..chain import rpc
 from ..chain.node_backup import alive
 from ..errors import LuxpassError
 from .config import AvalancheNet, House, house_dir
@@ -75,13 +76,11 @@ def stop(folder: Path, house: House, sig: int = signal.SIGTERM, timeout: float =
 
 
 def api(house: House, path: str, method: str, params: dict | list | None = None, timeout: float = 5) -> dict:
-    answer = requests.post(f"{house.uri}{path}", json={"jsonrpc": "2.0", "id": 1, "method": method,
-                                                        "params": params if params is not None else {}},
-                           timeout=timeout).json()
-    if "error" in answer:
-        raise LuxpassError(f"{house.house}'s node refused {method}: {answer['error'].get('message')}",
-                           "read its node.log in the network folder")
-    return answer["result"]
+    try:
+        return rpc.ask(f"{house.uri}{path}", method, params if params is not None else {}, timeout)
+    except rpc.NodeRefused as exc:
+        raise LuxpassError(f"{house.house}'s node refused {method}: {exc.message}",
+                           "read its node.log in the network folder") from None
 
 
 def bootstrapped(house: House, chain: str) -> bool:
@@ -94,10 +93,8 @@ def bootstrapped(house: House, chain: str) -> bool:
 def evm_height(url: str, timeout: float = 3) -> int | None:
     """The L1's block height at `url`, or None when it does not answer."""
     try:
-        answer = requests.post(url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []},
-                               timeout=timeout).json()
-        return int(answer["result"], 16)
-    except RPC_FAILURES:
+        return int(rpc.ask(url, "eth_blockNumber", [], timeout), 16)
+    except (*RPC_FAILURES, rpc.NodeRefused):
         return None
 
 

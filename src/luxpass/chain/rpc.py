@@ -181,11 +181,12 @@ def request(w3, method: str, params: list, what: str | None = None, fix: str = "
     raise NodeRefused(what or method, error.get("message"), fix)
 
 
-def ask(rpc_url: str, method: str, params: list | None = None, timeout: float = 2):
+def ask(rpc_url: str, method: str, params: list | dict | None = None, timeout: float = 2):
     """The `result` of one request to the node at `rpc_url`, without retries: for a node being
-    started or looked at. An error answer raises NodeRefused."""
+    started or looked at (`params` an object for APIs that take named ones, as avalanchego's). An
+    error answer raises NodeRefused."""
     provider = HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}, exception_retry_configuration=None)
-    reply = provider.make_request(method, params or [])
+    reply = provider.make_request(method, params if params is not None else [])
     if reply.get("error") is not None:
         error = reply["error"] if isinstance(reply["error"], dict) else {"message": str(reply["error"])}
         raise NodeRefused(method, error.get("message"), "check the node")
