@@ -7,7 +7,9 @@ transaction. `plan(number, method)` names the fault for each request (or None), 
 `max_faults` are injected, so that every loop over it ends. `rewrite`, if given, turns each
 request's JSON into the one the node gets (a relay that evens out what a client sends); `refuse`,
 if given, names the requests the relay answers itself with a JSON-RPC error (a node that lacks a
-method or a block tag): refuse(request) gives that error object, or None to forward the request."""
+method or a block tag): refuse(request) gives that error object, or None to forward the request;
+`answer`, if given, names those it answers itself with a result (a method the node behind lacks,
+as another client has it): answer(request) gives that result, or None to forward the request."""
 import json
 import threading
 import time
@@ -21,9 +23,10 @@ import requests
 class FaultProxy:
     def __init__(self, upstream: str, plan: Callable[[int, str], str | None], max_faults: int = 50,
                  delay: float = 1.0, rewrite: Callable[[object], object] | None = None,
-                 refuse: Callable[[dict], dict | None] | None = None):
+                 refuse: Callable[[dict], dict | None] | None = None,
+                 answer: Callable[[dict], object | None] | None = None):
         self.upstream, self.plan, self.max_faults, self.delay = upstream, plan, max_faults, delay
-        self.rewrite, self.refuse = rewrite, refuse
+        self.rewrite, self.refuse, self.answer = rewrite, refuse, answer
         self.refused: Counter = Counter()
         self.requests = 0
         self.faults: Counter = Counter()
@@ -62,6 +65,12 @@ class FaultProxy:
                 self.refused[request["method"]] += 1
         return error
 
+    def _answer(self, body: bytes):
+        if self.answer is None:
+            return None
+        request = json.loads(body)
+        return self.answer(request) if isinstance(request, dict) else None
+
     def _handler(self):
         proxy = self
 
@@ -89,6 +98,11 @@ class FaultProxy:
                 if error is not None:
                     self._reply(200, json.dumps({"jsonrpc": "2.0", "id": json.loads(body).get("id"),
                                                  "error": error}).encode())
+                    return
+                result = proxy._answer(body)
+                if result is not None:
+                    self._reply(200, json.dumps({"jsonrpc": "2.0", "id": json.loads(body).get("id"),
+                                                 "result": result}).encode())
                     return
                 answer = requests.post(proxy.upstream, data=body, headers={"Content-Type": "application/json"},
                                        timeout=10)

@@ -6,14 +6,13 @@ whose automatic mining is switched off (`evm_setAutomine false`) to stall it."""
 import json
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
 
 from cli_helpers import error_line
+from fault_proxy import FaultProxy
 from luxpass.chain import node
 from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain
@@ -172,32 +171,13 @@ def test_a_mint_killed_while_it_waits_is_finished_by_the_rerun(chain, home, tmp_
         "(see `luxpass consortium-net status`)"),
     (2, ""),  # three nodes up: a majority, so the stop has another cause (`status` names it)
 ])
-def test_a_clique_node_says_how_few_sealers_it_sees(peers, said):
+def test_a_clique_node_says_how_few_sealers_it_sees(chain, peers, said):
     """What a time-out on a stalled Clique chain adds to "no new block": a node of four sealers
     that is linked to fewer than two others, answering as geth 1.13 does (clique_getSigners,
-    net_peerCount)."""
-    answers = {"eth_chainId": "0x1d6b", "clique_getSigners": [f"0x{n:040x}" for n in range(1, 5)],
-               "net_peerCount": hex(peers)}
-
-    class Geth(BaseHTTPRequestHandler):
-        def do_POST(self):
-            asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            body = json.dumps({"jsonrpc": "2.0", "id": asked["id"], "result": answers[asked["method"]]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Geth)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        assert Chain(f"http://127.0.0.1:{server.server_port}").sealing_shortfall() == said
-    finally:
-        server.shutdown()
+    net_peerCount; the test's Anvil answers the rest)."""
+    answers = {"clique_getSigners": [f"0x{n:040x}" for n in range(1, 5)], "net_peerCount": hex(peers)}
+    with FaultProxy(RPC, lambda number, method: None, answer=lambda request: answers.get(request["method"])) as geth:
+        assert Chain(geth.url).sealing_shortfall() == said
 
 
 def test_a_node_without_clique_adds_nothing(chain):
