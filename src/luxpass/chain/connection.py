@@ -33,6 +33,12 @@ EVM_PROBES = (("shanghai", "0x5f00"), ("cancun", "0x6000600060005e00"))
 CALL_GAS_CAP = 16_777_216
 
 
+def clique_majority(sealers: int) -> int:
+    """Sealers that must be up for Clique to seal (a signer seals at most one of any floor(N/2)+1
+    consecutive blocks), and blocks after which a Clique block is final against a minority."""
+    return sealers // 2 + 1
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -179,7 +185,7 @@ class Chain:
             linked = 1 + int(rpc.request(self.w3, "net_peerCount", []), 16)
         except (LuxpassError, requests.RequestException, TypeError, ValueError):
             return ""
-        needed = sealers // 2 + 1
+        needed = clique_majority(sealers)
         if not sealers or linked >= needed:
             return ""
         others = linked - 1

@@ -25,6 +25,7 @@ from eth_keys import keys
 from web3 import Web3
 
 from ..chain.accounts import encrypt_key, home
+from ..chain.connection import clique_majority
 from ..errors import InputError, LuxpassError
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
@@ -48,7 +49,7 @@ PORT_ROLES = {"http_port": "RPC", "p2p_port": "P2P", "auth_port": "engine API"}
 
 def consortium_confirmations(signers: int) -> int:
     """Blocks after which a Clique block is final against a minority: floor(N/2)+1 in all."""
-    return signers // 2 + 1
+    return clique_majority(signers)
 
 
 @dataclass

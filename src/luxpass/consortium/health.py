@@ -19,7 +19,7 @@ WIGGLE = 0.5  # Clique delays an out-of-turn seal by up to this many seconds per
 def stall_after(period: int, signers: int) -> float:
     """Seconds without a block after which the chain has stopped: a period, Clique's largest
     out-of-turn delay, and two seconds for the block to travel."""
-    return period + (signers // 2 + 1) * WIGGLE + 2
+    return period + consortium_confirmations(signers) * WIGGLE + 2
 
 
 @dataclass
