@@ -561,8 +561,9 @@ def health(folder):
 
 def test_a_stall_is_reported_within_seconds_with_its_reason(partitioned, consortium, report_figure):
     """Two of the four nodes stopped: the chain stops, as Clique wants. `status` says so within a
-    few seconds of the block that did not come, with the block it stands still at and why; `up`
-    starts the two again and the chain goes on."""
+    few seconds of the block that did not come, with the block it stands still at and why. A mint
+    sent meanwhile times out saying how few sealers its node sees; `up` starts the two again, the
+    chain goes on, and the mint run again finishes that same transaction."""
     folder, nodes = consortium[0], partitioned
     w3 = web3s(nodes)[0]
     for node in nodes[2:]:
@@ -580,8 +581,18 @@ def test_a_stall_is_reported_within_seconds_with_its_reason(partitioned, consort
     assert reported < 15, f"the stall was reported {reported:.0f} s after it began"
     text = luxpass("consortium-net", "status", "--dir", folder).stdout
     assert f"the chain stopped growing at block {last['number']}" in text and "stopped" in text
+    house = nodes[0]
+    account = Web3.to_checksum_address(json.loads(Path(house["keystore"]).read_text())["address"])
+    sent_before = w3.eth.get_transaction_count(account)
+    mint = ["mint", "--brand", house["house"], "--serial", "AUR-STALL-1", "--timeout", 5, "--json"]
+    line = house_cli(folder, house, *mint, expect=1).stderr.strip().splitlines()[-1]
+    assert "was not mined within 5 s" in line and "run the same command again once the chain moves" in line, line
+    assert "this node is linked to 1 other node: Clique's 4 sealers need 3 up to seal a block" in line, line
     net_cmd(folder, "up")
     wait_for(lambda: w3.eth.block_number > last["number"] + 2, 30, "the chain going on")
+    minted = json.loads(house_cli(folder, house, *mint).stdout)
+    assert w3.eth.get_transaction(minted["tx"])["nonce"] == sent_before, "the rerun sent a second transaction"
+    assert w3.eth.get_transaction_count(account) == sent_before + 1
     report_figure(f"consortium-net stall (2 of 4 nodes stopped): `status` reported it {reported:.1f} s after the "
                   "next block was due, naming fewer than a majority of sealers up")
 
