@@ -9,7 +9,9 @@ import sys
 import time
 
 import pytest
+import requests
 from click.testing import CliRunner
+from eth_account import Account
 
 from cli_helpers import error_line
 from fault_proxy import FaultProxy
@@ -19,12 +21,14 @@ from luxpass.chain.connection import Chain
 from luxpass.cli import cli
 from luxpass.local.deployments import deploy
 from luxpass.local.ledger import serial_ledger
+from luxpass.onchain.chip import CHALLENGE_TTL, bind_chip, challenge, sign_challenge, verify_chip, verify_chip_offchain
 from luxpass.onchain.collection import Collection
 from luxpass.onchain.registry import Consortium, Founder
 
 PORT = 8861
 RPC = f"http://127.0.0.1:{PORT}"
 MINTER, RETAILER, ALICE, BOB = 5, 6, 7, 8
+CHIP_KEY = "0x" + "c1" * 32
 
 
 @pytest.fixture
@@ -182,3 +186,25 @@ def test_a_clique_node_says_how_few_sealers_it_sees(chain, peers, said):
 
 def test_a_node_without_clique_adds_nothing(chain):
     assert Chain(RPC).sealing_shortfall() == ""
+
+
+def test_a_chip_challenge_on_a_chain_idle_for_an_hour_still_has_its_ten_minutes(chain):
+    """A chain that makes blocks only for transactions (subnet-evm, Anvil's automine) may have made
+    none for an hour. A challenge's deadline counts from the next block's time, not from that old
+    block: issued through a node whose latest block is an hour old, its answer still passes the
+    contract's own check (the deadline taken from the old block had passed before it was issued)."""
+    aurel = Collection(signer(MINTER), Consortium.open(chain).brand(1).collection)
+    minted = aurel.mint({"serial": "IDLE-1"})
+    passport_id = int(minted.passport_id, 16)
+    bind_chip(aurel, passport_id, Account.from_key(CHIP_KEY).address)
+
+    def an_hour_old(request):
+        if request["method"] != "eth_getBlockByNumber" or request["params"][0] != "latest":
+            return None
+        block = requests.post(RPC, json=request, timeout=10).json()["result"]
+        return {**block, "timestamp": hex(int(block["timestamp"], 16) - 3600)}
+    with FaultProxy(RPC, lambda number, method: None, answer=an_hour_old) as idle:
+        issued = challenge(Chain(idle.url), minted.collection, passport_id)
+        assert issued.deadline >= int(time.time()) + CHALLENGE_TTL
+    signature = sign_challenge(issued, CHIP_KEY)
+    assert verify_chip(chain, issued, signature) and verify_chip_offchain(chain, issued, signature)

@@ -2,6 +2,7 @@
 account that signs on it, whose transactions its `sender` (a KeySender) sends."""
 import re
 import sys
+import time
 from typing import Callable
 
 import requests
@@ -191,6 +192,13 @@ class Chain:
         others = linked - 1
         return (f"; this node is linked to {others} other node{'' if others == 1 else 's'}: Clique's {sealers} "
                 f"sealers need {needed} up to seal a block (see `luxpass consortium-net status`)")
+
+    def next_block_time(self) -> int:
+        """The earliest time the next block can carry, the clock the contracts check a deadline
+        against: one second after the latest block, or this machine's clock when that is later (a
+        chain that makes blocks only for transactions, as subnet-evm and Anvil's automine do, may
+        have made none for hours)."""
+        return max(self.w3.eth.get_block("latest")["timestamp"] + 1, int(time.time()))
 
     def transaction_counts(self, address: str) -> tuple[int, int]:
         """The account's transactions mined, and mined or waiting in the node's pool ("pending"); a

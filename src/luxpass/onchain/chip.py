@@ -80,7 +80,7 @@ def challenge(chain: Chain, collection: str, passport_id: int, block_number: int
         block_number = max(chain.w3.eth.block_number - 1, 0)
     block = chain.w3.eth.get_block(block_number)
     if deadline is None:
-        deadline = chain.w3.eth.get_block("latest")["timestamp"] + CHALLENGE_TTL
+        deadline = chain.next_block_time() + CHALLENGE_TTL
     return Challenge(collection, passport_id, block_number, bytes(block["hash"]),
                      nonce if nonce is not None else secrets.token_bytes(32), eip712_domain(chain, collection),
                      parse_address(to, "to") if to else ZERO_ADDRESS, deadline)
@@ -99,7 +99,7 @@ def verify_chip_offchain(chain: Chain, issued: Challenge, signature: bytes) -> b
     chip = chip_of(chain, issued.collection, issued.passport_id)
     if chip is None or not 0 < chain.w3.eth.block_number - issued.block_number <= FRESH_BLOCKS:
         return False
-    if chain.w3.eth.get_block("latest")["timestamp"] > issued.deadline or len(signature) != 65:
+    if chain.next_block_time() > issued.deadline or len(signature) != 65:
         return False
     r, s, v = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:64], "big"), signature[64]
     if s > _HALF_ORDER or v not in (27, 28):

@@ -127,8 +127,8 @@ def parse_deadline(text: str, now: int | None = None) -> int:
 
 
 def deadline_on(collection: Collection, text: str) -> int:
-    """A deadline `text` from now on the chain's clock (the one the contract checks), not this machine's."""
-    return parse_deadline(text, collection.chain.w3.eth.get_block("latest")["timestamp"])
+    """A deadline `text` from now on the chain's clock (the one the contract checks)."""
+    return parse_deadline(text, collection.chain.next_block_time())
 
 
 def _sign(collection: Collection, kind: str, message: dict, **extra) -> Signed:
@@ -228,8 +228,7 @@ def _consent_verdict(collection: Collection, signed: Signed) -> tuple[str, str]:
             matches = False
         if not matches:
             return "TermsAltered", "the terms in the file are not the ones the seller signed (edited after signing)"
-    # the next block, the earliest a resale can land in, is at least one second later than the latest
-    if chain.w3.eth.get_block("latest")["timestamp"] + 1 > int(message["deadline"]):
+    if chain.next_block_time() > int(message["deadline"]):  # the earliest block a resale can land in
         return "PassportConsentExpired", f"the consent expired at {utc(int(message['deadline']))}"
     token = int(message["tokenId"])
     owner = collection.owner_of(token)

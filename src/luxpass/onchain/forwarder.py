@@ -3,7 +3,6 @@ acts without ether: the call of an owner's action followed by the passport nonce
 (the forwarder executes it only at that nonce), the `ForwardRequest` typed data in the forwarder's
 own EIP-712 domain (ERC-5267, read from the contract, never hard-coded), and the `execute` call
 that whoever pays submits."""
-import time
 from dataclasses import dataclass
 
 from eth_abi import decode, encode
@@ -166,7 +165,7 @@ class Forwarder:
         deadline `valid_for` seconds from now, and the gas the call needs (estimated as the forwarder
         will make it, with a margin). "Now" is the later of the latest block's time and this
         machine's: on a quiet chain the latest block can be older than the deadline would last."""
-        deadline = max(self.chain.w3.eth.get_block("latest")["timestamp"], int(time.time())) + valid_for
+        deadline = self.chain.next_block_time() + valid_for
         if gas is None:
             gas = int(self.call_gas(sender, collection, action.data) * 1.3) + 20_000
         return ForwardRequest(to_checksum_address(sender), to_checksum_address(collection), 0, gas,
