@@ -9,7 +9,6 @@ height. With four houses of equal weight and the default k=20, alpha=15, one hou
 exactly 75% of the weight: a poll succeeds only when at most 5 of its 20 samples fall on that house.
 """
 import errno
-import ipaddress
 import json
 import os
 import re
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from ..chain.accounts import create_keystore, home, load_keystore
 from ..errors import InputError, LuxpassError
+from ..values import check_node_addresses
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
 NETWORK_ID = 7531  # the P-chain's network, a custom one (its addresses read custom1…)
@@ -140,14 +140,7 @@ def check_new(folder: Path, houses: tuple[str, ...], base_port: int, hosts: tupl
     address per house, a folder in use, busy ports."""
     if len(houses) < 1:
         raise InputError("a network needs at least one house", "pass --house NAME once per house")
-    if hosts and len(hosts) != len(houses):
-        raise InputError(f"{len(hosts)} --address for {len(houses)} houses",
-                         "give one --address per house, in the order of the houses, or none (all on 127.0.0.1)")
-    for host in hosts:
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            raise InputError(f"--address {host!r} is not an IPv4 address", "pass one like 10.0.0.15") from None
+    check_node_addresses(hosts, len(houses))
     slugs = [slug(h) for h in houses]
     if any(not s for s in slugs) or len(set(slugs)) != len(slugs):
         raise InputError(f"house names {', '.join(houses)} are empty or name one folder twice",
