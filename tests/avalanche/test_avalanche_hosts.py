@@ -176,3 +176,23 @@ def test_two_against_two_neither_side_accepts_and_healed_the_chain_goes_on(hosts
     report_figure(f"avalanche over veth links 2+2: cut for {healed - cut_at:.0f} s, neither side accepted a block "
                   f"(height {top} on all four); healed, both sides' transfers accepted on every node {took:.1f} s "
                   f"later, one chain, blocks 0-{top} unchanged")
+
+
+def test_up_refuses_addresses_that_are_not_one_ipv4_per_house_and_makes_nothing(tmp_path):
+    folder = tmp_path / "net"
+    for wrong, said in ((["10.0.0.1", "10.0.0.2"], "error: 2 --address for 4 houses"),
+                        (["10.0.0.1", "10.0.0.2", "10.0.0.3", "atelier"], "error: --address 'atelier' is not an IPv4")):
+        done = luxpass("avalanche-net", "up", "--dir", folder, *[f"--address={a}" for a in wrong], expect=2)
+        assert done.stderr.startswith(said) and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert not folder.exists()
+
+
+def test_up_again_with_other_addresses_is_refused_and_changes_nothing(hosts):
+    folder, config, links = hosts
+    kept = (folder / "net.json").read_text()
+    others = [f"10.77.0.{i + 1}" for i in range(len(config.houses))]
+    done = luxpass("avalanche-net", "up", "--dir", folder, *[f"--address={a}" for a in others], expect=2)
+    assert done.stderr.startswith(f"error: --address applies when a network is created, and the one in {folder} "
+                                  f"has {', '.join(links.addresses)}"), done.stderr
+    assert (folder / "net.json").read_text() == kept
+    assert all(av_node.running(folder, house) for house in config.houses)
