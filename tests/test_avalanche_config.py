@@ -3,10 +3,13 @@ import base64
 import json
 from pathlib import Path
 
+import pytest
+
 from luxpass.avalanche import config as av_config
 from luxpass.avalanche import network as av_network
 from luxpass.avalanche import node as av_node
 from luxpass.avalanche.tools import Tools
+from luxpass.errors import InputError
 
 HOUSE = {"house": "Maison Aurel", "slug": "maison-aurel", "node_id": "NodeID-1", "signer": {},
          "account": "0x" + "11" * 20, "keystore": "k.json", "http_port": 9700, "staking_port": 9701}
@@ -35,3 +38,36 @@ def test_the_l1_chain_config_syncs_subnet_evms_database(tmp_path):
     written = json.loads((tmp_path / "chain-configs" / "c" / "config.json").read_text())
     assert json.loads(base64.b64decode(written["database-config"])) == {"sync": True}
     assert written["pruning-enabled"] is False
+
+
+def test_each_house_node_listens_and_is_reached_at_its_own_address():
+    """`up --address`: a node's HTTP API, staking port and public IP are its house's address, and
+    the others bootstrap from theirs."""
+    other = {**HOUSE, "house": "Casa Vellutti", "slug": "casa-vellutti", "node_id": "NodeID-2", "host": "10.0.0.2",
+             "http_port": 9702, "staking_port": 9703}
+    config = av_config.AvalancheNet.from_json({**NET, "houses": [{**HOUSE, "host": "10.0.0.1"}, other]})
+    cmd = av_node.command(Tools(Path("/tools")), Path("/net"), config, config.houses[0])
+    assert {"--public-ip=10.0.0.1", "--http-host=10.0.0.1", "--staking-host=10.0.0.1",
+            "--bootstrap-ips=10.0.0.2:9703", "--bootstrap-ids=NodeID-2"} <= set(cmd)
+    assert config.rpc_url(config.houses[1]) == "http://10.0.0.2:9702/ext/bc/c/rpc"
+
+
+@pytest.mark.parametrize("hosts, wrong", [(("10.0.0.1",), "1 --address for 2 houses"),
+                                          (("10.0.0.1", "my-host"), "'my-host' is not an IPv4 address")])
+def test_addresses_are_one_ipv4_address_per_house(tmp_path, hosts, wrong):
+    with pytest.raises(InputError, match=wrong):
+        av_config.check_new(tmp_path / "net", ("Maison Aurel", "Casa Vellutti"), 9700, hosts)
+    assert not (tmp_path / "net").exists()
+
+
+def test_a_port_on_an_address_this_machine_lacks_is_not_refused(tmp_path):
+    """A node on a host (or in a namespace) of its own: its own avalanchego says if the port is taken."""
+    av_config.check_new(tmp_path / "net", ("Maison Aurel",), 9700, ("192.0.2.7",))
+
+
+def test_resumed_with_other_addresses_is_refused_and_with_none_or_its_own_goes_on(tmp_path):
+    config = av_config.AvalancheNet.from_json({**NET, "houses": [{**HOUSE, "host": "10.0.0.1"}]})
+    av_config.check_resumed(tmp_path, config, ())
+    av_config.check_resumed(tmp_path, config, ("10.0.0.1",))
+    with pytest.raises(InputError, match="--address applies when a network is created, and the one in .* has 10.0.0.1"):
+        av_config.check_resumed(tmp_path, config, ("10.0.0.9",))

@@ -1,5 +1,6 @@
 """Plain values checked before they reach the chain: product records, salts, passport ids,
 32-byte hashes and addresses."""
+import ipaddress
 import re
 import secrets
 from datetime import date
@@ -123,3 +124,16 @@ def parse_address(text: str, what: str = "address") -> str:
     if body != body.lower() and body != body.upper() and text != checksummed:  # EIP-55
         raise InputError(f"{what} {text} has a bad checksum", "check it for a typo against where you copied it from")
     return checksummed
+
+
+def check_node_addresses(hosts: tuple[str, ...], houses: int) -> None:
+    """`--address` of a network's houses: none (every node on 127.0.0.1), or one IPv4 address per
+    house, in the order of the houses."""
+    if hosts and len(hosts) != houses:
+        raise InputError(f"{len(hosts)} --address for {houses} houses",
+                         "give one --address per house, in the order of the houses, or none (all on 127.0.0.1)")
+    for host in hosts:
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            raise InputError(f"--address {host!r} is not an IPv4 address", "pass one like 10.0.0.15") from None

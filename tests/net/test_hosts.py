@@ -1,35 +1,24 @@
 """The houses as hosts: each house's geth runs in a network namespace of its own, with its own
-address, joined to the others by a veth link to one bridge (made here, in a namespace this module
-moves its own process into, so nothing of the machine's network is touched). The network is made by
-`consortium-net up --address`; a partition is a cut link: the lone house's link is moved to a
-bridge of its own, which the operator's namespace still reaches but the other houses do not."""
-import ctypes
+address, joined to the others by a veth link to one bridge (tests/house_hosts.py: made in a namespace
+this module moves its own process into, so nothing of the machine's network is touched). The network
+is made by `consortium-net up --address`; a partition is a cut link: the lone house's link is moved to
+a bridge of its own, which the operator's namespace still reaches but the other houses do not."""
 import json
 import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
+from house_hosts import house_hosts
 from web3 import Web3
 from web3.middleware import ExtraDataToPOAMiddleware
 
 from luxpass.consortium import config as net
 
-CLONE_NEWNET = 0x40000000
 SUBNET = "10.75.0"
-HUB = f"{SUBNET}.254"
 BASE_PORT = 8620
 FINAL = net.consortium_confirmations(len(net.HOUSES))
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-def ip(*args, netns_of: int | None = None):
-    command = ["ip", *map(str, args)]
-    if netns_of is not None:
-        command = ["nsenter", f"--net=/proc/{netns_of}/ns/net", *command]
-    subprocess.run(command, check=True, capture_output=True)
 
 
 def luxpass(*args):
@@ -48,65 +37,22 @@ def wait_for(predicate, timeout, what):
     raise AssertionError(f"{what} within {timeout} s")
 
 
-def _own_netns(pid: int) -> bool:
-    try:
-        return os.readlink(f"/proc/{pid}/ns/net") != os.readlink("/proc/thread-self/ns/net")
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def hosts(tmp_path_factory):
-    """Four house namespaces on the bridge lxbr0 of this process's own namespace (the operator's
-    machine, the hub at .254), a geth wrapper that starts each node in the namespace of the address
-    its --http.addr names, and the network made over them; back in the original namespace after."""
-    original = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
-    if _libc.unshare(CLONE_NEWNET) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNET): tests/net needs root (it runs in a namespace)")
+    """Four house namespaces (tests/house_hosts.py), a geth wrapper that starts each node in the
+    namespace of the address its --http.addr names (geth init and dumpgenesis: here), and the
+    network made over them."""
     work = tmp_path_factory.mktemp("hosts")
-    holders = []
     folder = work / "net"
-    try:
-        ip("link", "set", "lo", "up")
-        ip("link", "add", "lxbr0", "type", "bridge")
-        ip("addr", "add", f"{HUB}/24", "dev", "lxbr0")
-        ip("link", "set", "lxbr0", "up")
-        addresses = [f"{SUBNET}.{i + 1}" for i in range(len(net.HOUSES))]
-        (work / "ns").mkdir()
-        for i, address in enumerate(addresses):
-            holder = subprocess.Popen(["unshare", "--net", "sleep", "infinity"])
-            holders.append(holder)
-            wait_for(lambda: _own_netns(holder.pid), 10, "the house's namespace")
-            ip("link", "add", f"lxh{i}", "type", "veth", "peer", "name", "eth0", "netns", holder.pid)
-            ip("link", "set", f"lxh{i}", "master", "lxbr0", "up")
-            ip("link", "set", "lo", "up", netns_of=holder.pid)
-            ip("addr", "add", f"{address}/24", "dev", "eth0", netns_of=holder.pid)
-            ip("link", "set", "eth0", "up", netns_of=holder.pid)
-            (work / "ns" / address).write_text(str(holder.pid))
-        geth = work / "geth"
-        geth.write_text(f"""#!/bin/sh
-# geth in the namespace of the house whose address --http.addr names (geth init and dumpgenesis: here)
-addr=; prev=
-for arg; do [ "$prev" = --http.addr ] && addr=$arg; prev=$arg; done
-if [ -n "$addr" ] && [ -f "{work}/ns/$addr" ]; then
-    exec nsenter --net=/proc/$(cat "{work}/ns/$addr")/ns/net "{os.environ['LUXPASS_GETH']}" "$@"
-fi
-exec "{os.environ['LUXPASS_GETH']}" "$@"
-""")
-        geth.chmod(0o755)
-        states = json.loads(luxpass("consortium-net", "up", "--dir", folder, "--base-port", BASE_PORT, "--geth", geth,
-                                    *[f"--address={a}" for a in addresses], "--json").stdout)
-        yield folder, states, holders
-    finally:
+    with house_hosts(SUBNET, len(net.HOUSES), work) as links:
+        geth = links.wrapper(work / "geth", os.environ["LUXPASS_GETH"], "--http.addr")
         try:
+            states = json.loads(luxpass("consortium-net", "up", "--dir", folder, "--base-port", BASE_PORT, "--geth",
+                                        geth, *[f"--address={a}" for a in links.addresses], "--json").stdout)
+            yield folder, states, links
+        finally:
             if (folder / "net.json").exists():
                 luxpass("consortium-net", "down", "--dir", folder)
-        finally:
-            for holder in holders:
-                holder.kill()
-                holder.wait()
-            _libc.setns(original, CLONE_NEWNET)
-            os.close(original)
 
 
 def web3s(states):
@@ -123,7 +69,7 @@ def rpc(w3, method, *params):
 
 
 def test_each_house_on_its_own_host_peers_over_the_links_and_seals(hosts):
-    folder, states, holders = hosts
+    folder, states, _ = hosts
     assert [s["rpc_url"] for s in states] == [f"http://{SUBNET}.{i + 1}:{BASE_PORT + i}" for i in range(4)]
     assert all(s["running"] and s["peers"] == 3 and s["sealing"] for s in states), states
     w3s = web3s(states)
@@ -137,36 +83,18 @@ def test_each_house_on_its_own_host_peers_over_the_links_and_seals(hosts):
     assert len({w3.eth.get_block(start)["hash"] for w3 in w3s}) == 1
 
 
-def cut(*indices: int):
-    """The houses' links moved to a bridge of their own: the operator's namespace (the hub) still
-    reaches them, by routes of their own; the houses on the other bridge do not (the hub forwards
-    nothing)."""
-    ip("link", "add", "lxbr1", "type", "bridge")
-    ip("link", "set", "lxbr1", "up")
-    for index in indices:
-        ip("link", "set", f"lxh{index}", "master", "lxbr1")
-        ip("route", "add", f"{SUBNET}.{index + 1}/32", "dev", "lxbr1", "src", HUB)
-
-
-def heal(*indices: int):
-    for index in indices:
-        ip("route", "del", f"{SUBNET}.{index + 1}/32")
-        ip("link", "set", f"lxh{index}", "master", "lxbr0")
-    ip("link", "del", "lxbr1")
-
-
 def test_a_cut_link_leaves_the_three_sealing_and_the_lone_house_comes_back_to_their_chain(hosts, report_figure):
     """Atelier Nouveau's link is cut: the three others (a majority) seal on; the lone house seals at
     most one block of its own and stands still; `status` says it is not on the best chain. The link
     put back, with `consortium-net watch` running, the lone node takes the majority's chain, and
     no block confirmed before the cut changed."""
-    folder, states, _ = hosts
+    folder, states, links = hosts
     w3s = web3s(states)
     lone, three = w3s[3], w3s[:3]
     before = three[0].eth.block_number
     confirmed = before - FINAL + 1
     confirmed_hash = three[0].eth.get_block(confirmed)["hash"]
-    cut(3)
+    links.cut(3)
     cut_at = time.time()
     try:
         lone_start = lone.eth.block_number
@@ -177,7 +105,7 @@ def test_a_cut_link_leaves_the_three_sealing_and_the_lone_house_comes_back_to_th
         atelier = next(n for n in seen["nodes"] if n["house"] == states[3]["house"])
         assert atelier["answers"] and atelier["place"] in ("behind", "other head"), atelier
     finally:
-        heal(3)
+        links.heal(3)
     healed = time.time()
     watching = subprocess.Popen([sys.executable, "-m", "luxpass", "consortium-net", "watch", "--dir", folder],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -201,13 +129,13 @@ def test_two_against_two_over_cut_links_neither_side_goes_on_and_healed_the_chai
     most two blocks, so both sides stop. The links put back, with `consortium-net watch` running
     (it settles a deadlock of equal-weight forks if one forms), the chain grows again on every
     node, one chain, and no block confirmed before the cut changed."""
-    folder, states, _ = hosts
+    folder, states, links = hosts
     w3s = web3s(states)
     one, two = [w3s[0], w3s[2]], [w3s[1], w3s[3]]
     before = w3s[0].eth.block_number
     confirmed = before - FINAL + 1
     confirmed_hash = w3s[0].eth.get_block(confirmed)["hash"]
-    cut(1, 3)
+    links.cut(1, 3)
     cut_at = time.time()
     try:
         starts = [w3.eth.block_number for w3 in w3s]
@@ -223,7 +151,7 @@ def test_two_against_two_over_cut_links_neither_side_goes_on_and_healed_the_chai
         asked = json.loads(luxpass("node", "status", "--rpc-url", urls, "--json").stdout)["health"]
         assert asked["growing"] is False and asked["stalled_since"] is not None and asked["reason"], asked
     finally:
-        heal(1, 3)
+        links.heal(1, 3)
     healed = time.time()
     watching = subprocess.Popen([sys.executable, "-m", "luxpass", "consortium-net", "watch", "--dir", folder],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -8,6 +8,7 @@ least `alpha` answered for it; a block accepted is final: no node ever accepts a
 height. With four houses of equal weight and the default k=20, alpha=15, one house down leaves
 exactly 75% of the weight: a poll succeeds only when at most 5 of its 20 samples fall on that house.
 """
+import errno
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from ..chain.accounts import create_keystore, home, load_keystore
 from ..errors import InputError, LuxpassError
+from ..values import check_node_addresses
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
 NETWORK_ID = 7531  # the P-chain's network, a custom one (its addresses read custom1…)
@@ -133,10 +135,12 @@ def ports(base_port: int, index: int) -> dict[str, int]:
     return {"http_port": base_port + 2 * index, "staking_port": base_port + 2 * index + 1}
 
 
-def check_new(folder: Path, houses: tuple[str, ...], base_port: int) -> None:
-    """Refuse, before anything is made: too few houses, twin names, a folder in use, busy ports."""
+def check_new(folder: Path, houses: tuple[str, ...], base_port: int, hosts: tuple[str, ...] = ()) -> None:
+    """Refuse, before anything is made: too few houses, twin names, addresses that are not one IPv4
+    address per house, a folder in use, busy ports."""
     if len(houses) < 1:
         raise InputError("a network needs at least one house", "pass --house NAME once per house")
+    check_node_addresses(hosts, len(houses))
     slugs = [slug(h) for h in houses]
     if any(not s for s in slugs) or len(set(slugs)) != len(slugs):
         raise InputError(f"house names {', '.join(houses)} are empty or name one folder twice",
@@ -148,19 +152,29 @@ def check_new(folder: Path, houses: tuple[str, ...], base_port: int) -> None:
         raise InputError(f"ports {base_port}-{last} are out of range", "pass --base-port between 1024 and 65000")
     for index in range(len(houses)):
         for role, port in ports(base_port, index).items():
-            if busy(port):
+            if busy(port, hosts[index] if hosts else LOCAL_HOST):
                 raise InputError(f"port {port} ({role.split('_')[0]} of {houses[index]}) is in use",
                                  "stop what listens there or pass another --base-port")
 
 
 def busy(port: int, host: str = LOCAL_HOST) -> bool:
+    """Something listens on `port` at `host`. An address this machine does not have (a node in a
+    network namespace or on a host of its own) is not checked: its avalanchego says so if it is taken."""
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
-        except OSError:
-            return True
+        except OSError as exc:
+            return exc.errno != errno.EADDRNOTAVAIL
     return False
+
+
+def check_resumed(folder: Path, config: AvalancheNet, hosts: tuple[str, ...]) -> None:
+    """`--address` given again to a network that exists must be its own."""
+    own = tuple(house.host for house in config.houses)
+    if hosts and tuple(hosts) != own:
+        raise InputError(f"--address applies when a network is created, and the one in {folder} has {', '.join(own)}",
+                         "leave --address out to resume it, or create a new network with another --dir")
 
 
 def house_account(folder: Path, house: House):

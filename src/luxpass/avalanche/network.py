@@ -20,7 +20,8 @@ from ..chain.connection import EVM_PROBES
 from ..errors import LuxpassError
 from . import node
 from .config import (DB_TYPE, EVM_CHAIN_ID, FUNDS, GAS_LIMIT, L1_CHAIN_NAME, MIN_BASE_FEE, NETWORK_ID, P_FUNDS,
-                     STAKE, STAKE_DURATION, VALIDATOR_BALANCE, VALIDATOR_WEIGHT, AvalancheNet, House, check_new,
+                     LOCAL_HOST, STAKE, STAKE_DURATION, VALIDATOR_BALANCE, VALIDATOR_WEIGHT, AvalancheNet, House,
+                     check_new, check_resumed,
                      house_dir, load, new_account, ports, require, save, slug)
 from .tools import Tools
 
@@ -53,9 +54,10 @@ def subnet_evm_genesis(config: AvalancheNet) -> dict:
 
 
 def create(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, admins: list[str] | None,
-           log: Callable[[str], None]) -> AvalancheNet:
-    """The network's keys and genesis files; nothing is started."""
-    check_new(folder, houses, base_port)
+           log: Callable[[str], None], hosts: tuple[str, ...] = ()) -> AvalancheNet:
+    """The network's keys and genesis files; nothing is started. `hosts`: the address of each house's
+    node (its HTTP API, and where the others reach its staking port), else 127.0.0.1 for all."""
+    check_new(folder, houses, base_port, hosts)
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     made = []
@@ -65,7 +67,7 @@ def create(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, 
         keys = tools.run("keys", "-dir", str(data))
         account, keystore = new_account(folder, name)
         made.append(House(name, slug(name), keys["nodeID"], keys["signer"], account, str(keystore),
-                          **ports(base_port, index)))
+                          **ports(base_port, index), host=hosts[index] if hosts else LOCAL_HOST))
         log(f"up: {name}: node {keys['nodeID']}, account {account}")
     config = AvalancheNet(NETWORK_ID, EVM_CHAIN_ID, made, admins or [h.account for h in made], db_type=DB_TYPE)
     genesis_input = {"networkID": config.network_id, "stakeKey": str(folder / "stake.key"),
@@ -81,9 +83,13 @@ def create(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, 
 
 
 def up(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, admins: list[str] | None,
-       log: Callable[[str], None]) -> AvalancheNet:
+       log: Callable[[str], None], hosts: tuple[str, ...] = ()) -> AvalancheNet:
     """Make and start the network and its L1, or finish what an earlier `up` left undone."""
-    config = load(folder) or create(folder, tools, houses, base_port, admins, log)
+    config = load(folder)
+    if config is None:
+        config = create(folder, tools, houses, base_port, admins, log, hosts)
+    else:
+        check_resumed(folder, config, hosts)
     started = time.monotonic()
     start_all(folder, tools, config, log)
     for house in config.houses:

@@ -26,15 +26,19 @@ dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False),
               help="HTTP port of the first node; each node's staking port follows its HTTP port. First run only.")
 @click.option("--allow-list-admin", "admins", multiple=True, type=Address(),
               help="Admin of the L1's allow lists (repeat; default: every house's account). First run only.")
+@click.option("--address", "hosts", multiple=True, metavar="IP",
+              help="The IPv4 address of each house's node, in the order of the houses (repeat; default 127.0.0.1 "
+                   "for all): its HTTP API and L1 RPC, and where the other nodes reach it. First run only.")
 @click.option("--tools", "tools_dir", type=click.Path(file_okay=False),
               help=f"Folder of the binaries `make avalanche` builds (default ${av_tools.TOOLS_ENV} or ./.tools/avalanche).")
 @json_option
 @pass_settings
-def up(settings: Settings, folder, houses, base_port, admins, tools_dir):
+def up(settings: Settings, folder, houses, base_port, admins, hosts, tools_dir):
     """Create the network and its L1 on first use, else start its stopped nodes and finish what an
     earlier `up` left undone (no P-chain transaction is ever issued twice)."""
     config = av_network.up(av_config.net_dir(folder), av_tools.find(tools_dir), tuple(houses) or av_config.HOUSES,
-                           base_port, list(admins) or None, log=lambda line: click.echo(line, err=True))
+                           base_port, list(admins) or None, log=lambda line: click.echo(line, err=True),
+                           hosts=tuple(hosts))
     _emit(settings, av_network.status(av_config.net_dir(folder)), config)
 
 

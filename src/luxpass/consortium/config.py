@@ -10,7 +10,6 @@ number of confirmations `consortium_confirmations` gives (3 of 4).
 geth v1.13.15 is the last release that seals Clique; its Clique refuses Shanghai, so the genesis
 stops at London (Paris EVM rules without PUSH0): the contracts must be built for paris."""
 import errno
-import ipaddress
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from web3 import Web3
 from ..chain.accounts import encrypt_key, home
 from ..chain.connection import clique_majority
 from ..errors import InputError, LuxpassError
+from ..values import check_node_addresses
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
 CHAIN_ID = 7531
@@ -154,14 +154,7 @@ def check_new(folder: Path, houses: tuple[str, ...], base_port: int, hosts: tupl
     if len(houses) < 2 or len(set(map(slug, houses))) != len(houses) or not all(map(slug, houses)):
         raise InputError(f"a consortium network needs at least two houses with distinct names, not {list(houses)}",
                          "repeat --house NAME, once per house, each name its own (letters or digits)")
-    if hosts and len(hosts) != len(houses):
-        raise InputError(f"{len(hosts)} --address for {len(houses)} houses",
-                         "give one --address per house, in the order of the houses, or none (all on 127.0.0.1)")
-    for host in hosts:
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            raise InputError(f"--address {host!r} is not an IPv4 address", "pass one like 10.0.0.15") from None
+    check_node_addresses(hosts, len(houses))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InputError(f"{folder} is not an empty folder and holds no network (net.json is missing)",
                          "pass an empty or new --dir")
