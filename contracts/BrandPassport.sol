@@ -320,6 +320,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
+        _requireBrandActive();
         Passport storage p = _reported(tokenId);
         if (block.timestamp > deadline) revert PassportRequestExpired(deadline);
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
@@ -340,6 +341,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         address sender = _msgSender();
         bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, sender) && isBrandCustodian(owner);
         if (sender != owner && !brandCustody) revert ERC721IncorrectOwner(sender, tokenId, owner);
+        // Unsold stock is the brand's: destroying it is a brand record.
+        if (!p.sold) _requireBrandActive();
         _setStatus(tokenId, p, Status.Destroyed);
     }
 
