@@ -13,6 +13,7 @@ from luxpass.onchain.collection import Collection
 from luxpass.onchain.forwarder import Forwarder
 from luxpass.owners.passports import forwarder_of
 from luxpass.owners.relay import Caps
+from luxpass.owners.store import OwnerStore
 from luxpass.web.app import create_app
 from test_owner_relay import ALICE, RELAYER, STRANGER, client, options, prepare, relay, signed, sold  # noqa: F401
 
@@ -79,6 +80,31 @@ def test_a_request_signed_with_too_little_gas_is_refused_unpaid(client, sold, si
     assert "refused" in relay(client, signed(typed, ALICE), 409)["error"]
     assert chain.w3.eth.get_balance(dev_account(RELAYER, 31337).address) == balance
     assert Collection(chain, collection).nonce(token) == int(typed["message"]["data"][-64:], 16)
+
+
+def test_a_request_signed_with_far_more_gas_than_it_needs_is_refused_and_the_budget_stays_whole(
+        rpc_url, consortium, tmp_path, sold, signer):  # noqa: F811
+    """The hole: the caps reserve the request's signed gas, whatever its call needs, so one owner's
+    request could hold nearly all of the brand's shared daily budget (for good, if the relayer
+    stopped before it was mined), and a recipient that burns what it is given could spend it. The
+    relayer refuses a signed gas above its own estimate of the call by more than a margin."""
+    collection, token = sold
+    chain, relayer = signer(ALICE), dev_account(RELAYER, 31337).address
+    day = 300_000 * 2 * chain.w3.eth.gas_price  # a few owner actions' worth, as the burner test's cap
+    store = OwnerStore(tmp_path / "server")
+    with TestClient(create_app(rpc_url, owners=options(rpc_url, tmp_path, caps=Caps(wei_per_day=day)))) as c:
+        typed = prepare(c, ALICE, collection, "revokeSignatures", [str(token)])
+        prepared_gas = typed["message"]["gas"]
+        typed["message"]["gas"] = 200_000  # its reservation alone is 93 % of the day's budget
+        balance = chain.w3.eth.get_balance(relayer)
+        refused = relay(c, signed(typed, ALICE), 403)["error"]
+        assert "allows 200000 gas" in refused and "pays for at most" in refused
+        assert chain.w3.eth.get_balance(relayer) == balance and store.query("SELECT * FROM relayed") == []
+        assert Collection(chain, collection).nonce(token) == int(typed["message"]["data"][-64:], 16)
+        for _ in range(3):  # the budget is whole: honest requests go on
+            relay(c, signed(prepare(c, ALICE, collection, "revokeSignatures", [str(token)]), ALICE))
+    assert prepared_gas < 200_000
+    assert [r["state"] for r in store.query("SELECT state FROM relayed")] == ["mined"] * 3
 
 
 def test_a_gift_to_a_recipient_that_burns_gas_is_paid_within_the_caps(rpc_url, consortium, tmp_path, sold, signer,
