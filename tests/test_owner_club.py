@@ -146,6 +146,43 @@ def test_links_only_for_passports_in_store_and_one_at_a_time(store, as_account, 
         new_link(store, as_account, other)
 
 
+def test_a_link_dies_when_its_passport_moves_even_if_it_comes_back(client, store, as_account, in_store):
+    """The hole: a link made in one boutique still handed the bag to whoever held it after the bag
+    went back to the brand (or on to another boutique), and kept the next boutique from making one."""
+    code = new_link(store, as_account, in_store)
+    as_account(RETAILER).transfer(in_store, address(5))  # back to the brand
+    as_account(5).transfer(in_store, address(RETAILER))  # and into the boutique again
+    refused = claim(client, code, ALICE, expect=410)["error"]
+    assert "moved" in refused and as_account(0).owner_of(in_store) == address(RETAILER)
+    assert store.query("SELECT tx FROM relayed") == []  # nothing reserved, nothing sent
+    claim(client, new_link(store, as_account, in_store), BOB)  # the boutique's new link works at once
+    assert as_account(0).owner_of(in_store) == address(BOB)
+
+
+def test_a_link_for_another_brands_passport_is_not_honoured(client, store, consortium, signer):
+    """A server serving Maison Aurel makes no first sale in Casa Vellutti's collection, whatever
+    its database holds."""
+    rival = Collection(signer(2), consortium.brand(2).collection)
+    rival.set_role("minter", signer(2).address, True)
+    token = int(rival.mint({"serial": f"VEL-C-{time.monotonic_ns()}"}).passport_id, 16)
+    code = claims.create_link(store, rival, token, RESOLVER, 3600).url.rsplit("/", 1)[1]
+    assert "not a collection this relayer pays for" in claim(client, code, ALICE, expect=403)["error"]
+    assert rival.owner_of(token) == signer(2).address
+
+
+def test_a_database_from_before_links_named_their_nonce_opens(tmp_path):
+    import sqlite3
+    folder = tmp_path / "old"
+    folder.mkdir()
+    old = sqlite3.connect(folder / "owners.sqlite")
+    old.execute("CREATE TABLE claim_links (code_hash TEXT PRIMARY KEY, collection TEXT NOT NULL, token_id TEXT NOT "
+                "NULL, expires INTEGER NOT NULL, created REAL NOT NULL, buyer TEXT, tx TEXT, claimed REAL)")
+    old.commit()
+    old.close()
+    columns = [r["name"] for r in OwnerStore(folder).query("PRAGMA table_info(claim_links)")]
+    assert columns[-1] == "nonce"
+
+
 def test_an_unknown_code_is_404(client):
     assert client.get("/api/claim/not-a-real-code-at-all").status_code == 404
 
