@@ -19,6 +19,7 @@ from luxpass.web.owner import OwnerOptions
 
 ALICE, BOB, RETAILER, STRANGER = 7, 8, 6, 9
 RESOLVER = "http://testserver"
+SITE = "testserver"  # the host Starlette's TestClient sends
 
 
 def address(index: int) -> str:
@@ -44,7 +45,7 @@ def club_file(tmp_path):
 
 @pytest.fixture
 def client(rpc_url, consortium, data_dir, club_file):
-    options = OwnerOptions(rpc_url, data_dir, dev_account(RETAILER, 31337), "Maison Aurel", club_file)
+    options = OwnerOptions(rpc_url, data_dir, dev_account(RETAILER, 31337), "Maison Aurel", club_file, site=SITE)
     with TestClient(create_app(rpc_url, owners=options), raise_server_exceptions=False) as client:
         yield client
 
@@ -197,9 +198,9 @@ def test_the_boutique_creates_a_link_and_its_qr_code(lux, consortium, as_account
 
 # --- the owners' club --------------------------------------------------------------------------
 
-def sign_in(client, index: int, expect: int = 200, domain: str | None = None):
+def sign_in(client, index: int, expect: int = 200, domain: str | None = None, domain_was: str = SITE):
     nonce = client.get("/api/siwe/nonce", params={"address": address(index)}).json()
-    message = nonce["message"] if domain is None else nonce["message"].replace("testserver", domain, 1)
+    message = nonce["message"] if domain is None else nonce["message"].replace(domain_was, domain, 1)
     signature = Account.sign_message(encode_defunct(text=message), dev_account(index, 31337).key).signature
     response = client.post("/api/siwe/verify", json={"message": message, "signature": "0x" + bytes(signature).hex()})
     assert response.status_code == expect, response.text
@@ -225,6 +226,41 @@ def test_a_sign_in_message_works_once_and_on_this_site_only(client, sold_to_alic
     again = client.post("/api/siwe/verify", json={"message": message, "signature": "0x" + bytes(signature).hex()})
     assert again.status_code == 403 and "nonce" in again.json()["error"]
     sign_in(client, ALICE, expect=403, domain="evil.example")
+
+
+def test_a_sign_in_made_for_another_site_is_refused_whatever_host_its_request_names(client, sold_to_alice):
+    """The hole: the server took the domain a sign-in must name from the request's Host header,
+    which its sender chooses. A phishing site fetched a nonce here, had Alice sign in "to
+    evil.example" (her wallet saw no mismatch: the page was evil.example), and sent her signature
+    here with `Host: evil.example`, to read her club and her notices."""
+    nonce = client.get("/api/siwe/nonce", params={"address": address(ALICE)}).json()["message"]
+    phished = nonce.replace("testserver", "evil.example")
+    signature = Account.sign_message(encode_defunct(text=phished), dev_account(ALICE, 31337).key).signature
+    response = client.post("/api/siwe/verify", headers={"host": "evil.example"},
+                           json={"message": phished, "signature": "0x" + bytes(signature).hex()})
+    assert response.status_code == 403 and "luxpass_session" not in response.cookies
+    assert client.get("/api/club").status_code == 401
+
+
+def test_a_server_that_does_not_know_its_site_signs_in_on_loopback_only(rpc_url, consortium, data_dir,
+                                                                        sold_to_alice):
+    options = OwnerOptions(rpc_url, data_dir, None, "Maison Aurel")
+    with TestClient(create_app(rpc_url, owners=options)) as public:
+        response = public.get("/api/siwe/nonce", params={"address": address(ALICE)})
+        assert response.status_code == 503 and "--site" in response.json()["error"]
+    with TestClient(create_app(rpc_url, owners=options), base_url="http://127.0.0.1:8000") as local:
+        sign_in(local, ALICE)
+
+
+def test_a_sign_in_for_another_chain_or_past_its_expiry_is_refused(client, sold_to_alice):
+    for change, refusal in ((lambda m: m.replace("Chain ID: 31337", "Chain ID: 1"), "for chain 1"),
+                            (lambda m: m + "\nExpiration Time: 2020-01-01T00:00:00Z", "does not verify")):
+        nonce = client.get("/api/siwe/nonce", params={"address": address(ALICE)}).json()["message"]
+        message = change(nonce)
+        signature = Account.sign_message(encode_defunct(text=message), dev_account(ALICE, 31337).key).signature
+        response = client.post("/api/siwe/verify", json={"message": message, "signature": "0x" + bytes(signature).hex()})
+        assert response.status_code == 403 and refusal in response.json()["error"], response.text
+    assert client.get("/api/club").status_code == 401
 
 
 def test_the_previous_owner_loses_the_club_and_the_notices(client, sold_to_alice, as_account, store):
