@@ -46,7 +46,8 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 ///   can be edited or deleted, by anyone; each passport's `head` is the fold of its records in
 ///   order (IBrandPassport), which anyone re-derives from the logs;
 /// - only this brand's role holders write brand records (mints, batches, lifecycle events,
-///   first sales, chip bindings), and only while the registry lists the brand as active; after
+///   first sales, chip bindings, the destruction of unsold stock, a report cleared at its
+///   reporter's request), and only while the registry lists the brand as active; after
 ///   the first sale a chip is rebound only with the owner's signed `ChipRebind`;
 /// - DEFAULT_ADMIN_ROLE is held by the brand's council alone and moved only by the registry,
 ///   with the council (`replaceAdmin`): no account grants, revokes or renounces it here, so a

@@ -18,6 +18,7 @@ from pathlib import Path
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
+from ..chain.connection import Chain
 from ..errors import InputError
 from ..onchain.collection import Collection
 from ..onchain.consent import is_signed_by
@@ -104,11 +105,20 @@ def _open(store: OwnerStore, code: str):
     return row
 
 
-def show_link(store: OwnerStore, chain_id: int, code: str) -> dict:
+def _require_unmoved(chain: Chain, row) -> None:
+    """Refused 410 once the link's passport moved (or was reported) since the link was made."""
+    if row["nonce"] is not None and Collection(chain, row["collection"]).nonce(int(row["token_id"], 16)) != row["nonce"]:
+        raise Refused(410, "the passport moved (or was reported) since this claim link was made",
+                      "ask the boutique for a new link")
+
+
+def show_link(store: OwnerStore, chain: Chain, code: str) -> dict:
+    """The link's passport and the PassportClaim to sign, while the link is open."""
     row = _open(store, code)
+    _require_unmoved(chain, row)
     token_id = int(row["token_id"], 16)
     return {"collection": row["collection"], "tokenId": row["token_id"], "expires": row["expires"],
-            "typedData": claim_typed_data(chain_id, row["collection"], token_id, code, row["expires"], None)}
+            "typedData": claim_typed_data(chain.chain_id, row["collection"], token_id, code, row["expires"], None)}
 
 
 def redeem(store: OwnerStore, relayer: Relayer, code: str, buyer_text, signature: bytes) -> dict:
@@ -129,9 +139,7 @@ def redeem(store: OwnerStore, relayer: Relayer, code: str, buyer_text, signature
     collection = Collection(relayer.chain, row["collection"])
 
     def first_sale():  # checked under the relayer's lock, just before the sale is estimated and sent
-        if row["nonce"] is not None and collection.nonce(token_id) != row["nonce"]:
-            raise Refused(410, "the passport moved (or was reported) since this claim link was made",
-                          "ask the boutique for a new link")
+        _require_unmoved(relayer.chain, row)
         return collection.contract.functions.firstSale(token_id, buyer)
 
     with relayer.lock:

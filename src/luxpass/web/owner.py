@@ -180,7 +180,7 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
 
     async def claim_show(request: Request) -> Response:
         code = request.path_params["code"]
-        return await run(lambda consortium: claims.show_link(side.store, consortium.chain.chain_id, code))
+        return await run(lambda consortium: claims.show_link(side.store, consortium.chain, code))
 
     async def siwe_nonce(request: Request) -> Response:
         def work(consortium: Consortium):
