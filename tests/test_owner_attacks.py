@@ -55,6 +55,25 @@ def test_a_look_alike_clone_trusting_the_forwarder_is_never_paid_for(client, con
     assert consortium.brand_id_of(clone) == 0
 
 
+def test_a_brands_server_pays_for_no_other_brands_passports(rpc_url, consortium, tmp_path, signer):
+    """Maison Aurel's relayer (--serve-brand) is asked to pay for Alice's request on her Casa
+    Vellutti passport, a genuine one of an active brand: it refuses, paying nothing."""
+    rival = Collection(signer(2), consortium.brand(2).collection)
+    for role in ("minter", "retailer"):
+        rival.set_role(role, signer(2).address, True)
+    token = int(rival.mint({"serial": f"VEL-R-{time.monotonic_ns()}"}).passport_id, 16)
+    rival.first_sale(token, dev_account(ALICE, 31337).address)
+    served = options(rpc_url, tmp_path)
+    served.brand = "Maison Aurel"
+    relayer = dev_account(RELAYER, 31337).address
+    with TestClient(create_app(rpc_url, owners=served)) as c:
+        body = signed(prepare(c, ALICE, rival.address, "revokeSignatures", [str(token)]), ALICE)
+        balance = signer(0).w3.eth.get_balance(relayer)
+        assert "served here" in relay(c, body, 403)["error"]
+    assert signer(0).w3.eth.get_balance(relayer) == balance
+    assert rival.nonce(token) == int(body["request"]["data"][-64:], 16)
+
+
 def test_refused_requests_of_a_stranger_do_not_use_up_the_owners_allowance(rpc_url, consortium, tmp_path,
                                                                            sold):  # noqa: F811
     collection, token = sold
