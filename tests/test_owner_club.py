@@ -256,6 +256,12 @@ def test_a_server_that_does_not_know_its_site_signs_in_on_loopback_only(rpc_url,
         sign_in(local, ALICE)
 
 
+def test_serve_site_option_reaches_the_club(rpc_url):
+    from luxpass.cli.owners import owner_options
+    assert owner_options(rpc_url, site="aurel.example").site == "aurel.example"
+    assert owner_options(rpc_url).site is None
+
+
 def test_a_sign_in_for_another_chain_or_past_its_expiry_is_refused(client, sold_to_alice):
     for change, refusal in ((lambda m: m.replace("Chain ID: 31337", "Chain ID: 1"), "for chain 1"),
                             (lambda m: m + "\nExpiration Time: 2020-01-01T00:00:00Z", "does not verify")):
