@@ -249,10 +249,12 @@ def test_a_sign_in_made_for_another_site_is_refused_whatever_host_its_request_na
 def test_a_server_that_does_not_know_its_site_signs_in_on_loopback_only(rpc_url, consortium, data_dir,
                                                                         sold_to_alice):
     options = OwnerOptions(rpc_url, data_dir, None, "Maison Aurel")
-    with TestClient(create_app(rpc_url, owners=options)) as public:
-        response = public.get("/api/siwe/nonce", params={"address": address(ALICE)})
-        assert response.status_code == 503 and "--site" in response.json()["error"]
-    with TestClient(create_app(rpc_url, owners=options), base_url="http://127.0.0.1:8000") as local:
+    loopback = "http://127.0.0.1:8000"
+    for base, client in (("http://testserver", ("127.0.0.1", 50000)), (loopback, ("203.0.113.9", 50000))):
+        with TestClient(create_app(rpc_url, owners=options), base_url=base, client=client) as elsewhere:
+            response = elsewhere.get("/api/siwe/nonce", params={"address": address(ALICE)})
+            assert response.status_code == 503 and "--site" in response.json()["error"]
+    with TestClient(create_app(rpc_url, owners=options), base_url=loopback, client=("127.0.0.1", 50000)) as local:
         sign_in(local, ALICE)
 
 

@@ -34,9 +34,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 class OwnerOptions:
     """How `serve` runs the owner side: where its database lives, the relayer's key (none: no
     relaying), the brand it serves (none: every active brand), the club's content file, and its
-    site: the public host[:port] that a sign-in (EIP-4361) must name (none: a loopback host only,
-    for a server on this machine; never the Host header a request brings, which its sender
-    chooses)."""
+    site: the public host[:port] that a sign-in (EIP-4361) must name (none: a loopback host, asked
+    from this machine, only; never the Host header a request brings, which its sender chooses)."""
 
     rpc_url: str
     data_dir: Path | None = None
@@ -66,8 +65,8 @@ class OwnerSide:
         """The EIP-4361 domain of this server's sign-ins; Refused 503 when it has none to check against."""
         if self.options.site:
             return self.options.site
-        if request.url.hostname in LOOPBACK:
-            return request.url.netloc
+        if request.url.hostname in LOOPBACK and request.client is not None and request.client.host in LOOPBACK:
+            return request.url.netloc  # a loopback Host from elsewhere is as chosen as any other
         raise Refused(503, "this server does not know its public site name, so it cannot check a sign-in's domain",
                       "start it with `luxpass serve --site HOST` (the host the owner pages are reached at)")
 
