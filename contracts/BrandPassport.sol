@@ -46,7 +46,8 @@ import {PassportRecords} from "./libraries/PassportRecords.sol";
 ///   can be edited or deleted, by anyone; each passport's `head` is the fold of its records in
 ///   order (IBrandPassport), which anyone re-derives from the logs;
 /// - only this brand's role holders write brand records (mints, batches, lifecycle events,
-///   first sales, chip bindings), and only while the registry lists the brand as active; after
+///   first sales, chip bindings, the destruction of unsold stock, a report cleared at its
+///   reporter's request), and only while the registry lists the brand as active; after
 ///   the first sale a chip is rebound only with the owner's signed `ChipRebind`;
 /// - DEFAULT_ADMIN_ROLE is held by the brand's council alone and moved only by the registry,
 ///   with the council (`replaceAdmin`): no account grants, revokes or renounces it here, so a
@@ -320,6 +321,7 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
     {
+        _requireBrandActive();
         Passport storage p = _reported(tokenId);
         if (block.timestamp > deadline) revert PassportRequestExpired(deadline);
         if (reportNonce != p.nonce) revert PassportClearRequestStale(tokenId, reportNonce, p.nonce);
@@ -340,6 +342,8 @@ contract BrandPassport is ERC721, AccessControl, EIP712, ERC2771Context, IBrandP
         address sender = _msgSender();
         bool brandCustody = !p.sold && hasRole(DEFAULT_ADMIN_ROLE, sender) && isBrandCustodian(owner);
         if (sender != owner && !brandCustody) revert ERC721IncorrectOwner(sender, tokenId, owner);
+        // Unsold stock is the brand's: destroying it is a brand record.
+        if (!p.sold) _requireBrandActive();
         _setStatus(tokenId, p, Status.Destroyed);
     }
 

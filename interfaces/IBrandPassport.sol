@@ -491,7 +491,8 @@ interface IBrandPassport is IERC4494 {
     ///
     /// - the passport exists (ERC721NonexistentToken) and is not Destroyed (PassportInvalidStatusChange);
     /// - the caller owns it, or holds DEFAULT_ADMIN_ROLE while the passport is unsold and its
-    ///   owner holds a role of the brand (ERC721IncorrectOwner).
+    ///   owner holds a role of the brand (ERC721IncorrectOwner);
+    /// - an unsold passport (the brand's stock) only while the brand is active (PassportBrandNotActive).
     ///
     /// Emits a {StatusChanged} event.
     /// @param tokenId The passport.
@@ -622,7 +623,8 @@ interface IBrandPassport is IERC4494 {
     /// `reportNonce` is `nonces(tokenId)` after the report, so that a request names its report.
     /// @dev Requirements:
     ///
-    /// - the caller holds DEFAULT_ADMIN_ROLE (AccessControlUnauthorizedAccount);
+    /// - the caller holds DEFAULT_ADMIN_ROLE (AccessControlUnauthorizedAccount) of an active brand
+    ///   (PassportBrandNotActive);
     /// - the passport exists (ERC721NonexistentToken) and is Lost or Stolen (PassportInvalidStatusChange);
     /// - the request is not past `deadline` (PassportRequestExpired), names the current report
     ///   (PassportClearRequestStale) and was not used (PassportClearRequestUsed);

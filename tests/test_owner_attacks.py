@@ -13,6 +13,7 @@ from luxpass.onchain.collection import Collection
 from luxpass.onchain.forwarder import Forwarder
 from luxpass.owners.passports import forwarder_of
 from luxpass.owners.relay import Caps
+from luxpass.owners.store import OwnerStore
 from luxpass.web.app import create_app
 from test_owner_relay import ALICE, RELAYER, STRANGER, client, options, prepare, relay, signed, sold  # noqa: F401
 
@@ -54,6 +55,25 @@ def test_a_look_alike_clone_trusting_the_forwarder_is_never_paid_for(client, con
     assert consortium.brand_id_of(clone) == 0
 
 
+def test_a_brands_server_pays_for_no_other_brands_passports(rpc_url, consortium, tmp_path, signer):
+    """Maison Aurel's relayer (--serve-brand) is asked to pay for Alice's request on her Casa
+    Vellutti passport, a genuine one of an active brand: it refuses, paying nothing."""
+    rival = Collection(signer(2), consortium.brand(2).collection)
+    for role in ("minter", "retailer"):
+        rival.set_role(role, signer(2).address, True)
+    token = int(rival.mint({"serial": f"VEL-R-{time.monotonic_ns()}"}).passport_id, 16)
+    rival.first_sale(token, dev_account(ALICE, 31337).address)
+    served = options(rpc_url, tmp_path)
+    served.brand = "Maison Aurel"
+    relayer = dev_account(RELAYER, 31337).address
+    with TestClient(create_app(rpc_url, owners=served)) as c:
+        body = signed(prepare(c, ALICE, rival.address, "revokeSignatures", [str(token)]), ALICE)
+        balance = signer(0).w3.eth.get_balance(relayer)
+        assert "served here" in relay(c, body, 403)["error"]
+    assert signer(0).w3.eth.get_balance(relayer) == balance
+    assert rival.nonce(token) == int(body["request"]["data"][-64:], 16)
+
+
 def test_refused_requests_of_a_stranger_do_not_use_up_the_owners_allowance(rpc_url, consortium, tmp_path,
                                                                            sold):  # noqa: F811
     collection, token = sold
@@ -79,6 +99,31 @@ def test_a_request_signed_with_too_little_gas_is_refused_unpaid(client, sold, si
     assert "refused" in relay(client, signed(typed, ALICE), 409)["error"]
     assert chain.w3.eth.get_balance(dev_account(RELAYER, 31337).address) == balance
     assert Collection(chain, collection).nonce(token) == int(typed["message"]["data"][-64:], 16)
+
+
+def test_a_request_signed_with_far_more_gas_than_it_needs_is_refused_and_the_budget_stays_whole(
+        rpc_url, consortium, tmp_path, sold, signer):  # noqa: F811
+    """The hole: the caps reserve the request's signed gas, whatever its call needs, so one owner's
+    request could hold nearly all of the brand's shared daily budget (for good, if the relayer
+    stopped before it was mined), and a recipient that burns what it is given could spend it. The
+    relayer refuses a signed gas above its own estimate of the call by more than a margin."""
+    collection, token = sold
+    chain, relayer = signer(ALICE), dev_account(RELAYER, 31337).address
+    day = 300_000 * 2 * chain.w3.eth.gas_price  # a few owner actions' worth, as the burner test's cap
+    store = OwnerStore(tmp_path / "server")
+    with TestClient(create_app(rpc_url, owners=options(rpc_url, tmp_path, caps=Caps(wei_per_day=day)))) as c:
+        typed = prepare(c, ALICE, collection, "revokeSignatures", [str(token)])
+        prepared_gas = typed["message"]["gas"]
+        typed["message"]["gas"] = 200_000  # its reservation alone is 93 % of the day's budget
+        balance = chain.w3.eth.get_balance(relayer)
+        refused = relay(c, signed(typed, ALICE), 403)["error"]
+        assert "allows 200000 gas" in refused and "pays for at most" in refused
+        assert chain.w3.eth.get_balance(relayer) == balance and store.query("SELECT * FROM relayed") == []
+        assert Collection(chain, collection).nonce(token) == int(typed["message"]["data"][-64:], 16)
+        for _ in range(3):  # the budget is whole: honest requests go on
+            relay(c, signed(prepare(c, ALICE, collection, "revokeSignatures", [str(token)]), ALICE))
+    assert prepared_gas < 200_000
+    assert [r["state"] for r in store.query("SELECT state FROM relayed")] == ["mined"] * 3
 
 
 def test_a_gift_to_a_recipient_that_burns_gas_is_paid_within_the_caps(rpc_url, consortium, tmp_path, sold, signer,

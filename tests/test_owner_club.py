@@ -19,6 +19,7 @@ from luxpass.web.owner import OwnerOptions
 
 ALICE, BOB, RETAILER, STRANGER = 7, 8, 6, 9
 RESOLVER = "http://testserver"
+SITE = "testserver"  # the host Starlette's TestClient sends
 
 
 def address(index: int) -> str:
@@ -44,7 +45,7 @@ def club_file(tmp_path):
 
 @pytest.fixture
 def client(rpc_url, consortium, data_dir, club_file):
-    options = OwnerOptions(rpc_url, data_dir, dev_account(RETAILER, 31337), "Maison Aurel", club_file)
+    options = OwnerOptions(rpc_url, data_dir, dev_account(RETAILER, 31337), "Maison Aurel", club_file, site=SITE)
     with TestClient(create_app(rpc_url, owners=options), raise_server_exceptions=False) as client:
         yield client
 
@@ -146,6 +147,47 @@ def test_links_only_for_passports_in_store_and_one_at_a_time(store, as_account, 
         new_link(store, as_account, other)
 
 
+def test_a_link_dies_when_its_passport_moves_even_if_it_comes_back(client, store, as_account, in_store):
+    """The hole: a link made in one boutique still handed the bag to whoever held it after the bag
+    went back to the brand (or on to another boutique), and kept the next boutique from making one."""
+    code = new_link(store, as_account, in_store)
+    typed = client.get(f"/api/claim/{code}").json()["typedData"]  # Alice opened it, and signs later
+    as_account(RETAILER).transfer(in_store, address(5))  # back to the brand
+    as_account(5).transfer(in_store, address(RETAILER))  # and into the boutique again
+    shown = client.get(f"/api/claim/{code}")
+    assert shown.status_code == 410 and "moved" in shown.json()["error"]  # said before the wallet opens
+    response = client.post(f"/api/claim/{code}", json={"buyer": address(ALICE), "signature": claim_signature(typed, ALICE)})
+    assert response.status_code == 410 and "moved" in response.json()["error"]
+    assert as_account(0).owner_of(in_store) == address(RETAILER)
+    assert store.query("SELECT tx FROM relayed") == []  # nothing reserved, nothing sent
+    claim(client, new_link(store, as_account, in_store), BOB)  # the boutique's new link works at once
+    assert as_account(0).owner_of(in_store) == address(BOB)
+
+
+def test_a_link_for_another_brands_passport_is_not_honoured(client, store, consortium, signer):
+    """A server serving Maison Aurel makes no first sale in Casa Vellutti's collection, whatever
+    its database holds."""
+    rival = Collection(signer(2), consortium.brand(2).collection)
+    rival.set_role("minter", signer(2).address, True)
+    token = int(rival.mint({"serial": f"VEL-C-{time.monotonic_ns()}"}).passport_id, 16)
+    code = claims.create_link(store, rival, token, RESOLVER, 3600).url.rsplit("/", 1)[1]
+    assert "not a collection this relayer pays for" in claim(client, code, ALICE, expect=403)["error"]
+    assert rival.owner_of(token) == signer(2).address
+
+
+def test_a_database_from_before_links_named_their_nonce_opens(tmp_path):
+    import sqlite3
+    folder = tmp_path / "old"
+    folder.mkdir()
+    old = sqlite3.connect(folder / "owners.sqlite")
+    old.execute("CREATE TABLE claim_links (code_hash TEXT PRIMARY KEY, collection TEXT NOT NULL, token_id TEXT NOT "
+                "NULL, expires INTEGER NOT NULL, created REAL NOT NULL, buyer TEXT, tx TEXT, claimed REAL)")
+    old.commit()
+    old.close()
+    columns = [r["name"] for r in OwnerStore(folder).query("PRAGMA table_info(claim_links)")]
+    assert columns[-1] == "nonce"
+
+
 def test_an_unknown_code_is_404(client):
     assert client.get("/api/claim/not-a-real-code-at-all").status_code == 404
 
@@ -160,9 +202,9 @@ def test_the_boutique_creates_a_link_and_its_qr_code(lux, consortium, as_account
 
 # --- the owners' club --------------------------------------------------------------------------
 
-def sign_in(client, index: int, expect: int = 200, domain: str | None = None):
+def sign_in(client, index: int, expect: int = 200, domain: str | None = None, domain_was: str = SITE):
     nonce = client.get("/api/siwe/nonce", params={"address": address(index)}).json()
-    message = nonce["message"] if domain is None else nonce["message"].replace("testserver", domain, 1)
+    message = nonce["message"] if domain is None else nonce["message"].replace(domain_was, domain, 1)
     signature = Account.sign_message(encode_defunct(text=message), dev_account(index, 31337).key).signature
     response = client.post("/api/siwe/verify", json={"message": message, "signature": "0x" + bytes(signature).hex()})
     assert response.status_code == expect, response.text
@@ -188,6 +230,49 @@ def test_a_sign_in_message_works_once_and_on_this_site_only(client, sold_to_alic
     again = client.post("/api/siwe/verify", json={"message": message, "signature": "0x" + bytes(signature).hex()})
     assert again.status_code == 403 and "nonce" in again.json()["error"]
     sign_in(client, ALICE, expect=403, domain="evil.example")
+
+
+def test_a_sign_in_made_for_another_site_is_refused_whatever_host_its_request_names(client, sold_to_alice):
+    """The hole: the server took the domain a sign-in must name from the request's Host header,
+    which its sender chooses. A phishing site fetched a nonce here, had Alice sign in "to
+    evil.example" (her wallet saw no mismatch: the page was evil.example), and sent her signature
+    here with `Host: evil.example`, to read her club and her notices."""
+    nonce = client.get("/api/siwe/nonce", params={"address": address(ALICE)}).json()["message"]
+    phished = nonce.replace("testserver", "evil.example")
+    signature = Account.sign_message(encode_defunct(text=phished), dev_account(ALICE, 31337).key).signature
+    response = client.post("/api/siwe/verify", headers={"host": "evil.example"},
+                           json={"message": phished, "signature": "0x" + bytes(signature).hex()})
+    assert response.status_code == 403 and "luxpass_session" not in response.cookies
+    assert client.get("/api/club").status_code == 401
+
+
+def test_a_server_that_does_not_know_its_site_signs_in_on_loopback_only(rpc_url, consortium, data_dir,
+                                                                        sold_to_alice):
+    options = OwnerOptions(rpc_url, data_dir, None, "Maison Aurel")
+    loopback = "http://127.0.0.1:8000"
+    for base, client in (("http://testserver", ("127.0.0.1", 50000)), (loopback, ("203.0.113.9", 50000))):
+        with TestClient(create_app(rpc_url, owners=options), base_url=base, client=client) as elsewhere:
+            response = elsewhere.get("/api/siwe/nonce", params={"address": address(ALICE)})
+            assert response.status_code == 503 and "--site" in response.json()["error"]
+    with TestClient(create_app(rpc_url, owners=options), base_url=loopback, client=("127.0.0.1", 50000)) as local:
+        sign_in(local, ALICE)
+
+
+def test_serve_site_option_reaches_the_club(rpc_url):
+    from luxpass.cli.owners import owner_options
+    assert owner_options(rpc_url, site="aurel.example").site == "aurel.example"
+    assert owner_options(rpc_url).site is None
+
+
+def test_a_sign_in_for_another_chain_or_past_its_expiry_is_refused(client, sold_to_alice):
+    for change, refusal in ((lambda m: m.replace("Chain ID: 31337", "Chain ID: 1"), "for chain 1"),
+                            (lambda m: m + "\nExpiration Time: 2020-01-01T00:00:00Z", "does not verify")):
+        nonce = client.get("/api/siwe/nonce", params={"address": address(ALICE)}).json()["message"]
+        message = change(nonce)
+        signature = Account.sign_message(encode_defunct(text=message), dev_account(ALICE, 31337).key).signature
+        response = client.post("/api/siwe/verify", json={"message": message, "signature": "0x" + bytes(signature).hex()})
+        assert response.status_code == 403 and refusal in response.json()["error"], response.text
+    assert client.get("/api/club").status_code == 401
 
 
 def test_the_previous_owner_loses_the_club_and_the_notices(client, sold_to_alice, as_account, store):

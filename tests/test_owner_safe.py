@@ -33,7 +33,7 @@ def data_dir(tmp_path):
 
 @pytest.fixture
 def client(rpc_url, consortium, data_dir):
-    options = OwnerOptions(rpc_url, data_dir, dev_account(RETAILER, 31337), "Maison Aurel")
+    options = OwnerOptions(rpc_url, data_dir, dev_account(RETAILER, 31337), "Maison Aurel", site="testserver")
     with TestClient(create_app(rpc_url, owners=options), raise_server_exceptions=False) as client:
         yield client
 

@@ -510,7 +510,9 @@ class Collections:
         if p.status == S_DESTROYED:
             return "already destroyed"
         brand_custody = not p.sold and self.has(p.collection, ADMIN, sender) and self.custodian(p.collection, p.owner)
-        return None if sender == p.owner or brand_custody else "not the owner"
+        if sender != p.owner and not brand_custody:
+            return "not the owner"
+        return None if p.sold or self.brand_active(p.collection) else "brand not active"
 
     def apply_report(self, token: int, sender: str, status: int) -> None:
         p = self.passports[token]

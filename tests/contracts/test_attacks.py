@@ -18,6 +18,8 @@ from contract_helpers import (
     P_OPEN,
     RESELLER,
     RETAILER_ROLE,
+    S_ACTIVE,
+    S_DESTROYED,
     S_STOLEN,
     SERVICE_ROLE,
     SERVICED,
@@ -480,6 +482,40 @@ def test_a_removed_brand_writes_nothing_and_its_customers_keep_their_passports(b
     brand.setChipClaim(chipped, True, {"from": alice})  # the owner's own acts go on
     brand.transferFrom(alice, bob, chipped, {"from": alice})
     assert brand.ownerOf(chipped) == bob
+
+
+def test_a_suspended_brand_cannot_destroy_its_unsold_stock(brand, governance, admin, retailer, in_store):
+    """The hole: the brandCustody branch of markDestroyed wrote a Destroyed record, final, for a
+    brand the registry had suspended."""
+    governance.suspend(1)
+    for account in (admin, retailer):  # the admin's power over custody, and the custodian's own stock
+        with brownie.reverts(error("PassportBrandNotActive", 1)):
+            brand.markDestroyed(in_store, {"from": account})
+    assert brand.passport(in_store).dict()["status"] == S_ACTIVE
+    governance.reinstate(1)
+    brand.markDestroyed(in_store, {"from": admin})
+    assert brand.passport(in_store).dict()["status"] == S_DESTROYED
+
+
+def test_a_suspended_brand_cannot_clear_a_report_even_with_the_reporters_request(brand, governance, admin, sold, alice):
+    brand.reportStatus(sold, S_STOLEN, {"from": alice})
+    deadline = chain.time() + 3600
+    request = {"tokenId": sold, "reportNonce": brand.nonces(sold), "deadline": deadline}
+    clear = sign(brand, "ClearReport", request, key_of(alice))
+    governance.suspend(1)
+    with brownie.reverts(error("PassportBrandNotActive", 1)):
+        brand.clearReportFor(sold, request["reportNonce"], deadline, clear, {"from": admin})
+    assert brand.passport(sold).dict()["status"] == S_STOLEN
+    governance.reinstate(1)
+    brand.clearReportFor(sold, request["reportNonce"], deadline, clear, {"from": admin})
+    assert brand.passport(sold).dict()["status"] == S_ACTIVE
+
+
+def test_a_suspended_brands_customer_still_destroys_her_own_passport(brand, governance, sold, alice):
+    governance.suspend(1)
+    tx = brand.markDestroyed(sold, {"from": alice})
+    assert tx.events["StatusChanged"]["current"] == S_DESTROYED
+    assert brand.passport(sold).dict()["status"] == S_DESTROYED
 
 
 # --- a single owner of a Safe council -----------------------------------------------------------

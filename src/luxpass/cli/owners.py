@@ -38,6 +38,9 @@ def owner_side_options(fn):
                           "its passports only (default: every active brand's)."),
         click.option("--club-content", type=click.Path(dir_okay=False, exists=True),
                      help="JSON file of the owners' club's content, shown to signed-in holders."),
+        click.option("--site", metavar="HOST[:PORT]",
+                     help="The public host the owner pages are reached at, which a club sign-in must name "
+                          "(default: a loopback host only)."),
         click.option("--cap-per-passport", type=click.IntRange(1), default=Caps.per_passport_per_day,
                      show_default=True, help="Requests the relayer pays for per passport per UTC day."),
         click.option("--cap-wei-per-day", type=click.IntRange(1), default=Caps.wei_per_day, show_default=True,
@@ -49,7 +52,7 @@ def owner_side_options(fn):
 
 
 def owner_options(rpc_url: str, relayer_account=None, relayer_keystore=None, relayer_dev_account=None,
-                  password_file=None, data_dir=None, serve_brand=None, club_content=None,
+                  password_file=None, data_dir=None, serve_brand=None, club_content=None, site=None,
                   cap_per_passport=Caps.per_passport_per_day, cap_wei_per_day=Caps.wei_per_day):
     """The OwnerOptions of `serve`: the relayer's key unlocked now, never printed."""
     from ..web.owner import OwnerOptions
@@ -68,7 +71,8 @@ def owner_options(rpc_url: str, relayer_account=None, relayer_keystore=None, rel
     elif password_file:
         raise click.UsageError("--password-file is for the relayer's keystore: pass --relayer or --relayer-keystore")
     return OwnerOptions(rpc_url, Path(data_dir) if data_dir else None, relayer, serve_brand,
-                        Path(club_content) if club_content else None, Caps(cap_per_passport, cap_wei_per_day))
+                        Path(club_content) if club_content else None, Caps(cap_per_passport, cap_wei_per_day),
+                        site)
 
 
 data_dir_option = click.option("--data-dir", type=click.Path(file_okay=False),

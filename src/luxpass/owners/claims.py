@@ -5,7 +5,10 @@ server, whose relayer holds the retailer's role, then makes the first sale to he
 nothing and the boutique never sees her key.
 
 The link's code is random (128 bits) and only its SHA-256 is stored; the first valid claim binds
-the link to its buyer, so a second wallet is refused even while the first one's sale is sent."""
+the link to its buyer, so a second wallet is refused even while the first one's sale is sent. A
+link is bound to the passport's nonce when it was made: once the passport moved (to another
+boutique, back to the brand), was reported or its signatures revoked, the link is dead and the
+passport may have a new one."""
 import hashlib
 import secrets
 import time
@@ -15,6 +18,7 @@ from pathlib import Path
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
+from ..chain.connection import Chain
 from ..errors import InputError
 from ..onchain.collection import Collection
 from ..onchain.consent import is_signed_by
@@ -56,16 +60,19 @@ def create_link(store: OwnerStore, collection: Collection, token_id: int, base_u
     if sold or not collection.chain.call(collection.contract.functions.isBrandCustodian(owner)):
         raise InputError(f"passport {passport_hex(token_id)} is not in the brand's custody, unsold",
                          "make claim links for passports still in store")
+    nonce = collection.nonce(token_id)
     code = secrets.token_urlsafe(16)
     now = clock()
     with store.transaction() as db:
         open_until = db.execute("SELECT MAX(expires) FROM claim_links WHERE collection = ? AND token_id = ? AND tx IS "
-                                "NULL AND expires > ?", (collection.address, passport_hex(token_id), now)).fetchone()[0]
+                                "NULL AND expires > ? AND (nonce IS NULL OR nonce = ?)",
+                                (collection.address, passport_hex(token_id), now, nonce)).fetchone()[0]
         if open_until:
             raise InputError(f"passport {passport_hex(token_id)} has an open claim link until {int(open_until)}",
                              "hand the buyer that link, or wait until it expires")
-        db.execute("INSERT INTO claim_links (code_hash, collection, token_id, expires, created) VALUES (?, ?, ?, ?, ?)",
-                   (code_hash(code).hex(), collection.address, passport_hex(token_id), int(now) + valid_for, now))
+        db.execute("INSERT INTO claim_links (code_hash, collection, token_id, expires, created, nonce) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", (code_hash(code).hex(), collection.address, passport_hex(token_id),
+                                                 int(now) + valid_for, now, nonce))
     url = f"{base_url.rstrip('/')}/claim/{code}"
     qr = write_qr(url, qr_stem) if qr_stem else None
     return ClaimLink(url, collection.address, passport_hex(token_id), int(now) + valid_for,
@@ -98,11 +105,20 @@ def _open(store: OwnerStore, code: str):
     return row
 
 
-def show_link(store: OwnerStore, chain_id: int, code: str) -> dict:
+def _require_unmoved(chain: Chain, row) -> None:
+    """Refused 410 once the link's passport moved (or was reported) since the link was made."""
+    if row["nonce"] is not None and Collection(chain, row["collection"]).nonce(int(row["token_id"], 16)) != row["nonce"]:
+        raise Refused(410, "the passport moved (or was reported) since this claim link was made",
+                      "ask the boutique for a new link")
+
+
+def show_link(store: OwnerStore, chain: Chain, code: str) -> dict:
+    """The link's passport and the PassportClaim to sign, while the link is open."""
     row = _open(store, code)
+    _require_unmoved(chain, row)
     token_id = int(row["token_id"], 16)
     return {"collection": row["collection"], "tokenId": row["token_id"], "expires": row["expires"],
-            "typedData": claim_typed_data(chain_id, row["collection"], token_id, code, row["expires"], None)}
+            "typedData": claim_typed_data(chain.chain_id, row["collection"], token_id, code, row["expires"], None)}
 
 
 def redeem(store: OwnerStore, relayer: Relayer, code: str, buyer_text, signature: bytes) -> dict:
@@ -121,9 +137,14 @@ def redeem(store: OwnerStore, relayer: Relayer, code: str, buyer_text, signature
     if not bound:
         raise Refused(410, "this claim link was already claimed by another wallet", "ask the boutique")
     collection = Collection(relayer.chain, row["collection"])
+
+    def first_sale():  # checked under the relayer's lock, just before the sale is estimated and sent
+        _require_unmoved(relayer.chain, row)
+        return collection.contract.functions.firstSale(token_id, buyer)
+
     with relayer.lock:
         relayer.require_served(collection.address)
-        receipt, _ = relayer.pay(lambda: collection.contract.functions.firstSale(token_id, buyer),
+        receipt, _ = relayer.pay(first_sale,
                                  f"first sale of {row['token_id'][:12]}… by claim link to {buyer}",
                                  f"first sale by claim link {row['code_hash']}", buyer,
                                  collection.address, token_id, "firstSale", FIRST_SALE_GAS)

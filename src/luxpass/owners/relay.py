@@ -5,7 +5,8 @@ costs no RPC at all: its shape, an owner's action (the forwarder's own rule), no
 at most MAX_DEADLINE ahead, the signature recovering to its `from`; then, on the node: a genuine
 collection of an active brand (the served brand's, when the server names one), the signer's
 forwarder nonce, the passport nonce it names, and the passport's own verdict on the call the
-forwarder would make (eth_call as the forwarder, which `execute` would hide behind FailedCall).
+forwarder would make (eth_call as the forwarder, which `execute` would hide behind FailedCall),
+and its gas estimate, which the request's signed gas may not exceed by more than a margin.
 Then the caps, in the server's database: requests per passport per day and wei per day, the most a
 request can cost reserved before it is sent and settled once mined. Every request sent is
 recorded there (signer, passport, action, and its transaction once mined); the transaction
@@ -28,6 +29,9 @@ from .store import OwnerStore, utc_day
 
 # The forwarder's own gas above the request's: signature recovery, nonce, the passport nonce read.
 FORWARDER_OVERHEAD = 80_000
+# The most gas a request may name above the relayer's estimate of its call: the owner pages sign
+# the estimate * 1.3 + 20,000; the rest is room for the state to change before it is relayed.
+GAS_MARGIN, GAS_SLACK = 1.5, 40_000
 DEADLINE_SLACK = 60  # seconds: clocks of phones and of the chain differ
 GENUINE_FOR = 60.0  # seconds a collection's registry answer is kept
 
@@ -166,9 +170,14 @@ class Relayer:
                                f"{passport_nonce} (it moved, was reported or its signatures were revoked)",
                           "sign a new request at the current nonce")
         try:
-            self.forwarder.simulate_call(request.sender, request.to, request.data)
+            needed = self.forwarder.call_gas(request.sender, request.to, request.data)
         except ContractRevert as exc:
             raise Refused(409, f"the passport would refuse it: {exc.problem}", exc.fix or "check the passport") from None
+        # What the caps reserve follows the signed gas, which a recipient contract may burn: never far above the call's.
+        allowed = int(needed * GAS_MARGIN) + GAS_SLACK
+        if request.gas > allowed:
+            raise Refused(403, f"the request allows {request.gas} gas; its call needs about {needed}, and the relayer "
+                               f"pays for at most {allowed}", "sign the request the owner pages prepare")
 
     def require_served(self, collection: str) -> None:
         """A genuine collection of an active brand, the served brand's when the relayer serves one."""

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS claim_links (
     created REAL NOT NULL,
     buyer TEXT,                        -- bound by the first valid claim
     tx TEXT,
-    claimed REAL
+    claimed REAL,
+    nonce INTEGER                      -- the passport's nonce when made: a move since ends the link
 );
 CREATE TABLE IF NOT EXISTS siwe_nonces (
     nonce TEXT PRIMARY KEY,
@@ -84,6 +85,8 @@ class OwnerStore:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(SCHEMA)
+        if "nonce" not in {row["name"] for row in self._db.execute("PRAGMA table_info(claim_links)")}:
+            self._db.execute("ALTER TABLE claim_links ADD COLUMN nonce INTEGER")  # a file from before links had one
         self._lock = threading.RLock()
 
     @contextmanager

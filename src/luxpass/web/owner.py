@@ -27,12 +27,15 @@ from ..values import parse_address
 
 log = logging.getLogger("luxpass.web")
 SESSION_COOKIE = "luxpass_session"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
 class OwnerOptions:
     """How `serve` runs the owner side: where its database lives, the relayer's key (none: no
-    relaying), the brand it serves (none: every active brand), the club's content file."""
+    relaying), the brand it serves (none: every active brand), the club's content file, and its
+    site: the public host[:port] that a sign-in (EIP-4361) must name (none: a loopback host, asked
+    from this machine, only; never the Host header a request brings, which its sender chooses)."""
 
     rpc_url: str
     data_dir: Path | None = None
@@ -40,6 +43,7 @@ class OwnerOptions:
     brand: str | None = None
     club_content: Path | None = None
     caps: Caps = field(default_factory=Caps)
+    site: str | None = None
 
 
 class OwnerSide:
@@ -56,6 +60,15 @@ class OwnerSide:
         if not self.options.brand:
             raise Refused(503, "this server serves no brand's club", "start it with `luxpass serve --serve-brand NAME`")
         return consortium.brand(self.options.brand)
+
+    def site(self, request: Request) -> str:
+        """The EIP-4361 domain of this server's sign-ins; Refused 503 when it has none to check against."""
+        if self.options.site:
+            return self.options.site
+        if request.url.hostname in LOOPBACK and request.client is not None and request.client.host in LOOPBACK:
+            return request.url.netloc  # a loopback Host from elsewhere is as chosen as any other
+        raise Refused(503, "this server does not know its public site name, so it cannot check a sign-in's domain",
+                      "start it with `luxpass serve --site HOST` (the host the owner pages are reached at)")
 
     def relayer(self, consortium: Consortium) -> Relayer:
         if self.options.relayer is None:
@@ -166,13 +179,13 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
 
     async def claim_show(request: Request) -> Response:
         code = request.path_params["code"]
-        return await run(lambda consortium: claims.show_link(side.store, consortium.chain.chain_id, code))
+        return await run(lambda consortium: claims.show_link(side.store, consortium.chain, code))
 
     async def siwe_nonce(request: Request) -> Response:
         def work(consortium: Consortium):
-            brand = side.brand(consortium)
+            brand, domain = side.brand(consortium), side.site(request)
             nonce = club.issue_nonce(side.store)
-            domain, uri = request.url.netloc, str(request.base_url)
+            uri = f"{request.url.scheme}://{domain}/"
             shown = {"nonce": nonce, "domain": domain, "uri": uri, "chainId": consortium.chain.chain_id,
                      "version": "1", "statement": club.statement(brand)}
             if request.query_params.get("address"):
@@ -182,7 +195,7 @@ def owner_routes(on_chain, options: OwnerOptions | None) -> list[Route]:
         return await run(work)
 
     verify_sign_in = posted(lambda consortium, body, request: club.sign_in(
-        side.store, consortium, side.brand(consortium), request.url.netloc, body.get("message"), body.get("signature")),
+        side.store, consortium, side.brand(consortium), side.site(request), body.get("message"), body.get("signature")),
         "{message, signature}")
 
     async def siwe_verify(request: Request) -> Response:
