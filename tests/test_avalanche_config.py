@@ -3,10 +3,13 @@ import base64
 import json
 from pathlib import Path
 
+import pytest
+
 from luxpass.avalanche import config as av_config
 from luxpass.avalanche import network as av_network
 from luxpass.avalanche import node as av_node
 from luxpass.avalanche.tools import Tools
+from luxpass.errors import LuxpassError
 
 HOUSE = {"house": "Maison Aurel", "slug": "maison-aurel", "node_id": "NodeID-1", "signer": {},
          "account": "0x" + "11" * 20, "keystore": "k.json", "http_port": 9700, "staking_port": 9701}
@@ -35,3 +38,14 @@ def test_the_l1_chain_config_syncs_subnet_evms_database(tmp_path):
     written = json.loads((tmp_path / "chain-configs" / "c" / "config.json").read_text())
     assert json.loads(base64.b64decode(written["database-config"])) == {"sync": True}
     assert written["pruning-enabled"] is False
+
+
+def test_net_json_is_saved_whole_and_read_back_and_a_broken_one_is_named(tmp_path):
+    config = av_config.AvalancheNet.from_json({**NET, "db_type": av_config.DB_TYPE})
+    av_config.save(tmp_path, config)
+    assert av_config.load(tmp_path) == config and not list(tmp_path.glob("*.tmp"))
+    assert av_config.load(tmp_path / "none") is None
+    (tmp_path / "net.json").write_text('{"network_id": 88')
+    with pytest.raises(LuxpassError) as refused:
+        av_config.load(tmp_path)
+    assert str(refused.value) == f"{tmp_path / 'net.json'} is not valid JSON; put it back from your backup"
