@@ -9,6 +9,8 @@ from luxpass.avalanche import config as av_config
 from luxpass.avalanche import network as av_network
 from luxpass.avalanche import node as av_node
 from luxpass.avalanche.tools import Tools
+from luxpass.chain import rpc
+from luxpass.chain.accounts import dev_address
 from luxpass.errors import LuxpassError
 
 HOUSE = {"house": "Maison Aurel", "slug": "maison-aurel", "node_id": "NodeID-1", "signer": {},
@@ -49,3 +51,10 @@ def test_net_json_is_saved_whole_and_read_back_and_a_broken_one_is_named(tmp_pat
     with pytest.raises(LuxpassError) as refused:
         av_config.load(tmp_path)
     assert str(refused.value) == f"{tmp_path / 'net.json'} is not valid JSON; put it back from your backup"
+
+
+def test_the_evm_probe_names_a_node_that_does_not_answer_instead_of_guessing_its_target(rpc_url, monkeypatch):
+    assert av_network.evm_target(rpc_url, dev_address(0)) == "cancun"  # Anvil runs every probed opcode
+    monkeypatch.setattr(rpc, "RPC_BACKOFF", 0)
+    with pytest.raises(rpc.NodeUnavailable):
+        av_network.evm_target("http://127.0.0.1:9", dev_address(0))  # nothing listens on port 9
