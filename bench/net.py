@@ -15,13 +15,13 @@ os.environ["LUXPASS_HOME"] = str(WORK / "home")
 from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
     Chain,
     Collection,
-    Consortium,
     Founder,
     Listing,
     deploy,
     dev_account,
     load_keystore,
     mint_csv,
+    open_consortium,
     screen,
 )
 from luxpass.consortium import config as net  # noqa: E402
@@ -48,7 +48,7 @@ def measure(name: str, houses: list[Chain]) -> dict:
     """Deploy with the first three houses as founders; the first mints in bulk and screens."""
     quiet = houses[0]
     deploy(quiet, [Founder(n, n[:3].upper(), c.address) for n, c in zip(net.HOUSES, houses[:3])])
-    consortium = Consortium.open(quiet)
+    consortium = open_consortium(quiet)
     collection = Collection(quiet, consortium.brand(1).collection)
     collection.set_role("minter", quiet.address, True)
     folder = WORK / f"{name}-mint"

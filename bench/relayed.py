@@ -21,12 +21,12 @@ def measure(signer) -> list[tuple[str, int, int]]:
     """(action, gas sent by the owner, gas relayed) for each owner action, on a fresh deployment."""
     from eth_account import Account
 
-    from luxpass import Collection, Consortium
+    from luxpass import Collection, open_consortium
     from luxpass.onchain.forwarder import Forwarder, owner_action, sign
     from luxpass.spec import Status
 
     address, minter, retailer = founded_brand(signer)
-    forwarder = Forwarder(signer(RELAYER), Consortium.open(signer(0)).deployment.forwarder)
+    forwarder = Forwarder(signer(RELAYER), open_consortium(signer(0)).deployment.forwarder)
     domain = forwarder.domain()
     alice, alice_key = Collection(signer(ALICE), address), signer(ALICE).account.key
     a = signer(ALICE).address

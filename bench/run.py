@@ -41,6 +41,7 @@ from luxpass import (  # noqa: E402 (LUXPASS_HOME first)
     history,
     issue_csv,
     mint_csv,
+    open_consortium,
     screen,
     sign_resale_consent,
     submit_resale,
@@ -133,12 +134,12 @@ def main() -> None:
 def run_cli() -> None:
     """The command line's figures alone, on a brand founded for them (`python bench/run.py cli`)."""
     _, minter, _ = founded_brand(signer)
-    whole_processes(Consortium.open(signer(0)), Path(certificates.mint(minter, {"serial": "BENCH-V1"}).certificate_file))
+    whole_processes(open_consortium(signer(0)), Path(certificates.mint(minter, {"serial": "BENCH-V1"}).certificate_file))
 
 
 def run() -> None:
     address, minter, retailer = founded_brand(signer)
-    consortium = Consortium.open(signer(0))
+    consortium = open_consortium(signer(0))
     sold = gas_figures(address, minter, retailer)
 
     print("\nthroughput on this machine")

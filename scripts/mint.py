@@ -3,7 +3,7 @@ from pathlib import Path
 
 from brownie import accounts
 
-from luxpass import Collection, Consortium, chain_for, mint_csv
+from luxpass import Collection, chain_for, mint_csv, open_consortium
 from luxpass.chain.accounts import home
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,7 +21,7 @@ def results_dir(csv_path: Path) -> Path:
 
 def main(csv_path=SAMPLE):
     chain = chain_for(accounts[1])
-    collection = Collection(chain, Consortium.open(chain).brand(1).collection)
+    collection = Collection(chain, open_consortium(chain).brand(1).collection)
     if not collection.has_role("minter", chain.address):
         collection.set_role("minter", chain.address, True)
     result = mint_csv(collection, Path(csv_path), results_dir(csv_path))

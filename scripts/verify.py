@@ -1,12 +1,12 @@
 """brownie run scripts/verify.py main CERTIFICATE: verify an owner certificate against the registry."""
 from brownie import accounts
 
-from luxpass import Certificate, Consortium, chain_for, verify
+from luxpass import Certificate, chain_for, open_consortium, verify
 
 
 def main(certificate):
     cert = Certificate.load(certificate)
     chain = chain_for(accounts[0])
-    verdict = verify(Consortium.open(chain), cert.collection, cert.passport_id, cert)
+    verdict = verify(open_consortium(chain), cert.collection, cert.passport_id, cert)
     print(("AUTHENTIC: " if verdict.authentic else "NOT AUTHENTIC: ") + verdict.reason)
     return verdict

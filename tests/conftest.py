@@ -139,16 +139,16 @@ def signer(rpc_url):
 def consortium(signer):
     """A consortium deployed through the library: brands 1-3 with Anvil accounts 1-3 as
     councils; brand 1 ("Maison Aurel") has account 5 as minter and 6 as retailer."""
-    from luxpass.local.deployments import deploy
-    from luxpass.onchain.registry import Consortium, Founder
+    from luxpass.local.deployments import deploy, open_consortium
     from luxpass.onchain.collection import Collection
+    from luxpass.onchain.registry import Founder
 
     founders = [Founder(name, symbol, signer(i + 1).address) for i, (name, symbol) in enumerate(FOUNDERS)]
     deploy(signer(0), founders, force=True)  # each test module deploys its own
-    admin = Collection(signer(1), Consortium.open(signer(1)).brand(1).collection)
+    admin = Collection(signer(1), open_consortium(signer(1)).brand(1).collection)
     admin.set_role("minter", signer(5).address, True)
     admin.set_role("retailer", signer(6).address, True)
-    return Consortium.open(signer(0))
+    return open_consortium(signer(0))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ resale consent (tests/test_resale.py) and the Safe execution (tests/test_safe_cl
 import json
 
 from luxpass.chain.accounts import dev_address
-from luxpass.onchain.registry import Consortium
+from luxpass.local.deployments import open_consortium
 from luxpass.spec import Accreditation
 
 MINTER, RETAILER, AUDITOR, ALICE = 5, 6, 8, 7
@@ -38,8 +38,8 @@ def test_a_batch_issued_again_is_done(lux, web3, tmp_path):
 
 
 def test_an_audit_attested_again_is_done(lux, web3, signer, tmp_path):
-    proposal = Consortium.open(signer(1)).propose_accreditation(signer(AUDITOR).address, Accreditation.AUDITOR, True)
-    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(1)).propose_accreditation(signer(AUDITOR).address, Accreditation.AUDITOR, True)
+    open_consortium(signer(2)).vote(proposal.proposal_id, True)
     stem = tmp_path / "audit"
     lux("audit", "--brand", "1", "--out", stem, "--dev-account", AUDITOR)
     attested = json.loads(lux("audit", "attest", f"{stem}.json", "--dev-account", AUDITOR, "--json").stdout)

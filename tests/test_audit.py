@@ -8,11 +8,11 @@ from click.testing import CliRunner
 
 from luxpass.chain.accounts import dev_account
 from luxpass.checks.audit import audit, audit_synced, check_report, sign_report, write_report
-from luxpass.checks.index import Index, Reorganised
 from luxpass.checks.history import history
+from luxpass.checks.index import Index, Reorganised
 from luxpass.cli import cli
+from luxpass.local.deployments import open_consortium
 from luxpass.onchain.records import LIFECYCLE
-from luxpass.onchain.registry import Consortium
 from luxpass.results import cli_name
 from luxpass.spec import Accreditation, EventKind, Status
 
@@ -185,8 +185,8 @@ def test_report_signature_round_trip(consortium, story, tmp_path):
 
 
 def test_cli_audit_check_and_attest(consortium, story, signer, rpc_url, tmp_path):
-    proposal = Consortium.open(signer(1)).propose_accreditation(signer(AUDITOR).address, Accreditation.AUDITOR, True)
-    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(1)).propose_accreditation(signer(AUDITOR).address, Accreditation.AUDITOR, True)
+    open_consortium(signer(2)).vote(proposal.proposal_id, True)
     runner, env = CliRunner(), {"ETH_RPC_URL": rpc_url}
     stem = tmp_path / "audit"
     done = runner.invoke(cli, ["audit", "--all", "--out", str(stem), "--dev-account", str(AUDITOR), "--json"], env=env)

@@ -9,7 +9,9 @@ from luxpass.avalanche import config as av_config
 from luxpass.avalanche import network as av_network
 from luxpass.avalanche import node as av_node
 from luxpass.avalanche.tools import Tools
-from luxpass.errors import InputError
+from luxpass.chain import rpc
+from luxpass.chain.accounts import dev_address
+from luxpass.errors import InputError, LuxpassError
 
 HOUSE = {"house": "Maison Aurel", "slug": "maison-aurel", "node_id": "NodeID-1", "signer": {},
          "account": "0x" + "11" * 20, "keystore": "k.json", "http_port": 9700, "staking_port": 9701}
@@ -71,3 +73,21 @@ def test_resumed_with_other_addresses_is_refused_and_with_none_or_its_own_goes_o
     av_config.check_resumed(tmp_path, config, ("10.0.0.1",))
     with pytest.raises(InputError, match="--address applies when a network is created, and the one in .* has 10.0.0.1"):
         av_config.check_resumed(tmp_path, config, ("10.0.0.9",))
+
+
+def test_net_json_is_saved_whole_and_read_back_and_a_broken_one_is_named(tmp_path):
+    config = av_config.AvalancheNet.from_json({**NET, "db_type": av_config.DB_TYPE})
+    av_config.save(tmp_path, config)
+    assert av_config.load(tmp_path) == config and not list(tmp_path.glob("*.tmp"))
+    assert av_config.load(tmp_path / "none") is None
+    (tmp_path / "net.json").write_text('{"network_id": 88')
+    with pytest.raises(LuxpassError) as refused:
+        av_config.load(tmp_path)
+    assert str(refused.value) == f"{tmp_path / 'net.json'} is not valid JSON; put it back from your backup"
+
+
+def test_the_evm_probe_names_a_node_that_does_not_answer_instead_of_guessing_its_target(rpc_url, monkeypatch):
+    assert av_network.evm_target(rpc_url, dev_address(0)) == "cancun"  # Anvil runs every probed opcode
+    monkeypatch.setattr(rpc, "RPC_BACKOFF", 0)
+    with pytest.raises(rpc.NodeUnavailable):
+        av_network.evm_target("http://127.0.0.1:9", dev_address(0))  # nothing listens on port 9

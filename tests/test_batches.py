@@ -13,7 +13,7 @@ from luxpass.checks.verify import verify
 from luxpass.errors import ContractRevert, InputError
 from luxpass.jobs import batch_issue
 from luxpass.jobs.batch_issue import issue_csv
-from luxpass.onchain.registry import Consortium
+from luxpass.local.deployments import open_consortium
 from luxpass.proofs.batch import BatchTree, batch_leaf, proves
 from luxpass.proofs.certificate import BatchProof, Certificate
 from luxpass.proofs.merkle import merkle_root
@@ -152,8 +152,8 @@ def test_altered_unclaimed_certificate_does_not_verify(consortium, batch, change
 def test_suspended_brand_products_verify_with_a_warning_and_cannot_be_claimed(consortium, as_account, signer,
                                                                              batch):
     cert = batch[1][0]
-    proposal = Consortium.open(signer(2)).propose_brand_status(1, ProposalKind.SUSPEND)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(2)).propose_brand_status(1, ProposalKind.SUSPEND)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     verdict = verify(consortium, cert.collection, None, cert)
     assert verdict.authentic and "cannot be claimed at a first sale until it is reinstated" in verdict.warnings[0]
     with pytest.raises(ContractRevert, match=r"PassportBrandNotActive\(1\)"):
@@ -162,8 +162,8 @@ def test_suspended_brand_products_verify_with_a_warning_and_cannot_be_claimed(co
 
 def test_unclaimed_products_of_a_removed_brand_do_not_verify(consortium, signer, batch):
     cert = batch[1][0]
-    proposal = Consortium.open(signer(2)).propose_brand_status(1, ProposalKind.REMOVE)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(2)).propose_brand_status(1, ProposalKind.REMOVE)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     verdict = verify(consortium, cert.collection, None, cert)
     assert not verdict.authentic
     assert verdict.reason.startswith("Maison Aurel left the consortium on ")

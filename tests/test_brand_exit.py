@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from luxpass.chain.accounts import dev_address
 from luxpass.errors import ContractRevert
-from luxpass.onchain.registry import Consortium
+from luxpass.local.deployments import open_consortium
 from luxpass.proofs.certificate import Certificate
 from luxpass.proofs.link import link_for
 from luxpass.spec import ProposalKind
@@ -26,8 +26,8 @@ def sold_then_left(as_account, signer, tmp_path):
     as_account(6).first_sale(cert.passport_id, dev_address(ALICE))
     path = tmp_path / "cert.json"
     path.write_text(json.dumps(minted.certificate))
-    proposal = Consortium.open(signer(2)).propose_brand_status(1, ProposalKind.REMOVE)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(2)).propose_brand_status(1, ProposalKind.REMOVE)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     return cert, path
 
 

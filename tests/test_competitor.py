@@ -21,10 +21,10 @@ from luxpass.errors import ContractRevert
 from luxpass.jobs.batch_issue import issue_csv
 from luxpass.jobs.epcis_import import import_epcis
 from luxpass.local.certificates import mint as certified_mint
+from luxpass.local.deployments import open_consortium
 from luxpass.onchain import consent
 from luxpass.onchain.chip import bind_chip
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium
 from luxpass.proofs import epcis
 from luxpass.proofs.certificate import Certificate
 from luxpass.spec import Accreditation, EventKind, Status
@@ -87,8 +87,8 @@ def story(consortium, signer, brand_b_roles, tmp_path_factory) -> dict:
     boutique.record_event(minted, EventKind.SOLD, f"sold to {CUSTOMER['customer']}, {CUSTOMER['phone']}, {PRICES[0]}")
     boutique.first_sale(minted, dev_address(ALICE))
 
-    proposal = Consortium.open(signer(1)).propose_accreditation(dev_address(RESELLER), Accreditation.RESELLER, True)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(1)).propose_accreditation(dev_address(RESELLER), Accreditation.RESELLER, True)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     seller = Collection(signer(ALICE), factory.address)
     signed = consent.sign_resale_consent(seller, minted, dev_address(B_RETAILER),
                                          f"{PRICES[2]} to {BUYER_NAME}, escrow 5521", consent.parse_deadline("1d"),

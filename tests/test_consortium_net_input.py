@@ -199,3 +199,11 @@ def test_down_lists_a_stopped_node_without_a_block_or_peers(existing):
     lines = consortium_net("down", "--dir", existing).stdout.splitlines()
     assert len(lines) == 2 and all("  stopped  signer 0x" in line for line in lines), lines
     assert not any("None" in line or "block" in line or "peers" in line for line in lines), lines
+
+
+def test_a_net_json_that_is_not_json_is_named_and_left_as_it_is(existing):
+    (existing / "net.json").write_text('{"chain_id": 75')
+    before = tree(existing)
+    line = refused("status", "--dir", existing, exit_code=1)
+    assert f"{existing / 'net.json'} is not valid JSON" in line and "put it back from your backup" in line
+    assert tree(existing) == before

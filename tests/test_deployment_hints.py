@@ -7,15 +7,15 @@ import dataclasses
 import pytest
 
 from luxpass.errors import LuxpassError
+from luxpass.local import deployments
 from luxpass.local.deployments import record_deployment
-from luxpass.onchain.registry import Deployment
 
 
 @pytest.fixture
 def recorded(consortium, signer):
     """Restores the test module's deployment record after each test rewrites it."""
     chain = signer(0)
-    kept = Deployment.recorded(chain.chain_id)
+    kept = deployments.recorded(chain.chain_id)
     yield chain, kept
     record_deployment(kept)
 
@@ -24,7 +24,7 @@ def refusal(chain, **changes) -> LuxpassError:
     _, kept = chain
     record_deployment(dataclasses.replace(kept, registry="0x" + "11" * 20, **changes))
     with pytest.raises(LuxpassError) as refused:
-        Deployment.load(chain[0])
+        deployments.load(chain[0])
     return refused.value
 
 

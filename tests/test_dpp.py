@@ -223,14 +223,14 @@ def test_an_accredited_party_reads_the_restricted_credential(served, consortium,
     import time
 
     from luxpass.checks.dpp import verify_dpp
-    from luxpass.onchain.registry import Consortium
+    from luxpass.local.deployments import open_consortium
     from luxpass.proofs.link import link_for
     from luxpass.spec import Accreditation
 
     client, cert = served
     repairer = dev_account(4, 31337)
-    proposal = Consortium.open(signer(1)).propose_accreditation(repairer.address, Accreditation.REPAIRER, True)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(1)).propose_accreditation(repairer.address, Accreditation.REPAIRER, True)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     link = link_for(cert, "http://testserver")
     target = f"/dpp{link.path}?c={link.query['c']}&k={link.query['k']}"
     now = int(time.time())

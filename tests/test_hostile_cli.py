@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from luxpass.chain.accounts import dev_address
 from luxpass.cli import cli
 from luxpass.errors import InputError
-from luxpass.onchain.consent import Signed
+from luxpass.local import signed_files
 from luxpass.proofs.certificate import Certificate
 from luxpass.values import parse_address, parse_passport_id
 
@@ -319,7 +319,7 @@ def test_malformed_csv(hostile, consortium, tmp_path_factory, slot, text):
 def test_malformed_signed_files(hostile, valid_consent, tmp_path_factory, data, slot):
     signed = data.draw(signed_like(valid_consent))
     path = _file(tmp_path_factory, json.dumps(signed).encode())
-    hostile(*_still_readable(slot, lambda _: Signed.load(path), signed), path)
+    hostile(*_still_readable(slot, lambda _: signed_files.load(path), signed), path)
 
 
 @HOSTILE

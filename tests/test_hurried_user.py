@@ -6,7 +6,7 @@ import shutil
 import pytest
 from cli_helpers import error_line
 from luxpass.chain.accounts import dev_address
-from luxpass.onchain.registry import Deployment
+from luxpass.local.deployments import record_path
 
 ALICE, BOB, RETAILER, FACTORY, NOBODY = 7, 8, 6, 5, 9
 GOOD_GTIN, BAD_GTIN = "03760123450003", "03760123450004"
@@ -19,7 +19,7 @@ def mint_json(lux, *args):
 def test_deploy_over_a_deployment_is_refused_and_force_keeps_old_passports_genuine(lux, web3, tmp_path):
     cert = tmp_path / "cert.json"
     mint_json(lux, "--serial", "DEP-1", "--certificate", cert)
-    record = Deployment.path(web3.eth.chain_id)
+    record = record_path(web3.eth.chain_id)
     kept = tmp_path / "deployment.json"
     shutil.copy(record, kept)
     block = web3.eth.block_number
@@ -228,11 +228,11 @@ def test_every_option_of_every_command_has_help():
 
 
 def test_a_listing_is_filed_as_a_case_once(lux, consortium, signer, web3):
-    from luxpass.onchain.registry import Consortium
+    from luxpass.local.deployments import open_consortium
     from luxpass.spec import Accreditation
 
-    proposal = Consortium.open(signer(1)).propose_accreditation(dev_address(NOBODY), Accreditation.MARKETPLACE, True)
-    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(1)).propose_accreditation(dev_address(NOBODY), Accreditation.MARKETPLACE, True)
+    open_consortium(signer(2)).vote(proposal.proposal_id, True)
     filing = ("cases", "file", "--brand", "1", "--listing", "shop/123", "--evidence", "photos", "--dev-account", NOBODY)
     case = json.loads(lux(*filing, "--json").stdout)
     block = web3.eth.block_number

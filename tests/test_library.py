@@ -5,7 +5,8 @@ from luxpass.chain.accounts import create_keystore, dev_account, load_keystore
 from luxpass.checks.history import history
 from luxpass.checks.verify import verify
 from luxpass.errors import ContractRevert, InputError, LuxpassError
-from luxpass.onchain.registry import Consortium, Deployment
+from luxpass.local import deployments
+from luxpass.local.deployments import open_consortium
 from luxpass.proofs.certificate import Certificate
 from luxpass.spec import BrandStatus, EventKind, ProposalKind, ProposalState, Status
 from luxpass.values import new_salt, normalize_record
@@ -18,7 +19,7 @@ def mint(as_account, serial="AUR-1"):
 
 
 def test_deployment_is_recorded_per_chain(consortium):
-    recorded = Deployment.load(consortium.chain)
+    recorded = deployments.load(consortium.chain)
     assert recorded.registry == consortium.registry.address
     assert [b.name for b in consortium.brands()] == ["Maison Aurel", "Casa Vellutti", "Horlogerie Brandt"]
     assert all(b.status == BrandStatus.ACTIVE for b in consortium.brands())
@@ -34,18 +35,18 @@ def test_brands_resolve_by_id_name_and_collection(consortium):
 
 
 def test_admission_by_vote(consortium, signer):
-    proposal = Consortium.open(signer(1)).propose_admission("Atelier Nouveau", "ATN", signer(4).address)
+    proposal = open_consortium(signer(1)).propose_admission("Atelier Nouveau", "ATN", signer(4).address)
     assert proposal.state == ProposalState.OPEN and proposal.yes == 1
-    result = Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    result = open_consortium(signer(2)).vote(proposal.proposal_id, True)
     assert result.state == ProposalState.EXECUTED
     admitted = consortium.brand("Atelier Nouveau")
     assert admitted.council == signer(4).address and consortium.is_genuine_collection(admitted.collection)
 
 
 def test_second_vote_is_refused_decoded(consortium, signer):
-    proposal = Consortium.open(signer(1)).propose_brand_status(3, ProposalKind.SUSPEND)
+    proposal = open_consortium(signer(1)).propose_brand_status(3, ProposalKind.SUSPEND)
     with pytest.raises(ContractRevert) as refused:
-        Consortium.open(signer(1)).vote(proposal.proposal_id, False)
+        open_consortium(signer(1)).vote(proposal.proposal_id, False)
     assert refused.value.name == "RegistryAlreadyVoted"
     assert refused.value.args_decoded == (proposal.proposal_id, 1)
 
@@ -56,7 +57,7 @@ def test_mint_event_sale_transfer_and_history(as_account, signer):
     as_account(5).record_event(pid, EventKind.MANUFACTURED, "workshop 4")
     as_account(6).first_sale(pid, signer(ALICE).address)
     as_account(ALICE).transfer(pid, signer(BOB).address)
-    story = history(Consortium.open(signer(0)), minted.collection, pid)
+    story = history(open_consortium(signer(0)), minted.collection, pid)
     assert [(e.record, e.kind) for e in story.entries] == [
         ("ownership", "mint"), ("lifecycle", "manufactured"), ("ownership", "first-sale"),
         ("ownership", "private-transfer")]
@@ -71,7 +72,7 @@ def test_history_notices_a_head_that_does_not_match(as_account, signer, monkeypa
 
     real = history_module.fetch_records
     monkeypatch.setattr(history_module, "fetch_records", lambda *a, **k: real(*a, **k)[:-1])  # a dropped log
-    assert not history(Consortium.open(signer(0)), minted.collection, pid).head_verified
+    assert not history(open_consortium(signer(0)), minted.collection, pid).head_verified
 
 
 def test_verify_with_certificate(consortium, as_account):
@@ -108,8 +109,8 @@ def test_stolen_passport_cannot_move_and_does_not_verify(consortium, as_account,
 
 def test_suspended_brand_cannot_mint_but_its_passports_verify(consortium, as_account, signer):
     pid = int(mint(as_account).passport_id, 16)
-    proposal = Consortium.open(signer(2)).propose_brand_status(1, ProposalKind.SUSPEND)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(2)).propose_brand_status(1, ProposalKind.SUSPEND)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     with pytest.raises(ContractRevert, match="PassportBrandNotActive"):
         mint(as_account, "AUR-2")
     verdict = verify(consortium, as_account(0).address, pid)
@@ -118,8 +119,8 @@ def test_suspended_brand_cannot_mint_but_its_passports_verify(consortium, as_acc
 
 def test_removed_brand_passports_verify_as_issued_while_a_member(consortium, as_account, signer):
     pid = int(mint(as_account).passport_id, 16)
-    proposal = Consortium.open(signer(2)).propose_brand_status(1, ProposalKind.REMOVE)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(2)).propose_brand_status(1, ProposalKind.REMOVE)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     verdict = verify(consortium, as_account(0).address, pid)
     assert verdict.authentic and verdict.brand_status == "removed"
     assert verdict.reason.startswith("issued by Maison Aurel while a member; Maison Aurel left the consortium on ")

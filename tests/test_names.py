@@ -82,9 +82,9 @@ def test_a_distinct_brand_passes_normalised():
 
 
 def test_a_look_alike_admission_is_refused_before_it_reaches_the_chain(consortium, signer):
-    from luxpass.onchain.registry import Consortium
+    from luxpass.local.deployments import open_consortium
 
-    council = Consortium.open(signer(1))
+    council = open_consortium(signer(1))
     before = council.chain.call(council.registry.functions.proposalCount())
     with pytest.raises(InputError, match="looks like 'Casa Vellutti'"):
         council.propose_admission("Cаsa  Vellutti", "NEU", signer(8).address)  # Cyrillic а, two spaces

@@ -10,9 +10,9 @@ from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain
 from luxpass.cli import cli
 from luxpass.errors import InputError, LuxpassError
-from luxpass.local.deployments import deploy
+from luxpass.local.deployments import deploy, open_consortium
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium, Founder
+from luxpass.onchain.registry import Founder
 
 PORT = 8671
 RPC = f"http://127.0.0.1:{PORT}"
@@ -34,7 +34,7 @@ def test_chain_survives_a_restart(folder):
     started = node.start(folder, PORT)
     assert started.running and started.chain_id == 31337
     deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(1).address), Founder("Casa Vellutti", "VEL", signer(2).address)])
-    collection = Collection(signer(1), Consortium.open(signer(1)).brand(1).collection)
+    collection = Collection(signer(1), open_consortium(signer(1)).brand(1).collection)
     collection.set_role("minter", signer(1).address, True)
     minted = collection.mint({"serial": "AUR-1"})
     block = node.status(folder).block
@@ -43,7 +43,7 @@ def test_chain_survives_a_restart(folder):
 
     restarted = node.start(folder, PORT)
     assert restarted.block == block
-    consortium = Consortium.open(signer(0))
+    consortium = open_consortium(signer(0))
     assert Collection(signer(0), consortium.brand(1).collection).owner_of(int(minted.passport_id, 16)) \
         == signer(1).address
     assert (folder / "state.json.1").exists()

@@ -17,9 +17,9 @@ from luxpass.chain.connection import Chain
 from luxpass.checks.index import Index
 from luxpass.errors import InputError
 from luxpass.jobs import bulk
-from luxpass.local.deployments import deploy
+from luxpass.local.deployments import deploy, open_consortium
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium, Founder
+from luxpass.onchain.registry import Founder
 
 PORT = 8816
 RPC = f"http://127.0.0.1:{PORT}"
@@ -42,7 +42,7 @@ def signer(index):
 def brand_with_minter() -> Collection:
     """Brand 1 on the node, dev account 5 its minter; returns the collection as the minter sees it."""
     deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(1).address), Founder("Casa Vellutti", "VEL", signer(2).address)])
-    address = Consortium.open(signer(1)).brand(1).collection
+    address = open_consortium(signer(1)).brand(1).collection
     Collection(signer(1), address).set_role("minter", signer(5).address, True)
     return Collection(signer(5), address)
 
@@ -115,14 +115,14 @@ def test_restart_keeps_the_chain_the_deployment_and_the_index(folder):
     node.start(folder, PORT)
     minter = brand_with_minter()
     minted = [minter.mint({"serial": f"AUR-{n}"}) for n in range(3)]
-    index = Index(Consortium.open(signer(0)))
+    index = Index(open_consortium(signer(0)))
     index.sync()
     indexed = index.all_records(minter.address)
     block = node.status(folder).block
     node.stop(folder)
 
     assert node.start(folder, PORT).block == block
-    consortium = Consortium.open(signer(0))  # the deployment record still points at code
+    consortium = open_consortium(signer(0))  # the deployment record still points at code
     assert [Collection(signer(0), minter.address).owner_of(int(m.passport_id, 16)) for m in minted] == \
         [signer(5).address] * 3
     again = Index(consortium)

@@ -14,8 +14,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from luxpass.chain.accounts import dev_account
-from luxpass.onchain.consent import Signed, check_consent, submit_resale
-from luxpass.onchain.registry import Consortium
+from luxpass.local import signed_files
+from luxpass.local.deployments import open_consortium
+from luxpass.onchain.consent import check_consent, submit_resale
 from luxpass.proofs.link import link_for
 from luxpass.spec import Accreditation
 from luxpass.values import ZERO_ADDRESS
@@ -73,8 +74,8 @@ def wallet(phone, wallet_script, rpc_url):
 
 @pytest.fixture
 def reseller(consortium, signer):
-    proposal = Consortium.open(signer(1)).propose_accreditation(signer(RESELLER).address, Accreditation.RESELLER, True)
-    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(1)).propose_accreditation(signer(RESELLER).address, Accreditation.RESELLER, True)
+    open_consortium(signer(2)).vote(proposal.proposal_id, True)
     return signer(RESELLER)
 
 
@@ -149,7 +150,7 @@ def test_the_owner_signs_a_resale_consent_that_the_reseller_submits(phone, walle
     consent.write_text(phone.find_element(By.ID, "consent-file").get_attribute("data-consent"))
 
     seller_side = as_account(RESELLER)
-    signed = Signed.load(consent)  # the file the CLI reads, in the CLI's own format
+    signed = signed_files.load(consent)  # the file the CLI reads, in the CLI's own format
     assert signed.signer == signer(ALICE).address and signed.terms == "EUR 3,900, collected in Paris"
     assert check_consent(seller_side, signed).valid
     result = submit_resale(seller_side, signed, signer(BOB).address)

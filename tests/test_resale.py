@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from luxpass.chain.accounts import dev_address
-from luxpass.checks.resales import resale_figures
 from luxpass.checks.history import history
+from luxpass.checks.resales import resale_figures
 from luxpass.errors import ContractRevert
+from luxpass.local.deployments import open_consortium
 from luxpass.onchain.consent import ConsentCheck, Signed, check_consent, sign_resale_consent, typed_data_digest
-from luxpass.onchain.registry import Consortium
 from luxpass.spec import Accreditation, Status
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,8 +21,8 @@ ALICE, BOB, CAROL, RESELLER = 7, 8, 4, 9
 
 @pytest.fixture
 def reseller(consortium, signer):
-    proposal = Consortium.open(signer(1)).propose_accreditation(signer(RESELLER).address, Accreditation.RESELLER, True)
-    Consortium.open(signer(2)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(1)).propose_accreditation(signer(RESELLER).address, Accreditation.RESELLER, True)
+    open_consortium(signer(2)).vote(proposal.proposal_id, True)
     return RESELLER
 
 

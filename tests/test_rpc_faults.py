@@ -124,9 +124,9 @@ def mines_on_transactions():
 
 
 def test_deploy_waiting_for_confirmations_stops_and_keeps_the_record(mines_on_transactions):
-    from luxpass.local.deployments import deploy
-    from luxpass.onchain.registry import Deployment, Founder
     from luxpass.errors import LuxpassError
+    from luxpass.local.deployments import deploy, load
+    from luxpass.onchain.registry import Founder
 
     chain = Chain(mines_on_transactions, dev_account(0, 31337), confirmations=3, timeout=1, log=lambda _: None)
     with pytest.raises(LuxpassError) as refused:
@@ -134,7 +134,7 @@ def test_deploy_waiting_for_confirmations_stops_and_keeps_the_record(mines_on_tr
                        Founder("Casa Vellutti", "VEL", dev_account(2, 31337).address)])
     assert "had not 3 confirmations within 1 s (1 so far)" in str(refused.value)
     assert "do not deploy again" in str(refused.value)
-    assert chain.w3.eth.get_code(Deployment.load(chain).registry) != b""
+    assert chain.w3.eth.get_code(load(chain).registry) != b""
 
 
 def test_a_pending_transaction_holding_the_nonce_is_not_replaced(pending_pool):

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from luxpass.checks.screen import read_listings, screen
 from luxpass.cli import cli
 from luxpass.errors import InputError
-from luxpass.onchain.registry import Consortium
+from luxpass.local.deployments import open_consortium
 from luxpass.spec import ProposalKind, Status
 
 ALICE, BOB = 7, 8
@@ -60,8 +60,8 @@ def test_a_verdict_for_every_reason(consortium, market):
 
 def test_suspended_and_removed_brands(consortium, market, signer):
     path, _ = market
-    proposal = Consortium.open(signer(2)).propose_brand_status(1, ProposalKind.SUSPEND)
-    Consortium.open(signer(3)).vote(proposal.proposal_id, True)
+    proposal = open_consortium(signer(2)).propose_brand_status(1, ProposalKind.SUSPEND)
+    open_consortium(signer(3)).vote(proposal.proposal_id, True)
     reasons = {r.listing: r.reason for r in screen(consortium, read_listings(path))}
     assert reasons["genuine"] == "brand-suspended" and reasons["look-alike"] == "unknown-collection"
 

@@ -19,11 +19,11 @@ from luxpass.chain import node
 from luxpass.chain.accounts import dev_account
 from luxpass.chain.connection import Chain
 from luxpass.cli import cli
-from luxpass.local.deployments import deploy
+from luxpass.local.deployments import deploy, open_consortium
 from luxpass.local.ledger import serial_ledger
 from luxpass.onchain.chip import CHALLENGE_TTL, bind_chip, challenge, sign_challenge, verify_chip, verify_chip_offchain
 from luxpass.onchain.collection import Collection
-from luxpass.onchain.registry import Consortium, Founder
+from luxpass.onchain.registry import Founder
 
 PORT = 8861
 RPC = f"http://127.0.0.1:{PORT}"
@@ -48,7 +48,7 @@ def chain(home):
         time.sleep(0.1)
     deploy(signer(0), [Founder("Maison Aurel", "AUR", signer(1).address),
                        Founder("Casa Vellutti", "VEL", signer(2).address)])
-    admin = Collection(signer(1), Consortium.open(signer(1)).brand(1).collection)
+    admin = Collection(signer(1), open_consortium(signer(1)).brand(1).collection)
     admin.set_role("minter", signer(MINTER).address, True)
     admin.set_role("retailer", signer(RETAILER).address, True)
     yield signer(0)
@@ -118,7 +118,7 @@ def test_a_mint_that_timed_out_on_a_stalled_chain_is_finished_by_the_rerun_with_
 
 
 def test_a_transfer_that_timed_out_is_finished_by_the_rerun_once(chain, home, tmp_path):
-    aurel = Collection(signer(MINTER), Consortium.open(chain).brand(1).collection)
+    aurel = Collection(signer(MINTER), open_consortium(chain).brand(1).collection)
     minted = aurel.mint({"serial": "T-1"})
     Collection(signer(RETAILER), aurel.address).first_sale(int(minted.passport_id, 16), signer(ALICE).address)
     command = ["transfer", "--brand", "1", "--id", minted.passport_id, "--to", dev_account(BOB, 31337).address,
@@ -133,7 +133,7 @@ def test_a_transfer_that_timed_out_is_finished_by_the_rerun_once(chain, home, tm
 
 
 def test_a_vote_that_timed_out_is_finished_by_the_rerun_once(chain, home):
-    proposal = Consortium.open(signer(1)).propose_admission("Atelier Nouveau", "ATN", signer(3).address)
+    proposal = open_consortium(signer(1)).propose_admission("Atelier Nouveau", "ATN", signer(3).address)
     before = sent_by(chain, 2)
     command = ["brand", "vote", proposal.proposal_id, "--yes", "--dev-account", 2, "--timeout", 1, "--json"]
     stall(chain)
@@ -193,7 +193,7 @@ def test_a_chip_challenge_on_a_chain_idle_for_an_hour_still_has_its_ten_minutes(
     none for an hour. A challenge's deadline counts from the next block's time, not from that old
     block: issued through a node whose latest block is an hour old, its answer still passes the
     contract's own check (the deadline taken from the old block had passed before it was issued)."""
-    aurel = Collection(signer(MINTER), Consortium.open(chain).brand(1).collection)
+    aurel = Collection(signer(MINTER), open_consortium(chain).brand(1).collection)
     minted = aurel.mint({"serial": "IDLE-1"})
     passport_id = int(minted.passport_id, 16)
     bind_chip(aurel, passport_id, Account.from_key(CHIP_KEY).address)

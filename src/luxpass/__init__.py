@@ -24,7 +24,7 @@ _PUBLIC = {
     "onchain.chip": ["bind_chip", "chip_of"],
     "onchain.consent": ["Signed", "sign_resale_consent", "submit_resale"],
     "local.certificates": ["mint"],
-    "local.deployments": ["deploy"],
+    "local.deployments": ["deploy", "open_consortium"],
     "local.safe_jobs": ["Drafted", "SafeSender"],
     "proofs.certificate": ["Certificate"],
     "proofs.disclosure": ["Disclosure", "disclose"],

@@ -3,7 +3,7 @@ error. Writing is `luxpass.writes`'."""
 import json
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, LuxpassError
 
 MAX_CSV_BYTES = 256 * 1024 * 1024  # a product CSV or a marketplace's listings
 MAX_SMALL_JSON_BYTES = 1024 * 1024  # a certificate, consent, record or disclosure is a few kilobytes
@@ -25,3 +25,15 @@ def read_json(path, what: str):
         return json.loads(text)
     except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep to be one of ours
         raise InputError(f"{what} file {path} is not valid JSON (line {getattr(exc, 'lineno', '?')})", "fix or replace the file") from None
+
+
+def read_own_record(path) -> dict | None:
+    """A record luxpass wrote for itself (a network's net.json), None when there is none."""
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise LuxpassError(f"{path} is not valid JSON", "put it back from your backup") from None

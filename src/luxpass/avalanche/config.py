@@ -8,8 +8,11 @@ least `alpha` answered for it; a block accepted is final: no node ever accepts a
 height. With four houses of equal weight and the default k=20, alpha=15, one house down leaves
 exactly 75% of the weight: a poll succeeds only when at most 5 of its 20 samples fall on that house.
 """
+<<<<<<< HEAD
 import errno
 import json
+=======
+>>>>>>> layers-ready
 import os
 import re
 import secrets
@@ -18,8 +21,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..chain.accounts import create_keystore, home, load_keystore
+<<<<<<< HEAD
 from ..errors import InputError, LuxpassError
 from ..values import check_node_addresses
+=======
+from ..errors import InputError
+from ..files import read_own_record
+from ..writes import write_json_atomic
+>>>>>>> layers-ready
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
 NETWORK_ID = 7531  # the P-chain's network, a custom one (its addresses read custom1…)
@@ -108,12 +117,9 @@ def password_file(folder: Path, house: str) -> Path:
 
 
 def load(folder: Path) -> AvalancheNet | None:
-    try:
-        data = json.loads((folder / "net.json").read_text())
-    except OSError:
+    data = read_own_record(folder / "net.json")
+    if data is None:
         return None
-    except ValueError:
-        raise LuxpassError(f"{folder / 'net.json'} is not valid JSON", "put it back from your backup") from None
     return AvalancheNet.from_json(data)
 
 
@@ -125,9 +131,7 @@ def require(folder: Path) -> AvalancheNet:
 
 
 def save(folder: Path, config: AvalancheNet) -> None:
-    tmp = folder / "net.json.tmp"
-    tmp.write_text(json.dumps(asdict(config), indent=1))
-    tmp.replace(folder / "net.json")
+    write_json_atomic(folder / "net.json", asdict(config))
 
 
 def ports(base_port: int, index: int) -> dict[str, int]:

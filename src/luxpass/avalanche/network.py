@@ -193,11 +193,13 @@ def evm_target(url: str, sender: str) -> str:
     """The newest EVM target whose opcodes the L1 runs, probed by a creation-code eth_call of each
     target's newest opcode (connection.EVM_PROBES), not assumed from subnet-evm's version. The call
     comes from `sender`, an account the allow lists admit: the L1 refuses any other's."""
-    w3 = Web3(Web3.HTTPProvider(url))
+    w3 = Web3(rpc.RetryingProvider(url, log=lambda _: None))
     runs = "paris"
     for target, code in EVM_PROBES:
         try:
             rpc.call(w3, None, code, gas=100_000, sender=sender)
+        except rpc.NodeUnavailable:
+            raise  # a node that does not answer says nothing of its opcodes
         except LuxpassError:
             break
         runs = target

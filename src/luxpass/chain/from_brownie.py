@@ -14,10 +14,12 @@ def chain_for(account) -> Chain:
     if key:
         signer = Account.from_key(key)
         return Chain(web3.provider.endpoint_uri, signer)
-    dev = Chain(web3.provider.endpoint_uri)
-    for index in range(10):
-        signer = dev_account(index, dev.chain_id)
-        if signer.address == account.address:
-            dev.account = signer
-            return dev
-    raise ValueError(f"{account.address} has no key here: load it with accounts.load(NAME)")
+
+    def unlocked(chain_id: int):
+        for index in range(10):
+            signer = dev_account(index, chain_id)
+            if signer.address == account.address:
+                return signer
+        raise ValueError(f"{account.address} has no key here: load it with accounts.load(NAME)")
+
+    return Chain(web3.provider.endpoint_uri, unlocked)

@@ -13,6 +13,7 @@ from ..chain.connection import DEFAULT_RPC_URL, Chain
 from ..chain.journal import JournalFolder
 from ..chain.sender import Sender
 from ..errors import InputError, NotAuthentic
+from ..local.deployments import open_consortium
 from ..local.safe_jobs import SafeSender
 from ..onchain.collection import Collection
 from ..onchain.registry import Consortium
@@ -56,7 +57,7 @@ class Settings:
 
     @cached_property
     def consortium(self) -> Consortium:
-        return Consortium.open(self.chain, self.sender)
+        return open_consortium(self.chain, self.sender)
 
     def collection(self, brand: str | None, collection: str | None) -> Collection:
         """The collection given by --collection ADDRESS, or that of --brand NAME|ID|ADDRESS."""

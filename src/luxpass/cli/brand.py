@@ -77,8 +77,7 @@ _role_command("revoke", False, "Revoke ROLE in your brand's collection from ACCO
 @rpc_options
 @account_options
 @pass_settings
-def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_file, out, batch_size, to,
-         certificate_out, reissue):
+def mint(settings: Settings, brand_ref, collection, csv_file, **options):
     """Mint one product's passport, or many from --csv (resumable: run it again after a stop).
     A serial the brand already issued is refused unless --reissue says why.
 
@@ -91,14 +90,21 @@ def mint(settings: Settings, brand_ref, collection, serial, fields, record, csv_
 
     Example: luxpass mint --brand "Maison Aurel" --serial AUR-1 --field gtin=03760123450003 --account factory"""
     target = settings.collection(brand_ref, collection)
-    if csv_file:
-        if serial or fields or record or certificate_out:
-            raise click.UsageError("--csv takes no --serial, --field, --record or --certificate")
-        out_dir = Path(out) if out else Path(csv_file).with_suffix(".passports")
-        with ProgressBar(settings) as progress:
-            result = bulk.mint_csv(target, Path(csv_file), out_dir, to, batch_size, progress, reissue)
-        settings.emit(result)
-        return
+    (_mint_csv if csv_file else _mint_one)(settings, target, csv_file=csv_file, **options)
+
+
+def _mint_csv(settings: Settings, target: Collection, csv_file, serial, fields, record, out, batch_size, to,
+              certificate_out, reissue) -> None:
+    if serial or fields or record or certificate_out:
+        raise click.UsageError("--csv takes no --serial, --field, --record or --certificate")
+    out_dir = Path(out) if out else Path(csv_file).with_suffix(".passports")
+    with ProgressBar(settings) as progress:
+        result = bulk.mint_csv(target, Path(csv_file), out_dir, to, batch_size, progress, reissue)
+    settings.emit(result)
+
+
+def _mint_one(settings: Settings, target: Collection, serial, fields, record, to, certificate_out, reissue,
+              **bulk_only) -> None:
     if record and (serial or fields):
         raise click.UsageError("pass either --record or --serial/--field")
     if record:

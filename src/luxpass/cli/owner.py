@@ -5,16 +5,17 @@ from pathlib import Path
 
 import click
 
+from ..local import signed_files
 from ..onchain import consent
 from ..proofs.certificate import Certificate
 from ..proofs.disclosure import disclose
 from ..proofs.disclosure import save as save_disclosure
 from ..spec import Status
-from ..writes import write_json_new
 from .base import Settings, cli, pass_settings
 from .params import (
     PASSPORT_ID,
     Address,
+    PassportRef,
     account_options,
     collection_options,
     json_option,
@@ -24,6 +25,43 @@ from .params import (
     rpc_options,
     signed_ref,
 )
+
+
+def _named_by_passport(settings: Settings, to, certificate, brand_ref, collection, passport_id,
+                       signed_file) -> PassportRef:
+    if not to:
+        raise click.UsageError("pass --to NEW_OWNER")
+    return passport_ref(settings, certificate, brand_ref, collection, passport_id)
+
+
+def _named_by_signed_file(settings: Settings, to, certificate, brand_ref, collection, passport_id,
+                          signed_file) -> PassportRef:
+    if certificate or brand_ref or passport_id:
+        raise click.UsageError("the signed file names the passport; pass no certificate, --brand or --id")
+    return signed_ref(settings, signed_file, collection)
+
+
+def _first_sale(ref: PassportRef, to: str):
+    """A retailer's first sale: a batch certificate's passport is claimed, any other leaves brand custody."""
+    if ref.certificate is not None and ref.certificate.batch is not None:
+        return ref.passports.claim(ref.certificate, to)
+    return ref.passports.first_sale(ref.passport_id, to)
+
+
+def _under_permit(ref: PassportRef, to: str | None):
+    if not to:
+        raise click.UsageError("--permit needs --to BUYER")
+    return consent.submit_permit(ref.passports, ref.signed, to)
+
+
+# Each way a passport is transferred, by the flag that asks for it: how the command finds the
+# passport, and what it sends.
+TRANSFERS = {
+    "--first-sale": (_named_by_passport, _first_sale),
+    "--consent": (_named_by_signed_file, lambda ref, to: consent.submit_resale(ref.passports, ref.signed, to)),
+    "--permit": (_named_by_signed_file, _under_permit),
+    None: (_named_by_passport, lambda ref, to: ref.passports.transfer(ref.passport_id, to)),
+}
 
 
 @cli.command("transfer")
@@ -45,28 +83,13 @@ def transfer(settings: Settings, certificate, brand_ref, collection, passport_id
              permit_file):
     """Transfer a passport: a retailer's first sale, the owner's private transfer, a resale
     with the seller's consent, or a move under a permit."""
-    if sum(map(bool, (first_sale, consent_file, permit_file))) > 1:
+    flags = [flag for flag, given in (("--first-sale", first_sale), ("--consent", consent_file),
+                                      ("--permit", permit_file)) if given]
+    if len(flags) > 1:
         raise click.UsageError("pass only one of --first-sale, --consent, --permit")
-    if consent_file or permit_file:
-        if certificate or brand_ref or passport_id:
-            raise click.UsageError("the signed file names the passport; pass no certificate, --brand or --id")
-        ref = signed_ref(settings, consent_file or permit_file, collection)
-        if consent_file:
-            settings.emit(consent.submit_resale(ref.passports, ref.signed, to))
-        else:
-            if not to:
-                raise click.UsageError("--permit needs --to BUYER")
-            settings.emit(consent.submit_permit(ref.passports, ref.signed, to))
-        return
-    if not to:
-        raise click.UsageError("pass --to NEW_OWNER")
-    ref = passport_ref(settings, certificate, brand_ref, collection, passport_id)
-    if first_sale and ref.certificate is not None and ref.certificate.batch is not None:
-        settings.emit(ref.passports.claim(ref.certificate, to))
-    elif first_sale:
-        settings.emit(ref.passports.first_sale(ref.passport_id, to))
-    else:
-        settings.emit(ref.passports.transfer(ref.passport_id, to))
+    find, send = TRANSFERS[flags[0] if flags else None]
+    ref = find(settings, to, certificate, brand_ref, collection, passport_id, consent_file or permit_file)
+    settings.emit(send(ref, to))
 
 
 @cli.group()
@@ -159,7 +182,7 @@ passport_command(consent_group, "revoke",
 
 def _save_signed(settings: Settings, signed: consent.Signed, out: str, what: str, digest: bool = False) -> None:
     """Write a signed message to a new file and print where, and who signed it."""
-    write_json_new(Path(out), signed.to_dict(), "signed file")
+    signed_files.save(signed, out)
     settings.emit({what: out, "signer": signed.signer, **({"digest": "0x" + signed.digest.hex()} if digest else {})})
 
 

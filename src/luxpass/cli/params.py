@@ -9,6 +9,7 @@ from ..chain import accounts
 from ..chain.connection import DEFAULT_RPC_URL
 from ..errors import InputError
 from ..files import read_json
+from ..local import signed_files
 from ..onchain.collection import Collection
 from ..onchain.consent import Signed
 from ..onchain.registry import Founder
@@ -243,6 +244,6 @@ def passport_ref(settings: Settings, certificate, brand, collection, passport_id
 def signed_ref(settings: Settings, signed_file, collection: str | None = None) -> PassportRef:
     """The passport a signed consent, permit or clear request names, in `collection` if given,
     else in the collection the signed message names."""
-    signed = Signed.load(signed_file)
+    signed = signed_files.load(signed_file)
     return PassportRef(settings, collection or signed.collection, parse_passport_id(signed.message["tokenId"]),
                        signed=signed)

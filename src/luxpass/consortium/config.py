@@ -24,9 +24,15 @@ from eth_keys import keys
 from web3 import Web3
 
 from ..chain.accounts import encrypt_key, home
+<<<<<<< HEAD
 from ..chain.connection import clique_majority
 from ..errors import InputError, LuxpassError
 from ..values import check_node_addresses
+=======
+from ..errors import InputError
+from ..files import read_own_record
+from ..writes import write_json_atomic
+>>>>>>> layers-ready
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
 CHAIN_ID = 7531
@@ -116,12 +122,9 @@ def data_dir(folder: Path, node: NodeConfig) -> Path:
 
 
 def load(folder: Path) -> NetworkConfig | None:
-    try:
-        data = json.loads((folder / "net.json").read_text())
-    except OSError:
+    data = read_own_record(folder / "net.json")
+    if data is None:
         return None
-    except ValueError:
-        raise LuxpassError(f"{folder / 'net.json'} is not valid JSON", "put it back from your backup") from None
     if any("enode" not in node for node in data.get("nodes", [])):
         raise InputError(f"the network in {folder} was made by an older luxpass (its nodes have no node keys)",
                          "stop it with that luxpass's `consortium-net down`, then create a new one with another --dir")
@@ -136,9 +139,7 @@ def require(folder: Path) -> NetworkConfig:
 
 
 def save(folder: Path, config: NetworkConfig) -> None:
-    tmp = folder / "net.json.tmp"
-    tmp.write_text(json.dumps(asdict(config), indent=1))
-    tmp.replace(folder / "net.json")
+    write_json_atomic(folder / "net.json", asdict(config))
 
 
 # --- checks before anything is created or started ----------------------------------------

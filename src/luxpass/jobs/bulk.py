@@ -65,8 +65,8 @@ def mint_csv(collection: Collection, csv_path: Path, out_dir: Path, to: str | No
     if progress:
         progress(already, len(ids))
     batches = [todo[start:start + batch_size] for start in range(0, len(todo), batch_size)]
-    calls = ((collection.mint_batch_call(owner, [ids[i] for i in batch]),
-              f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})") for batch in batches)
+    calls = [(collection.mint_batch_call(owner, [ids[i] for i in batch]),
+              f"mint batch of {len(batch)} (rows {batch[0] + 1}-{batch[-1] + 1})") for batch in batches]
     gas_used = 0
     try:
         for batch, receipt in zip(batches, sender.send_all(calls, journal)):

@@ -15,7 +15,6 @@ from web3.exceptions import Web3Exception
 
 from ..chain.sender import Action, AlreadyDone
 from ..errors import ContractRevert, InputError, LuxpassError
-from ..files import read_json
 from ..results import utc
 from ..spec import EIP712_DOMAIN_FIELDS as DOMAIN_FIELDS, eip712_fields
 from ..values import ZERO_ADDRESS, parse_address, passport_hex
@@ -52,8 +51,9 @@ class Signed:
         return data
 
     @classmethod
-    def load(cls, path) -> "Signed":
-        data = read_json(path, "signed consent")
+    def from_dict(cls, data, path) -> "Signed":
+        """The signed message the file at `path` holds (`luxpass.local.signed_files.load` reads
+        it), every part of its form checked."""
         if not isinstance(data, dict) or data.get("format") != CONSENT_FORMAT:
             raise InputError(f"{path} is not a luxpass signed consent", "pass the file `luxpass consent sign` wrote")
         try:

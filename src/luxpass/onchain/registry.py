@@ -1,14 +1,11 @@
 """The consortium registry: deployment, member brands, votes and accreditations."""
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from web3.logs import DISCARD
 
-from ..chain.accounts import home
 from ..chain.connection import Chain
 from ..chain.sender import Action, AlreadyDone, Sender
-from ..errors import InputError, LuxpassError
-from ..files import read_json
+from ..errors import InputError
 from ..names import check_new_brand
 from . import safe as safes
 from .collection import Collection, tx_hex
@@ -38,47 +35,17 @@ class Deployment:
     forwarder: str | None = None  # the LuxpassForwarder the implementation trusts (none before it existed)
     genesis: str | None = None  # the chain's block 0: another one means the chain was reset
 
-    @staticmethod
-    def path(chain_id: int) -> Path:
-        return home() / "deployments" / f"{chain_id}.json"
-
     def to_dict(self) -> dict:
-        """The record `luxpass.local.deployments` writes to `path(chain_id)`."""
+        """The record `luxpass.local.deployments` keeps for the chain."""
         return {"chainId": self.chain_id, "registry": self.registry, "implementation": self.implementation,
                 "block": self.block, "founders": self.founders, "earlierRegistries": self.earlier_registries,
                 "forwarder": self.forwarder, "genesis": self.genesis}
 
     @classmethod
-    def recorded(cls, chain_id: int) -> "Deployment | None":
-        path = cls.path(chain_id)
-        if not path.is_file():
-            return None
-        data = read_json(path, "deployment")
+    def from_dict(cls, data: dict) -> "Deployment":
         return cls(data["chainId"], data["registry"], data["implementation"], data["block"],
                    data.get("founders", []), data.get("earlierRegistries", []), data.get("forwarder"),
                    data.get("genesis"))
-
-    @classmethod
-    def load(cls, chain: Chain) -> "Deployment":
-        path = cls.path(chain.chain_id)
-        if not path.is_file():
-            raise LuxpassError(
-                f"no luxpass deployment is recorded for chain {chain.chain_id} ({chain.rpc_url})",
-                "run `luxpass deploy`, or point --rpc-url at the chain you deployed to",
-            )
-        deployment = cls.recorded(chain.chain_id)
-        if not chain.w3.eth.get_code(deployment.registry):
-            head, genesis = chain.w3.eth.block_number, chain.w3.eth.get_block(0)["hash"].to_0x_hex()
-            missing = f"the registry recorded for chain {chain.chain_id} at {deployment.registry} has no code on this node"
-            if genesis != deployment.genesis and (deployment.genesis or chain.dev):
-                raise LuxpassError(f"{missing}: its genesis block is not the one the registry was deployed on",
-                                   f"the chain was reset: run `luxpass deploy` again or remove {path}")
-            where = (f"it is at block {head}, below block {deployment.block} where the registry was deployed: it is "
-                     "catching up" if head < deployment.block else f"it is at block {head}, on another branch")
-            raise LuxpassError(f"{missing} ({chain.rpc_url}): {where}",
-                               "wait and run the same command again, or pass another member's node too "
-                               "(--rpc-url URL1,URL2); `luxpass node status --rpc-url URL1,URL2` shows each node's head")
-        return deployment
 
 
 @dataclass
@@ -143,13 +110,13 @@ class VoteResult:
 
 
 def deploy_contracts(chain: Chain, founders: list[Founder], quorum_bps: int = DEFAULT_QUORUM_BPS,
-                     voting_period: int = DEFAULT_VOTING_PERIOD, force: bool = False,
-                     earlier: Deployment | None = None) -> tuple[Deployment, dict]:
+                     voting_period: int = DEFAULT_VOTING_PERIOD,
+                     replacing: Deployment | None = None) -> tuple[Deployment, dict]:
     """Deploy the forwarder of owners' signed requests, the passport implementation that trusts
     it and the registry with its founding brands; the deployment and the registry's receipt, mined
-    but not yet confirmed (`luxpass.local.deployments.deploy` records it, then waits). A chain
-    whose `earlier` registry is live is refused unless `force`; the replaced registry is kept in
-    the new deployment's `earlier_registries`, so its passports still verify."""
+    but not yet confirmed (`luxpass.local.deployments.deploy` records it, then waits). The live
+    deployment it `replacing` is kept in the new one's `earlier_registries`, so its passports
+    still verify."""
     if len(founders) < 2:
         raise InputError("a consortium needs at least two founding brands", "pass --founder NAME:SYMBOL:COUNCIL twice or more")
     if not 5_000 <= quorum_bps < 10_000:
@@ -163,11 +130,6 @@ def deploy_contracts(chain: Chain, founders: list[Founder], quorum_bps: int = DE
     names = [f.name for f in founders]
     if len(set(f.council for f in founders)) != len(founders):
         raise InputError("founding brands need distinct council addresses", "fix the --founder list")
-    live = earlier is not None and bool(chain.w3.eth.get_code(earlier.registry))
-    if live and not force:
-        raise InputError(f"chain {chain.chain_id} already has a luxpass registry at {earlier.registry} "
-                         f"(recorded in {Deployment.path(chain.chain_id)})",
-                         "use that one, or pass --force to deploy another (the old one stays recorded)")
     sender = chain.sender
     forwarder, _ = sender.deploy("LuxpassForwarder", confirmations=1)
     implementation, _ = sender.deploy("BrandPassport", forwarder, confirmations=1)
@@ -175,7 +137,7 @@ def deploy_contracts(chain: Chain, founders: list[Founder], quorum_bps: int = DE
         "ConsortiumRegistry", implementation, names, [f.symbol for f in founders],
         [f.council for f in founders], quorum_bps, voting_period, confirmations=1,
     )
-    kept = (earlier.earlier_registries + [earlier.registry]) if live else []
+    kept = (replacing.earlier_registries + [replacing.registry]) if replacing else []
     deployment = Deployment(chain.chain_id, registry, implementation, receipt["blockNumber"],
                             [f.__dict__ for f in founders], kept, forwarder,
                             chain.w3.eth.get_block(0)["hash"].to_0x_hex())
@@ -183,18 +145,15 @@ def deploy_contracts(chain: Chain, founders: list[Founder], quorum_bps: int = DE
 
 
 class Consortium:
-    """The registry of one chain, read through `chain` and voted on through `sender` (by default
-    the chain's own key sender)."""
+    """The registry of one chain's `deployment`, read through `chain` and voted on through `sender`
+    (by default the chain's own key sender); `luxpass.local.deployments.open_consortium` opens the
+    one recorded for the chain."""
 
     def __init__(self, chain: Chain, deployment: Deployment, sender: Sender | None = None):
         self.chain = chain
         self.sender = sender or chain.sender
         self.deployment = deployment
         self.registry = chain.contract("ConsortiumRegistry", deployment.registry)
-
-    @classmethod
-    def open(cls, chain: Chain, sender: Sender | None = None) -> "Consortium":
-        return cls(chain, Deployment.load(chain), sender)
 
     def earlier_registry_of(self, collection: str) -> "Consortium | None":
         """The registry, recorded for this chain before a `deploy --force`, that created `collection`."""

@@ -28,6 +28,7 @@ from ..chain.connection import Chain
 from ..chain.rpc import NodeUnavailable
 from ..errors import InputError, LuxpassError
 from ..gs1 import DigitalLink
+from ..local.deployments import open_consortium
 from ..onchain import chip
 from ..onchain.registry import Consortium
 from ..checks.link import AUTHENTIC, NO_MATCH, NOT_AUTHENTIC, UNREADABLE, LinkCheck, check_link
@@ -102,7 +103,7 @@ class Registry:
         with self._lock:
             if self._consortium is None:
                 try:
-                    self._consortium = Consortium.open(Chain(self.rpc_url, log=log.info))
+                    self._consortium = open_consortium(Chain(self.rpc_url, log=log.info))
                 except (LuxpassError, requests.exceptions.RequestException) as exc:
                     raise Unavailable(str(exc)) from None
             return self._consortium
