@@ -8,11 +8,7 @@ least `alpha` answered for it; a block accepted is final: no node ever accepts a
 height. With four houses of equal weight and the default k=20, alpha=15, one house down leaves
 exactly 75% of the weight: a poll succeeds only when at most 5 of its 20 samples fall on that house.
 """
-<<<<<<< HEAD
 import errno
-import json
-=======
->>>>>>> layers-ready
 import os
 import re
 import secrets
@@ -21,14 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..chain.accounts import create_keystore, home, load_keystore
-<<<<<<< HEAD
-from ..errors import InputError, LuxpassError
-from ..values import check_node_addresses
-=======
 from ..errors import InputError
 from ..files import read_own_record
+from ..values import check_node_addresses
 from ..writes import write_json_atomic
->>>>>>> layers-ready
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
 NETWORK_ID = 7531  # the P-chain's network, a custom one (its addresses read custom1…)

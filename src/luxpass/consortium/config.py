@@ -24,15 +24,11 @@ from eth_keys import keys
 from web3 import Web3
 
 from ..chain.accounts import encrypt_key, home
-<<<<<<< HEAD
 from ..chain.connection import clique_majority
-from ..errors import InputError, LuxpassError
-from ..values import check_node_addresses
-=======
 from ..errors import InputError
 from ..files import read_own_record
+from ..values import check_node_addresses
 from ..writes import write_json_atomic
->>>>>>> layers-ready
 
 HOUSES = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt", "Atelier Nouveau")
 CHAIN_ID = 7531
