@@ -1,8 +1,8 @@
 """A brand's passport collection: roles, minting, lifecycle events, transfers and status."""
 import secrets
-from itertools import repeat
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 from eth_abi import encode
 from eth_utils import keccak
