@@ -424,17 +424,25 @@ def screen_gas(consortium: Consortium, address: str, listings: list[Listing]) ->
 
 
 def timed_ways(listings: list[Listing], ways: dict, agrees: dict | None = None) -> dict:
-    """Each way's rate on `listings` (the median of RUNS runs) and the range of its runs, once its
-    verdicts agree with those of the first way (`agrees[name](first's, its)` for one that tells less)."""
-    rates, expected = {}, None
-    for name, job in ways.items():
-        median, times, verdicts = median_seconds(job)
-        expected = expected or verdicts
+    """Each way's rate on `listings` (the median of RUNS runs, the ways taking turns, so that a
+    change in the machine's load falls on each alike) and the range of its runs, once its verdicts
+    agree with those of the first way (`agrees[name](first's, its)` for one that tells less)."""
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    answers: dict[str, list] = {}
+    for _ in range(RUNS):
+        for name, job in ways.items():
+            start = time.perf_counter()
+            answers[name] = job()
+            times[name].append(time.perf_counter() - start)
+    expected = next(iter(answers.values()))
+    rates = {}
+    for name, verdicts in answers.items():
         same = (agrees or {}).get(name, lambda ours, theirs: ours == theirs)
         wrong = sum(not same(ours, theirs) for ours, theirs in zip(expected, verdicts))
         if wrong or len(verdicts) != len(expected):
             raise SystemExit(f"error: {name} disagrees with `screen` on {wrong} of {len(listings)} listings")
-        rates[name] = (len(listings) / median, f"runs {min(times):.3f}-{max(times):.3f} s")
+        rates[name] = (len(listings) / statistics.median(times[name]),
+                       f"runs {min(times[name]):.3f}-{max(times[name]):.3f} s")
     kinds = ", ".join(f"{expected.count(v):,} {v}" for v in sorted(set(expected)))
     print(f"  (verdicts: {kinds})")
     return rates

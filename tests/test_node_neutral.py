@@ -12,7 +12,7 @@ from fault_proxy import FaultProxy
 from luxpass.chain.accounts import dev_address
 from luxpass.chain.artifacts import decode_revert
 from luxpass.cli import cli
-from luxpass.checks.chunks import ChunkedCalls
+from luxpass.checks.chunks import PIPELINED, ChunkedCalls
 from luxpass.onchain.collection import Collection, screen_codes
 
 ERROR = keccak(text="PassportUnknownBatch(bytes32)")[:4] + b"\x11" * 32
@@ -124,11 +124,11 @@ class DearerNode(CappedNode):
                 self.running -= 1
 
 
-def test_once_a_chunk_is_answered_two_calls_are_in_flight_at_once():
-    node = DearerNode(dear=10**6, most_dear=0, together=2)  # the barrier breaks unless two calls meet at it
+def test_once_a_chunk_is_answered_several_calls_are_in_flight_at_once():
+    node = DearerNode(dear=10**6, most_dear=0, together=PIPELINED)  # the barrier breaks unless they meet at it
     calls = ChunkedCalls(node, most=10)
     codes = screen_codes_of(node, calls, list(range(100)))
-    assert codes == bytes(i % 7 for i in range(100)) and node.most_running == 2
+    assert codes == bytes(i % 7 for i in range(100)) and node.most_running == PIPELINED > 1
     assert (calls.counts.calls, calls.counts.refused) == (10, 0)
 
 
@@ -136,8 +136,8 @@ def test_a_chunk_refused_in_the_pipeline_is_sent_again_and_every_answer_kept_in_
     node = DearerNode(dear=50, most_dear=2)  # from passport 50 on, at most 2 a call
     calls = ChunkedCalls(node, most=10)
     assert screen_codes_of(node, calls, list(range(100))) == bytes(i % 7 for i in range(100))
-    assert calls.sizes["screening"] == 2 and node.most_running <= 2
-    # [50, 60) refused, and the call sent beside it; then [50, 55) refused: 10 and 5 are halved to 2
+    assert calls.sizes["screening"] == 2 and node.most_running <= PIPELINED
+    # [50, 60) refused (the calls sent beside it dropped), then [50, 55): 10 and 5 are halved to 2
     assert calls.counts.refused >= 2 and sum(n for n in node.sizes if n <= 2) == 50
 
 # The methods every node answers (ethereum/execution-apis); anything else is one node's extension,

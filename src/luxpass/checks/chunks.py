@@ -2,9 +2,9 @@
 refused in a steady run. A chunk is sized from the node's call gas cap (`Chain.call_gas`) and the
 gas a passport, measured by `eth_estimateGas` on the first few; the size is kept for the rest of
 the run. A chunk the node refuses all the same (out of gas, too large) is sent again in halves,
-and the half is kept. Once the size has been answered, two calls are in flight at a time, over the
-provider's one session (two pooled connections): the node runs one while it reads the next, and
-Python encodes the chunk after them meanwhile."""
+and the half is kept. Once the size has been answered, PIPELINED calls are in flight at a time,
+over the provider's one session (as many pooled connections): a node with two cores runs two while
+the third waits its turn, and Python encodes the next chunk meanwhile."""
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +18,8 @@ from ..errors import ContractRevert
 PROBE = 16  # passports whose gas is measured, the first of the run's first chunk of a kind
 HEADROOM = 0.9  # of the call gas cap a chunk is sized to: the passports after the probe may cost more
 INTRINSIC_GAS = 21_000  # what eth_estimateGas counts besides the call's own work
-PIPELINED = 2  # calls in flight at a time, once a chunk of the kind's size has been answered
+PIPELINED = 3  # calls in flight at a time, once a chunk of the kind's size has been answered (50,000 listings
+# on a two-core machine: 0.147 s one at a time, 0.108 s two, 0.098 s three, 0.097 s four)
 GUESS_GAS = 20_000  # a passport's gas when the node gives no estimate (the halving corrects it)
 FIX = "check that --rpc-url is a node of this consortium's chain"
 
