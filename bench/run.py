@@ -58,7 +58,7 @@ from web3 import Web3  # noqa: E402
 
 from founded import ALICE, BOB, MINTER, RESELLER, RETAILER, founded_brand  # noqa: E402
 import owner_rule  # noqa: E402
-from readme import replace_section  # noqa: E402
+from readme import RESULTS, replace_section  # noqa: E402
 import screening  # noqa: E402
 
 HISTORY_PASSPORTS = int(os.environ.get("LUXPASS_BENCH_PASSPORTS", "100000"))
@@ -106,10 +106,11 @@ def commitments(count: int, tag: str) -> list[bytes]:
 
 def main() -> None:
     """Every figure; `python bench/run.py cli`: only the command line's; `--gas`: only the contract's
-    gas figures and sizes (a minute). A part alone is printed, not written."""
+    gas figures and sizes (a minute); `screen`: only the screening's (two minutes), written into the
+    rows of the same figures in docs/results.md. Any other part alone is printed, not written."""
     part = sys.argv[1] if len(sys.argv) > 1 else None
-    if part not in (None, "cli", "--gas"):
-        raise SystemExit(f"error: unknown part {part!r}; run bench/run.py alone, or with `cli` or `--gas`")
+    if part not in (None, "cli", "--gas", "screen"):
+        raise SystemExit(f"error: unknown part {part!r}; run bench/run.py alone, or with `cli`, `--gas` or `screen`")
     folder = WORK / "node"
     node.start(folder, PORT)
     try:
@@ -118,11 +119,15 @@ def main() -> None:
         elif part == "--gas":
             gas_figures(*founded_brand(signer))
             contract_sizes()
+        elif part == "screen":
+            run_screening()
         else:
             run()
     finally:
         node.stop(folder)
         shutil.rmtree(WORK, ignore_errors=True)
+    if part == "screen":
+        update_results_rows()
     if part:
         return
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
@@ -135,6 +140,13 @@ def run_cli() -> None:
     """The command line's figures alone, on a brand founded for them (`python bench/run.py cli`)."""
     _, minter, _ = founded_brand(signer)
     whole_processes(open_consortium(signer(0)), Path(certificates.mint(minter, {"serial": "BENCH-V1"}).certificate_file))
+
+
+def run_screening() -> None:
+    """The screening's figures alone, on SCREENED passports minted for them (`python bench/run.py screen`)."""
+    address, minter, _ = founded_brand(signer)
+    print(f"\nminting {SCREENED:,} passports for the screening …", flush=True)
+    screening_cost(open_consortium(signer(0)), minter, address, mint_many(minter, SCREENED, "screened"))
 
 
 def run() -> None:
@@ -413,17 +425,25 @@ def screen_gas(consortium: Consortium, address: str, listings: list[Listing]) ->
 
 
 def timed_ways(listings: list[Listing], ways: dict, agrees: dict | None = None) -> dict:
-    """Each way's rate on `listings` (the median of RUNS runs) and the range of its runs, once its
-    verdicts agree with those of the first way (`agrees[name](first's, its)` for one that tells less)."""
-    rates, expected = {}, None
-    for name, job in ways.items():
-        median, times, verdicts = median_seconds(job)
-        expected = expected or verdicts
+    """Each way's rate on `listings` (the median of RUNS runs, the ways taking turns, so that a
+    change in the machine's load falls on each alike) and the range of its runs, once its verdicts
+    agree with those of the first way (`agrees[name](first's, its)` for one that tells less)."""
+    times: dict[str, list[float]] = {name: [] for name in ways}
+    answers: dict[str, list] = {}
+    for _ in range(RUNS):
+        for name, job in ways.items():
+            start = time.perf_counter()
+            answers[name] = job()
+            times[name].append(time.perf_counter() - start)
+    expected = next(iter(answers.values()))
+    rates = {}
+    for name, verdicts in answers.items():
         same = (agrees or {}).get(name, lambda ours, theirs: ours == theirs)
         wrong = sum(not same(ours, theirs) for ours, theirs in zip(expected, verdicts))
         if wrong or len(verdicts) != len(expected):
             raise SystemExit(f"error: {name} disagrees with `screen` on {wrong} of {len(listings)} listings")
-        rates[name] = (len(listings) / median, f"runs {min(times):.3f}-{max(times):.3f} s")
+        rates[name] = (len(listings) / statistics.median(times[name]),
+                       f"runs {min(times[name]):.3f}-{max(times[name]):.3f} s")
     kinds = ", ".join(f"{expected.count(v):,} {v}" for v in sorted(set(expected)))
     print(f"  (verdicts: {kinds})")
     return rates
@@ -440,13 +460,28 @@ def owner_rule_cost() -> None:
     print()
 
 
+def update_results_rows() -> None:
+    """The rows of docs/results.md's table that name this run's figures, each replaced by its new
+    value and load (a part run alone: the other rows keep the full run's)."""
+    rows = {r["name"]: table_row(r) for r in results}
+    text = RESULTS.read_text().splitlines()
+    found = [n for n, line in enumerate(text) if line.startswith("| ") and line[2:].split(" | ")[0] in rows]
+    for n in found:
+        text[n] = rows[text[n][2:].split(" | ")[0]]
+    RESULTS.write_text("\n".join(text) + "\n")
+    print(f"\n{len(found)} of {len(rows)} figures written into {RESULTS.relative_to(ROOT)}")
+
+
+def table_row(r: dict) -> str:
+    target = "" if r["target"] is None else f"{r['target']} ({'met' if r['target_met'] else 'missed'})"
+    base = "" if r["baseline"] is None else f"{r['baseline']:,} (×{r['ratio']})"
+    return f"| {r['name']} | {r['value']:,} {r['unit']} | {r['load']} | {target} | {base} | {r['note']} |"
+
+
 def update_results_page() -> None:
     """The table of docs/results.md: each figure with the 1-minute load it was taken at."""
     lines = ["| figure | value | load | target | baseline | note |", "| --- | --- | --- | --- | --- | --- |"]
-    for r in results:
-        target = "" if r["target"] is None else f"{r['target']} ({'met' if r['target_met'] else 'missed'})"
-        base = "" if r["baseline"] is None else f"{r['baseline']:,} (×{r['ratio']})"
-        lines.append(f"| {r['name']} | {r['value']:,} {r['unit']} | {r['load']} | {target} | {base} | {r['note']} |")
+    lines += [table_row(r) for r in results]
     load = os.getloadavg()[1]  # the rates depend on what else the machine runs
     replace_section("bench", "\n".join([
         f"Generated by `make bench` on this project's machines ({os.cpu_count()} cores, shared: load average "

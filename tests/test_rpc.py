@@ -1,5 +1,7 @@
 """The one raw JSON-RPC helper: a node's error answer is decoded once, a revert into its custom
 error, anything else into NodeRefused naming what was asked; results pass through."""
+import json
+
 import pytest
 from eth_utils import keccak
 from luxpass.chain import rpc
@@ -78,3 +80,14 @@ def test_any_other_log_refusal_is_named_not_split():
     with pytest.raises(rpc.NodeRefused, match="logs are disabled"):
         rpc.get_logs(node, {"fromBlock": hex(0), "toBlock": hex(999)})
     assert len(node.asked) == 1
+
+
+@pytest.mark.parametrize("tx, block", [
+    ({"data": "0x0102", "to": "0x" + "22" * 20, "gas": "0x64", "from": "0x" + "33" * 20}, "latest"),
+    ({"data": "0x"}, "0x7"),
+])
+def test_a_call_written_around_its_calldata_is_the_request_web3_would_write(tx, block):
+    provider = rpc.RetryingProvider("http://127.0.0.1:1", log=lambda _: None)
+    by_hand = json.loads(provider.encode_rpc_request("eth_call", [{**tx, "data": rpc.HexData(tx["data"])}, block]))
+    by_web3 = json.loads(provider.encode_rpc_request("eth_call", [tx, block]))
+    assert by_hand == {**by_web3, "id": by_web3["id"] - 1} and by_hand["params"] == [tx, block]

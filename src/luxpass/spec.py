@@ -179,6 +179,8 @@ FUNCTIONS = {
     "screen": ("BrandPassport", "screen(uint256[],address[])"),
     "heads": ("BrandPassport", "heads(uint256[])"),
     "mintBatch": ("BrandPassport", "mintBatch(address,bytes32[])"),
+    "brandIdOfCollection": ("ConsortiumRegistry", "brandIdOfCollection(address)"),
+    "brandStatus": ("ConsortiumRegistry", "brandStatus(uint256)"),
 }
 
 

@@ -128,10 +128,10 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int | None = 
     """A verdict for each listing. `chunk` caps the passports of one call; `calls` (a new one by
     default) keeps the chunk sizes and counts the eth_calls, across runs if passed again."""
     calls = calls or ChunkedCalls(consortium.chain, chunk)
-    by_collection: dict[str, list[int]] = {}
     verdicts: list[str | None] = [listing.malformed for listing in listings]
+    by_collection: dict[str, list[int]] = {}
     for index, listing in enumerate(listings):
-        if not listing.malformed:
+        if listing.malformed is None:
             by_collection.setdefault(listing.collection, []).append(index)
     for collection, indexes in by_collection.items():
         problem = _collection_problem(consortium, collection)
@@ -139,31 +139,32 @@ def screen(consortium: Consortium, listings: list[Listing], chunk: int | None = 
             for i in indexes:
                 verdicts[i] = problem
             continue
-        pending = []
-        for i in indexes:
-            if listings[i].certificate_matches is False:
-                verdicts[i] = "certificate-mismatch"
-            else:
-                pending.append(i)
-        target = Collection(consortium.chain, collection)
         # Listings that name no seller are screened apart: a stand-in seller would be "not the
         # owner" and hide the verdicts the contract gives after that check (a pending recovery).
-        named = [i for i in pending if listings[i].seller]
-        unnamed = [i for i in pending if not listings[i].seller]
-        codes = calls.run("screening", named, lambda part: target.screen_call(
-            [listings[i].passport_id for i in part], [listings[i].seller for i in part]), screen_codes)
-        codes += calls.run("screening (no sellers)", unnamed, lambda part: target.screen_call(
-            [listings[i].passport_id for i in part], []), screen_codes)
-        for i, code in zip(named + unnamed, codes):
-            verdicts[i] = VERDICTS[code]
+        named: list[int] = []
+        unnamed: list[int] = []
+        for i in indexes:
+            listing = listings[i]
+            if listing.certificate_matches is False:
+                verdicts[i] = "certificate-mismatch"
+            else:
+                (named if listing.seller else unnamed).append(i)
+        target = Collection(consortium.chain, collection)
+        for kind, screened, with_sellers in (("screening", named, True), ("screening (no sellers)", unnamed, False)):
+            ids = [listings[i].passport_id for i in screened]
+            sellers = [listings[i].seller for i in screened] if with_sellers else []
+            # `run` slices a range in O(1); each chunk's ids and sellers are sliced by its bounds.
+            codes = calls.run(kind, range(len(screened)), lambda part: target.screen_call(
+                ids[part.start:part.stop], sellers[part.start:part.stop]), screen_codes)
+            for i, verdict in zip(screened, map(VERDICTS.__getitem__, codes)):
+                verdicts[i] = verdict
     return ScreenResults(listings, verdicts)
 
 
 def _collection_problem(consortium: Consortium, collection: str) -> str | None:
-    brand_id = consortium.brand_id_of(collection)
+    brand_id, status = consortium.collection_status(collection)
     if brand_id == 0:
         return "unknown-collection"
-    status = consortium.brand(brand_id).status
     if status == BrandStatus.SUSPENDED:
         return "brand-suspended"
     if status == BrandStatus.REMOVED:

@@ -2,6 +2,7 @@
 import secrets
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 from eth_abi import encode
 from eth_utils import keccak
@@ -326,10 +327,11 @@ class Collection:
         decoding, not the node, would be the bottleneck of a marketplace's screening. Sized and sent
         in chunks by `luxpass.checks.chunks`; `screen_codes` reads its answer."""
         n, m = len(ids), len(sellers)
+        words = {seller: bytes(12) + bytes.fromhex(seller[2:]) for seller in set(sellers)}  # a seller lists many
         return RawCall(self.address, b"".join([
             _SCREEN, (64).to_bytes(32, "big"), (96 + 32 * n).to_bytes(32, "big"), n.to_bytes(32, "big"),
-            *(i.to_bytes(32, "big") for i in ids), m.to_bytes(32, "big"),
-            *(bytes(12) + bytes.fromhex(s[2:]) for s in sellers),
+            *map(int.to_bytes, ids, repeat(32), repeat("big")), m.to_bytes(32, "big"),
+            *map(words.__getitem__, sellers),
         ]))
 
     def heads_call(self, ids: list[int]) -> RawCall:
