@@ -194,11 +194,20 @@ class Chain:
                 f"sealers need {needed} up to seal a block (see `luxpass consortium-net status`)")
 
     def next_block_time(self) -> int:
-        """The earliest time the next block can carry, the clock the contracts check a deadline
-        against: one second after the latest block, or this machine's clock when that is later (a
-        chain that makes blocks only for transactions, as subnet-evm and Anvil's automine do, may
-        have made none for hours)."""
-        return max(self.w3.eth.get_block("latest")["timestamp"] + 1, int(time.time()))
+        """The time the next block will carry, the clock the contracts check a deadline against:
+        the node's pending block where it builds one (Anvil, geth, Hardhat and Ganache do, on their
+        own clock, which a development node may hold behind this machine's); otherwise one second
+        after the latest block, or this machine's clock when that is later (subnet-evm answers
+        "pending" with its latest block, and makes blocks only for transactions: the latest may be
+        hours old)."""
+        latest = self.w3.eth.get_block("latest")
+        try:
+            pending = self.w3.eth.get_block("pending")
+        except (Web3RPCError, ValueError):
+            pending = None
+        if pending is not None and pending["number"] == latest["number"] + 1:
+            return int(pending["timestamp"])
+        return max(latest["timestamp"] + 1, int(time.time()))
 
     def transaction_counts(self, address: str) -> tuple[int, int]:
         """The account's transactions mined, and mined or waiting in the node's pool ("pending"); a
