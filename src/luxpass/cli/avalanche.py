@@ -1,10 +1,14 @@
 """The consortium's network on Avalanche (`luxpass avalanche-net`): one avalanchego node per house,
 validators of a private network, and the consortium's L1 running subnet-evm, whose blocks are final."""
+from decimal import Decimal, InvalidOperation
+
 import click
 
+from ..avalanche import allow_list as av_allow_list
 from ..avalanche import config as av_config
 from ..avalanche import network as av_network
 from ..avalanche import tools as av_tools
+from ..chain.connection import Chain
 from .base import Settings, cli, pass_settings
 from .params import Address, json_option
 
@@ -55,6 +59,46 @@ def down(settings: Settings, folder):
 def status(settings: Settings, folder):
     """Each node's house, whether it runs, its L1 RPC URL and the L1's height it sees."""
     _emit(settings, av_network.status(av_config.net_dir(folder)), av_config.require(av_config.net_dir(folder)))
+
+
+def _coins(ctx, param, value: str) -> int:
+    try:
+        wei = Decimal(value) * 10**18
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number of coins; write e.g. 10 or 0.5") from None
+    if wei < 0 or wei != wei.to_integral_value():
+        raise click.BadParameter(f"{value} is negative or finer than 1 wei; write e.g. 10 or 0.5")
+    return int(wei)
+
+
+@avalanche_net.command("admit")
+@dir_option
+@click.argument("addresses", nargs=-1, required=True, type=Address())
+@click.option("--house", "house_name", metavar="NAME",
+              help="The house whose account, an allow-list admin, signs (default: the first house).")
+@click.option("--deployer", is_flag=True, help="Let them deploy contracts too (a house's staff who create Safes "
+              "or the registry: subnet-evm checks every contract created against the transaction's origin).")
+@click.option("--fund", "balance_wei", default="0", metavar="COINS", show_default=True, callback=_coins,
+              help="Top each balance up to this many of the L1's coins (18 decimals), for gas; never pays twice.")
+@json_option
+@pass_settings
+def admit(settings: Settings, folder, addresses, house_name, deployer, balance_wei):
+    """Admit ADDRESSES to the L1: an allow-list admin's call to the precompile enables each to send
+    (and with --deployer, to deploy), then a payment tops its balance up. What the chain already
+    holds is not sent again.
+
+        luxpass avalanche-net admit 0xRESELLER 0xMARKETPLACE --fund 10"""
+    folder = av_config.net_dir(folder)
+    config = av_config.require(folder)
+    house = config.house(house_name) if house_name else config.houses[0]
+    if not config.chain_id:
+        raise click.UsageError("the network has no L1 yet; finish it with `luxpass avalanche-net up`")
+    chain = Chain(config.rpc_url(house), av_config.house_account(folder, house),
+                  log=lambda line: click.echo(line, err=True))
+    admitted = av_allow_list.admit(chain, list(dict.fromkeys(addresses)), deployer, balance_wei)
+    settings.emit([a.as_json() for a in admitted], "\n".join(
+        f"{a.address}  sends: {a.sends}  deploys: {a.deploys}  balance {a.balance_wei / 10**18:g}  "
+        f"({len(a.transactions)} transaction(s) now)" for a in admitted))
 
 
 def _emit(settings: Settings, states, config) -> None:
