@@ -2,7 +2,8 @@
 precompiles, `setEnabled` on the transaction allow list (it may send) and, for a house's staff who
 deploy (a Safe, the registry), on the contract-deployer allow list, then a payment that tops its
 balance up to what it needs for gas. Each step is made only when the chain lacks it, so `admit` run
-again sends nothing and never pays twice.
+again sends nothing and never pays twice. When the admin is a Safe (by default the houses' council,
+`council.py`), each precompile call is a Safe transaction its owners sign: no house admits alone.
 
 subnet-evm checks the deployer list against the transaction's origin for every contract created,
 inside a call too: an officer who creates a Safe through its proxy factory, or whose vote makes the
@@ -15,6 +16,8 @@ from ..chain import rpc
 from ..chain.connection import Chain
 from ..chain.sender import RawCall
 from ..errors import LuxpassError
+from ..local.safe_jobs import job_path, save_new_job
+from ..onchain.safe import Safe
 
 TX_ALLOW_LIST = "0x0200000000000000000000000000000000000002"
 DEPLOYER_ALLOW_LIST = "0x0200000000000000000000000000000000000000"
@@ -30,6 +33,7 @@ class Admitted:
     deploys: str  # its role on the contract-deployer allow list
     balance_wei: int
     transactions: list[str]  # what this run sent for it (none when the chain had it all)
+    drafted: list[str]  # Safe job files of its precompile calls, when a Safe is the admin
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -46,24 +50,31 @@ def role(chain: Chain, allow_list: str, address: str) -> str:
     return ROLES[int.from_bytes(answer, "big")] if int.from_bytes(answer, "big") < len(ROLES) else "unknown"
 
 
-def admit(chain: Chain, addresses: list[str], deployer: bool = False, balance_wei: int = 0) -> list[Admitted]:
+def admit(chain: Chain, addresses: list[str], deployer: bool = False, balance_wei: int = 0,
+          admins: tuple[str, ...] = ()) -> list[Admitted]:
     """Enable each of `addresses` to send (and with `deployer`, to deploy), and top its balance up
-    to `balance_wei`, signed by `chain`'s account, an admin of both lists. Every transaction is
-    sent before the first is waited for: a block each of them is final."""
-    admin = chain.address
-    for allow_list in (TX_ALLOW_LIST, *((DEPLOYER_ALLOW_LIST,) if deployer else ())):
-        if role(chain, allow_list, admin) not in ("admin", "manager"):
-            which = "transaction" if allow_list == TX_ALLOW_LIST else "contract-deployer"
-            raise LuxpassError(f"{admin} is not an admin of the L1's {which} allow list",
-                               "sign with an admin's key: a house named by `avalanche-net up --allow-list-admin` "
-                               "(by default every house), e.g. --house \"Maison Aurel\"")
+    to `balance_wei`. When `chain`'s account is an admin of the lists it signs the precompile calls
+    itself; else the first of `admins` that is a Safe and an admin (the houses' council) gets each
+    call drafted as a Safe transaction into a job file, for its owners to `luxpass safe sign` and one
+    to `luxpass safe exec`. The payments are `chain`'s own. Every transaction is sent before the
+    first is waited for: a block each of them is final."""
+    lists = (TX_ALLOW_LIST, *((DEPLOYER_ALLOW_LIST,) if deployer else ()))
+    safe = None if all(_is_admin(chain, lst, chain.address) for lst in lists) else _admin_safe(chain, lists, admins)
+    nonce = safe.nonce() if safe else 0
     sent: dict[str, list[bytes]] = {}
+    drafted: dict[str, list[str]] = {}
     for address in addresses:
-        hashes = sent.setdefault(address, [])
-        for allow_list in (TX_ALLOW_LIST, *((DEPLOYER_ALLOW_LIST,) if deployer else ())):
-            if role(chain, allow_list, address) == "none":
-                hashes.append(chain.sender.send(RawCall(allow_list, _SET_ENABLED + _word(address)),
-                                                f"admit {address} ({'deploys' if allow_list != TX_ALLOW_LIST else 'sends'})"))
+        hashes, files = sent.setdefault(address, []), drafted.setdefault(address, [])
+        for allow_list in lists:
+            if role(chain, allow_list, address) != "none":
+                continue
+            call = RawCall(allow_list, _SET_ENABLED + _word(address))
+            label = f"admit {address} ({'deploys' if allow_list != TX_ALLOW_LIST else 'sends'})"
+            if safe:
+                files.append(_draft(chain, safe, call, label, nonce))
+                nonce += 1
+            else:
+                hashes.append(chain.sender.send(call, label))
         missing = balance_wei - chain.w3.eth.get_balance(address)
         if missing > 0:
             hashes.append(chain.sender.send(RawCall(address, b"", missing), f"fund {address} with {missing} wei"))
@@ -71,5 +82,30 @@ def admit(chain: Chain, addresses: list[str], deployer: bool = False, balance_we
         for tx_hash in hashes:
             chain.sender.wait(tx_hash)
     return [Admitted(address, role(chain, TX_ALLOW_LIST, address), role(chain, DEPLOYER_ALLOW_LIST, address),
-                     chain.w3.eth.get_balance(address), ["0x" + bytes(h).hex() for h in sent[address]])
+                     chain.w3.eth.get_balance(address), ["0x" + bytes(h).hex() for h in sent[address]],
+                     drafted[address])
             for address in addresses]
+
+
+def _is_admin(chain: Chain, allow_list: str, address: str) -> bool:
+    return role(chain, allow_list, address) in ("admin", "manager")
+
+
+def _admin_safe(chain: Chain, lists: tuple[str, ...], admins: tuple[str, ...]) -> Safe:
+    for admin in admins:
+        if chain.w3.eth.get_code(admin) and all(_is_admin(chain, lst, admin) for lst in lists):
+            return Safe(chain, admin)
+    which = " and ".join("transaction" if lst == TX_ALLOW_LIST else "contract-deployer" for lst in lists)
+    raise LuxpassError(f"neither {chain.address} nor a Safe among the network's admins is an admin of the L1's "
+                       f"{which} allow list", "sign with an admin's key, or name the Safe that is one with "
+                       "`avalanche-net up --allow-list-admin` (by default the houses' council Safe)")
+
+
+def _draft(chain: Chain, safe: Safe, call: RawCall, label: str, nonce: int) -> str:
+    """The Safe transaction making `call`, in its job file; a job drafted already (the same
+    transaction at the same nonce) is the same file, never written twice."""
+    job = safe.draft(call, label, nonce)
+    path = job_path(chain.chain_id, safe.address, nonce, job.digest)
+    if not path.exists():
+        save_new_job(job, path)
+    return str(path)

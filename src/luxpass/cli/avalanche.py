@@ -29,7 +29,8 @@ dir_option = click.option("--dir", "folder", type=click.Path(file_okay=False),
 @click.option("--base-port", type=click.IntRange(1024, 65000), default=av_config.BASE_HTTP_PORT, show_default=True,
               help="HTTP port of the first node; each node's staking port follows its HTTP port. First run only.")
 @click.option("--allow-list-admin", "admins", multiple=True, type=Address(),
-              help="Admin of the L1's allow lists (repeat; default: every house's account). First run only.")
+              help="Admin of the L1's allow lists, e.g. a Safe of the consortium's choosing (repeat; default: the "
+                   "houses' council Safe, a majority of them signing). First run only.")
 @click.option("--tools", "tools_dir", type=click.Path(file_okay=False),
               help=f"Folder of the binaries `make avalanche` builds (default ${av_tools.TOOLS_ENV} or ./.tools/avalanche).")
 @json_option
@@ -75,7 +76,8 @@ def _coins(ctx, param, value: str) -> int:
 @dir_option
 @click.argument("addresses", nargs=-1, required=True, type=Address())
 @click.option("--house", "house_name", metavar="NAME",
-              help="The house whose account, an allow-list admin, signs (default: the first house).")
+              help="The house whose account signs: the admin's calls when it is an allow-list admin, else it "
+                   "drafts them for the council Safe's owners; the payments (default: the first house).")
 @click.option("--deployer", is_flag=True, help="Let them deploy contracts too (a house's staff who create Safes "
               "or the registry: subnet-evm checks every contract created against the transaction's origin).")
 @click.option("--fund", "balance_wei", default="0", metavar="COINS", show_default=True, callback=_coins,
@@ -84,9 +86,12 @@ def _coins(ctx, param, value: str) -> int:
 @pass_settings
 def admit(settings: Settings, folder, addresses, house_name, deployer, balance_wei):
     """Admit ADDRESSES to the L1: an allow-list admin's call to the precompile enables each to send
-    (and with --deployer, to deploy), then a payment tops its balance up. What the chain already
-    holds is not sent again.
+    (and with --deployer, to deploy), then a payment tops its balance up. When the admin is a Safe
+    (by default the houses' council), each call is drafted as a Safe transaction into a job file that
+    a majority of the houses sign (`luxpass safe sign FILE`) and one executes (`luxpass safe exec
+    FILE`). What the chain already holds is not sent or drafted again.
 
+    \b
         luxpass avalanche-net admit 0xRESELLER 0xMARKETPLACE --fund 10"""
     folder = av_config.net_dir(folder)
     config = av_config.require(folder)
@@ -95,15 +100,24 @@ def admit(settings: Settings, folder, addresses, house_name, deployer, balance_w
         raise click.UsageError("the network has no L1 yet; finish it with `luxpass avalanche-net up`")
     chain = Chain(config.rpc_url(house), av_config.house_account(folder, house),
                   log=lambda line: click.echo(line, err=True))
-    admitted = av_allow_list.admit(chain, list(dict.fromkeys(addresses)), deployer, balance_wei)
+    admitted = av_allow_list.admit(chain, list(dict.fromkeys(addresses)), deployer, balance_wei,
+                                   tuple(config.allow_list_admins))
+    drafted = [f for a in admitted for f in a.drafted]
     settings.emit([a.as_json() for a in admitted], "\n".join(
-        f"{a.address}  sends: {a.sends}  deploys: {a.deploys}  balance {a.balance_wei / 10**18:g}  "
-        f"({len(a.transactions)} transaction(s) now)" for a in admitted))
+        [f"{a.address}  sends: {a.sends}  deploys: {a.deploys}  balance {a.balance_wei / 10**18:g}  "
+         f"({len(a.transactions)} transaction(s) now)" for a in admitted]
+        + [f"drafted for the council Safe: {f}" for f in drafted]
+        + ([f"next: `luxpass safe sign FILE` by {config.council.get('threshold', 'enough')} of its owners, then "
+            "`luxpass safe exec FILE`, for each file in order"] if drafted else [])))
 
 
 def _emit(settings: Settings, states, config) -> None:
     lines = [f"L1 chain {config.chain_id or '(not created yet)'}  EVM chain id {config.evm_chain_id}  "
-             f"blocks are final once accepted: luxpass waits for {av_config.confirmations()} confirmation"]
+             f"blocks are final once accepted: luxpass waits for {av_config.confirmations()} confirmation",
+             f"allow lists' admin: {', '.join(config.allow_list_admins)}"
+             + (f" (the houses' council Safe, {config.council['threshold']} of {len(config.council['owners'])} sign)"
+                if config.council else "")]
     lines += [f"{s.house:<20} {'running' if s.running else 'stopped':<8} block {s.height}  {s.rpc_url}" for s in states]
     settings.emit({"chain_id": config.chain_id, "subnet_id": config.subnet_id, "evm_chain_id": config.evm_chain_id,
+                   "allow_list_admins": config.allow_list_admins, "council": config.council or None,
                    "nodes": av_network.as_json(states)}, "\n".join(lines))

@@ -19,13 +19,14 @@ from eth_abi import decode
 from eth_account.signers.local import LocalAccount
 from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
+from web3 import Web3
 from web3.logs import DISCARD
 
 from ..chain import rpc
 from ..chain.artifacts import safe_artifact
 from ..chain.artifacts import decoded_reverts
 from ..chain.connection import Chain
-from ..chain.sender import Action
+from ..chain.sender import Action, RawCall
 from ..errors import InputError, LuxpassError
 from ..values import ZERO_ADDRESS, parse_address
 from .consent import typed_data_digest
@@ -86,9 +87,7 @@ def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], thre
     """A new Safe proxy with `owners` of whom `threshold` must sign; its address. The same owners,
     threshold and salt make the same address: a Safe already there is refused, never made twice."""
     owners = checked_owners(owners, threshold)
-    singleton = chain.w3.eth.contract(abi=safe_artifact("SafeL2")["abi"])
-    setup = singleton.encode_abi("setup", [owners, threshold, ZERO_ADDRESS, b"", contracts.fallback_handler,
-                                           ZERO_ADDRESS, 0, ZERO_ADDRESS])
+    setup = setup_data(owners, threshold, contracts.fallback_handler)
     factory = chain.w3.eth.contract(address=contracts.factory, abi=safe_artifact("SafeProxyFactory")["abi"])
     existing = _proxy_address(chain, factory, contracts.singleton, setup, salt)
     if chain.w3.eth.get_code(existing):
@@ -100,12 +99,28 @@ def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], thre
     return created[0]["args"]["proxy"]
 
 
+def setup_data(owners: list[str], threshold: int, fallback_handler: str) -> str:
+    """The `setup` call a new Safe proxy is initialised with: its owners, threshold and fallback handler."""
+    singleton = Web3().eth.contract(abi=safe_artifact("SafeL2")["abi"])
+    return singleton.encode_abi("setup", [owners, threshold, ZERO_ADDRESS, b"", fallback_handler,
+                                          ZERO_ADDRESS, 0, ZERO_ADDRESS])
+
+
 def _proxy_address(chain: Chain, factory, singleton: str, setup: str, salt: int) -> str:
     """The CREATE2 address SafeProxyFactory.createProxyWithNonce gives these arguments."""
+    return predicted_proxy_address(factory.address, singleton, setup, salt,
+                                   bytes(chain.call(factory.functions.proxyCreationCode())))
+
+
+def predicted_proxy_address(factory: str, singleton: str, setup: str, salt: int,
+                            creation_code: bytes | None = None) -> str:
+    """The CREATE2 address of the proxy `factory` makes by createProxyWithNonce(singleton, setup,
+    salt); `creation_code`, the factory's proxyCreationCode(), is by default the package's SafeProxy's."""
+    if creation_code is None:
+        creation_code = bytes.fromhex(safe_artifact("SafeProxy")["bytecode"].removeprefix("0x"))
     create2_salt = keccak(keccak(hexstr=setup) + salt.to_bytes(32, "big"))
-    init_code = bytes(chain.call(factory.functions.proxyCreationCode())) + bytes.fromhex(singleton[2:].rjust(64, "0"))
-    return to_checksum_address(keccak(b"\xff" + bytes.fromhex(factory.address[2:]) + create2_salt
-                                      + keccak(init_code))[12:])
+    init_code = creation_code + bytes.fromhex(singleton[2:].rjust(64, "0"))
+    return to_checksum_address(keccak(b"\xff" + bytes.fromhex(factory[2:]) + create2_salt + keccak(init_code))[12:])
 
 
 @dataclass(frozen=True)
@@ -200,11 +215,14 @@ class Safe:
         return self.chain.call(self.contract.functions.nonce())
 
     def draft(self, call, description: str, nonce: int | None = None) -> "SafeJob":
-        """A Safe transaction making `call` (a web3 contract function) from this Safe. The call is
+        """A Safe transaction making `call` (a web3 contract function or a RawCall) from this Safe. The call is
         simulated from the Safe first, so a refusal is named before any owner signs."""
-        data = bytes.fromhex(call._encode_transaction_data().removeprefix("0x"))
-        self.simulate(call.address, data, description)
-        tx = SafeTransaction(to=call.address, data=data, nonce=self.nonce() if nonce is None else nonce)
+        if isinstance(call, RawCall):
+            to, data, value = call.to, call.data, call.value
+        else:
+            to, data, value = call.address, bytes.fromhex(call._encode_transaction_data().removeprefix("0x")), 0
+        self.simulate(to, data, description)
+        tx = SafeTransaction(to=to, data=data, nonce=self.nonce() if nonce is None else nonce, value=value)
         on_chain = self.chain.call(self.contract.functions.getTransactionHash(*tx.as_args(), tx.nonce))
         digest = safe_tx_hash(self.chain.chain_id, self.address, tx)
         if bytes(on_chain) != digest:  # the domain is not the one this module knows: never sign it
