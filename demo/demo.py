@@ -40,6 +40,8 @@ AVALANCHE_BASE_PORT = 9740  # tests/avalanche use 9700-9707 and 9720-9727, bench
 
 OPERATOR = 0
 COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
+# On the Avalanche L1, three of the four houses sign what their council Safe (the allow lists' admin) does.
+COUNCIL_SIGNERS = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt")
 FACTORY, BOUTIQUE, ALICE, BOB, CAROL, RESELLER, DAVE = 5, 6, 7, 8, 9, 10, 11
 VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE, MARKETPLACE, AUDITOR, FORGER = 12, 13, 14, 15, 16
 # Horlogerie Brandt's council is a 2-of-3 Safe of its officers; when the third leaves, a new one joins.
@@ -204,8 +206,9 @@ class AvalancheStage(NetStage):
     """The four houses' avalanchego nodes, the validators of the consortium's L1 (subnet-evm). Each
     house signs with the keystore `avalanche-net up` made for it, on its own node's
     /ext/bc/<chain>/rpc; the L1's allow lists admit only the houses' accounts, so every other actor
-    makes its keystore with `luxpass account new` and an allow-list admin (Maison Aurel's account)
-    admits and funds it with `luxpass avalanche-net admit`, as the consortium would."""
+    makes its keystore with `luxpass account new` and the allow lists' admin, the houses' council
+    Safe, admits it by a Safe transaction `luxpass avalanche-net admit` drafts and three houses sign
+    (Maison Aurel's account pays for its gas), as the consortium would."""
 
     owner_story, allow_lists = True, True
 
@@ -230,15 +233,16 @@ class AvalancheStage(NetStage):
                       for h in config.houses}
         self.rpc_url = self.nodes["Atelier Nouveau"]["rpc_url"]
         say("The L1's allow lists name only the houses' accounts: no one else may send a transaction or deploy "
-            "a contract. Maison Aurel's account, an admin of both lists, admits the story's other actors by "
-            "calls to the allow-list precompiles and pays each 100 coins for gas; the operator and Horlogerie "
+            "a contract. Their only admin is the houses' council Safe, made at the address the genesis named: no "
+            "house alone can admit anyone, or take a rival off the lists. Maison Aurel drafts the admission of "
+            "the story's other actors (one Safe transaction of calls to the allow-list precompiles) and pays each "
+            "100 coins for gas; three of the four houses sign it and one executes it. The operator and Horlogerie "
             "Brandt's officers, who deploy the registry and the Safes, may deploy as well.")
         staff = [self.addresses[who] for who in DEPLOYERS]
         others = [self.addresses[who] for who in ACTORS if who not in DEPLOYERS]
         names = {self.addresses[who]: name for who, (name, _) in ACTORS.items()}
         for admitting, deployer in ((staff, True), (others, False)):
-            for admitted in json.loads(run("avalanche-net", "admit", "--dir", str(self.folder), *admitting, "--fund",
-                                           "100", *(["--deployer"] if deployer else []), "--json", quiet=True)):
+            for admitted in self._admit(admitting, deployer, fund="100", show=deployer):
                 print(f"    {names[admitted['address']]:<20} sends: {admitted['sends']:<8} deploys: "
                       f"{admitted['deploys']:<8} {admitted['balance_wei'] / 10**18:g} coins")
         for house, who in COUNCIL.items():
@@ -249,7 +253,20 @@ class AvalancheStage(NetStage):
         run("avalanche-net", "down", "--dir", str(self.folder), quiet=True)
 
     def admit(self, address: str, deployer: bool = False) -> None:
-        run("avalanche-net", "admit", "--dir", str(self.folder), address, *(["--deployer"] if deployer else []))
+        for admitted in self._admit([address], deployer):
+            print(f"    {admitted['address']}  sends: {admitted['sends']}  deploys: {admitted['deploys']}")
+
+    def _admit(self, addresses: list[str], deployer: bool = False, fund: str = "0", show: bool = False) -> list[dict]:
+        """`avalanche-net admit`: Maison Aurel drafts the council Safe's transaction, three houses sign
+        it, the last executes it; then the admission as the chain holds it (nothing sent again)."""
+        admit = ("avalanche-net", "admit", "--dir", str(self.folder), *addresses, "--fund", fund,
+                 *(["--deployer"] if deployer else []), "--json")
+        job = json.loads(run(*admit, quiet=True))[0]["drafted"]
+        if job:
+            for house in COUNCIL_SIGNERS:
+                run("safe", "sign", job, who=COUNCIL[house], quiet=not show)
+            run("safe", "exec", job, who=COUNCIL[COUNCIL_SIGNERS[-1]], quiet=not show)
+        return json.loads(run(*admit, quiet=True))
 
     def _password_file(self, house: str) -> Path:
         return av_config.password_file(self.folder, house)
@@ -305,7 +322,7 @@ def create_safe(officers: tuple[int, ...]) -> str:
           + (" (the Safe 1.4.1 contracts were deployed first: this chain had none)" if made["contracts_deployed"]
              else ""))
     if stage.allow_lists:
-        say("The Safe is Horlogerie Brandt's council: an allow-list admin admits it as the houses' accounts are "
+        say("The Safe is Horlogerie Brandt's council: the houses' council Safe admits it as the houses' accounts are "
             "(its votes may make the registry create a collection, which the deployer list checks).")
         stage.admit(made["safe"], deployer=True)
     return made["safe"]

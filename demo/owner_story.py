@@ -117,8 +117,8 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
         f"with a new address ({customer.address}) and no ether at all. Maison Aurel runs its server with "
         "a relayer that pays for what owners sign, and the boutique's sales go through it.")
     if admit is not None:
-        say("The consortium's L1 serves only accounts it admitted: Maison Aurel's account admits Emma's address, "
-            "with no coins, as the boutique's sign-up would.")
+        say("The consortium's L1 serves only accounts it admitted: the houses' council Safe admits Emma's address, "
+            "with no coins, as the boutique's sign-up would (Maison Aurel drafts it, three houses sign).")
         admit(customer.address)
     run("role", "grant", "retailer", addr(relayer), "--brand", "Maison Aurel", who=admin, quiet=True)
     club = home / "aurel-club.json"

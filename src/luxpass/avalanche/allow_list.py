@@ -18,6 +18,7 @@ from ..chain.sender import RawCall
 from ..errors import LuxpassError
 from ..local.safe_jobs import job_path, save_new_job
 from ..onchain.safe import Safe
+from . import council
 
 TX_ALLOW_LIST = "0x0200000000000000000000000000000000000002"
 DEPLOYER_ALLOW_LIST = "0x0200000000000000000000000000000000000000"
@@ -33,7 +34,7 @@ class Admitted:
     deploys: str  # its role on the contract-deployer allow list
     balance_wei: int
     transactions: list[str]  # what this run sent for it (none when the chain had it all)
-    drafted: list[str]  # Safe job files of its precompile calls, when a Safe is the admin
+    drafted: str | None  # the Safe job file of the precompile calls this run drafted, when a Safe is the admin
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -54,36 +55,30 @@ def admit(chain: Chain, addresses: list[str], deployer: bool = False, balance_we
           admins: tuple[str, ...] = ()) -> list[Admitted]:
     """Enable each of `addresses` to send (and with `deployer`, to deploy), and top its balance up
     to `balance_wei`. When `chain`'s account is an admin of the lists it signs the precompile calls
-    itself; else the first of `admins` that is a Safe and an admin (the houses' council) gets each
-    call drafted as a Safe transaction into a job file, for its owners to `luxpass safe sign` and one
+    itself; else the first of `admins` that is a Safe and an admin (the houses' council) gets them
+    drafted as one Safe transaction into a job file, for its owners to `luxpass safe sign` and one
     to `luxpass safe exec`. The payments are `chain`'s own. Every transaction is sent before the
     first is waited for: a block each of them is final."""
     lists = (TX_ALLOW_LIST, *((DEPLOYER_ALLOW_LIST,) if deployer else ()))
     safe = None if all(_is_admin(chain, lst, chain.address) for lst in lists) else _admin_safe(chain, lists, admins)
-    nonce = safe.nonce() if safe else 0
-    sent: dict[str, list[bytes]] = {}
-    drafted: dict[str, list[str]] = {}
+    sent: dict[str, list[bytes]] = {address: [] for address in addresses}
+    calls: list[tuple[RawCall, str]] = []
     for address in addresses:
-        hashes, files = sent.setdefault(address, []), drafted.setdefault(address, [])
         for allow_list in lists:
-            if role(chain, allow_list, address) != "none":
-                continue
-            call = RawCall(allow_list, _SET_ENABLED + _word(address))
-            label = f"admit {address} ({'deploys' if allow_list != TX_ALLOW_LIST else 'sends'})"
-            if safe:
-                files.append(_draft(chain, safe, call, label, nonce))
-                nonce += 1
-            else:
-                hashes.append(chain.sender.send(call, label))
+            if role(chain, allow_list, address) == "none":
+                calls.append((RawCall(allow_list, _SET_ENABLED + _word(address)),
+                              f"admit {address} ({'deploys' if allow_list != TX_ALLOW_LIST else 'sends'})"))
+                if not safe:
+                    sent[address].append(chain.sender.send(*calls[-1]))
         missing = balance_wei - chain.w3.eth.get_balance(address)
         if missing > 0:
-            hashes.append(chain.sender.send(RawCall(address, b"", missing), f"fund {address} with {missing} wei"))
+            sent[address].append(chain.sender.send(RawCall(address, b"", missing), f"fund {address} with {missing} wei"))
+    drafted = _draft(chain, safe, calls) if safe and calls else None
     for hashes in sent.values():
         for tx_hash in hashes:
             chain.sender.wait(tx_hash)
     return [Admitted(address, role(chain, TX_ALLOW_LIST, address), role(chain, DEPLOYER_ALLOW_LIST, address),
-                     chain.w3.eth.get_balance(address), ["0x" + bytes(h).hex() for h in sent[address]],
-                     drafted[address])
+                     chain.w3.eth.get_balance(address), ["0x" + bytes(h).hex() for h in sent[address]], drafted)
             for address in addresses]
 
 
@@ -101,11 +96,16 @@ def _admin_safe(chain: Chain, lists: tuple[str, ...], admins: tuple[str, ...]) -
                        "`avalanche-net up --allow-list-admin` (by default the houses' council Safe)")
 
 
-def _draft(chain: Chain, safe: Safe, call: RawCall, label: str, nonce: int) -> str:
-    """The Safe transaction making `call`, in its job file; a job drafted already (the same
-    transaction at the same nonce) is the same file, never written twice."""
-    job = safe.draft(call, label, nonce)
-    path = job_path(chain.chain_id, safe.address, nonce, job.digest)
+def _draft(chain: Chain, safe: Safe, calls: list[tuple[RawCall, str]]) -> str:
+    """The Safe transaction making `calls` (one, or a MultiSendCallOnly batch of them), in its job
+    file; one drafted already (the same transaction at the same nonce) is the same file, never
+    written twice."""
+    if len(calls) == 1:
+        job = safe.draft(*calls[0])
+    else:
+        job = safe.draft_batch([call for call, _ in calls], council.multi_send(),
+                               f"admit to the allow lists: {'; '.join(label for _, label in calls)}")
+    path = job_path(chain.chain_id, safe.address, job.tx.nonce, job.digest)
     if not path.exists():
         save_new_job(job, path)
     return str(path)

@@ -30,7 +30,7 @@ L1_STEPS = (("subnet", "subnet_id"), ("chain", "chain_id"), ("convert", "convers
 
 def subnet_evm_genesis(config: AvalancheNet) -> dict:
     """The L1's genesis: its chain id, low fees (no block gas cost, so no tip is needed), every
-    house's account funded, the Safe contracts (council.genesis_alloc) and the allow lists: only
+    house's account funded, the CREATE2 deployer the council Safe is made by (council.py) and the allow lists: only
     enabled accounts (the houses') send transactions and deploy contracts, and only the allow lists'
     admins (by default the houses' council Safe, at its predicted address) change who is enabled."""
     accounts = [house.account for house in config.houses]

@@ -102,13 +102,13 @@ def admit(settings: Settings, folder, addresses, house_name, deployer, balance_w
                   log=lambda line: click.echo(line, err=True))
     admitted = av_allow_list.admit(chain, list(dict.fromkeys(addresses)), deployer, balance_wei,
                                    tuple(config.allow_list_admins))
-    drafted = [f for a in admitted for f in a.drafted]
+    drafted = list(dict.fromkeys(a.drafted for a in admitted if a.drafted))
     settings.emit([a.as_json() for a in admitted], "\n".join(
         [f"{a.address}  sends: {a.sends}  deploys: {a.deploys}  balance {a.balance_wei / 10**18:g}  "
          f"({len(a.transactions)} transaction(s) now)" for a in admitted]
         + [f"drafted for the council Safe: {f}" for f in drafted]
         + ([f"next: `luxpass safe sign FILE` by {config.council.get('threshold', 'enough')} of its owners, then "
-            "`luxpass safe exec FILE`, for each file in order"] if drafted else [])))
+            "`luxpass safe exec FILE`"] if drafted else [])))
 
 
 def _emit(settings: Settings, states, config) -> None:
