@@ -159,7 +159,7 @@ $(AVALANCHE_L1): tools/avalanche-l1/main.go tools/avalanche-l1/go.mod
 
 # The consortium's L1 on four avalanchego nodes (tests/avalanche, not part of `make test`), in a
 # network namespace of its own so that its ports never meet another run's.
-test-avalanche: build avalanche
+test-avalanche: build browser avalanche
 	unshare --net bash -c 'ip link set lo up && LUXPASS_TEST_AVALANCHE=1 LUXPASS_AVALANCHE=$(CURDIR)/$(AVALANCHE_DIR) $(BIN)/pytest tests/avalanche'
 
 # The consortium's own chain: four geth nodes under Clique (tests/net, not part of `make test`).
@@ -171,7 +171,7 @@ demo-net: build $(GETH)
 	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python demo/demo.py --net
 
 # `make demo`'s story on the consortium's L1: four avalanchego validators, each house on its own node.
-demo-avalanche: build avalanche
+demo-avalanche: build browser avalanche
 	LUXPASS_AVALANCHE=$(CURDIR)/$(AVALANCHE_DIR) $(BIN)/python demo/demo.py --avalanche
 
 # Passports minted and listings screened a second, and send to final, on the four-node Clique network and
