@@ -22,6 +22,11 @@ def luxpass(*args, expect=0):
     return done
 
 
+def house_args(folder, config, house):
+    return ("--rpc-url", config.rpc_url(house), "--keystore", house.keystore,
+            "--password-file", av_config.password_file(folder, house.house))
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     av_tools.find()  # the binaries `make avalanche` builds, or the error naming what is missing
@@ -54,8 +59,9 @@ def test_the_demo_tells_the_whole_story_on_the_avalanche_l1(demo, report_figure)
 def test_admit_run_again_sends_nothing_and_pays_no_one_twice(demo):
     """On the demo's network, started again: the reseller the demo admitted with 100 coins, who has
     paid gas since, is admitted again with the same --fund: one payment tops it up to 100 coins,
-    nothing re-enables it; a new account is admitted to send (not to deploy) and paid; run a second
-    time (signed by another house), `admit` sends nothing and the balances stay."""
+    nothing re-enables it; a new account is paid and its admission to send (not to deploy) drafted
+    for the houses' council Safe, which three houses sign; run a second time (signed by another
+    house), `admit` sends nothing and the balances stay."""
     home, done, _ = demo
     assert done.returncode == 0, "the demo did not run"
     folder = home / "net"
@@ -65,6 +71,10 @@ def test_admit_run_again_sends_nothing_and_pays_no_one_twice(demo):
     try:
         first = json.loads(luxpass("avalanche-net", "admit", "--dir", folder, reseller, stranger, "--fund", "100",
                                    "--json").stdout)
+        config = av_config.require(folder)
+        for house in config.houses[:3]:
+            luxpass("safe", "sign", first[1]["drafted"], *house_args(folder, config, house))
+        luxpass("safe", "exec", first[1]["drafted"], *house_args(folder, config, config.houses[2]))
         again = json.loads(luxpass("avalanche-net", "admit", "--dir", folder, reseller, stranger, "--fund", "100",
                                    "--json", "--house", "Casa Vellutti").stdout)
     finally:
@@ -72,8 +82,9 @@ def test_admit_run_again_sends_nothing_and_pays_no_one_twice(demo):
     by_address = {a["address"].lower(): a for a in first}
     assert len(by_address[reseller.lower()]["transactions"]) == 1, "the admitted reseller was enabled again"
     assert by_address[reseller.lower()]["balance_wei"] == 100 * 10**18
-    assert len(by_address[stranger]["transactions"]) == 2  # enabled, then paid
-    assert (by_address[stranger]["sends"], by_address[stranger]["deploys"]) == ("enabled", "none")
+    assert by_address[reseller.lower()]["drafted"] is None
+    assert len(by_address[stranger]["transactions"]) == 1 and by_address[stranger]["drafted"]  # paid; enabling drafted
+    assert [(a["sends"], a["deploys"]) for a in again] == [("enabled", "none")] * 2
     assert [a["transactions"] for a in again] == [[], []]
     assert [a["balance_wei"] for a in again] == [a["balance_wei"] for a in first]
     assert by_address[stranger]["balance_wei"] == 100 * 10**18

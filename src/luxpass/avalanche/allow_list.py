@@ -34,7 +34,7 @@ class Admitted:
     deploys: str  # its role on the contract-deployer allow list
     balance_wei: int
     transactions: list[str]  # what this run sent for it (none when the chain had it all)
-    drafted: str | None  # the Safe job file of the precompile calls this run drafted, when a Safe is the admin
+    drafted: str | None  # the Safe job file this run drafted with its precompile calls, when a Safe is the admin
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -63,11 +63,13 @@ def admit(chain: Chain, addresses: list[str], deployer: bool = False, balance_we
     safe = None if all(_is_admin(chain, lst, chain.address) for lst in lists) else _admin_safe(chain, lists, admins)
     sent: dict[str, list[bytes]] = {address: [] for address in addresses}
     calls: list[tuple[RawCall, str]] = []
+    enabling: set[str] = set()  # the addresses the calls enable
     for address in addresses:
         for allow_list in lists:
             if role(chain, allow_list, address) == "none":
                 calls.append((RawCall(allow_list, _SET_ENABLED + _word(address)),
                               f"admit {address} ({'deploys' if allow_list != TX_ALLOW_LIST else 'sends'})"))
+                enabling.add(address)
                 if not safe:
                     sent[address].append(chain.sender.send(*calls[-1]))
         missing = balance_wei - chain.w3.eth.get_balance(address)
@@ -78,7 +80,8 @@ def admit(chain: Chain, addresses: list[str], deployer: bool = False, balance_we
         for tx_hash in hashes:
             chain.sender.wait(tx_hash)
     return [Admitted(address, role(chain, TX_ALLOW_LIST, address), role(chain, DEPLOYER_ALLOW_LIST, address),
-                     chain.w3.eth.get_balance(address), ["0x" + bytes(h).hex() for h in sent[address]], drafted)
+                     chain.w3.eth.get_balance(address), ["0x" + bytes(h).hex() for h in sent[address]],
+                     drafted if address in enabling else None)
             for address in addresses]
 
 
