@@ -11,7 +11,7 @@ ifdef LUXPASS_EVM
 export LUXPASS_EVM
 endif
 
-.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash avalanche test-avalanche
+.PHONY: setup build browser slither lint-imports docs test test-chains fuzz bench bench-targets demo clean geth test-net demo-net bench-net bench-net-crash avalanche test-avalanche demo-avalanche
 
 setup: $(VENV)/.installed node_modules/.installed $(SOLCX_BINARY_PATH)/.installed $(BIN)/anvil $(BIN)/cast
 
@@ -159,7 +159,7 @@ $(AVALANCHE_L1): tools/avalanche-l1/main.go tools/avalanche-l1/go.mod
 
 # The consortium's L1 on four avalanchego nodes (tests/avalanche, not part of `make test`), in a
 # network namespace of its own so that its ports never meet another run's.
-test-avalanche: build avalanche
+test-avalanche: build browser avalanche
 	unshare --net bash -c 'ip link set lo up && LUXPASS_TEST_AVALANCHE=1 LUXPASS_AVALANCHE=$(CURDIR)/$(AVALANCHE_DIR) $(BIN)/pytest tests/avalanche'
 
 # The consortium's own chain: four geth nodes under Clique (tests/net, not part of `make test`).
@@ -170,9 +170,14 @@ test-net: build $(GETH)
 demo-net: build $(GETH)
 	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python demo/demo.py --net
 
-# Passports minted and listings screened a second on the four-node network, beside one Anvil.
-bench-net: build $(GETH)
-	LUXPASS_GETH=$(CURDIR)/$(GETH) $(BIN)/python bench/net.py
+# `make demo`'s story on the consortium's L1: four avalanchego validators, each house on its own node.
+demo-avalanche: build browser avalanche
+	LUXPASS_AVALANCHE=$(CURDIR)/$(AVALANCHE_DIR) $(BIN)/python demo/demo.py --avalanche
+
+# Passports minted and listings screened a second, and send to final, on the four-node Clique network and
+# the four-validator Avalanche L1, beside one Anvil.
+bench-net: build $(GETH) avalanche
+	LUXPASS_GETH=$(CURDIR)/$(GETH) LUXPASS_AVALANCHE=$(CURDIR)/$(AVALANCHE_DIR) $(BIN)/python bench/net.py
 
 # Which geth storage settings keep every confirmed block through a power loss (bench/net_crash.py).
 bench-net-crash: build $(GETH)
@@ -184,4 +189,4 @@ bench-targets: setup
 	$(BIN)/python bench/targets.py
 
 clean:
-	rm -rf $(VENV) node_modules .solcx build .demo .demo-net .tools
+	rm -rf $(VENV) node_modules .solcx build .demo .demo-net .demo-avalanche .tools

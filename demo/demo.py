@@ -1,8 +1,9 @@
 """`make demo` and `make demo-net`: the main job of luxpass, told step by step on a chain the demo
 starts: one local Anvil node (`make demo`), or the consortium's own four geth nodes under Clique
-(`make demo-net`, `--net`), where each house signs with its keystore on its own node; or on a
-development node started by someone else (`--rpc-url`: Ganache, the Hardhat node, Anvil at another
-hardfork, as `make test-chains` runs it).
+(`make demo-net`, `--net`), or its L1 on four avalanchego validators (`make demo-avalanche`,
+`--avalanche`), where each house signs with its keystore on its own node; or on a development node
+started by someone else (`--rpc-url`: Ganache, the Hardhat node, Anvil at another hardfork, as
+`make test-chains` runs it).
 
 Every step runs the real `luxpass` command, as a brand, a retailer, an owner or the council
 would; only the counterfeiter uses the library directly, as a forger would use any tool. The
@@ -25,7 +26,8 @@ from typing import Protocol
 
 from eth_account.signers.local import LocalAccount
 
-from luxpass import Certificate, Chain, dev_account, dev_address, load_keystore, new_salt
+from luxpass import Certificate, Chain, LuxpassError, dev_account, dev_address, load_keystore, new_salt
+from luxpass.avalanche import config as av_config
 from luxpass.consortium import config as net
 from luxpass.chain.accounts import DEV_CHAIN_ID
 
@@ -34,15 +36,20 @@ from owner_story import owner_story
 ROOT = Path(__file__).resolve().parents[1]
 ANVIL_PORT = 8645
 NET_BASE_PORT = 8630  # the net tests use 8600-8603, bench-net 8620-8623
+AVALANCHE_BASE_PORT = 9740  # tests/avalanche use 9700-9707 and 9720-9727, bench-net 9760-9767
 
 OPERATOR = 0
 COUNCIL = {"Maison Aurel": 1, "Casa Vellutti": 2, "Horlogerie Brandt": 3, "Atelier Nouveau": 4}
+# On the Avalanche L1, three of the four houses sign what their council Safe (the allow lists' admin) does.
+COUNCIL_SIGNERS = ("Maison Aurel", "Casa Vellutti", "Horlogerie Brandt")
 FACTORY, BOUTIQUE, ALICE, BOB, CAROL, RESELLER, DAVE = 5, 6, 7, 8, 9, 10, 11
 VELLUTTI_FACTORY, VELLUTTI_BOUTIQUE, MARKETPLACE, AUDITOR, FORGER = 12, 13, 14, 15, 16
 # Horlogerie Brandt's council is a 2-of-3 Safe of its officers; when the third leaves, a new one joins.
 BRANDT_OFFICERS, NEW_OFFICER = (17, 18, 19), 20
 AUREL_RELAYER = 21  # pays for what Maison Aurel's owners sign (the owner's story)
 ACTOR_COUNT = AUREL_RELAYER + 1
+# On the Avalanche L1 these deploy: the registry, Brandt's Safes, and (by their votes) brands' collections.
+DEPLOYERS = (OPERATOR, *BRANDT_OFFICERS, NEW_OFFICER)
 # Off the development chain, every actor but the houses has a keystore of that name, and talks
 # to the node of the house given (its employer's, or one of the consortium's for outsiders).
 ACTORS = {OPERATOR: ("operator", "Maison Aurel"), FACTORY: ("aurel-factory", "Maison Aurel"),
@@ -53,7 +60,8 @@ ACTORS = {OPERATOR: ("operator", "Maison Aurel"), FACTORY: ("aurel-factory", "Ma
           VELLUTTI_BOUTIQUE: ("vellutti-boutique", "Casa Vellutti"), MARKETPLACE: ("marketplace", "Atelier Nouveau"),
           AUDITOR: ("auditor", "Atelier Nouveau"), FORGER: ("forger", "Horlogerie Brandt"),
           **{officer: (f"brandt-officer-{n}", "Horlogerie Brandt")
-             for n, officer in enumerate((*BRANDT_OFFICERS, NEW_OFFICER), 1)}}
+             for n, officer in enumerate((*BRANDT_OFFICERS, NEW_OFFICER), 1)},
+          AUREL_RELAYER: ("aurel-relayer", "Maison Aurel")}
 
 
 class Stage(Protocol):
@@ -62,6 +70,8 @@ class Stage(Protocol):
     home: Path
     chain_id: int
     rpc_url: str  # the node read-only steps ask
+    owner_story: bool  # whether the owner's story (in Chromium, through a relayer) runs on it
+    allow_lists: bool  # whether only accounts the consortium admitted send and deploy
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
@@ -73,6 +83,8 @@ class Stage(Protocol):
 
 class AnvilStage:
     """One Anvil node; Anvil's public development keys, numbered as the story numbers its actors."""
+
+    owner_story, allow_lists = True, False
 
     def __init__(self):
         self.home, self.chain_id = ROOT / ".demo", DEV_CHAIN_ID
@@ -127,6 +139,8 @@ class NetStage:
     its node; every other actor with a keystore `luxpass account new` makes, funded by the genesis.
     Passwords stay in 0600 files and are never printed."""
 
+    owner_story, allow_lists = False, False
+
     def __init__(self):
         self.home, self.chain_id = ROOT / ".demo-net", net.CHAIN_ID
         self.folder = self.home / "net"
@@ -141,12 +155,7 @@ class NetStage:
             "houses' signer keys are keystores the network makes; the other actors make theirs with "
             "`luxpass account new`, and the genesis funds them. Every password stays in a 0600 file.")
         self.home.mkdir(parents=True)
-        self.password_file.write_text(secrets.token_urlsafe(24))
-        os.chmod(self.password_file, 0o600)
-        for who, (name, _) in ACTORS.items():
-            made = json.loads(run("account", "new", name, "--password-file", str(self.password_file), "--json",
-                                  quiet=who != OPERATOR))
-            self.addresses[who] = made["address"]
+        self._new_actor_keystores()
         funded = [arg for who in ACTORS for arg in ("--fund", self.addresses[who])]
         nodes = json.loads(run("consortium-net", "up", "--dir", str(self.folder), "--base-port", str(NET_BASE_PORT),
                                *funded, "--json", quiet=True))
@@ -155,6 +164,15 @@ class NetStage:
         self.rpc_url = self.nodes["Atelier Nouveau"]["rpc_url"]
         for house, who in COUNCIL.items():
             self.addresses[who] = self.nodes[house]["signer"]
+
+    def _new_actor_keystores(self) -> None:
+        """A keystore for every actor but the houses, under one password in a 0600 file."""
+        self.password_file.write_text(secrets.token_urlsafe(24))
+        os.chmod(self.password_file, 0o600)
+        for who, (name, _) in ACTORS.items():
+            made = json.loads(run("account", "new", name, "--password-file", str(self.password_file), "--json",
+                                  quiet=who != OPERATOR))
+            self.addresses[who] = made["address"]
 
     def stop(self) -> None:
         say("Stop the four nodes cleanly; `luxpass consortium-net up --dir .demo-net/net` resumes the chain.")
@@ -166,8 +184,7 @@ class NetStage:
     def signer_args(self, who: int) -> list[str]:
         house = self._house(who)
         if house:
-            return ["--keystore", self.nodes[house]["keystore"], "--password-file",
-                    str(net.password_file(self.folder, house))]
+            return ["--keystore", self.nodes[house]["keystore"], "--password-file", str(self._password_file(house))]
         return ["--account", ACTORS[who][0], "--password-file", str(self.password_file)]
 
     def node_of(self, who: int) -> tuple[str, str]:
@@ -177,9 +194,82 @@ class NetStage:
     def account(self, who: int) -> LocalAccount:
         return load_keystore(self.home / "keystores" / f"{ACTORS[who][0]}.json", self.password_file.read_text())
 
+    def _password_file(self, house: str) -> Path:
+        return net.password_file(self.folder, house)
+
     @staticmethod
     def _house(who: int) -> str | None:
         return next((house for house, council in COUNCIL.items() if council == who), None)
+
+
+class AvalancheStage(NetStage):
+    """The four houses' avalanchego nodes, the validators of the consortium's L1 (subnet-evm). Each
+    house signs with the keystore `avalanche-net up` made for it, on its own node's
+    /ext/bc/<chain>/rpc; the L1's allow lists admit only the houses' accounts, so every other actor
+    makes its keystore with `luxpass account new` and the allow lists' admin, the houses' council
+    Safe, admits it by a Safe transaction `luxpass avalanche-net admit` drafts and three houses sign
+    (Maison Aurel's account pays for its gas), as the consortium would."""
+
+    owner_story, allow_lists = True, True
+
+    def __init__(self, home: Path | None = None):
+        super().__init__()
+        self.home, self.chain_id = home or ROOT / ".demo-avalanche", av_config.EVM_CHAIN_ID
+        self.folder, self.password_file = self.home / "net", self.home / "actors.password"
+
+    def start(self) -> None:
+        os.environ.setdefault("LUXPASS_AVALANCHE", str(ROOT / ".tools" / "avalanche"))  # `make avalanche` builds it there
+        say("The consortium's own L1 on Avalanche: one avalanchego node per house, the four of them its "
+            "validators; a block Snowman accepts is final, so luxpass waits for one confirmation. The houses' "
+            "keys are keystores the network makes; the other actors make theirs with `luxpass account new`. "
+            "Every password stays in a 0600 file.")
+        self.home.mkdir(parents=True, exist_ok=True)  # --home: a new or empty folder
+        self._new_actor_keystores()
+        run("avalanche-net", "up", "--dir", str(self.folder), "--base-port", str(AVALANCHE_BASE_PORT), "--json",
+            quiet=True)
+        run("avalanche-net", "status", "--dir", str(self.folder))
+        config = av_config.require(self.folder)
+        self.nodes = {h.house: {"rpc_url": config.rpc_url(h), "keystore": h.keystore, "signer": h.account}
+                      for h in config.houses}
+        self.rpc_url = self.nodes["Atelier Nouveau"]["rpc_url"]
+        say("The L1's allow lists name only the houses' accounts: no one else may send a transaction or deploy "
+            "a contract. Their only admin is the houses' council Safe, made at the address the genesis named: no "
+            "house alone can admit anyone, or take a rival off the lists. Maison Aurel drafts the admission of "
+            "the story's other actors (one Safe transaction of calls to the allow-list precompiles) and pays each "
+            "100 coins for gas; three of the four houses sign it and one executes it. The operator and Horlogerie "
+            "Brandt's officers, who deploy the registry and the Safes, may deploy as well.")
+        staff = [self.addresses[who] for who in DEPLOYERS]
+        others = [self.addresses[who] for who in ACTORS if who not in DEPLOYERS]
+        names = {self.addresses[who]: name for who, (name, _) in ACTORS.items()}
+        for admitting, deployer in ((staff, True), (others, False)):
+            for admitted in self._admit(admitting, deployer, fund="100", show=deployer):
+                print(f"    {names[admitted['address']]:<20} sends: {admitted['sends']:<8} deploys: "
+                      f"{admitted['deploys']:<8} {admitted['balance_wei'] / 10**18:g} coins")
+        for house, who in COUNCIL.items():
+            self.addresses[who] = self.nodes[house]["signer"]
+
+    def stop(self) -> None:
+        say("Stop the four nodes; `luxpass avalanche-net up --dir .demo-avalanche/net` starts the same chain again.")
+        run("avalanche-net", "down", "--dir", str(self.folder), quiet=True)
+
+    def admit(self, address: str, deployer: bool = False) -> None:
+        for admitted in self._admit([address], deployer):
+            print(f"    {admitted['address']}  sends: {admitted['sends']}  deploys: {admitted['deploys']}")
+
+    def _admit(self, addresses: list[str], deployer: bool = False, fund: str = "0", show: bool = False) -> list[dict]:
+        """`avalanche-net admit`: Maison Aurel drafts the council Safe's transaction, three houses sign
+        it, the last executes it; then the admission as the chain holds it (nothing sent again)."""
+        admit = ("avalanche-net", "admit", "--dir", str(self.folder), *addresses, "--fund", fund,
+                 *(["--deployer"] if deployer else []), "--json")
+        job = json.loads(run(*admit, quiet=True))[0]["drafted"]
+        if job:
+            for house in COUNCIL_SIGNERS:
+                run("safe", "sign", job, who=COUNCIL[house], quiet=not show)
+            run("safe", "exec", job, who=COUNCIL[COUNCIL_SIGNERS[-1]], quiet=not show)
+        return json.loads(run(*admit, quiet=True))
+
+    def _password_file(self, house: str) -> Path:
+        return av_config.password_file(self.folder, house)
 
 
 stage: Stage = AnvilStage()
@@ -231,6 +321,10 @@ def create_safe(officers: tuple[int, ...]) -> str:
     print(f"  Safe {made['safe']}: 2 of the {len(officers)} officers {', '.join(map(addr, officers))} sign"
           + (" (the Safe 1.4.1 contracts were deployed first: this chain had none)" if made["contracts_deployed"]
              else ""))
+    if stage.allow_lists:
+        say("The Safe is Horlogerie Brandt's council: the houses' council Safe admits it as the houses' accounts are "
+            "(its votes may make the registry create a collection, which the deployer list checks).")
+        stage.admit(made["safe"], deployer=True)
     return made["safe"]
 
 
@@ -253,11 +347,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--net", action="store_true", help="run on the four-node consortium network (needs geth)")
+    where.add_argument("--avalanche", action="store_true", help="run on the consortium's L1 on four avalanchego "
+                       "validators (needs `make avalanche`)")
     where.add_argument("--rpc-url", metavar="URL", help="run on this development node (chain id 31337, Anvil's "
                        "development accounts funded) instead of starting Anvil")
+    parser.add_argument("--home", metavar="DIR", type=Path, help="with --avalanche: a new or empty folder for the "
+                        "demo's keys, network and files (default .demo-avalanche, emptied first)")
     args = parser.parse_args()
-    stage = NetStage() if args.net else AttachedStage(args.rpc_url) if args.rpc_url else AnvilStage()
-    shutil.rmtree(stage.home, ignore_errors=True)
+    if args.home and not args.avalanche:
+        parser.error("--home goes with --avalanche")
+    if args.home and args.home.exists() and any(args.home.iterdir()):
+        parser.error(f"{args.home} is not empty; pass a new or empty folder (the demo never overwrites one)")
+    stage = (NetStage() if args.net else AvalancheStage(args.home) if args.avalanche else
+             AttachedStage(args.rpc_url) if args.rpc_url else AnvilStage())
+    if not args.home:
+        shutil.rmtree(stage.home, ignore_errors=True)
     began = time.monotonic()
     stage.start()
     try:
@@ -352,8 +456,8 @@ def story() -> None:
     run("transfer", stolen, "--to", addr(BOB), who=CAROL, expect=1)
     run("verify", stolen, expect=3)
 
-    say("A counterfeiter deploys the very same code as a registry of their own, with a collection "
-        "named 'Maison Aurel', and mints a passport for a fake. Verification rejects it.")
+    say(f"A counterfeiter {'tries to deploy' if stage.allow_lists else 'deploys'} the very same code as a registry of "
+        "their own, with a collection named 'Maison Aurel', and mints a passport for a fake. Verification rejects it.")
     fake = counterfeit()
     run("verify", fake, expect=3)
 
@@ -364,9 +468,13 @@ def story() -> None:
     forged_path.write_text(json.dumps(forged))
     run("verify", str(forged_path), expect=3)
     consumer_check()
-    if stage.chain_id == DEV_CHAIN_ID:  # the owner's wallet in the browser signs on the development chain only
-        owner_story(stage.home, stage.rpc_url, run, say, addr, environment(stage.rpc_url), factory=FACTORY,
-                    reseller=RESELLER, buyer=BOB, relayer=AUREL_RELAYER, admin=1)
+    if stage.owner_story:
+        relayer = [{"--dev-account": "--relayer-dev-account", "--account": "--relayer",
+                    "--keystore": "--relayer-keystore"}.get(arg, arg) for arg in stage.signer_args(AUREL_RELAYER)]
+        owner_story(stage.home, stage.node_of(AUREL_RELAYER)[0], run, say, addr, environment(stage.rpc_url),
+                    factory=FACTORY, reseller=RESELLER, buyer=BOB, relayer=AUREL_RELAYER, admin=1,
+                    chain_id=stage.chain_id, relayer_args=relayer,
+                    admit=stage.admit if stage.allow_lists else None)
     vellutti_batch()
     brandt_rotation(brandt)
     screening_and_audit(out, tote, stolen, fake, forged_path)
@@ -506,7 +614,19 @@ def counterfeit() -> str:
     is called 'Maison Aurel' (beside a second founder of their own, as the registry needs two),
     and mints from its collection."""
     chain = Chain(stage.node_of(FORGER)[0], stage.account(FORGER), log=lambda _: None)
-    implementation, _ = chain.sender.deploy("BrandPassport", "0x" + "00" * 20)  # trusts no forwarder
+    try:
+        implementation, _ = chain.sender.deploy("BrandPassport", "0x" + "00" * 20)  # trusts no forwarder
+    except LuxpassError as refused:
+        if not stage.allow_lists:
+            raise
+        print(f"  refused: {refused.problem}")
+        say("On the consortium's L1 the contract-deployer allow list refuses him: only accounts the consortium "
+            "admitted deploy. He prints a certificate naming a collection address of his own, where no contract is.")
+        cert = Certificate(stage.chain_id, chain.address, {"serial": "AUR-2026-00001-FAKE", "model": "Tote Grande"},
+                           new_salt())
+        path = stage.home / "counterfeit.json"
+        cert.save(path)
+        return str(path)
     registry, _ = chain.sender.deploy("ConsortiumRegistry", implementation, ["Maison Aurel", "Maison Forge"],
                                ["AUR", "FRG"], [chain.address, "0x000000000000000000000000000000000000dEaD"], 5000, 3600)
     address = chain.contract("ConsortiumRegistry", registry).functions.brand(1).call()[2]

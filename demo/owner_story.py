@@ -21,7 +21,7 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 class Phone:
     """Headless Chromium at 390x844 with a wallet holding one key, as a phone with a wallet app."""
 
-    def __init__(self, key: str, rpc_url: str, screenshots: Path):
+    def __init__(self, key: str, rpc_url: str, screenshots: Path, chain_id: int):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
@@ -37,7 +37,7 @@ class Phone:
         self.driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                     {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
-        settings = {"keys": [key], "rpcUrl": rpc_url, "chainId": 31337}
+        settings = {"keys": [key], "rpcUrl": rpc_url, "chainId": chain_id, "knownChains": [chain_id], "signChains": [chain_id]}
         self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
             "source": f"window.luxpassTestWallet = {json.dumps(settings)};\n{wallet.read_text()}"})
         self.screenshots = screenshots
@@ -99,8 +99,12 @@ class Phone:
 
 def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable[[str], None],
                 addr: Callable[[int], str], env: dict, *, factory: int, reseller: int, buyer: int, relayer: int,
-                admin: int) -> None:
-    """The story; `run(*args, who=N)` runs `luxpass ARGS` as actor N, `addr(N)` is N's address."""
+                admin: int, chain_id: int = 31337, relayer_args: list[str] | None = None,
+                admit: Callable[[str], None] | None = None) -> None:
+    """The story; `run(*args, who=N)` runs `luxpass ARGS` as actor N, `addr(N)` is N's address.
+    `relayer_args` are `serve`'s options for the relayer's key (default: development account
+    `relayer`); on a chain whose allow lists admit only named accounts, `admit(address)` admits Emma
+    (with no ether: the relayer pays)."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         raise SystemExit("error: the owner's story runs in Chromium, which is not installed; run `make browser`")
     screenshots = home / "owner-screenshots"
@@ -112,6 +116,10 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
     say("The owner's side. Emma buys a bag at Maison Aurel's boutique. She has a wallet app on her phone, "
         f"with a new address ({customer.address}) and no ether at all. Maison Aurel runs its server with "
         "a relayer that pays for what owners sign, and the boutique's sales go through it.")
+    if admit is not None:
+        say("The consortium's L1 serves only accounts it admitted: the houses' council Safe admits Emma's address, "
+            "with no coins, as the boutique's sign-up would (Maison Aurel drafts it, three houses sign).")
+        admit(customer.address)
     run("role", "grant", "retailer", addr(relayer), "--brand", "Maison Aurel", who=admin, quiet=True)
     club = home / "aurel-club.json"
     club.write_text(json.dumps({"service": {"title": "Book a service", "body": "Cleaning and repairs in any boutique, "
@@ -120,7 +128,7 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
                                                "Scandicci on 14 June."}}))
     server = subprocess.Popen(
         [sys.executable, "-m", "luxpass", "serve", "--port", str(SERVE_PORT), "--rpc-url", rpc_url,
-         "--relayer-dev-account", str(relayer), "--data-dir", str(data), "--serve-brand", "Maison Aurel",
+         *(relayer_args or ["--relayer-dev-account", str(relayer)]), "--data-dir", str(data), "--serve-brand", "Maison Aurel",
          "--club-content", str(club)], env=env, stdout=subprocess.DEVNULL, stderr=server_log.open("x"))
     phone = None
     try:
@@ -133,7 +141,7 @@ def owner_story(home: Path, rpc_url: str, run: Callable[..., str], say: Callable
             "only. It shows Emma its QR code.")
         link = json.loads(run("claim-link", "create", str(bag), "--resolver", server_url, "--data-dir", str(data),
                               "--out", str(home / "emma-claim"), "--json"))["url"]
-        phone = Phone("0x" + customer.key.hex().removeprefix("0x"), rpc_url, screenshots)
+        phone = Phone("0x" + customer.key.hex().removeprefix("0x"), rpc_url, screenshots, chain_id)
         say("Emma scans it with her phone and connects her wallet; she signs that the passport comes to her "
             "address. The boutique's relayer makes the sale; it never sees her key, and she pays nothing.")
         phone.open(link)

@@ -6,12 +6,17 @@ from pathlib import Path
 import pytest
 
 from luxpass.avalanche import config as av_config
+from luxpass.avalanche import council as av_council
 from luxpass.avalanche import network as av_network
 from luxpass.avalanche import node as av_node
 from luxpass.avalanche.tools import Tools
 from luxpass.chain import rpc
-from luxpass.chain.accounts import dev_address
+from luxpass.chain.accounts import dev_account, dev_address
+from luxpass.chain.sender import RawCall
 from luxpass.errors import InputError, LuxpassError
+from luxpass.onchain.safe import (Safe, SafeJob, SafeTransaction, add_signature, execution,
+                                  safe_tx_hash)
+from luxpass.values import ZERO_ADDRESS
 
 HOUSE = {"house": "Maison Aurel", "slug": "maison-aurel", "node_id": "NodeID-1", "signer": {},
          "account": "0x" + "11" * 20, "keystore": "k.json", "http_port": 9700, "staking_port": 9701}
@@ -91,3 +96,94 @@ def test_the_evm_probe_names_a_node_that_does_not_answer_instead_of_guessing_its
     monkeypatch.setattr(rpc, "RPC_BACKOFF", 0)
     with pytest.raises(rpc.NodeUnavailable):
         av_network.evm_target("http://127.0.0.1:9", dev_address(0))  # nothing listens on port 9
+
+
+# --- the allow lists' admin: the houses' council Safe, known at genesis ---------------------
+
+def houses(accounts):
+    return [av_config.House(f"House {i}", f"house-{i}", f"NodeID-{i}", {}, account, "k.json", 9700 + 2 * i,
+                            9701 + 2 * i) for i, account in enumerate(accounts)]
+
+
+def test_the_lists_only_admin_is_the_houses_council_safe_and_every_house_is_enabled():
+    accounts = [dev_address(i) for i in range(4)]
+    config = av_network.new_config(houses(accounts), None)
+    board = av_council.predicted(accounts)
+    assert config.council == {"address": board.address, "owners": accounts, "threshold": 3, "salt": 0}
+    genesis = av_network.subnet_evm_genesis(config)
+    for allow_list in ("txAllowListConfig", "contractDeployerAllowListConfig"):
+        listed = genesis["config"][allow_list]
+        assert listed["adminAddresses"] == [board.address]  # no house is an admin: none acts alone
+        assert sorted(listed["enabledAddresses"]) == sorted(accounts)
+        assert not set(listed.get("managerAddresses", [])) & set(accounts)
+    # the genesis travels in a P-chain transaction of at most 64 KiB: the Safe contracts are made after it
+    assert genesis["alloc"][av_council.CREATE2_DEPLOYER[2:].lower()]["code"] == av_council.CREATE2_DEPLOYER_CODE
+    assert len(json.dumps(genesis)) < 16_000
+
+
+def test_a_named_admin_replaces_the_council():
+    chosen = "0x" + "5a" * 20
+    config = av_network.new_config(houses([dev_address(i) for i in range(4)]), [chosen])
+    assert config.allow_list_admins == [chosen] and config.council == {}
+    assert av_network.subnet_evm_genesis(config)["config"]["txAllowListConfig"]["adminAddresses"] == [chosen]
+
+
+def test_the_genesis_deployer_creates_the_council_at_its_predicted_address(web3, signer):
+    """The genesis' alloc put on a development chain as it is: the Safe contracts it creates make
+    the council at the address the genesis names admin, with the houses as owners and a majority's
+    threshold, and the singleton is set up already (threshold 1), so no one can take it."""
+    accounts = [dev_address(i) for i in range(1, 5)]
+    install_genesis(web3)
+    board = av_council.predicted(accounts)
+    chain = signer(0)
+    assert av_council.create(chain, board) is True
+    safe = Safe(chain, board.address)
+    assert safe.owners() == accounts and safe.threshold() == 3
+    assert av_council.create(chain, board) is False  # there already: nothing sent
+    singleton = Safe(chain, av_council.safe_deployment().singleton)
+    assert singleton.threshold() == 1
+    with pytest.raises(Exception, match="GS200"):
+        singleton.contract.functions.setup([chain.address], 1, ZERO_ADDRESS, b"", ZERO_ADDRESS, ZERO_ADDRESS, 0,
+                                           ZERO_ADDRESS).call({"from": chain.address})
+
+
+def install_genesis(web3):
+    for address, account in av_council.genesis_alloc().items():
+        web3.provider.make_request("anvil_setCode", ["0x" + address, account["code"]])
+
+
+def test_the_council_makes_a_batch_in_one_transaction_once_a_majority_signed(web3, signer):
+    """What `avalanche-net admit` drafts for several calls: one delegatecall to the genesis'
+    MultiSendCallOnly, every call made by the Safe (here two payments), refused with two of four."""
+    install_genesis(web3)
+    board = av_council.predicted([dev_address(i) for i in range(1, 5)])
+    chain = signer(0)
+    av_council.create(chain, board)
+    chain.sender.transact(RawCall(board.address, b"", 10**18), "fund the council")
+    safe = Safe(chain, board.address)
+    payees = [dev_address(7), dev_address(8)]
+    before = [web3.eth.get_balance(p) for p in payees]
+    job = safe.draft_batch([RawCall(p, b"", 1000) for p in payees], av_council.multi_send(), "pay two")
+    assert job.tx.operation == 1 and job.tx.to == av_council.multi_send()
+    for i in (1, 2):
+        add_signature(job, safe, dev_account(i, 31337))
+    with pytest.raises(InputError, match="2 of the 3 signatures"):
+        chain.sender.submit(execution(job, safe, "job.json"))
+    add_signature(job, safe, dev_account(3, 31337))
+    chain.sender.submit(execution(job, safe, "job.json"))
+    assert [web3.eth.get_balance(p) - b for p, b in zip(payees, before)] == [1000, 1000]
+
+
+def test_an_owner_is_refused_a_delegatecall_to_any_contract_but_multisend(web3, signer):
+    """A delegatecall runs the target's code as the Safe: drafted to another contract, it could
+    change the council's owners; `add_signature` (luxpass safe sign) refuses it."""
+    install_genesis(web3)
+    board = av_council.predicted([dev_address(i) for i in range(1, 5)])
+    chain = signer(0)
+    av_council.create(chain, board)
+    safe = Safe(chain, board.address)
+    tx = SafeTransaction(to=av_council.safe_deployment().fallback_handler, data=b"\x00" * 4, nonce=safe.nonce(), operation=1)
+    job = SafeJob(chain.chain_id, safe.address, "looks harmless", tx, safe_tx_hash(chain.chain_id, safe.address, tx), [])
+    with pytest.raises(InputError, match="delegatecall .* not Safe's MultiSendCallOnly"):
+        add_signature(job, safe, dev_account(1, 31337))
+    assert job.signatures == []

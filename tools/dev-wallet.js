@@ -2,6 +2,7 @@
 // through EIP-6963 (or set as window.ethereum), that signs with the keys it is given, on the
 // development chain 31337 only, and forwards every read to the development node. window.luxpassTestWallet, set before the page loads, configures it:
 //   {keys, rpcUrl, chainId, announce: true|false, legacy: true|false, reject: ["eth_signTypedData_v4", …]}
+// (signChains: [id, …] lets it sign typed data on other chains too, for a key made for them: the demo on the consortium's L1)
 // and it records each request in window.luxpassWalletLog. The test may change the active key
 // (use(index)) or the reject list while the page runs, as a person would in the wallet, or set
 // signAs (a key index) to make it sign with another key than the account it gives.
@@ -11,6 +12,7 @@ const settings = window.luxpassTestWallet;
 const accounts = settings.keys.map((key) => privateKeyToAccount(key));
 const listeners = {};
 const known = new Set(settings.knownChains || [31337]);
+const signable = new Set(settings.signChains || [31337]);
 let active = settings.active || 0;
 let chainId = settings.chainId;
 let connected = false;
@@ -80,7 +82,7 @@ async function answerTo(method, params) {
       emit("chainChanged", params[0].chainId);
       return null;
     case "eth_signTypedData_v4": {
-      if (chainId !== 31337) throw refusal(4100, "the test wallet signs on chain 31337 only");
+      if (!signable.has(chainId)) throw refusal(4100, `the test wallet signs on chain ${[...signable].join(", ")} only`);
       const typed = JSON.parse(params[1]);
       if (params[0].toLowerCase() !== account.address.toLowerCase()) throw refusal(4100, "not this wallet's account");
       const { EIP712Domain, ...types } = typed.types;

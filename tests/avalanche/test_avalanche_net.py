@@ -14,10 +14,13 @@ from web3 import Web3
 from web3.exceptions import TransactionNotFound
 from web3.middleware import ExtraDataToPOAMiddleware
 
+from luxpass.avalanche import allow_list as av_allow_list
 from luxpass.avalanche import config as av_config
 from luxpass.avalanche import network as av_network
 from luxpass.avalanche import node as av_node
 from luxpass.avalanche import tools as av_tools
+from luxpass.chain.connection import Chain
+from luxpass.onchain.safe import Safe
 
 BASE_PORT = 9700
 BUILD_EVM = json.loads(open("build/contracts/BrandPassport.json").read())["compiler"]["evm_version"]
@@ -157,6 +160,72 @@ def test_an_account_the_consortium_has_not_admitted_cannot_send(consortium):
     with pytest.raises(Exception, match="not authorized|allow"):
         w3.eth.send_raw_transaction(stranger.sign_transaction(
             {**fees, "to": config.houses[0].account, "value": 0, "nonce": 0}).raw_transaction)
+
+
+# --- the allow lists' admin: the houses' council Safe, never one house alone ------------------
+
+def send_raw(w3, account, config, **tx):
+    signed = account.sign_transaction({"maxFeePerGas": 10 * av_config.MIN_BASE_FEE, "maxPriorityFeePerGas": 0,
+                                       "chainId": config.evm_chain_id, "type": 2, "value": 0,
+                                       "nonce": w3.eth.get_transaction_count(account.address), **tx})
+    return w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(signed.raw_transaction), timeout=60)
+
+
+def roles(folder, config, address):
+    chain = Chain(config.rpc_url(config.houses[0]), av_config.house_account(folder, config.houses[0]))
+    return [av_allow_list.role(chain, lst, address) for lst in (av_allow_list.TX_ALLOW_LIST,
+                                                               av_allow_list.DEPLOYER_ALLOW_LIST)]
+
+
+def test_the_council_safe_is_the_lists_only_admin_and_no_house_alone_changes_them(network):
+    """An attacker's house calls the precompiles itself: to admit an account of its own, and to take
+    a rival house off the lists (which would stop its transactions, its votes included). Both revert."""
+    folder, config, _ = network
+    council = config.council
+    assert config.allow_list_admins == [council["address"]] and council["threshold"] == 3
+    chain = Chain(config.rpc_url(config.houses[0]), av_config.house_account(folder, config.houses[0]))
+    safe = Safe(chain, council["address"])
+    assert safe.owners() == [h.account for h in config.houses] and safe.threshold() == 3
+    assert roles(folder, config, council["address"]) == ["admin", "admin"]
+    for house in config.houses:
+        assert roles(folder, config, house.account) == ["enabled", "enabled"]
+    aurel, vellutti = av_config.house_account(folder, config.houses[0]), config.houses[1].account
+    w3 = web3(config.rpc_url(config.houses[0]))
+    stranger = w3.eth.account.create().address
+    set_enabled, set_none = Web3.keccak(text="setEnabled(address)")[:4], Web3.keccak(text="setNone(address)")[:4]
+    for allow_list in (av_allow_list.TX_ALLOW_LIST, av_allow_list.DEPLOYER_ALLOW_LIST):
+        for selector, target in ((set_enabled, stranger), (set_none, vellutti)):
+            data = "0x" + (selector + bytes(12) + bytes.fromhex(target[2:])).hex()
+            assert send_raw(w3, aurel, config, to=allow_list, data=data, gas=200_000)["status"] == 0
+    assert roles(folder, config, stranger) == ["none", "none"]
+    assert roles(folder, config, vellutti) == ["enabled", "enabled"]
+
+
+def test_three_houses_safe_transaction_admits_accounts_that_then_send(network, report_figure):
+    folder, config, _ = network
+    aurel, vellutti, brandt, _ = config.houses
+    w3 = web3(config.rpc_url(aurel))
+    newcomers = [w3.eth.account.create() for _ in range(2)]
+    admitted = json.loads(luxpass("avalanche-net", "admit", "--dir", folder, *(n.address for n in newcomers),
+                                  "--deployer", "--fund", "1", "--json").stdout)
+    job = admitted[0]["drafted"]
+    assert job and {a["drafted"] for a in admitted} == {job}  # one Safe transaction for the four calls
+    assert [(a["sends"], a["deploys"], a["balance_wei"]) for a in admitted] == [("none", "none", 10**18)] * 2
+    for house in (aurel, vellutti):
+        house_cli(folder, config, house, "safe", "sign", job)
+    refused = house_cli(folder, config, brandt, "safe", "exec", job, expect=2)
+    assert "2 of the 3 signatures" in refused.stderr
+    house_cli(folder, config, brandt, "safe", "sign", job)
+    started = time.monotonic()
+    house_cli(folder, config, brandt, "safe", "exec", job)
+    report_figure(f"avalanche: the council Safe admitted 2 accounts to both allow lists in one transaction, "
+                  f"3 of 4 houses signing; `safe exec` {time.monotonic() - started:.1f} s")
+    for newcomer in newcomers:
+        assert roles(folder, config, newcomer.address) == ["enabled", "enabled"]
+        assert send_raw(w3, newcomer, config, to=aurel.account, gas=21_000)["status"] == 1
+    again = json.loads(luxpass("avalanche-net", "admit", "--dir", folder, *(n.address for n in newcomers),
+                               "--deployer", "--fund", "1", "--json").stdout)
+    assert all(a["drafted"] is None for a in again)
 
 
 def test_one_validator_killed_the_l1_goes_on_and_it_catches_up(consortium, report_figure):

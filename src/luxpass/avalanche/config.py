@@ -68,6 +68,9 @@ class AvalancheNet:
     evm_chain_id: int
     houses: list[House]
     allow_list_admins: list[str]
+    # The houses' council Safe (council.Council's fields) when it is the lists' admin; none when
+    # `up --allow-list-admin` named the admins, and none on a network made before luxpass made one.
+    council: dict = field(default_factory=dict)
     subnet_id: str = ""
     chain_id: str = ""  # the L1's blockchain ID: its RPC is /ext/bc/<chain_id>/rpc
     conversion_tx: str = ""

@@ -16,13 +16,13 @@ from typing import Callable
 from web3 import Web3
 
 from ..chain import rpc
-from ..chain.connection import EVM_PROBES
+from ..chain.connection import EVM_PROBES, Chain
 from ..errors import LuxpassError
-from . import node
+from . import council, node
 from .config import (DB_TYPE, EVM_CHAIN_ID, FUNDS, GAS_LIMIT, L1_CHAIN_NAME, MIN_BASE_FEE, NETWORK_ID, P_FUNDS,
                      LOCAL_HOST, STAKE, STAKE_DURATION, VALIDATOR_BALANCE, VALIDATOR_WEIGHT, AvalancheNet, House,
-                     check_new, check_resumed,
-                     house_dir, load, new_account, ports, require, save, slug)
+                     check_new, check_resumed, house_account, house_dir, load, new_account, ports, require, save,
+                     slug)
 from .tools import Tools
 
 BOOTSTRAP_TIMEOUT = 240
@@ -31,8 +31,9 @@ L1_STEPS = (("subnet", "subnet_id"), ("chain", "chain_id"), ("convert", "convers
 
 def subnet_evm_genesis(config: AvalancheNet) -> dict:
     """The L1's genesis: its chain id, low fees (no block gas cost, so no tip is needed), every
-    house's account funded, and the allow lists: only enabled accounts send transactions and deploy
-    contracts, and only the allow lists' admins change who is enabled."""
+    house's account funded, the CREATE2 deployer the council Safe is made by (council.py) and the allow lists: only
+    enabled accounts (the houses') send transactions and deploy contracts, and only the allow lists'
+    admins (by default the houses' council Safe, at its predicted address) change who is enabled."""
     accounts = [house.account for house in config.houses]
     allow_list = {"blockTimestamp": 0, "adminAddresses": config.allow_list_admins,
                   "enabledAddresses": [a for a in accounts if a not in config.allow_list_admins]}
@@ -44,13 +45,22 @@ def subnet_evm_genesis(config: AvalancheNet) -> dict:
                                  "targetGas": 4 * GAS_LIMIT, "baseFeeChangeDenominator": 48, "minBlockGasCost": 0,
                                  "maxBlockGasCost": 0, "blockGasCostStep": 0},
                    "txAllowListConfig": allow_list, "contractDeployerAllowListConfig": allow_list},
-        "alloc": {account[2:].lower(): {"balance": hex(FUNDS)} for account in accounts},
+        "alloc": {**council.genesis_alloc(), **{account[2:].lower(): {"balance": hex(FUNDS)} for account in accounts}},
         # Its own time, not 0: the upgrades that bring the Shanghai and Cancun opcodes (Durango, Etna)
         # are timed, and a genesis before them would leave block 0 (what a fresh chain calls on) without.
         "nonce": "0x0", "timestamp": hex(int(time.time())), "extraData": "0x", "gasLimit": hex(GAS_LIMIT), "difficulty": "0x0",
         "mixHash": "0x" + "00" * 32, "coinbase": "0x" + "00" * 20, "number": "0x0", "gasUsed": "0x0",
         "parentHash": "0x" + "00" * 32,
     }
+
+
+def new_config(houses: list[House], admins: list[str] | None) -> AvalancheNet:
+    """A new network of `houses`, whose allow lists' admins are `admins` or, by default, the
+    houses' council Safe alone (a majority of the houses sign)."""
+    if admins:
+        return AvalancheNet(NETWORK_ID, EVM_CHAIN_ID, houses, admins, db_type=DB_TYPE)
+    board = council.predicted([h.account for h in houses])
+    return AvalancheNet(NETWORK_ID, EVM_CHAIN_ID, houses, [board.address], council=board.as_json(), db_type=DB_TYPE)
 
 
 def create(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, admins: list[str] | None,
@@ -69,7 +79,10 @@ def create(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, 
         made.append(House(name, slug(name), keys["nodeID"], keys["signer"], account, str(keystore),
                           **ports(base_port, index), host=hosts[index] if hosts else LOCAL_HOST))
         log(f"up: {name}: node {keys['nodeID']}, account {account}")
-    config = AvalancheNet(NETWORK_ID, EVM_CHAIN_ID, made, admins or [h.account for h in made], db_type=DB_TYPE)
+    config = new_config(made, admins)
+    if config.council:
+        log(f"up: the allow lists' admin is the houses' council Safe {config.council['address']} "
+            f"({config.council['threshold']} of {len(made)} houses sign)")
     genesis_input = {"networkID": config.network_id, "stakeKey": str(folder / "stake.key"),
                      "fundKey": str(folder / "fund.key"), "stake": STAKE, "funds": P_FUNDS,
                      "stakeDuration": STAKE_DURATION, "message": "luxpass consortium",
@@ -118,6 +131,11 @@ def up(folder: Path, tools: Tools, houses: tuple[str, ...], base_port: int, admi
     config.timings["l1_ready_s"] = round(time.monotonic() - started, 1)
     save(folder, config)
     log(f"up: the L1 {config.chain_id} answers on every node ({config.timings['l1_ready_s']} s after start)")
+    if config.council:
+        first = config.houses[0]
+        chain = Chain(config.rpc_url(first), house_account(folder, first), log=log)
+        if council.create(chain, council.Council(**config.council)):
+            log(f"up: {first.house} created the council Safe {config.council['address']}, the allow lists' admin")
     return config
 
 

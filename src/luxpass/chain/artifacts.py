@@ -30,6 +30,7 @@ SAFE_PACKAGED = {
     "SafeProxyFactory": "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
     "CompatibilityFallbackHandler": "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
     "SafeProxy": "proxies/SafeProxy.sol/SafeProxy.json",
+    "MultiSendCallOnly": "libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json",
 }
 _SAFE_PACKAGED_KEYS = ("contractName", "sourceName", "abi", "bytecode", "deployedBytecode")
 

@@ -70,10 +70,12 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RawCall:
-    """A call already encoded: for bulk jobs, where web3's argument encoding would be the bottleneck."""
+    """A call already encoded: for bulk jobs, where web3's argument encoding would be the bottleneck,
+    for precompiles that have no artifact, and (with `value`, in wei) for plain payments."""
 
     to: str
     data: bytes
+    value: int = 0
 
 
 Call = Any  # a web3 contract function or constructor, or a RawCall
@@ -366,7 +368,7 @@ class KeySender:
         tx = {"from": signer.address, "chainId": self.chain.chain_id, **self._fees()}
         with decoded_reverts():
             if gas is None:
-                unsigned = ({**tx, "to": call.to, "data": call.data} if isinstance(call, RawCall) else
+                unsigned = ({**tx, "to": call.to, "data": call.data, "value": call.value} if isinstance(call, RawCall) else
                             {k: v for k, v in call.build_transaction({**tx, "gas": 1}).items() if k != "gas"})
                 estimate = self._estimate(unsigned, label)
                 if estimate >= MAX_TX_GAS:
@@ -374,7 +376,7 @@ class KeySender:
                         f"{label or 'the transaction'} needs {estimate} gas, above the per-transaction cap of public "
                         f"chains ({MAX_TX_GAS}, EIP-7825)", "send less in one transaction (e.g. a smaller --batch-size)")
                 gas = min(int(estimate * 1.2) + 10_000, MAX_TX_GAS - 1)
-            built = ({**tx, "to": call.to, "data": call.data, "gas": gas, "nonce": self._nonce()}
+            built = ({**tx, "to": call.to, "data": call.data, "value": call.value, "gas": gas, "nonce": self._nonce()}
                      if isinstance(call, RawCall) else call.build_transaction({**tx, "gas": gas, "nonce": self._nonce()}))
         return signer.sign_transaction(built)
 

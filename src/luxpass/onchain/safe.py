@@ -19,13 +19,14 @@ from eth_abi import decode
 from eth_account.signers.local import LocalAccount
 from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
+from web3 import Web3
 from web3.logs import DISCARD
 
 from ..chain import rpc
 from ..chain.artifacts import safe_artifact
 from ..chain.artifacts import decoded_reverts
 from ..chain.connection import Chain
-from ..chain.sender import Action
+from ..chain.sender import Action, RawCall
 from ..errors import InputError, LuxpassError
 from ..values import ZERO_ADDRESS, parse_address
 from .consent import typed_data_digest
@@ -86,9 +87,7 @@ def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], thre
     """A new Safe proxy with `owners` of whom `threshold` must sign; its address. The same owners,
     threshold and salt make the same address: a Safe already there is refused, never made twice."""
     owners = checked_owners(owners, threshold)
-    singleton = chain.w3.eth.contract(abi=safe_artifact("SafeL2")["abi"])
-    setup = singleton.encode_abi("setup", [owners, threshold, ZERO_ADDRESS, b"", contracts.fallback_handler,
-                                           ZERO_ADDRESS, 0, ZERO_ADDRESS])
+    setup = setup_data(owners, threshold, contracts.fallback_handler)
     factory = chain.w3.eth.contract(address=contracts.factory, abi=safe_artifact("SafeProxyFactory")["abi"])
     existing = _proxy_address(chain, factory, contracts.singleton, setup, salt)
     if chain.w3.eth.get_code(existing):
@@ -100,12 +99,28 @@ def create_safe(chain: Chain, contracts: SafeDeployment, owners: list[str], thre
     return created[0]["args"]["proxy"]
 
 
+def setup_data(owners: list[str], threshold: int, fallback_handler: str) -> str:
+    """The `setup` call a new Safe proxy is initialised with: its owners, threshold and fallback handler."""
+    singleton = Web3().eth.contract(abi=safe_artifact("SafeL2")["abi"])
+    return singleton.encode_abi("setup", [owners, threshold, ZERO_ADDRESS, b"", fallback_handler,
+                                          ZERO_ADDRESS, 0, ZERO_ADDRESS])
+
+
 def _proxy_address(chain: Chain, factory, singleton: str, setup: str, salt: int) -> str:
     """The CREATE2 address SafeProxyFactory.createProxyWithNonce gives these arguments."""
+    return predicted_proxy_address(factory.address, singleton, setup, salt,
+                                   bytes(chain.call(factory.functions.proxyCreationCode())))
+
+
+def predicted_proxy_address(factory: str, singleton: str, setup: str, salt: int,
+                            creation_code: bytes | None = None) -> str:
+    """The CREATE2 address of the proxy `factory` makes by createProxyWithNonce(singleton, setup,
+    salt); `creation_code`, the factory's proxyCreationCode(), is by default the package's SafeProxy's."""
+    if creation_code is None:
+        creation_code = bytes.fromhex(safe_artifact("SafeProxy")["bytecode"].removeprefix("0x"))
     create2_salt = keccak(keccak(hexstr=setup) + salt.to_bytes(32, "big"))
-    init_code = bytes(chain.call(factory.functions.proxyCreationCode())) + bytes.fromhex(singleton[2:].rjust(64, "0"))
-    return to_checksum_address(keccak(b"\xff" + bytes.fromhex(factory.address[2:]) + create2_salt
-                                      + keccak(init_code))[12:])
+    init_code = creation_code + bytes.fromhex(singleton[2:].rjust(64, "0"))
+    return to_checksum_address(keccak(b"\xff" + bytes.fromhex(factory[2:]) + create2_salt + keccak(init_code))[12:])
 
 
 @dataclass(frozen=True)
@@ -116,7 +131,7 @@ class SafeTransaction:
     data: bytes
     nonce: int
     value: int = 0
-    operation: int = 0  # 0 call, 1 delegatecall (never drafted here)
+    operation: int = 0  # 0 call, 1 delegatecall (drafted here only to Safe's MultiSendCallOnly: draft_batch)
     safe_tx_gas: int = 0
     base_gas: int = 0
     gas_price: int = 0
@@ -200,17 +215,37 @@ class Safe:
         return self.chain.call(self.contract.functions.nonce())
 
     def draft(self, call, description: str, nonce: int | None = None) -> "SafeJob":
-        """A Safe transaction making `call` (a web3 contract function) from this Safe. The call is
+        """A Safe transaction making `call` (a web3 contract function or a RawCall) from this Safe. The call is
         simulated from the Safe first, so a refusal is named before any owner signs."""
-        data = bytes.fromhex(call._encode_transaction_data().removeprefix("0x"))
-        self.simulate(call.address, data, description)
-        tx = SafeTransaction(to=call.address, data=data, nonce=self.nonce() if nonce is None else nonce)
+        if isinstance(call, RawCall):
+            to, data, value = call.to, call.data, call.value
+        else:
+            to, data, value = call.address, bytes.fromhex(call._encode_transaction_data().removeprefix("0x")), 0
+        self.simulate(to, data, description)
+        return self._job(SafeTransaction(to=to, data=data, nonce=self.nonce() if nonce is None else nonce, value=value),
+                         description)
+
+    def _job(self, tx: SafeTransaction, description: str) -> "SafeJob":
         on_chain = self.chain.call(self.contract.functions.getTransactionHash(*tx.as_args(), tx.nonce))
         digest = safe_tx_hash(self.chain.chain_id, self.address, tx)
         if bytes(on_chain) != digest:  # the domain is not the one this module knows: never sign it
             raise LuxpassError(f"the Safe computes another transaction hash (0x{bytes(on_chain).hex()})",
                                f"this Safe is not a standard Safe {SAFE_VERSION}")
         return SafeJob(self.chain.chain_id, self.address, description, tx, digest, [])
+
+    def draft_batch(self, calls: list[RawCall], multi_send: str, description: str, nonce: int | None = None) -> "SafeJob":
+        """One Safe transaction making every one of `calls` in turn, all or none: a delegatecall to
+        Safe's MultiSendCallOnly at `multi_send`. Each call is simulated from the Safe first."""
+        if bytes(self.chain.w3.eth.get_code(multi_send)) != _runtime_code("MultiSendCallOnly"):
+            raise LuxpassError(f"{multi_send} does not hold Safe's MultiSendCallOnly", "batch at its address on this chain")
+        for call in calls:
+            self.simulate(call.to, call.data, description)
+        packed = b"".join(b"\x00" + bytes.fromhex(call.to[2:]) + call.value.to_bytes(32, "big")
+                          + len(call.data).to_bytes(32, "big") + call.data for call in calls)
+        multi = self.chain.w3.eth.contract(address=multi_send, abi=safe_artifact("MultiSendCallOnly")["abi"])
+        data = bytes.fromhex(multi.encode_abi("multiSend", [packed]).removeprefix("0x"))
+        return self._job(SafeTransaction(to=multi_send, data=data, nonce=self.nonce() if nonce is None else nonce,
+                                         operation=1), description)
 
     def simulate(self, to: str, data: bytes, description: str) -> None:
         """The call as the Safe would make it; a refusal is raised decoded."""
@@ -292,6 +327,11 @@ def add_signature(job: SafeJob, safe: Safe, owner: LocalAccount) -> None:
                          "sign with the keystore of one of its owners (`cast call SAFE 'getOwners()'` lists them)")
     if owner.address in job.signers():
         raise InputError(f"{owner.address} signed this Safe transaction already", "pass the file to another owner")
+    if job.tx.operation != 0 and (job.tx.operation != 1 or bytes(safe.chain.w3.eth.get_code(job.tx.to))
+                                  != _runtime_code("MultiSendCallOnly")):
+        # a delegatecall runs another contract's code as the Safe: it could change its owners
+        raise InputError(f"the Safe transaction is a delegatecall to {job.tx.to}, which is not Safe's MultiSendCallOnly: "
+                         "signed, it could take the Safe over", "do not sign it; ask the officer who drafted it why")
     signed = owner.unsafe_sign_hash(job.digest)  # the EIP-712 digest itself; v is 27 or 28, as the Safe expects
     job.signatures.append({"owner": owner.address, "signature": "0x" + bytes(signed.signature).hex()})
 
@@ -310,7 +350,8 @@ def execution(job: SafeJob, safe: Safe, path) -> Action:
             raise InputError(f"{len(job.signatures)} of the {threshold} signatures the Safe needs: "
                              f"signed by {', '.join(job.signers()) or 'nobody yet'}",
                              f"pass {path} to {threshold - len(job.signatures)} more owner(s) for `luxpass safe sign`")
-        safe.simulate(job.tx.to, job.tx.data, job.description)
+        if job.tx.operation == 0:  # a batch (a delegatecall) is checked by the execution's own estimate
+            safe.simulate(job.tx.to, job.tx.data, job.description)
         return safe.contract.functions.execTransaction(*job.tx.as_args(), job.packed_signatures())
 
     def read(receipt) -> Executed:
