@@ -10,21 +10,11 @@ import time
 
 import pytest
 
+from test_avalanche_net import house_cli, luxpass
+
 from luxpass.avalanche import config as av_config
 from luxpass.avalanche import network as av_network
 from luxpass.avalanche import tools as av_tools
-
-
-def luxpass(*args, expect=0):
-    done = subprocess.run([sys.executable, "-m", "luxpass", *map(str, args)], capture_output=True, text=True)
-    assert done.returncode == expect, f"{args} exited {done.returncode}: {done.stdout}{done.stderr}"
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
-
-
-def house_args(folder, config, house):
-    return ("--rpc-url", config.rpc_url(house), "--keystore", house.keystore,
-            "--password-file", av_config.password_file(folder, house.house))
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +63,8 @@ def test_admit_run_again_sends_nothing_and_pays_no_one_twice(demo):
                                    "--json").stdout)
         config = av_config.require(folder)
         for house in config.houses[:3]:
-            luxpass("safe", "sign", first[1]["drafted"], *house_args(folder, config, house))
-        luxpass("safe", "exec", first[1]["drafted"], *house_args(folder, config, config.houses[2]))
+            house_cli(folder, config, house, "safe", "sign", first[1]["drafted"])
+        house_cli(folder, config, config.houses[2], "safe", "exec", first[1]["drafted"])
         again = json.loads(luxpass("avalanche-net", "admit", "--dir", folder, reseller, stranger, "--fund", "100",
                                    "--json", "--house", "Casa Vellutti").stdout)
     finally:
